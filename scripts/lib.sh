@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Shared helpers for run.sh and test.sh: install what is missing from Debian's packages,
+# and run a private PostgreSQL cluster on a loopback port. Sourced, never executed.
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    as_root apt-get update -qq || die "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+    || die "apt-get install $* failed"
+}
+
+pg_bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgresql() {
+  if [ -z "$(pg_bindir)" ] || [ ! -x "$(pg_bindir)/initdb" ]; then
+    # Debian would create and start a system-wide cluster on 5432; we run our own instead.
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+    apt_install postgresql postgresql-contrib
+  fi
+  [ -x "$(pg_bindir)/initdb" ] || die "PostgreSQL is not installed and could not be installed"
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium fonts-dejavu-core
+  fi
+}
+
+# PostgreSQL refuses to run as root: when we are root, the cluster belongs to the 'postgres' user.
+pg_run() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+pg_own() {
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$@"; fi
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if ! port_in_use "$port"; then echo "$port"; return 0; fi
+  done
+  die "no free loopback port found"
+}
+
+# pg_init DATADIR AUTH [PWFILE]: a new cluster whose superuser is 'postgres'.
+pg_init() {
+  local datadir=$1 auth=$2 pwfile=${3:-}
+  mkdir -p "$datadir"
+  pg_own "$datadir"
+  chmod 700 "$datadir"
+  local args=(-D "$datadir" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust --auth-host="$auth")
+  [ -n "$pwfile" ] && args+=(--pwfile="$pwfile")
+  pg_run "$(pg_bindir)/initdb" "${args[@]}" >/dev/null || die "initdb failed in $datadir"
+}
+
+# pg_start DATADIR PORT LOGFILE: listen on 127.0.0.1 only, socket inside the data directory.
+pg_start() {
+  local datadir=$1 port=$2 logfile=$3
+  touch "$logfile"; pg_own "$logfile"
+  pg_run "$(pg_bindir)/pg_ctl" -D "$datadir" -l "$logfile" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+    || { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start (log: $logfile)"; }
+}
+
+pg_stop() {
+  local datadir=$1
+  pg_run "$(pg_bindir)/pg_ctl" -D "$datadir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+pg_running() {
+  pg_run "$(pg_bindir)/pg_ctl" -D "$1" status >/dev/null 2>&1
+}
+
+# psql as the superuser over the cluster's own socket.
+pg_psql() {
+  local datadir=$1 port=$2; shift 2
+  pg_run "$(pg_bindir)/psql" -h "$datadir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"
+}

@@ -1,0 +1,27 @@
+namespace TovPlay.Logs.Domain.Security;
+
+/// <summary>
+/// The verbs of the app's own audit trail. They are stored as text, so they never change once shipped:
+/// an investigator filtering last year's events must find them under the same name.
+/// </summary>
+public static class AppAuditActions
+{
+    public const string SignInSucceeded = "sign-in.succeeded";
+    public const string SignInFailed = "sign-in.failed";
+    public const string SignInLockedOut = "sign-in.locked-out";
+    public const string SignOut = "sign-out";
+    public const string UserCreated = "user.created";
+    public const string UserDeleted = "user.deleted";
+    public const string UserLocked = "user.locked";
+    public const string UserUnlocked = "user.unlocked";
+    public const string UserPasswordReset = "user.password-reset";
+    public const string RoleGranted = "role.granted";
+    public const string RoleRevoked = "role.revoked";
+    public const string SettingsChanged = "settings.changed";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
+        UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged,
+    ];
+}

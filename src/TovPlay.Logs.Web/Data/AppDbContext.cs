@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace TovPlay.Logs.Web.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
+    : IdentityDbContext<AppUser, IdentityRole, string>(options)
+{
+    public DbSet<AppAuditEvent> AuditEvents => Set<AppAuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Snake case for our own tables: investigators query them with plain SQL.
+        builder.Entity<AppAuditEvent>(e =>
+        {
+            e.ToTable("app_audit_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.OccurredAt).HasColumnName("occurred_at").HasDefaultValueSql("clock_timestamp()");
+            e.Property(x => x.Actor).HasColumnName("actor").HasMaxLength(256);
+            e.Property(x => x.ActorId).HasColumnName("actor_id").HasMaxLength(64);
+            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(64);
+            e.Property(x => x.Target).HasColumnName("target").HasMaxLength(256);
+            e.Property(x => x.Succeeded).HasColumnName("succeeded");
+            e.Property(x => x.Details).HasColumnName("details").HasMaxLength(2000);
+            e.Property(x => x.ClientIp).HasColumnName("client_ip");
+            e.Property(x => x.CorrelationId).HasColumnName("correlation_id").HasMaxLength(64);
+            e.Property(x => x.TraceId).HasColumnName("trace_id").HasMaxLength(32);
+            e.HasIndex(x => x.OccurredAt);
+            e.HasIndex(x => new { x.Action, x.OccurredAt });
+            e.HasIndex(x => x.Actor);
+        });
+
+        builder.Entity<AppUser>(e =>
+        {
+            e.Property(x => x.CreatedAt).HasDefaultValueSql("now()");
+        });
+    }
+}

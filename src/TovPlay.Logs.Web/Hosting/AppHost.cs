@@ -1,0 +1,89 @@
+using MudBlazor.Services;
+using TovPlay.Logs.Web.Components;
+using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.Model;
+using TovPlay.Logs.Web.Observability;
+using TovPlay.Logs.Web.Security;
+
+namespace TovPlay.Logs.Web.Hosting;
+
+/// <summary>Builds the web app from its capabilities and runs either the server or a CLI verb.</summary>
+public static class AppHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = CliVerbs.IsVerb(args);
+        var app = Build(verb ? [] : args, quiet: verb);
+        if (verb)
+        {
+            if (args[0] != CliVerbs.Migrate && app.Services.GetRequiredService<DatabaseMigrator>().EnabledAtStartup)
+            {
+                await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+            }
+
+            return await CliVerbs.RunAsync(app, args, Console.In, Console.Out, Console.Error);
+        }
+
+        await RunStartupTasksAsync(app);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(string[] args, bool quiet = false)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (quiet)
+        {
+            // A CLI verb prints its own answer on stdout; only problems should join it.
+            builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", "Warning")]);
+        }
+
+        builder.AddAppObservability()
+            .AddAppData()
+            .AddAppSecurity();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddAppModel();
+
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseAppPathBase();
+        app.UseRouting();
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseAppRequestLogging();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAppSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        // Assets are public so the sign-in page can load its styles and scripts; they hold no data.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthEndpoints();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    private static async Task RunStartupTasksAsync(WebApplication app)
+    {
+        var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
+        if (migrator.EnabledAtStartup)
+        {
+            await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AdminBootstrapper>().RunAsync(Console.Out);
+    }
+}

@@ -1,0 +1,33 @@
+using FluentValidation;
+using TovPlay.Logs.Domain.Security;
+
+namespace TovPlay.Logs.Web.Model.Forms;
+
+public sealed class NewUserInput
+{
+    public string Email { get; set; } = "";
+
+    public string Role { get; set; } = AppRoles.Viewer;
+
+    /// <summary>Empty generates a password that is shown once.</summary>
+    public string? Password { get; set; }
+}
+
+public sealed class NewUserInputValidator : AbstractValidator<NewUserInput>
+{
+    public NewUserInputValidator(int minPasswordLength)
+    {
+        RuleFor(x => x.Email)
+            .NotEmpty().WithMessage("Enter the new user's email address.")
+            .MaximumLength(256).WithMessage("An email address has at most 256 characters.")
+            .EmailAddress().WithMessage("Enter an email address such as name@tovplay.org.");
+        RuleFor(x => x.Role)
+            .Must(AppRoles.IsKnown).WithMessage($"Choose one of: {string.Join(", ", AppRoles.All)}.");
+        When(x => !string.IsNullOrEmpty(x.Password), () =>
+            RuleFor(x => x.Password!)
+                .MinimumLength(minPasswordLength).WithMessage($"A password has at least {minPasswordLength} characters; leave it empty to generate one.")
+                .Matches("[a-z]").WithMessage("A password needs a lowercase letter.")
+                .Matches("[A-Z]").WithMessage("A password needs an uppercase letter.")
+                .Matches("[0-9]").WithMessage("A password needs a digit."));
+    }
+}

@@ -1,0 +1,78 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace TovPlay.Logs.Web.Observability;
+
+public static class ObservabilityServices
+{
+    public const string ServiceName = "tovplay-logs";
+
+    public static WebApplicationBuilder AddAppObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("service", ServiceName)
+            .WriteTo.Console(new RenderedCompactJsonFormatter()));
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<AppDatabaseHealthCheck>("app-database", tags: [HealthEndpoints.ReadyTag]);
+
+        AddOpenTelemetry(builder);
+        return builder;
+    }
+
+    private static void AddOpenTelemetry(WebApplicationBuilder builder)
+    {
+        // Exporting is opt-in: without a collector the SDK would retry against localhost:4317 forever.
+        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
+                serviceVersion: typeof(ObservabilityServices).Assembly.GetName().Version?.ToString()))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !HealthEndpoints.IsHealthPath(ctx.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Npgsql"))
+            .UseOtlpExporter();
+    }
+
+    public static WebApplication UseAppRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(o =>
+        {
+            // Paths only: query strings can carry tokens, and they are never logged.
+            o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            o.GetLevel = (ctx, _, ex) => ex is not null || ctx.Response.StatusCode >= 500
+                ? LogEventLevel.Error
+                : HealthEndpoints.IsHealthPath(ctx.Request.Path) ? LogEventLevel.Verbose : LogEventLevel.Information;
+            o.EnrichDiagnosticContext = (diag, ctx) =>
+            {
+                diag.Set("client_ip", ctx.Connection.RemoteIpAddress?.ToString());
+                if (ctx.User.Identity?.IsAuthenticated == true)
+                {
+                    diag.Set("username", ctx.User.Identity.Name);
+                }
+            };
+        });
+        return app;
+    }
+}

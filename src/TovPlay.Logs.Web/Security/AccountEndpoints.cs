@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.Data;
+
+namespace TovPlay.Logs.Web.Security;
+
+/// <summary>
+/// The account actions that must set or clear a cookie, which only an HTTP request can do:
+/// sign-out and the single sign-on round trip. The password sign-in is the statically rendered Login page.
+/// </summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var account = endpoints.MapGroup("/account");
+
+        // Plain form posts from the pages; the token is demanded explicitly because sign-out binds no form field.
+        account.MapPost("/logout", async (HttpContext http, SignInManager<AppUser> signIn, AppAuditLog audit) =>
+        {
+            await audit.WriteAsync(AppAuditEntry.By(http.User, AppAuditActions.SignOut, http.User.Identity?.Name));
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect($"~{SecurityServices.LoginPath}");
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+        account.MapPost("/external-login", (HttpContext http, SignInManager<AppUser> signIn, IOptions<OpenIdConnectSettings> oidc, [FromForm] string? returnUrl) =>
+        {
+            if (!oidc.Value.IsEnabled)
+            {
+                return Results.Problem("Single sign-on is not configured.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            var callback = $"{http.Request.PathBase}/account/external-callback?returnUrl={Uri.EscapeDataString(SafeReturnUrl(returnUrl))}";
+            var properties = signIn.ConfigureExternalAuthenticationProperties(OpenIdConnectSettings.Scheme, callback);
+            return Results.Challenge(properties, [OpenIdConnectSettings.Scheme]);
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+        account.MapGet("/external-callback", ExternalCallbackAsync).AllowAnonymous();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// A return address after sign-in: a path under the app's path base (as the cookie handler writes it,
+    /// e.g. <c>/logs/live?q=..</c>), else the app's home. Anything else would make sign-in an open redirect.
+    /// </summary>
+    public static string SafeReturnUrl(string? returnUrl)
+    {
+        var home = $"{SecurityServices.PathBase}/";
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 2048)
+        {
+            return home;
+        }
+
+        var underBase = returnUrl == SecurityServices.PathBase.Value
+            || returnUrl.StartsWith(home, StringComparison.Ordinal)
+            || returnUrl.StartsWith($"{SecurityServices.PathBase}?", StringComparison.Ordinal);
+        return underBase ? returnUrl : home;
+    }
+
+    private static async Task<IResult> ExternalCallbackAsync(
+        HttpContext http,
+        SignInManager<AppUser> signIn,
+        UserManager<AppUser> users,
+        AppAuditLog audit,
+        IOptions<OpenIdConnectSettings> oidc,
+        string? returnUrl)
+    {
+        var target = SafeReturnUrl(returnUrl);
+        var info = await signIn.GetExternalLoginInfoAsync();
+        if (info is null)
+        {
+            return Fail("The identity provider did not complete the sign-in.");
+        }
+
+        var email = info.Principal.FindFirstValue(ClaimTypes.Email) ?? info.Principal.FindFirstValue("email");
+        var signedIn = await signIn.ExternalLoginSignInAsync(info.LoginProvider, info.ProviderKey, isPersistent: false, bypassTwoFactor: true);
+        if (signedIn.Succeeded)
+        {
+            await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInSucceeded, email ?? info.ProviderKey, null, email, true, $"via {info.ProviderDisplayName}"));
+            return TypedResults.LocalRedirect(target);
+        }
+
+        if (signedIn.IsLockedOut)
+        {
+            await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInLockedOut, email ?? info.ProviderKey, null, email, false, $"via {info.ProviderDisplayName}"));
+            return Fail("This account is locked.");
+        }
+
+        if (string.IsNullOrEmpty(email))
+        {
+            return Fail("The identity provider sent no email address, so no account could be matched.");
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow };
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                return Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+
+            var rolesFromToken = info.Principal.FindAll(oidc.Value.RoleClaimType).Select(c => AppRoles.Normalize(c.Value)).OfType<string>().Distinct().ToList();
+            if (rolesFromToken.Count == 0 && AppRoles.Normalize(oidc.Value.DefaultRole) is { } defaultRole)
+            {
+                rolesFromToken.Add(defaultRole);
+            }
+
+            if (rolesFromToken.Count > 0)
+            {
+                await users.AddToRolesAsync(user, rolesFromToken);
+            }
+
+            await audit.WriteAsync(new AppAuditEntry(AppAuditActions.UserCreated, AppAuditEntry.System, null, email, true,
+                $"first sign-in via {info.ProviderDisplayName}; roles: {(rolesFromToken.Count == 0 ? "none" : string.Join(", ", rolesFromToken))}"));
+        }
+
+        var linked = await users.AddLoginAsync(user, info);
+        if (!linked.Succeeded)
+        {
+            return Fail(string.Join(" ", linked.Errors.Select(e => e.Description)));
+        }
+
+        await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
+        await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInSucceeded, email, user.Id, email, true, $"via {info.ProviderDisplayName}"));
+        return TypedResults.LocalRedirect(target);
+
+        IResult Fail(string reason) =>
+            TypedResults.LocalRedirect($"~{SecurityServices.LoginPath}?error={Uri.EscapeDataString(reason)}");
+    }
+}

@@ -1,0 +1,53 @@
+// Small browser helpers for TovPlay Logs. Kept dependency-free and under /logs/.
+(function () {
+    "use strict";
+
+    window.tovplayLogs = {
+        // The IANA zone the browser uses, so the server can render "local" times in it.
+        timeZone: function () {
+            try {
+                return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+            } catch {
+                return null;
+            }
+        }
+    };
+
+    function wireReconnectButtons() {
+        var indicator = document.getElementById("components-reconnect-modal");
+        if (!indicator) {
+            return;
+        }
+        indicator.addEventListener("click", async function (e) {
+            var action = e.target && e.target.getAttribute("data-reconnect");
+            if (!action) {
+                return;
+            }
+            if (action === "retry") {
+                var ok = await Blazor.reconnect();
+                if (!ok) {
+                    location.reload();
+                }
+            } else if (action === "resume") {
+                var resumed = await Blazor.resumeCircuit();
+                if (!resumed) {
+                    location.reload();
+                }
+            } else {
+                location.reload();
+            }
+        });
+        // A rejected circuit cannot come back; reload straight away rather than leave a dead page.
+        indicator.addEventListener("components-reconnect-state-changed", function (e) {
+            if (e.detail && e.detail.state === "rejected") {
+                location.reload();
+            }
+        });
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", wireReconnectButtons);
+    } else {
+        wireReconnectButtons();
+    }
+})();
