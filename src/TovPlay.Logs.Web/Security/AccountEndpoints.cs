@@ -21,13 +21,24 @@ public static class AccountEndpoints
         // Plain form posts from the pages; the token is demanded explicitly because sign-out binds no form field.
         account.MapPost("/logout", async (HttpContext http, SignInManager<AppUser> signIn, AppAuditLog audit) =>
         {
+            // The middleware only records the verdict; an endpoint that binds no form must act on it itself.
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                return Results.BadRequest("The sign-out form has expired; reload the page and try again.");
+            }
+
             await audit.WriteAsync(AppAuditEntry.By(http.User, AppAuditActions.SignOut, http.User.Identity?.Name));
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect($"~{SecurityServices.LoginPath}");
+            return Results.LocalRedirect($"~{SecurityServices.LoginPath}");
         }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
 
         account.MapPost("/external-login", (HttpContext http, SignInManager<AppUser> signIn, IOptions<OpenIdConnectSettings> oidc, [FromForm] string? returnUrl) =>
         {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                return Results.BadRequest("The sign-in form has expired; reload the page and try again.");
+            }
+
             if (!oidc.Value.IsEnabled)
             {
                 return Results.Problem("Single sign-on is not configured.", statusCode: StatusCodes.Status404NotFound);

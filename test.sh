@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of TovPlay Logs on a fresh Debian 12 machine with the .NET 10 SDK: installs PostgreSQL
+# and Chromium if missing, starts a throwaway PostgreSQL cluster, builds, runs all test projects, checks the
+# repository for committed secrets, and ends with "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/lib.sh
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
+ensure_postgresql
+ensure_chromium
+
+work=$(mktemp -d /tmp/tovplay-logs-test.XXXXXX)
+chmod 755 "$work"
+datadir="$work/pg"
+cleanup() {
+  pg_stop "$datadir"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(free_port)
+log "Starting a throwaway PostgreSQL on 127.0.0.1:$port"
+pg_init "$datadir" trust
+PG_FSYNC=off pg_start "$datadir" "$port" "$work/postgresql.log"
+export TOVPLAY_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
+
+started=$(date +%s)
+log "Building"
+if ! dotnet build TovPlay.Logs.sln -c Release -nologo -v q 2>&1 | tee "$work/build.log" | grep -E "error|Warn|warn" ; then :; fi
+if grep -qE "Build FAILED|error [A-Z]+[0-9]+" "$work/build.log"; then
+  tail -n 30 "$work/build.log"
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+log "Build took $(( $(date +%s) - started )) s"
+
+log "Running tests"
+dotnet test --solution TovPlay.Logs.sln -c Release --no-build 2>&1 | tee "$work/test.log"
+test_exit=${PIPESTATUS[0]}
+
+# The summary of dotnet test on Microsoft.Testing.Platform: "  succeeded: N", "  failed: N", "  skipped: N".
+count() { grep -E "^\s+$1: [0-9]+" "$work/test.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+passed=$(count succeeded)
+failed=$(count failed)
+skipped=$(count skipped)
+
+log "Checking the repository for committed secrets"
+for check in --self-test ""; do
+  if bash scripts/check-secrets.sh $check; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
+
+log "Tests took $(( $(date +%s) - started )) s in all"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$test_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
+  exit 1
+fi

@@ -1,0 +1,72 @@
+using System.Net;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.Hosting;
+
+public sealed class PathBaseTests(WebAppFixture fixture)
+{
+    private HttpClient RootClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.App.ServerAddress };
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/logs")]
+    public async Task BareRoot_RedirectsIntoPathBase(string path)
+    {
+        using var client = RootClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/logs/", SignInClient.LocationPath(response));
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/account/login")]
+    [InlineData("/_framework/blazor.web.js")]
+    [InlineData("/logsx/healthz")]
+    public async Task OutsidePathBase_IsNotFound(string path)
+    {
+        using var client = RootClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/logs/_framework/blazor.web.js")]
+    [InlineData("/logs/_content/MudBlazor/MudBlazor.min.css")]
+    [InlineData("/logs/css/app.css")]
+    [InlineData("/logs/js/app.js")]
+    public async Task AssetsUnderPathBase_AreServedAnonymously(string path)
+    {
+        using var client = RootClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginPage_ReferencesOnlyPathsUnderBase()
+    {
+        using var client = RootClient();
+
+        var html = await client.GetStringAsync("/logs/account/login", TestContext.Current.CancellationToken);
+
+        Assert.Contains("<base href=\"/logs/\"", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(src|href)=\"/(?!logs/)", html);
+    }
+
+    [Fact]
+    public async Task AnyResponse_HasSecurityHeaders()
+    {
+        using var client = RootClient();
+
+        using var response = await client.GetAsync("/logs/account/login", TestContext.Current.CancellationToken);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+}

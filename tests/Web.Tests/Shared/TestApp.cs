@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using TovPlay.Logs.Web.Security;
+
+namespace TovPlay.Logs.Web.Tests.Shared;
+
+/// <summary>The real app on Kestrel at 127.0.0.1 (a real port, real HTTP), against a test database.</summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "first-admin@tests.tovplay.org";
+    public const string AdminPassword = "First-Admin-Passw0rd";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public TestApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        _services = services;
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AppDb"] = connectionString,
+            [AdminBootstrapper.EmailVariable] = AdminEmail,
+            [AdminBootstrapper.PasswordVariable] = AdminPassword,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel(0);
+    }
+
+    /// <summary>The server's address, e.g. http://127.0.0.1:41234.</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+            return new Uri(addresses.First().Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The app's home, http://127.0.0.1:PORT/logs/, for relative requests such as "account/login".</summary>
+    public Uri AppUri => new(ServerAddress, "/logs/");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    /// <summary>
+    /// A client that asks for pages as a browser does (Accept: text/html), keeps cookies and does not follow
+    /// redirects, so tests see them.
+    /// </summary>
+    public HttpClient CreateBrowserLikeClient(bool followRedirects = false)
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        var client = new HttpClient(handler) { BaseAddress = AppUri };
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        return client;
+    }
+}
