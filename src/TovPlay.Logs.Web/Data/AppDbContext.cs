@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace TovPlay.Logs.Web.Data;
 
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
-    : IdentityDbContext<AppUser, IdentityRole, string>(options)
+    : IdentityDbContext<AppUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<AppAuditEvent> AuditEvents => Set<AppAuditEvent>();
+
+    /// <summary>Keys that protect cookies and antiforgery tokens, shared by every replica of the app.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -33,6 +37,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(x => new { x.Action, x.OccurredAt });
             e.HasIndex(x => x.Actor);
         });
+
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         builder.Entity<AppUser>(e =>
         {

@@ -20,6 +20,9 @@ public sealed class SecurityOptions
 
     public int MinPasswordLength { get; set; } = 12;
 
+    /// <summary>Send cookies over HTTPS only. On in production, where TLS ends at the reverse proxy.</summary>
+    public bool SecureCookies { get; set; }
+
     /// <summary>Proxies whose X-Forwarded-For is believed (CIDR or address). Loopback is always trusted.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

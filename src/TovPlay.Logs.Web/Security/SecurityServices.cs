@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -56,7 +57,7 @@ public static class SecurityServices
             o.Cookie.Path = PathBase.Value;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = security.SessionIdleTimeout;
             o.SlidingExpiration = true;
             o.LoginPath = LoginPath;
@@ -109,9 +110,15 @@ public static class SecurityServices
             }
         });
 
+        // Keys in the app database: sign-ins survive restarts and work across replicas.
+        services.AddDataProtection()
+            .SetApplicationName("tovplay-logs")
+            .PersistKeysToDbContext<AppDbContext>();
+
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "tovplay_logs_af";
+            o.Cookie.SecurePolicy = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.Cookie.Path = PathBase.Value;
         });
         return builder;

@@ -28,7 +28,9 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
 
     public static async Task<FakeOtlpCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Its own environment name, so the app's appsettings copied beside the tests do not apply to it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "OtlpCollector" });
+        builder.Configuration["AllowedHosts"] = "*";
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
