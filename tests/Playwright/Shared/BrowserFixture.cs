@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TovPlay.Logs.Web.Security;
+using TovPlay.Logs.Web.Tests.Shared;
+
+[assembly: AssemblyFixture(typeof(TovPlay.Logs.Playwright.Shared.BrowserFixture))]
+
+namespace TovPlay.Logs.Playwright.Shared;
+
+/// <summary>
+/// The real app on 127.0.0.1 with its own database, and Debian's Chromium driven by Playwright
+/// (its own browser download cannot run here).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private TestApp? _app;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public TestApp App => _app ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public Uri AppUri { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("browser_tests");
+        _app = new TestApp(_database.ConnectionString);
+        AppUri = _app.AppUri;
+        _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_EXECUTABLE") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    {
+        var email = $"browser-{Guid.NewGuid():N}@tests.tovplay.org";
+        const string password = "Browser-Passw0rd-1";
+        await using var scope = App.Services.CreateAsyncScope();
+        var tests = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tests")], "tests"));
+        var result = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(tests, email, role, password);
+        Assert.True(result.Succeeded, result.Message);
+        return (email, password);
+    }
+}

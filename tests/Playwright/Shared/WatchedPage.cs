@@ -1,0 +1,87 @@
+using Microsoft.Playwright;
+
+namespace TovPlay.Logs.Playwright.Shared;
+
+/// <summary>
+/// A browser page that records every console error, page error, failed or 4xx/5xx request, and any request
+/// that leaves /logs/ on the app's server. A test ends with <see cref="AssertClean"/>.
+/// </summary>
+public sealed class WatchedPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _problems = [];
+    private readonly string _appPrefix;
+
+    private WatchedPage(IBrowserContext context, IPage page, Uri appUri)
+    {
+        _context = context;
+        Page = page;
+        _appPrefix = appUri.ToString();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Record($"console error: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Record($"page error: {error}");
+        page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url} ({request.Failure})");
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(_appPrefix, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                Record($"request outside /logs/: {request.Method} {request.Url}");
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Record($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<WatchedPage> OpenAsync(BrowserFixture fixture)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.AppUri.ToString() });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return new WatchedPage(context, page, fixture.AppUri);
+    }
+
+    private void Record(string problem)
+    {
+        lock (_problems)
+        {
+            _problems.Add(problem);
+        }
+    }
+
+    public void AssertClean()
+    {
+        lock (_problems)
+        {
+            Assert.True(_problems.Count == 0, "The browser saw problems:\n" + string.Join("\n", _problems));
+        }
+    }
+
+    /// <summary>Pages are prerendered; clicks only work once the circuit is up, which the shell shows.</summary>
+    public Task WaitForCircuitAsync() =>
+        Assertions.Expect(Page.GetByTestId("circuit-status")).ToHaveTextAsync("Connected");
+
+    public async Task SignInAsync(string email, string password)
+    {
+        await Page.GotoAsync("");
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/logs/account/login"));
+        await Page.GetByLabel("Email").FillAsync(email);
+        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/logs/$"));
+        await WaitForCircuitAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
