@@ -115,7 +115,10 @@ public static class AccountEndpoints
                 return Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
             }
 
-            var rolesFromToken = info.Principal.FindAll(oidc.Value.RoleClaimType).Select(c => AppRoles.Normalize(c.Value)).OfType<string>().Distinct().ToList();
+            // The handler maps a token's "roles" to ClaimTypes.Role; user-info values keep the configured name.
+            var rolesFromToken = info.Principal.Claims
+                .Where(c => c.Type == oidc.Value.RoleClaimType || c.Type == ClaimTypes.Role)
+                .Select(c => AppRoles.Normalize(c.Value)).OfType<string>().Distinct().ToList();
             if (rolesFromToken.Count == 0 && AppRoles.Normalize(oidc.Value.DefaultRole) is { } defaultRole)
             {
                 rolesFromToken.Add(defaultRole);

@@ -67,7 +67,7 @@ public static class SecurityServices
             o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
         });
 
-        AddOpenIdConnect(builder);
+        AddOpenIdConnect(builder, security);
 
         var viewer = AppRoles.AtLeast(AppRoles.Viewer).ToArray();
         services.AddAuthorizationBuilder()
@@ -145,7 +145,7 @@ public static class SecurityServices
         return Task.CompletedTask;
     }
 
-    private static void AddOpenIdConnect(WebApplicationBuilder builder)
+    private static void AddOpenIdConnect(WebApplicationBuilder builder, SecurityOptions security)
     {
         var section = builder.Configuration.GetSection(OpenIdConnectSettings.Section);
         builder.Services.Configure<OpenIdConnectSettings>(section);
@@ -174,6 +174,13 @@ public static class SecurityServices
             }
 
             o.ClaimActions.MapJsonKey(settings.RoleClaimType, settings.RoleClaimType);
+
+            // The round-trip cookies follow the app's own HTTPS policy, so a plain-HTTP test or lab setup works.
+            var secure = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SecurePolicy = secure;
+            o.NonceCookie.SecurePolicy = secure;
+            o.CorrelationCookie.Path = PathBase.Value;
+            o.NonceCookie.Path = PathBase.Value;
         });
     }
 }
