@@ -84,6 +84,56 @@ public sealed partial class ShellTests(BrowserFixture fixture)
         watched.AssertClean();
     }
 
+    [Fact]
+    public async Task ConnectionLost_ShowsReconnectBannerThenRecovers()
+    {
+        var (email, password) = await fixture.CreateUserAsync(AppRoles.Viewer);
+        await using var watched = await WatchedPage.OpenAsync(fixture);
+        var page = watched.Page;
+
+        // Put the circuit's WebSocket through a switch the test controls: while "down", the browser's socket
+        // is closed and every reconnection attempt refused, as when the server or the network goes away.
+        var down = false;
+        var sockets = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync(new Regex("/logs/_blazor"), socket =>
+        {
+            if (down)
+            {
+                _ = socket.CloseAsync(new() { Code = 1011, Reason = "server unreachable" });
+                return;
+            }
+
+            socket.ConnectToServer();
+            lock (sockets)
+            {
+                sockets.Add(socket);
+            }
+        });
+        await page.RouteAsync(new Regex("/logs/_blazor/negotiate"), route => down ? route.AbortAsync() : route.ContinueAsync());
+        await watched.SignInAsync(email, password);
+        var banner = page.Locator("#components-reconnect-modal");
+        await Expect(banner).ToBeHiddenAsync();
+
+        down = true;
+        IWebSocketRoute[] open;
+        lock (sockets)
+        {
+            open = [.. sockets];
+        }
+
+        foreach (var socket in open)
+        {
+            await socket.CloseAsync(new() { Code = 1011, Reason = "connection lost" });
+        }
+
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("Reconnecting");
+
+        down = false;
+        await Expect(banner).ToBeHiddenAsync(new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("circuit-status")).ToHaveTextAsync("Connected");
+    }
+
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 
