@@ -28,9 +28,10 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
 
 started=$(date +%s)
 log "Building"
-if ! dotnet build TovPlay.Logs.sln -c Release -nologo -v q 2>&1 | tee "$work/build.log" | grep -E "error|Warn|warn" ; then :; fi
-if grep -qE "Build FAILED|error [A-Z]+[0-9]+" "$work/build.log"; then
-  tail -n 30 "$work/build.log"
+dotnet build TovPlay.Logs.sln -c Release -nologo -v q > "$work/build.log" 2>&1
+build_exit=$?
+if [ "$build_exit" -ne 0 ]; then
+  grep -E "error|FAILED" "$work/build.log" | sort -u | head -n 40
   echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1
 fi
