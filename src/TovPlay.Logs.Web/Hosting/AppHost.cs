@@ -64,6 +64,7 @@ public static class AppHost
         }
 
         app.UseAppSecurityHeaders();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

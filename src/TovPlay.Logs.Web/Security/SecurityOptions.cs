@@ -9,6 +9,9 @@ public sealed class SecurityOptions
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Password sign-in posts allowed per client address per minute, whatever the account.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 20;
+
     /// <summary>How long a sign-in lasts without activity.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 

@@ -68,6 +68,7 @@ public static class SecurityServices
         });
 
         AddOpenIdConnect(builder, security);
+        services.AddSignInRateLimit(security);
 
         var viewer = AppRoles.AtLeast(AppRoles.Viewer).ToArray();
         services.AddAuthorizationBuilder()

@@ -170,4 +170,26 @@ public sealed class SignInTests(WebAppFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task SignIn_TooManyFromOneAddress_Gets429WithRetryAfter()
+    {
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?> { ["Security:SignInAttemptsPerMinute"] = "3" });
+        using var client = app.CreateBrowserLikeClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var attempt = await SignInClient.PostLoginAsync(client, $"spray-{i}@tests.tovplay.org", "Wrong-passw0rd");
+            statuses.Add(attempt.StatusCode);
+        }
+
+        using var refused = await SignInClient.PostLoginAsync(client, "spray-4@tests.tovplay.org", "Wrong-passw0rd");
+        using var page = await client.GetAsync("account/login", TestContext.Current.CancellationToken);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("Too many sign-in attempts from this address. Wait a minute and try again.", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
 }

@@ -1,0 +1,45 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace TovPlay.Logs.Web.Security;
+
+/// <summary>
+/// Caps password sign-in attempts per client address. Lockout protects one account; this protects all of
+/// them from one address trying many (password spraying), and answers 429 with Retry-After.
+/// </summary>
+public static class SignInRateLimit
+{
+    public static IServiceCollection AddSignInRateLimit(this IServiceCollection services, SecurityOptions security)
+    {
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var response = context.HttpContext.Response;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync("Too many sign-in attempts from this address. Wait a minute and try again.", cancellationToken);
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsPasswordSignIn(context.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = security.SignInAttemptsPerMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                            QueueLimit = 0,
+                        })
+                    : RateLimitPartition.GetNoLimiter("other"));
+        });
+        return services;
+    }
+
+    private static bool IsPasswordSignIn(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals(SecurityServices.LoginPath, StringComparison.OrdinalIgnoreCase);
+}
