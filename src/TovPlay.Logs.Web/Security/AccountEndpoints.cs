@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.Hosting;
 
 namespace TovPlay.Logs.Web.Security;
 
@@ -59,15 +60,15 @@ public static class AccountEndpoints
     /// </summary>
     public static string SafeReturnUrl(string? returnUrl)
     {
-        var home = $"{SecurityServices.PathBase}/";
+        var home = $"{AppPathBase.Value}/";
         if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 2048)
         {
             return home;
         }
 
-        var underBase = returnUrl == SecurityServices.PathBase.Value
+        var underBase = returnUrl == AppPathBase.Value.Value
             || returnUrl.StartsWith(home, StringComparison.Ordinal)
-            || returnUrl.StartsWith($"{SecurityServices.PathBase}?", StringComparison.Ordinal);
+            || returnUrl.StartsWith($"{AppPathBase.Value}?", StringComparison.Ordinal);
         return underBase ? returnUrl : home;
     }
 

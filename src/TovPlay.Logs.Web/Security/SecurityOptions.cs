@@ -26,6 +26,8 @@ public sealed class SecurityOptions
     /// <summary>Send cookies over HTTPS only. On in production, where TLS ends at the reverse proxy.</summary>
     public bool SecureCookies { get; set; }
 
+    public CookieSecurePolicy CookieSecurePolicy => SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
     /// <summary>Proxies whose X-Forwarded-For is believed (CIDR or address). Loopback is always trusted.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

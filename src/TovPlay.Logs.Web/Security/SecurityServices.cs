@@ -1,14 +1,13 @@
-using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.Hosting;
 
 namespace TovPlay.Logs.Web.Security;
 
@@ -54,10 +53,10 @@ public static class SecurityServices
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = CookieName;
-            o.Cookie.Path = PathBase.Value;
+            o.Cookie.Path = AppPathBase.Value.Value;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = security.CookieSecurePolicy;
             o.ExpireTimeSpan = security.SessionIdleTimeout;
             o.SlidingExpiration = true;
             o.LoginPath = LoginPath;
@@ -67,7 +66,7 @@ public static class SecurityServices
             o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
         });
 
-        AddOpenIdConnect(builder, security);
+        builder.AddAppOpenIdConnect(security);
         services.AddSignInRateLimit(security);
 
         var viewer = AppRoles.AtLeast(AppRoles.Viewer).ToArray();
@@ -77,7 +76,7 @@ public static class SecurityServices
             .AddPolicy(AppPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(AppRoles.AtLeast(AppRoles.Admin)))
             // Anything mapped without an explicit policy needs a signed-in user with some role:
             // forgetting [Authorize] on a new endpoint must not make it public.
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser().RequireRole(viewer).Build());
 
         services.AddCascadingAuthenticationState();
@@ -91,25 +90,7 @@ public static class SecurityServices
         services.AddScoped<IPasswordSignIn, PasswordSignIn>();
         services.AddScoped<AdminBootstrapper>();
 
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in security.TrustedProxies)
-            {
-                if (System.Net.IPNetwork.TryParse(proxy, out var network))
-                {
-                    o.KnownIPNetworks.Add(network);
-                }
-                else if (IPAddress.TryParse(proxy, out var address))
-                {
-                    o.KnownProxies.Add(address);
-                }
-                else
-                {
-                    throw new InvalidOperationException($"Security:TrustedProxies holds '{proxy}', which is neither an address nor a CIDR network.");
-                }
-            }
-        });
+        services.AddTrustedProxies(security);
 
         // Keys in the app database: sign-ins survive restarts and work across replicas.
         services.AddDataProtection()
@@ -119,14 +100,11 @@ public static class SecurityServices
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "tovplay_logs_af";
-            o.Cookie.SecurePolicy = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-            o.Cookie.Path = PathBase.Value;
+            o.Cookie.SecurePolicy = security.CookieSecurePolicy;
+            o.Cookie.Path = AppPathBase.Value.Value;
         });
         return builder;
     }
-
-    /// <summary>The one path base of the app; every page, asset, hub and API lives under it.</summary>
-    public static readonly PathString PathBase = new("/logs");
 
     /// <summary>Pages get a redirect to sign in; APIs, hubs and scripts get a bare status they can act on.</summary>
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> ctx, int status)
@@ -144,44 +122,5 @@ public static class SecurityServices
         }
 
         return Task.CompletedTask;
-    }
-
-    private static void AddOpenIdConnect(WebApplicationBuilder builder, SecurityOptions security)
-    {
-        var section = builder.Configuration.GetSection(OpenIdConnectSettings.Section);
-        builder.Services.Configure<OpenIdConnectSettings>(section);
-        var settings = section.Get<OpenIdConnectSettings>() ?? new OpenIdConnectSettings();
-        if (!settings.IsEnabled)
-        {
-            return;
-        }
-
-        builder.Services.AddAuthentication().AddOpenIdConnect(OpenIdConnectSettings.Scheme, settings.DisplayName, o =>
-        {
-            o.Authority = settings.Authority;
-            o.ClientId = settings.ClientId;
-            o.ClientSecret = settings.ClientSecret;
-            o.ResponseType = "code";
-            o.UsePkce = true;
-            o.SaveTokens = false;
-            o.GetClaimsFromUserInfoEndpoint = true;
-            o.RequireHttpsMetadata = settings.RequireHttpsMetadata;
-            o.SignInScheme = IdentityConstants.ExternalScheme;
-            o.CallbackPath = "/account/oidc-callback";
-            o.Scope.Clear();
-            foreach (var scope in settings.Scopes)
-            {
-                o.Scope.Add(scope);
-            }
-
-            o.ClaimActions.MapJsonKey(settings.RoleClaimType, settings.RoleClaimType);
-
-            // The round-trip cookies follow the app's own HTTPS policy, so a plain-HTTP test or lab setup works.
-            var secure = security.SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-            o.CorrelationCookie.SecurePolicy = secure;
-            o.NonceCookie.SecurePolicy = secure;
-            o.CorrelationCookie.Path = PathBase.Value;
-            o.NonceCookie.Path = PathBase.Value;
-        });
     }
 }

@@ -1,26 +1,26 @@
-using TovPlay.Logs.Web.Security;
-
 namespace TovPlay.Logs.Web.Hosting;
 
 /// <summary>
 /// The app lives only under <c>/logs</c>, as it will behind app.tovplay.org/logs. Anything outside it is
 /// not ours: the bare root redirects in, everything else is 404, so nothing works here that would break there.
 /// </summary>
-public static class PathBaseGuard
+public static class AppPathBase
 {
+    /// <summary>Every page, asset, hub and API lives under it.</summary>
+    public static readonly PathString Value = new("/logs");
+
     public static WebApplication UseAppPathBase(this WebApplication app)
     {
-        var pathBase = SecurityServices.PathBase;
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
-            if (path == pathBase || path == "/")
+            if (path == Value || path == "/")
             {
-                context.Response.Redirect($"{pathBase}/{context.Request.QueryString}");
+                context.Response.Redirect($"{Value}/{context.Request.QueryString}");
                 return Task.CompletedTask;
             }
 
-            if (!path.StartsWithSegments(pathBase))
+            if (!path.StartsWithSegments(Value))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
@@ -28,7 +28,7 @@ public static class PathBaseGuard
 
             return next(context);
         });
-        app.UsePathBase(pathBase);
+        app.UsePathBase(Value);
         return app;
     }
 }
