@@ -22,7 +22,9 @@ public static class ObservabilityServices
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("service", ServiceName)
-            .WriteTo.Console(new RenderedCompactJsonFormatter()));
+            .WriteTo.Console(new RenderedCompactJsonFormatter()),
+            // Each host keeps its own logger; the static Log.Logger is never replaced behind anyone's back.
+            preserveStaticLogger: true);
 
         builder.Services.AddHealthChecks()
             .AddCheck<AppDatabaseHealthCheck>("app-database", tags: [HealthEndpoints.ReadyTag]);
@@ -60,6 +62,7 @@ public static class ObservabilityServices
     {
         app.UseSerilogRequestLogging(o =>
         {
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             // Paths only: query strings can carry tokens, and they are never logged.
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             o.GetLevel = (ctx, _, ex) => ex is not null || ctx.Response.StatusCode >= 500

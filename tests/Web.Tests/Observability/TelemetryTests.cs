@@ -20,7 +20,6 @@ public sealed class TelemetryTests(WebAppFixture fixture)
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        // Serilog's static logger is shared by every app in this process, so pick ours by its correlation id.
         var completed = Assert.Single(sink.Events, e =>
             e.MessageTemplate.Text.StartsWith("HTTP", StringComparison.Ordinal)
             && CapturingSink.Scalar(e, "correlation_id") == "c0ffee00-1111-2222-3333-444455556666");
