@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace TovPlay.Logs.Domain.LogQL.Parsing;
+
+/// <summary>
+/// Loki's regexes are Go's RE2. This refuses what RE2 refuses but .NET would accept (look-arounds, back-references,
+/// atomic groups, possessive quantifiers, conditionals) and turns RE2's <c>(?P&lt;name&gt;</c> into .NET's <c>(?&lt;name&gt;</c>.
+/// </summary>
+internal static class RegexSyntax
+{
+    /// <summary>Returns the .NET pattern, or the reason RE2 would refuse it.</summary>
+    public static bool TryTranslate(string pattern, out string translated, out string? error)
+    {
+        var sb = new StringBuilder(pattern.Length);
+        error = null;
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                var e = pattern[i + 1];
+                if (!inClass && (char.IsAsciiDigit(e) && e != '0' || e == 'k'))
+                {
+                    translated = "";
+                    error = "back-references are not supported";
+                    return false;
+                }
+
+                sb.Append(c).Append(e);
+                i++;
+                continue;
+            }
+
+            if (inClass)
+            {
+                if (c == ']')
+                {
+                    inClass = false;
+                }
+
+                sb.Append(c);
+                continue;
+            }
+
+            if (c == '[')
+            {
+                inClass = true;
+                sb.Append(c);
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    sb.Append(']');
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (c == '(' && i + 1 < pattern.Length && pattern[i + 1] == '?')
+            {
+                var rest = pattern.AsSpan(i + 2);
+                if (rest.StartsWith("P<"))
+                {
+                    sb.Append("(?<");
+                    i += 3;
+                    continue;
+                }
+
+                if (rest.StartsWith("=") || rest.StartsWith("!") || rest.StartsWith("<=") || rest.StartsWith("<!"))
+                {
+                    translated = "";
+                    error = "look-ahead and look-behind are not supported";
+                    return false;
+                }
+
+                if (rest.StartsWith(">") || rest.StartsWith("("))
+                {
+                    translated = "";
+                    error = rest.StartsWith(">") ? "atomic groups are not supported" : "conditionals are not supported";
+                    return false;
+                }
+            }
+
+            if (c == '+' && i > 0 && pattern[i - 1] is '*' or '+' or '?' or '}' && !(i > 1 && pattern[i - 2] == '\\'))
+            {
+                translated = "";
+                error = "possessive quantifiers are not supported";
+                return false;
+            }
+
+            sb.Append(c);
+        }
+
+        translated = sb.ToString();
+        try
+        {
+            _ = new Regex(translated, RegexOptions.CultureInvariant);
+        }
+        catch (RegexParseException ex)
+        {
+            error = $"{Words(ex.Error.ToString())} at offset {ex.Offset}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>InsufficientClosingParentheses -> "insufficient closing parentheses".</summary>
+    private static string Words(string pascal)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && sb.Length > 0)
+            {
+                sb.Append(' ');
+            }
+
+            sb.Append(char.ToLowerInvariant(c));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The escape that makes literal text match itself in RE2 and .NET alike.</summary>
+    public static string EscapeLiteral(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if ("\\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal))
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+}
