@@ -47,7 +47,7 @@ internal sealed partial class Parser
     }
 
     /// <summary>True when the matcher also selects streams that lack the label, so it cannot narrow a query alone.</summary>
-    private static bool MatchesEmpty(LabelMatcher m) => m.Operator switch
+    internal static bool MatchesEmpty(LabelMatcher m) => m.Operator switch
     {
         MatchOperator.Equal => m.Value.Length == 0,
         MatchOperator.NotEqual => m.Value.Length > 0,
