@@ -1,0 +1,59 @@
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation;
+
+/// <summary>
+/// A log pipeline compiled once per query. An entry goes through the stages in order; line filters before the
+/// first parser never touch labels, so a pipeline of line filters alone costs no allocation per line.
+/// </summary>
+public sealed class LogPipeline
+{
+    private readonly IStage[] _stages;
+
+    private LogPipeline(IStage[] stages, bool changesLabels)
+    {
+        _stages = stages;
+        ChangesLabels = changesLabels;
+    }
+
+    /// <summary>False when every stage is a line filter: the output labels are the stream's own.</summary>
+    public bool ChangesLabels { get; }
+
+    public static LogPipeline Compile(IReadOnlyList<PipelineStage> stages) =>
+        new([.. stages.Select(CompileStage)], stages.Any(s => s is not LineFilterStage));
+
+    private static IStage CompileStage(PipelineStage stage) => stage switch
+    {
+        LineFilterStage line => new LineFilter(line),
+        JsonParserStage json => new JsonParser(json),
+        LogfmtParserStage logfmt => new LogfmtParser(logfmt),
+        RegexpParserStage regexp => new RegexpParser(regexp),
+        PatternParserStage pattern => new PatternParser(pattern),
+        UnpackParserStage => new UnpackParser(),
+        LabelFilterStage filter => new LabelFilterPredicate(filter.Filter),
+        LineFormatStage format => new LineFormat(format),
+        LabelFormatStage format => new LabelFormat(format),
+        DropStage drop => new DropKeep(drop.Labels, keep: false),
+        KeepStage keep => new DropKeep(keep.Labels, keep: true),
+        DecolorizeStage => new Decolorize(),
+        _ => throw new EvaluationException($"pipeline stage {stage.GetType().Name} is not supported"),
+    };
+
+    /// <summary>Runs one entry; false when a stage drops it. <paramref name="labels"/> holds its labels afterwards.</summary>
+    public bool Process(in LogEntry entry, LabelSet streamLabels, LabelsBuilder labels, out string line)
+    {
+        line = entry.Line;
+        labels.Reset(streamLabels);
+        foreach (var stage in _stages)
+        {
+            if (!stage.Process(entry.TimestampNs, ref line, labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

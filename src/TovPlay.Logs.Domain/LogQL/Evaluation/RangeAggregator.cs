@@ -1,0 +1,387 @@
+using System.Text;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation;
+
+/// <summary>
+/// Evaluates a range aggregation: extracts one sample per entry (1 for counting, the byte length for bytes, the
+/// unwrapped label otherwise), groups samples into series by their labels, then slides the window
+/// (t - offset - range, t - offset] over each series at every step.
+/// </summary>
+internal static class RangeAggregator
+{
+    public const string SampleExtractionError = "SampleExtractionErr";
+
+    public static StepVector Evaluate(RangeAggregationExpr expr, ILogStreamSource source, StepGrid grid)
+    {
+        var range = expr.Range;
+        var rangeNs = range.Range.Nanoseconds;
+        var offsetNs = range.Offset?.Nanoseconds ?? 0;
+        var fromNs = grid.StartNs - offsetNs - rangeNs + 1;
+        var toNs = grid.EndNs - offsetNs + 1;
+
+        if (expr.Operation == RangeOperation.AbsentOverTime)
+        {
+            return Absent(expr, source, grid, fromNs, toNs, rangeNs, offsetNs);
+        }
+
+        var samples = Extract(expr, source, fromNs, toNs);
+        if (expr.Grouping is { } grouping)
+        {
+            samples = Regroup(samples, grouping);
+        }
+
+        var result = new Dictionary<LabelSet, double[]>(samples.Count);
+        foreach (var (labels, list) in samples)
+        {
+            var values = Slide(expr.Operation, expr.Parameter, list, grid, rangeNs, offsetNs);
+            if (values is not null)
+            {
+                result[labels] = values;
+            }
+        }
+
+        return StepVector.OfSeries(result);
+    }
+
+    private static Dictionary<LabelSet, List<(long Ts, double Value)>> Extract(RangeAggregationExpr expr, ILogStreamSource source, long fromNs, long toNs)
+    {
+        var range = expr.Range;
+        var pipeline = LogPipeline.Compile(range.Log.Pipeline);
+        var unwrap = range.Unwrap;
+        var postFilters = unwrap?.PostFilters.Select(f => new LabelFilterPredicate(f)).ToArray() ?? [];
+        var countsBytes = expr.Operation is RangeOperation.BytesOverTime or RangeOperation.BytesRate;
+        var series = new Dictionary<LabelSet, List<(long, double)>>();
+        var labels = new LabelsBuilder();
+
+        foreach (var slice in source.Select(range.Log.Selector, fromNs, toNs, Direction.Forward))
+        {
+            // Without label-changing stages every sample of the stream lands in one series: look it up once.
+            List<(long, double)>? fixedList = null;
+            if (!pipeline.ChangesLabels && unwrap is null && !series.TryGetValue(slice.Labels, out fixedList))
+            {
+                fixedList = [];
+                series[slice.Labels] = fixedList;
+            }
+
+            foreach (var entry in slice.Entries)
+            {
+                if (!pipeline.Process(entry, slice.Labels, labels, out var line))
+                {
+                    continue;
+                }
+
+                double value = 1;
+                if (countsBytes)
+                {
+                    value = Encoding.UTF8.GetByteCount(line);
+                }
+                else if (unwrap is not null)
+                {
+                    value = Unwrap(unwrap, labels);
+                    if (!PassesAll(postFilters, labels))
+                    {
+                        continue;
+                    }
+                }
+
+                if (fixedList is not null)
+                {
+                    fixedList.Add((entry.TimestampNs, value));
+                    continue;
+                }
+
+                var key = labels.ToLabelSet();
+                if (unwrap is not null)
+                {
+                    key = key.Without(unwrap.Label);
+                }
+
+                if (!series.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    series[key] = list;
+                }
+
+                list.Add((entry.TimestampNs, value));
+            }
+        }
+
+        foreach (var key in series.Keys)
+        {
+            if (key[LabelsBuilder.ErrorLabel] is { } error)
+            {
+                throw new EvaluationException(
+                    $"pipeline error: '{error}' for series: '{key}'. Use a label filter to intentionally skip this error. (e.g | __error__!=\"{error}\")");
+            }
+        }
+
+        return series;
+    }
+
+    private static bool PassesAll(LabelFilterPredicate[] filters, LabelsBuilder labels)
+    {
+        foreach (var filter in filters)
+        {
+            if (!filter.Test(labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static double Unwrap(UnwrapExpr unwrap, LabelsBuilder labels)
+    {
+        var text = labels.Get(unwrap.Label);
+        double value = 0;
+        var ok = text is not null && unwrap.Conversion switch
+        {
+            UnwrapConversion.Duration or UnwrapConversion.DurationSeconds => LabelFilterPredicate.Duration(text, out value),
+            UnwrapConversion.Bytes => LabelFilterPredicate.Bytes(text, out value),
+            _ => LabelFilterPredicate.Number(text, out value),
+        };
+        if (!ok)
+        {
+            labels.SetError(SampleExtractionError, $"cannot unwrap \"{text}\" of label {unwrap.Label}");
+            return 0;
+        }
+
+        return value;
+    }
+
+    private static Dictionary<LabelSet, List<(long Ts, double Value)>> Regroup(Dictionary<LabelSet, List<(long, double)>> samples, Grouping grouping)
+    {
+        var names = grouping.Labels.ToHashSet(StringComparer.Ordinal);
+        var regrouped = new Dictionary<LabelSet, List<(long, double)>>();
+        foreach (var (labels, list) in samples)
+        {
+            var key = labels.Project(names, grouping.Without);
+            if (!regrouped.TryGetValue(key, out var target))
+            {
+                target = [];
+                regrouped[key] = target;
+            }
+
+            target.AddRange(list);
+        }
+
+        foreach (var list in regrouped.Values)
+        {
+            list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        }
+
+        return regrouped;
+    }
+
+    private static double[]? Slide(RangeOperation op, double? parameter, List<(long Ts, double Value)> samples, StepGrid grid, long rangeNs, long offsetNs)
+    {
+        var values = StepVector.Empty(grid.Count);
+        var any = false;
+        int lo = 0, hi = 0;
+        var rangeSeconds = rangeNs / 1e9;
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples);
+        for (var k = 0; k < grid.Count; k++)
+        {
+            var end = grid.At(k) - offsetNs;
+            var start = end - rangeNs;
+            while (lo < span.Length && span[lo].Ts <= start)
+            {
+                lo++;
+            }
+
+            if (hi < lo)
+            {
+                hi = lo;
+            }
+
+            while (hi < span.Length && span[hi].Ts <= end)
+            {
+                hi++;
+            }
+
+            if (hi == lo)
+            {
+                continue;
+            }
+
+            values[k] = Aggregate(op, parameter, span[lo..hi], rangeSeconds, start, end);
+            any |= !double.IsNaN(values[k]);
+        }
+
+        return any ? values : null;
+    }
+
+    private static double Aggregate(RangeOperation op, double? parameter, ReadOnlySpan<(long Ts, double Value)> window, double rangeSeconds, long startNs, long endNs)
+    {
+        switch (op)
+        {
+            case RangeOperation.CountOverTime:
+                return window.Length;
+            case RangeOperation.Rate:
+            case RangeOperation.BytesRate:
+                return Sum(window) / rangeSeconds;
+            case RangeOperation.BytesOverTime:
+            case RangeOperation.SumOverTime:
+                return Sum(window);
+            case RangeOperation.AvgOverTime:
+                return Sum(window) / window.Length;
+            case RangeOperation.MinOverTime:
+                var min = double.PositiveInfinity;
+                foreach (var s in window)
+                {
+                    min = Math.Min(min, s.Value);
+                }
+
+                return min;
+            case RangeOperation.MaxOverTime:
+                var max = double.NegativeInfinity;
+                foreach (var s in window)
+                {
+                    max = Math.Max(max, s.Value);
+                }
+
+                return max;
+            case RangeOperation.StdvarOverTime:
+                return Variance(window);
+            case RangeOperation.StddevOverTime:
+                return Math.Sqrt(Variance(window));
+            case RangeOperation.QuantileOverTime:
+                return Quantile(parameter ?? 0.5, window);
+            case RangeOperation.FirstOverTime:
+                return window[0].Value;
+            case RangeOperation.LastOverTime:
+                return window[^1].Value;
+            case RangeOperation.RateCounter:
+                return CounterRate(window, rangeSeconds, startNs, endNs);
+            default:
+                throw new EvaluationException($"range aggregation {op} is not supported");
+        }
+    }
+
+    private static double Sum(ReadOnlySpan<(long Ts, double Value)> window)
+    {
+        double sum = 0;
+        foreach (var s in window)
+        {
+            sum += s.Value;
+        }
+
+        return sum;
+    }
+
+    private static double Variance(ReadOnlySpan<(long Ts, double Value)> window)
+    {
+        double mean = 0, m2 = 0;
+        var n = 0;
+        foreach (var s in window)
+        {
+            n++;
+            var delta = s.Value - mean;
+            mean += delta / n;
+            m2 += delta * (s.Value - mean);
+        }
+
+        return m2 / n;
+    }
+
+    /// <summary>Prometheus's quantile: linear interpolation between the closest ranks.</summary>
+    public static double Quantile(double q, ReadOnlySpan<(long Ts, double Value)> window)
+    {
+        if (q < 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        if (q > 1)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var sorted = new double[window.Length];
+        for (var i = 0; i < window.Length; i++)
+        {
+            sorted[i] = window[i].Value;
+        }
+
+        Array.Sort(sorted);
+        return QuantileOfSorted(q, sorted);
+    }
+
+    public static double QuantileOfSorted(double q, double[] sorted)
+    {
+        var rank = q * (sorted.Length - 1);
+        var lower = (int)Math.Floor(rank);
+        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        var weight = rank - lower;
+        return (sorted[lower] * (1 - weight)) + (sorted[upper] * weight);
+    }
+
+    /// <summary>The per-second increase of a counter over the window, handling resets and extrapolating to the window's edges as Prometheus does.</summary>
+    private static double CounterRate(ReadOnlySpan<(long Ts, double Value)> window, double rangeSeconds, long startNs, long endNs)
+    {
+        if (window.Length < 2)
+        {
+            return double.NaN;
+        }
+
+        var increase = window[^1].Value - window[0].Value;
+        for (var i = 1; i < window.Length; i++)
+        {
+            if (window[i].Value < window[i - 1].Value)
+            {
+                increase += window[i - 1].Value;
+            }
+        }
+
+        var sampled = (window[^1].Ts - window[0].Ts) / 1e9;
+        var toStart = (window[0].Ts - startNs) / 1e9;
+        var toEnd = (endNs - window[^1].Ts) / 1e9;
+        var average = sampled / (window.Length - 1);
+        var threshold = average * 1.1;
+        var extrapolateTo = sampled;
+        extrapolateTo += toStart < threshold ? toStart : average / 2;
+        extrapolateTo += toEnd < threshold ? toEnd : average / 2;
+        return increase * (extrapolateTo / sampled) / rangeSeconds;
+    }
+
+    private static StepVector Absent(RangeAggregationExpr expr, ILogStreamSource source, StepGrid grid, long fromNs, long toNs, long rangeNs, long offsetNs)
+    {
+        var pipeline = LogPipeline.Compile(expr.Range.Log.Pipeline);
+        var labels = new LabelsBuilder();
+        var timestamps = new List<long>();
+        foreach (var slice in source.Select(expr.Range.Log.Selector, fromNs, toNs, Direction.Forward))
+        {
+            foreach (var entry in slice.Entries)
+            {
+                if (pipeline.Process(entry, slice.Labels, labels, out _))
+                {
+                    timestamps.Add(entry.TimestampNs);
+                }
+            }
+        }
+
+        timestamps.Sort();
+        var values = StepVector.Empty(grid.Count);
+        var any = false;
+        for (var k = 0; k < grid.Count; k++)
+        {
+            var end = grid.At(k) - offsetNs;
+            var start = end - rangeNs;
+            var i = timestamps.BinarySearch(start + 1);
+            i = i < 0 ? ~i : i;
+            if (i >= timestamps.Count || timestamps[i] > end)
+            {
+                values[k] = 1;
+                any = true;
+            }
+        }
+
+        // The absent series carries the selector's exact-match labels, as in Prometheus.
+        var key = LabelSet.From(expr.Range.Log.Selector.Matchers.Where(m => m.Operator == MatchOperator.Equal).Select(m => (m.Name, m.Value)).ToArray());
+        return StepVector.OfSeries(any ? new Dictionary<LabelSet, double[]> { [key] = values } : []);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Parsing;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
+
+/// <summary><c>| drop</c> and <c>| keep</c>: by name, or only where the value matches.</summary>
+internal sealed class DropKeep : IStage
+{
+    private readonly bool _keep;
+    private readonly (string Name, Func<string, bool>? Matches)[] _selections;
+
+    public DropKeep(IReadOnlyList<LabelSelection> selections, bool keep)
+    {
+        _keep = keep;
+        _selections = [.. selections.Select(s => (s.Name, s.Operator is { } op ? Matcher(op, s.Value!) : null))];
+    }
+
+    public static Func<string, bool> Matcher(MatchOperator op, string value)
+    {
+        switch (op)
+        {
+            case MatchOperator.Equal:
+                return v => string.Equals(v, value, StringComparison.Ordinal);
+            case MatchOperator.NotEqual:
+                return v => !string.Equals(v, value, StringComparison.Ordinal);
+            default:
+                RegexSyntax.TryTranslate(value, out var translated, out _);
+                var regex = new Regex($"^(?:{translated})$", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+                return op == MatchOperator.Regex ? regex.IsMatch : v => !regex.IsMatch(v);
+        }
+    }
+
+    private bool Selected(string name, string value)
+    {
+        foreach (var (n, matches) in _selections)
+        {
+            if (string.Equals(n, name, StringComparison.Ordinal) && (matches is null || matches(value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
+    {
+        foreach (var (name, value) in labels.All().ToList())
+        {
+            // keep never removes the error labels: they explain why an entry looks the way it does.
+            var remove = _keep
+                ? !Selected(name, value) && name is not (LabelsBuilder.ErrorLabel or LabelsBuilder.ErrorDetailsLabel)
+                : Selected(name, value);
+            if (remove)
+            {
+                labels.Delete(name);
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Parsing;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
+
+/// <summary><c>|= != |~ !~</c> with alternatives: ordinal substring search (vectorised) or a compiled regex.</summary>
+internal sealed class LineFilter : IStage
+{
+    private readonly bool _negated;
+    private readonly Func<string, bool>[] _alternatives;
+
+    public LineFilter(LineFilterStage stage)
+    {
+        _negated = stage.Operator is LineFilterOperator.NotContains or LineFilterOperator.NotRegex;
+        var regex = stage.Operator is LineFilterOperator.Regex or LineFilterOperator.NotRegex;
+        _alternatives = [.. stage.Values.Select(v => v.IsIp ? IpMatcher.LineContains(v.Value) : regex ? Regex(v.Value) : Contains(v.Value))];
+    }
+
+    public static Func<string, bool> Contains(string needle) => line => line.Contains(needle, StringComparison.Ordinal);
+
+    private static Func<string, bool> Regex(string pattern)
+    {
+        RegexSyntax.TryTranslate(pattern, out var translated, out _);
+        var regex = new Regex(translated, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        return regex.IsMatch;
+    }
+
+    public bool Matches(string line)
+    {
+        foreach (var alternative in _alternatives)
+        {
+            if (alternative(line))
+            {
+                return !_negated;
+            }
+        }
+
+        return _negated;
+    }
+
+    public bool Process(long timestampNs, ref string line, LabelsBuilder labels) => Matches(line);
+}

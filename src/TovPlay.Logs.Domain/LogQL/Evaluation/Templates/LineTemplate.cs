@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+using TovPlay.Logs.Domain.LogQL.Parsing;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation.Templates;
+
+/// <summary>
+/// The Go-template subset of <c>line_format</c>/<c>label_format</c> (see <see cref="TemplateSyntax"/>), compiled once
+/// and rendered per entry: literal text, and actions made of pipelines of commands, where each command's result
+/// becomes the last argument of the next (<c>{{ .path | trimPrefix "/api" | upper }}</c>).
+/// </summary>
+internal sealed class LineTemplate
+{
+    private readonly object[] _parts; // string literal or Command[] pipeline
+
+    private LineTemplate(object[] parts) => _parts = parts;
+
+    public bool IsConstant => _parts.All(p => p is string);
+
+    public static LineTemplate Compile(string template)
+    {
+        var parts = new List<object>();
+        var i = 0;
+        var text = new StringBuilder();
+        while (i < template.Length)
+        {
+            var open = template.IndexOf("{{", i, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                text.Append(template, i, template.Length - i);
+                break;
+            }
+
+            var close = template.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            var action = template[(open + 2)..close];
+            var literal = template[i..open];
+            if (action.StartsWith('-'))
+            {
+                literal = literal.TrimEnd();
+                action = action[1..];
+            }
+
+            text.Append(literal);
+            i = close + 2;
+            if (action.EndsWith('-'))
+            {
+                action = action[..^1];
+                while (i < template.Length && char.IsWhiteSpace(template[i]))
+                {
+                    i++;
+                }
+            }
+
+            if (text.Length > 0)
+            {
+                parts.Add(text.ToString());
+                text.Clear();
+            }
+
+            parts.Add(ParsePipeline(action));
+        }
+
+        if (text.Length > 0)
+        {
+            parts.Add(text.ToString());
+        }
+
+        return new LineTemplate([.. parts]);
+    }
+
+    private static Command[] ParsePipeline(string action) =>
+        [.. SplitPipes(action).Select(c => new Command([.. Words(c)]))];
+
+    private static IEnumerable<string> SplitPipes(string action)
+    {
+        var start = 0;
+        var quote = '\0';
+        for (var i = 0; i < action.Length; i++)
+        {
+            var c = action[i];
+            if (quote != '\0')
+            {
+                if (c == '\\' && quote == '"')
+                {
+                    i++;
+                }
+                else if (c == quote)
+                {
+                    quote = '\0';
+                }
+            }
+            else if (c is '"' or '`')
+            {
+                quote = c;
+            }
+            else if (c == '|')
+            {
+                yield return action[start..i];
+                start = i + 1;
+            }
+        }
+
+        yield return action[start..];
+    }
+
+    private static IEnumerable<string> Words(string command)
+    {
+        var i = 0;
+        while (i < command.Length)
+        {
+            if (char.IsWhiteSpace(command[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            if (command[i] is '"' or '`')
+            {
+                var quote = command[i++];
+                while (i < command.Length && command[i] != quote)
+                {
+                    i += command[i] == '\\' && quote == '"' ? 2 : 1;
+                }
+
+                i++;
+            }
+            else
+            {
+                while (i < command.Length && !char.IsWhiteSpace(command[i]))
+                {
+                    i++;
+                }
+            }
+
+            yield return command[start..Math.Min(i, command.Length)];
+        }
+    }
+
+    public string Render(Func<string, string?> label, string line, long timestampNs)
+    {
+        if (_parts.Length == 1 && _parts[0] is string only)
+        {
+            return only;
+        }
+
+        var sb = new StringBuilder();
+        foreach (var part in _parts)
+        {
+            if (part is string literal)
+            {
+                sb.Append(literal);
+                continue;
+            }
+
+            string? value = null;
+            foreach (var command in (Command[])part)
+            {
+                value = command.Run(label, line, timestampNs, value);
+            }
+
+            sb.Append(value);
+        }
+
+        return sb.ToString();
+    }
+
+    private sealed class Command(string[] words)
+    {
+        public string Run(Func<string, string?> label, string line, long timestampNs, string? piped)
+        {
+            var head = words[0];
+            if (!TemplateSyntax.Functions.Contains(head))
+            {
+                return Value(head, label, line, timestampNs);
+            }
+
+            var args = words.Skip(1).Select(w => Value(w, label, line, timestampNs)).ToList();
+            if (piped is not null)
+            {
+                args.Add(piped);
+            }
+
+            return Functions.Call(head, args);
+        }
+
+        private static string Value(string word, Func<string, string?> label, string line, long timestampNs)
+        {
+            if (word.StartsWith('.'))
+            {
+                return label(word[1..]) ?? "";
+            }
+
+            return word switch
+            {
+                "__line__" => line,
+                "__timestamp__" => GoTime(timestampNs),
+                _ when word.StartsWith('"') => Unquote(word),
+                _ when word.StartsWith('`') => word.Trim('`'),
+                _ => word,
+            };
+        }
+
+        private static string Unquote(string quoted)
+        {
+            var sb = new StringBuilder();
+            for (var i = 1; i < quoted.Length - 1; i++)
+            {
+                if (quoted[i] == '\\' && i + 1 < quoted.Length - 1)
+                {
+                    var e = quoted[++i];
+                    sb.Append(e switch { 'n' => '\n', 't' => '\t', _ => e });
+                }
+                else
+                {
+                    sb.Append(quoted[i]);
+                }
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>How Go prints a time.Time in UTC: <c>2026-11-26 10:30:00.123456789 +0000 UTC</c>.</summary>
+        private static string GoTime(long ns)
+        {
+            var time = DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+            var fraction = (ns % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0');
+            return time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (fraction.Length > 0 ? "." + fraction : "") + " +0000 UTC";
+        }
+    }
+}
