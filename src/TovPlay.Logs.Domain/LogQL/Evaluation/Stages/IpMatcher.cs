@@ -34,7 +34,7 @@ internal static partial class IpMatcher
         {
             foreach (Match candidate in Candidates().Matches(line))
             {
-                if (IPAddress.TryParse(candidate.Value, out var address) && matches(address))
+                if (TryParseStrict(candidate.Value, out var address) && matches(address))
                 {
                     return true;
                 }
@@ -42,6 +42,20 @@ internal static partial class IpMatcher
 
             return false;
         };
+    }
+
+    /// <summary>Only full forms: a dotted quad or an IPv6 address, never the legacy "10.2" shorthand.</summary>
+    public static bool TryParseStrict(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        var full = text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3;
+        if (full && IPAddress.TryParse(text, out var parsed))
+        {
+            address = parsed;
+            return true;
+        }
+
+        return false;
     }
 
     private static (System.Net.Sockets.AddressFamily Family, UInt128 Value) Key(IPAddress address)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using TovPlay.Logs.Domain.LogQL.Ast;
 
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
@@ -44,7 +43,7 @@ internal sealed class LabelFilterPredicate : IStage
                 return labels =>
                 {
                     var value = labels.Get(ip.Label);
-                    var hit = value is not null && IPAddress.TryParse(value, out var address) && inRange(address);
+                    var hit = value is not null && IpMatcher.TryParseStrict(value, out var address) && inRange(address);
                     return hit != ip.Negated;
                 };
             default:

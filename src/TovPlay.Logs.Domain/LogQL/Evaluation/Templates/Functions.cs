@@ -60,6 +60,22 @@ internal static class Functions
             }
 
             var j = i + 1;
+            var zeroPad = false;
+            var leftAlign = false;
+            while (j < format.Length && format[j] is '0' or '-')
+            {
+                zeroPad |= format[j] == '0';
+                leftAlign |= format[j] == '-';
+                j++;
+            }
+
+            var widthStart = j;
+            while (j < format.Length && char.IsAsciiDigit(format[j]))
+            {
+                j++;
+            }
+
+            var width = j > widthStart ? int.Parse(format.AsSpan(widthStart, j - widthStart), CultureInfo.InvariantCulture) : 0;
             var precision = -1;
             if (format[j] == '.')
             {
@@ -93,14 +109,23 @@ internal static class Functions
             }
 
             var number = double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out var d);
-            sb.Append(verb switch
+            var text = verb switch
             {
                 'd' when number => ((long)d).ToString(CultureInfo.InvariantCulture),
                 'f' when number => d.ToString("F" + (precision < 0 ? 6 : precision).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
                 'q' => LogQL.Printing.LogQLPrinter.Quote(arg),
-                's' or 'v' => arg,
+                's' or 'v' => precision >= 0 && precision < arg.Length ? arg[..precision] : arg,
                 _ => $"%!{verb}(string={arg})",
-            });
+            };
+            if (text.Length < width)
+            {
+                var pad = width - text.Length;
+                text = leftAlign ? text + new string(' ', pad)
+                    : zeroPad && verb is 'd' or 'f' ? (text.StartsWith('-') ? "-" + new string('0', pad) + text[1..] : new string('0', pad) + text)
+                    : new string(' ', pad) + text;
+            }
+
+            sb.Append(text);
         }
 
         return sb.ToString();

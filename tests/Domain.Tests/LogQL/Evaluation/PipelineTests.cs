@@ -1,0 +1,310 @@
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Domain.Tests.LogQL.Evaluation;
+
+/// <summary>Loki's semantics of each pipeline stage, on tiny hand-made streams.</summary>
+public sealed class PipelineTests
+{
+    private const long Second = 1_000_000_000;
+
+    private static List<LogResult> Run(string query, params (string Line, long Ts)[] lines) =>
+        Run(query, LabelSet.From(("job", "app"), ("level", "info")), lines);
+
+    private static List<LogResult> Run(string query, LabelSet streamLabels, params (string Line, long Ts)[] lines)
+    {
+        var entries = lines.Select((l, i) => new LogEntry(l.Ts == 0 ? (i + 1) * Second : l.Ts, l.Line)).OrderBy(e => e.TimestampNs).ToList();
+        var source = new InMemoryLogSource([new LogStream(streamLabels, entries)]);
+        var expr = Assert.IsType<LogQueryExpr>(LogQLQuery.Parse(query));
+        return [.. LogQueryEvaluator.Run(expr, source, 0, long.MaxValue, Direction.Forward, 1000)];
+    }
+
+    private static (string, long) L(string line) => (line, 0);
+
+    [Fact]
+    public void LineFilters_ContainsAndNot_AreOrdinal()
+    {
+        var result = Run("{job=\"app\"} |= \"DELETE\" != \"dry-run\"", L("DELETE users"), L("delete users"), L("DELETE dry-run"));
+
+        Assert.Equal(["DELETE users"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void LineFilter_OrAlternatives_KeepAnyMatch()
+    {
+        var result = Run("{job=\"app\"} |= \"a\" or \"b\"", L("a"), L("b"), L("c"));
+
+        Assert.Equal(["a", "b"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void LineFilter_NegatedOr_DropsAnyMatch()
+    {
+        var result = Run("{job=\"app\"} != \"a\" or \"b\"", L("a"), L("b"), L("c"));
+
+        Assert.Equal(["c"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void LineFilter_Regex_IsUnanchored()
+    {
+        var result = Run("{job=\"app\"} |~ \"status=5\\\\d\\\\d\"", L("x status=503 y"), L("status=404"));
+
+        Assert.Equal(["x status=503 y"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void LineFilter_Ip_MatchesAddressesInRange()
+    {
+        var result = Run("{job=\"app\"} |= ip(\"10.0.0.0/8\")", L("from 10.1.2.3 ok"), L("from 192.168.1.1"), L("version 10.2"));
+
+        Assert.Equal(["from 10.1.2.3 ok"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Json_NestedKeys_AreFlattenedWithUnderscore()
+    {
+        var result = Run("{job=\"app\"} | json", L("{\"user\":{\"id\":42,\"name\":\"ana\"},\"ok\":true,\"tags\":[1,2],\"n\":null,\"a.b\":\"x\"}"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("42", labels["user_id"]);
+        Assert.Equal("ana", labels["user_name"]);
+        Assert.Equal("true", labels["ok"]);
+        Assert.Equal("x", labels["a_b"]);
+        Assert.Null(labels["tags"]);
+        Assert.Null(labels["n"]);
+    }
+
+    [Fact]
+    public void Json_KeyClashingWithStreamLabel_BecomesExtracted()
+    {
+        var result = Run("{job=\"app\"} | json", L("{\"level\":\"error\"}"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("info", labels["level"]);
+        Assert.Equal("error", labels["level_extracted"]);
+    }
+
+    [Fact]
+    public void Json_InvalidLine_KeepsEntryWithError()
+    {
+        var result = Run("{job=\"app\"} | json", L("not json"), L("{\"a\":1}"));
+
+        Assert.Equal("JSONParserErr", result[0].Labels["__error__"]);
+        Assert.NotNull(result[0].Labels["__error_details__"]);
+        Assert.Null(result[1].Labels["__error__"]);
+    }
+
+    [Fact]
+    public void Json_ErrorFilter_DropsUnparsedLines()
+    {
+        var result = Run("{job=\"app\"} | json | __error__=\"\"", L("not json"), L("{\"a\":1}"));
+
+        Assert.Equal(["{\"a\":1}"], result.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void Json_Extractions_ReadPathsOnly()
+    {
+        var result = Run("{job=\"app\"} | json uid=\"user.id\", first=\"items[0]\", status", L("{\"user\":{\"id\":7},\"items\":[\"x\",\"y\"],\"status\":201,\"other\":1}"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("7", labels["uid"]);
+        Assert.Equal("x", labels["first"]);
+        Assert.Equal("201", labels["status"]);
+        Assert.Null(labels["other"]);
+    }
+
+    [Fact]
+    public void Logfmt_QuotedAndBareValues_BecomeLabels()
+    {
+        var result = Run("{job=\"app\"} | logfmt", L("action=DELETE table=users msg=\"two words\" rows=3"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("DELETE", labels["action"]);
+        Assert.Equal("two words", labels["msg"]);
+        Assert.Equal("3", labels["rows"]);
+    }
+
+    [Fact]
+    public void Logfmt_KeepEmpty_KeepsBareKeys()
+    {
+        var plain = Run("{job=\"app\"} | logfmt", L("a=1 flag b="));
+        var keep = Run("{job=\"app\"} | logfmt --keep-empty | flag=\"\"", L("a=1 flag b="));
+
+        Assert.Null(Assert.Single(plain).Labels["flag"]);
+        Assert.Single(keep);
+    }
+
+    [Fact]
+    public void Logfmt_Strict_MarksMalformedLine()
+    {
+        var lenient = Run("{job=\"app\"} | logfmt", L("a=1 b=\"open c=3"));
+        var strict = Run("{job=\"app\"} | logfmt --strict", L("a=1 b=\"open c=3"));
+
+        Assert.Null(Assert.Single(lenient).Labels["__error__"]);
+        Assert.Equal("LogfmtParserErr", Assert.Single(strict).Labels["__error__"]);
+    }
+
+    [Fact]
+    public void Regexp_NamedGroups_BecomeLabels()
+    {
+        var result = Run("{job=\"app\"} | regexp \"(?P<method>[A-Z]+) (?P<path>/\\\\S*)\"", L("GET /api/users 200"));
+
+        Assert.Equal("GET", result[0].Labels["method"]);
+        Assert.Equal("/api/users", result[0].Labels["path"]);
+    }
+
+    [Fact]
+    public void Pattern_Captures_AreTextBetweenLiterals()
+    {
+        var result = Run("{job=\"app\"} | pattern \"<ip> - - [<_>] \\\"<method> <path> <_>\\\" <status> <size>\"",
+            L("10.0.0.1 - - [26/Nov/2026:10:00:00 +0000] \"DELETE /api/users/7 HTTP/1.1\" 204 0"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("10.0.0.1", labels["ip"]);
+        Assert.Equal("DELETE", labels["method"]);
+        Assert.Equal("/api/users/7", labels["path"]);
+        Assert.Equal("204", labels["status"]);
+        Assert.Equal("0", labels["size"]);
+    }
+
+    [Fact]
+    public void Unpack_EntryField_ReplacesLine()
+    {
+        var result = Run("{job=\"app\"} | unpack", L("{\"container\":\"api\",\"_entry\":\"original line\"}"));
+
+        Assert.Equal("original line", result[0].Line);
+        Assert.Equal("api", result[0].Labels["container"]);
+    }
+
+    [Theory]
+    [InlineData("status>=500", new[] { "503", "500" })]
+    [InlineData("status==404", new[] { "404" })]
+    [InlineData("status!=404", new[] { "503", "200", "500" })]
+    [InlineData("status<300", new[] { "200" })]
+    [InlineData("status>=500 and path=~\"/api/.*\"", new[] { "503" })]
+    [InlineData("status==200 or status==404", new[] { "404", "200" })]
+    public void NumericFilters_CompareAsNumbers(string filter, string[] expected)
+    {
+        var result = Run($"{{job=\"app\"}} | logfmt | {filter}",
+            L("status=503 path=/api/a"), L("status=404 path=/x"), L("status=200 path=/api/b"), L("status=500 path=/x"));
+
+        Assert.Equal(expected, result.Select(r => r.Labels["status"]));
+    }
+
+    [Fact]
+    public void NumericFilter_NotANumber_KeepsEntryWithLabelFilterError()
+    {
+        var result = Run("{job=\"app\"} | logfmt | status>=500", L("status=oops"), L("status=501"), L("other=1"));
+
+        Assert.Equal(2, result.Count);
+        Assert.Equal("LabelFilterErr", result[0].Labels["__error__"]);
+        Assert.Equal("501", result[1].Labels["status"]);
+    }
+
+    [Fact]
+    public void DurationAndBytesFilters_ConvertUnits()
+    {
+        var durations = Run("{job=\"app\"} | logfmt | took>1s", L("took=250ms"), L("took=1.5s"), L("took=2m"));
+        var sizes = Run("{job=\"app\"} | logfmt | size>=1KiB", L("size=1000B"), L("size=2KiB"), L("size=1MB"));
+
+        Assert.Equal(["1.5s", "2m"], durations.Select(r => r.Labels["took"]));
+        Assert.Equal(["2KiB", "1MB"], sizes.Select(r => r.Labels["size"]));
+    }
+
+    [Fact]
+    public void IpLabelFilter_MatchesCidr()
+    {
+        var result = Run("{job=\"app\"} | logfmt | ip=ip(\"192.168.0.0/16\")", L("ip=192.168.4.2"), L("ip=10.0.0.1"), L("ip=bad"));
+
+        Assert.Equal(["192.168.4.2"], result.Select(r => r.Labels["ip"]));
+    }
+
+    [Fact]
+    public void LineFormat_Template_RendersLabelsAndFunctions()
+    {
+        var result = Run("{job=\"app\"} | logfmt | line_format \"{{.method | ToLower}} {{.path}} {{default \\\"-\\\" .user}} {{printf \\\"%05d\\\" .n}} {{__line__ | len}}\"",
+            L("method=DELETE path=/u n=42"));
+
+        Assert.Equal("delete /u - 00042 26", result[0].Line);
+    }
+
+    [Fact]
+    public void LabelFormat_RenameAndTemplate_UseLabelsBeforeTheStage()
+    {
+        var result = Run("{job=\"app\"} | logfmt | label_format who=user, route=\"{{.method}} {{.path}}\"", L("user=ana method=GET path=/x"));
+
+        var labels = Assert.Single(result).Labels;
+        Assert.Equal("ana", labels["who"]);
+        Assert.Null(labels["user"]);
+        Assert.Equal("GET /x", labels["route"]);
+    }
+
+    [Fact]
+    public void DropAndKeep_ChangeSeriesIdentity()
+    {
+        var dropped = Run("{job=\"app\"} | logfmt | drop level, b=\"2\"", L("a=1 b=2"), L("a=1 b=3"));
+        var kept = Run("{job=\"app\"} | logfmt | keep a", L("a=1 b=2"));
+
+        Assert.Equal("{a=\"1\", job=\"app\"}", dropped[0].Labels.ToString());
+        Assert.Equal("{a=\"1\", b=\"3\", job=\"app\"}", dropped[1].Labels.ToString());
+        Assert.Equal("{a=\"1\"}", kept[0].Labels.ToString());
+    }
+
+    [Fact]
+    public void Decolorize_StripsAnsi()
+    {
+        var result = Run("{job=\"app\"} | decolorize", L("\u001b[31mred\u001b[0m text"));
+
+        Assert.Equal("red text", result[0].Line);
+    }
+
+    [Fact]
+    public void Direction_AndLimit_AreHonoured()
+    {
+        var source = new InMemoryLogSource(
+        [
+            new LogStream(LabelSet.From(("job", "app"), ("s", "1")), [new LogEntry(1, "a1"), new LogEntry(4, "a4"), new LogEntry(6, "a6")]),
+            new LogStream(LabelSet.From(("job", "app"), ("s", "2")), [new LogEntry(2, "b2"), new LogEntry(5, "b5")]),
+            new LogStream(LabelSet.From(("job", "other")), [new LogEntry(3, "c3")]),
+        ]);
+        var expr = Assert.IsType<LogQueryExpr>(LogQLQuery.Parse("{job=\"app\"}"));
+
+        var backward = LogQueryEvaluator.Run(expr, source, 0, 100, Direction.Backward, 3).Select(r => r.Line);
+        var forward = LogQueryEvaluator.Run(expr, source, 2, 6, Direction.Forward, 100).Select(r => r.Line);
+
+        Assert.Equal(["a6", "b5", "a4"], backward);
+        Assert.Equal(["b2", "a4", "b5"], forward);
+    }
+
+    [Fact]
+    public void LogQuery_Streaming_DoesNotReadPastTheLimit()
+    {
+        var read = 0;
+        IEnumerable<LogEntry> Endless()
+        {
+            for (long i = 0; ; i++)
+            {
+                read++;
+                yield return new LogEntry(i, "line " + i);
+            }
+        }
+
+        var source = new EndlessSource(Endless());
+        var expr = Assert.IsType<LogQueryExpr>(LogQLQuery.Parse("{job=\"app\"} |= \"line\""));
+
+        var result = LogQueryEvaluator.Run(expr, source, 0, long.MaxValue, Direction.Forward, 10).ToList();
+
+        Assert.Equal(10, result.Count);
+        Assert.InRange(read, 10, 11);
+    }
+
+    private sealed class EndlessSource(IEnumerable<LogEntry> entries) : ILogStreamSource
+    {
+        public IEnumerable<StreamSlice> Select(StreamSelector selector, long startNs, long endNs, Direction direction) =>
+            [new StreamSlice(LabelSet.From(("job", "app")), entries)];
+    }
+}
