@@ -1,0 +1,17 @@
+namespace TovPlay.Logs.Domain.Logs.Samples;
+
+/// <summary>How much TovPlay-like data to make. The same options and seed always give the same data.</summary>
+public sealed record SampleDataOptions
+{
+    public DateTimeOffset Start { get; init; } = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Backend request lines (JSON). The other streams scale with it.</summary>
+    public int BackendLines { get; init; } = 20_000;
+
+    public int Seed { get; init; } = 20261126;
+
+    /// <summary>When the "users table wiped" incident happens, as a fraction of the duration.</summary>
+    public double IncidentAt { get; init; } = 0.6;
+}
