@@ -13,10 +13,12 @@ public readonly record struct LogQLBytes(ulong Value)
         ("B", 1),
     ];
 
+    // Largest first, binary and decimal interleaved: the print uses the biggest unit that divides exactly.
     private static readonly (string Print, ulong Size)[] s_printUnits =
     [
-        ("EiB", 1UL << 60), ("PiB", 1UL << 50), ("TiB", 1UL << 40), ("GiB", 1UL << 30), ("MiB", 1UL << 20), ("KiB", 1UL << 10),
-        ("EB", 1_000_000_000_000_000_000), ("PB", 1_000_000_000_000_000), ("TB", 1_000_000_000_000), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000),
+        ("EiB", 1UL << 60), ("EB", 1_000_000_000_000_000_000), ("PiB", 1UL << 50), ("PB", 1_000_000_000_000_000),
+        ("TiB", 1UL << 40), ("TB", 1_000_000_000_000), ("GiB", 1UL << 30), ("GB", 1_000_000_000),
+        ("MiB", 1UL << 20), ("MB", 1_000_000), ("KiB", 1UL << 10), ("KB", 1_000),
     ];
 
     public static bool TryParse(string text, out LogQLBytes bytes)
@@ -50,7 +52,7 @@ public readonly record struct LogQLBytes(ulong Value)
         return true;
     }
 
-    /// <summary>The largest unit that divides exactly, binary before decimal; else plain bytes.</summary>
+    /// <summary>The largest unit that divides exactly; else plain bytes.</summary>
     public override string ToString()
     {
         foreach (var (print, size) in s_printUnits)

@@ -10,10 +10,12 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 /// </summary>
 public sealed class LogPipeline
 {
+    private readonly LineFilter[] _leadingLineFilters;
     private readonly IStage[] _stages;
 
-    private LogPipeline(IStage[] stages, bool changesLabels)
+    private LogPipeline(LineFilter[] leadingLineFilters, IStage[] stages, bool changesLabels)
     {
+        _leadingLineFilters = leadingLineFilters;
         _stages = stages;
         ChangesLabels = changesLabels;
     }
@@ -21,8 +23,30 @@ public sealed class LogPipeline
     /// <summary>False when every stage is a line filter: the output labels are the stream's own.</summary>
     public bool ChangesLabels { get; }
 
-    public static LogPipeline Compile(IReadOnlyList<PipelineStage> stages) =>
-        new([.. stages.Select(CompileStage)], stages.Any(s => s is not LineFilterStage));
+    public static LogPipeline Compile(IReadOnlyList<PipelineStage> stages)
+    {
+        // Line filters before the first other stage run on the raw line, before any label work.
+        var leading = stages.TakeWhile(s => s is LineFilterStage).Cast<LineFilterStage>().Select(s => new LineFilter(s)).ToArray();
+        var rest = stages.Skip(leading.Length).ToList();
+        return new LogPipeline(leading, [.. CompileStages(rest)], rest.Count > 0);
+    }
+
+    private static IEnumerable<IStage> CompileStages(List<PipelineStage> stages)
+    {
+        for (var i = 0; i < stages.Count; i++)
+        {
+            // json followed by a label filter: test the filter on the few fields it reads before parsing the rest.
+            if (stages[i] is JsonParserStage { Extractions.Count: 0 } && i + 1 < stages.Count && stages[i + 1] is LabelFilterStage filter
+                && FilteredJsonParser.TryCreate(filter.Filter, out var filtered))
+            {
+                yield return filtered;
+                i++;
+                continue;
+            }
+
+            yield return CompileStage(stages[i]);
+        }
+    }
 
     private static IStage CompileStage(PipelineStage stage) => stage switch
     {
@@ -45,6 +69,14 @@ public sealed class LogPipeline
     public bool Process(in LogEntry entry, LabelSet streamLabels, LabelsBuilder labels, out string line)
     {
         line = entry.Line;
+        foreach (var filter in _leadingLineFilters)
+        {
+            if (!filter.Matches(line))
+            {
+                return false;
+            }
+        }
+
         labels.Reset(streamLabels);
         foreach (var stage in _stages)
         {

@@ -124,7 +124,7 @@ internal sealed partial class Parser
 
             Take();
             var word = Current;
-            if (word.Kind == TokenKind.Identifier && word.Text == "unwrap")
+            if (word.Kind == TokenKind.Identifier && word.Text == "unwrap" && IsStageWord(word.Text))
             {
                 if (!allowUnwrap)
                 {

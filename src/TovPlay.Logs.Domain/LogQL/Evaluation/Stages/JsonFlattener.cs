@@ -6,44 +6,58 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 /// <summary>
 /// A small JSON reader for the <c>json</c> stage, over the line's characters without building a document:
 /// nested object keys are joined with <c>_</c> (<c>{"user":{"id":1}}</c> gives <c>user_id</c>), arrays are skipped
-/// as Loki skips them, and keys are made valid label names.
+/// as Loki skips them, and keys are made valid label names. Names are built in a reusable buffer and interned,
+/// so a line costs allocations only for the values it emits; with a wanted list, only those values.
+/// One instance per pipeline stage; not thread-safe.
 /// </summary>
-internal ref struct JsonFlattener
+internal sealed class JsonFlattener
 {
-    private readonly ReadOnlySpan<char> _s;
-    private readonly Action<string, string> _emit;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private readonly string[]? _wanted;
+    private char[] _name = new char[128];
+    private int _nameLength;
+    private string _s = "";
     private int _i;
+    private Action<string, string> _emit = (_, _) => { };
 
-    private JsonFlattener(ReadOnlySpan<char> s, Action<string, string> emit)
+    /// <param name="wanted">Emit only these flattened names; null emits everything.</param>
+    public JsonFlattener(string[]? wanted = null)
     {
-        _s = s;
-        _emit = emit;
-        _i = 0;
+        _wanted = wanted;
+        _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Calls <paramref name="emit"/> for every scalar; returns an error text when the line is not a JSON object.</summary>
-    public static string? Flatten(string line, Action<string, string> emit)
+    /// <summary>Calls <paramref name="emit"/> for each scalar; returns an error text when the line is not a JSON object.</summary>
+    public string? Flatten(string line, Action<string, string> emit)
     {
-        var reader = new JsonFlattener(line.AsSpan(), emit);
+        _s = line;
+        _i = 0;
+        _nameLength = 0;
+        _emit = emit;
         try
         {
-            reader.SkipWhitespace();
-            if (reader.Peek() != '{')
+            SkipWhitespace();
+            if (Peek() != '{')
             {
                 return "Value looks like something other than an object";
             }
 
-            reader.ReadObject(null);
-            reader.SkipWhitespace();
-            return reader._i == reader._s.Length ? null : "Unexpected text after the JSON object";
+            ReadObject();
+            SkipWhitespace();
+            return _i == _s.Length ? null : "Unexpected text after the JSON object";
         }
         catch (FormatException ex)
         {
             return ex.Message;
         }
+        finally
+        {
+            _s = "";
+        }
     }
 
-    private readonly char Peek() => _i < _s.Length ? _s[_i] : '\0';
+    private char Peek() => _i < _s.Length ? _s[_i] : '\0';
 
     private void SkipWhitespace()
     {
@@ -64,7 +78,7 @@ internal ref struct JsonFlattener
         _i++;
     }
 
-    private void ReadObject(string? prefix)
+    private void ReadObject()
     {
         Expect('{');
         SkipWhitespace();
@@ -74,6 +88,7 @@ internal ref struct JsonFlattener
             return;
         }
 
+        var outer = _nameLength;
         while (true)
         {
             SkipWhitespace();
@@ -82,10 +97,16 @@ internal ref struct JsonFlattener
                 throw new FormatException($"Expected a key at offset {_i}");
             }
 
-            var key = Sanitize(ReadString());
-            var name = prefix is null ? key : string.Concat(prefix, "_", key);
+            _nameLength = outer;
+            if (outer > 0)
+            {
+                Append('_');
+            }
+
+            AppendKey();
             Expect(':');
-            ReadValue(name);
+            ReadValue();
+            _nameLength = outer;
             SkipWhitespace();
             var c = Peek();
             _i++;
@@ -101,28 +122,106 @@ internal ref struct JsonFlattener
         }
     }
 
-    private void ReadValue(string name)
+    private void Append(char c)
+    {
+        if (_nameLength == _name.Length)
+        {
+            Array.Resize(ref _name, _name.Length * 2);
+        }
+
+        _name[_nameLength++] = c;
+    }
+
+    /// <summary>Appends the key, sanitised: characters outside [A-Za-z0-9_] become _, a leading digit gets a _ first.</summary>
+    private void AppendKey()
+    {
+        var start = _nameLength;
+        var key = ReadString(forName: true);
+        if (key is not null)
+        {
+            foreach (var c in key)
+            {
+                AppendKeyChar(c, start);
+            }
+        }
+    }
+
+    private void AppendKeyChar(char c, int keyStart)
+    {
+        if (_nameLength == keyStart && char.IsAsciiDigit(c))
+        {
+            Append('_');
+        }
+
+        Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
+    }
+
+    private bool NameIsWanted()
+    {
+        if (_wanted is null)
+        {
+            return true;
+        }
+
+        var name = _name.AsSpan(0, _nameLength);
+        foreach (var wanted in _wanted)
+        {
+            if (name.SequenceEqual(wanted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private string CurrentName()
+    {
+        var span = _name.AsSpan(0, _nameLength);
+        if (_nameLookup.TryGetValue(span, out var name))
+        {
+            return name;
+        }
+
+        name = span.ToString();
+        if (_names.Count < 10_000)
+        {
+            _names[name] = name;
+        }
+
+        return name;
+    }
+
+    private void ReadValue()
     {
         SkipWhitespace();
         var c = Peek();
         switch (c)
         {
             case '{':
-                ReadObject(name);
+                ReadObject();
                 break;
             case '[':
                 SkipArray();
                 break;
             case '"':
-                _emit(name, ReadString());
+                if (NameIsWanted())
+                {
+                    _emit(CurrentName(), ReadString(forName: false)!);
+                }
+                else
+                {
+                    SkipString();
+                }
+
                 break;
             case 't':
                 ExpectWord("true");
-                _emit(name, "true");
+                Emit("true");
                 break;
             case 'f':
                 ExpectWord("false");
-                _emit(name, "false");
+                Emit("false");
                 break;
             case 'n':
                 ExpectWord("null");
@@ -139,14 +238,26 @@ internal ref struct JsonFlattener
                     throw new FormatException($"Unexpected character '{c}' at offset {_i}");
                 }
 
-                _emit(name, _s[start.._i].ToString());
+                if (NameIsWanted())
+                {
+                    _emit(CurrentName(), _s[start.._i]);
+                }
+
                 break;
+        }
+    }
+
+    private void Emit(string value)
+    {
+        if (NameIsWanted())
+        {
+            _emit(CurrentName(), value);
         }
     }
 
     private void ExpectWord(string word)
     {
-        if (!_s[_i..].StartsWith(word, StringComparison.Ordinal))
+        if (!_s.AsSpan(_i).StartsWith(word, StringComparison.Ordinal))
         {
             throw new FormatException($"Unexpected literal at offset {_i}");
         }
@@ -162,7 +273,7 @@ internal ref struct JsonFlattener
             var c = _s[_i];
             if (c == '"')
             {
-                ReadString();
+                SkipString();
                 continue;
             }
 
@@ -180,23 +291,52 @@ internal ref struct JsonFlattener
         throw new FormatException("Value looks like array, but can't find closing ']' symbol");
     }
 
-    private string ReadString()
+    private void SkipString()
+    {
+        _i++;
+        while (true)
+        {
+            var next = _s.AsSpan(_i).IndexOfAny('"', '\\');
+            if (next < 0)
+            {
+                throw new FormatException("Value looks like string, but can't find closing '\"' symbol");
+            }
+
+            _i += next;
+            if (_s[_i] == '"')
+            {
+                _i++;
+                return;
+            }
+
+            _i += 2; // an escape: skip the backslash and the escaped character
+        }
+    }
+
+    /// <summary>Reads a string; for a name, the plain text is returned only when it has escapes (else appended straight from the line).</summary>
+    private string? ReadString(bool forName)
     {
         _i++; // opening quote
         var start = _i;
-        while (_i < _s.Length && _s[_i] != '"' && _s[_i] != '\\')
+        var next = _s.AsSpan(_i).IndexOfAny('"', '\\');
+        if (next >= 0 && _s[_i + next] == '"')
         {
-            _i++;
+            _i += next + 1;
+            if (forName)
+            {
+                var keyStart = _nameLength;
+                foreach (var c in _s.AsSpan(start, next))
+                {
+                    AppendKeyChar(c, keyStart);
+                }
+
+                return null;
+            }
+
+            return _s.Substring(start, next);
         }
 
-        if (_i < _s.Length && _s[_i] == '"')
-        {
-            var plain = _s[start.._i].ToString();
-            _i++;
-            return plain;
-        }
-
-        var sb = new StringBuilder().Append(_s[start.._i]);
+        var sb = new StringBuilder();
         while (_i < _s.Length)
         {
             var c = _s[_i++];
@@ -224,7 +364,7 @@ internal ref struct JsonFlattener
                 case 'r': sb.Append('\r'); break;
                 case 'b': sb.Append('\b'); break;
                 case 'f': sb.Append('\f'); break;
-                case 'u' when _i + 4 <= _s.Length && int.TryParse(_s.Slice(_i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                case 'u' when _i + 4 <= _s.Length && int.TryParse(_s.AsSpan(_i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
                     sb.Append((char)code);
                     _i += 4;
                     break;
@@ -236,20 +376,9 @@ internal ref struct JsonFlattener
         throw new FormatException("Value looks like string, but can't find closing '\"' symbol");
     }
 
-    /// <summary>Loki's key rule: characters outside [A-Za-z0-9_] become _, and a leading digit gets a _ before it.</summary>
+    /// <summary>Loki's key rule, for a whole key: characters outside [A-Za-z0-9_] become _, and a leading digit gets a _ before it.</summary>
     public static string Sanitize(string key)
     {
-        var valid = key.Length > 0 && !char.IsAsciiDigit(key[0]);
-        foreach (var c in key)
-        {
-            valid &= char.IsAsciiLetterOrDigit(c) || c == '_';
-        }
-
-        if (valid)
-        {
-            return key;
-        }
-
         var sb = new StringBuilder(key.Length + 1);
         if (key.Length == 0 || char.IsAsciiDigit(key[0]))
         {

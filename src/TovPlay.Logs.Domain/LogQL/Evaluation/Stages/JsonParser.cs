@@ -12,6 +12,7 @@ internal sealed class JsonParser : IStage
     public const string Error = "JSONParserErr";
 
     private readonly (string Label, JsonPath Path)[] _extractions;
+    private readonly JsonFlattener _flattener = new();
 
     public JsonParser(JsonParserStage stage) =>
         _extractions = [.. stage.Extractions.Select(e => (e.Label, JsonPath.Parse(e.Expression ?? e.Label)))];
@@ -20,7 +21,7 @@ internal sealed class JsonParser : IStage
     {
         if (_extractions.Length == 0)
         {
-            var error = JsonFlattener.Flatten(line, labels.ParsedSink);
+            var error = _flattener.Flatten(line, labels.ParsedSink);
             if (error is not null)
             {
                 labels.SetError(Error, error);

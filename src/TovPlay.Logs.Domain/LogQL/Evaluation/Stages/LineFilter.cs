@@ -10,11 +10,15 @@ internal sealed class LineFilter : IStage
     private readonly bool _negated;
     private readonly Func<string, bool>[] _alternatives;
 
+    // The common case, one literal, is tested without a delegate: this is the hot loop of a text search.
+    private readonly string? _single;
+
     public LineFilter(LineFilterStage stage)
     {
         _negated = stage.Operator is LineFilterOperator.NotContains or LineFilterOperator.NotRegex;
         var regex = stage.Operator is LineFilterOperator.Regex or LineFilterOperator.NotRegex;
         _alternatives = [.. stage.Values.Select(v => v.IsIp ? IpMatcher.LineContains(v.Value) : regex ? Regex(v.Value) : Contains(v.Value))];
+        _single = !regex && stage.Values is [{ IsIp: false } only] ? only.Value : null;
     }
 
     public static Func<string, bool> Contains(string needle) => line => line.Contains(needle, StringComparison.Ordinal);
@@ -28,6 +32,11 @@ internal sealed class LineFilter : IStage
 
     public bool Matches(string line)
     {
+        if (_single is not null)
+        {
+            return line.Contains(_single, StringComparison.Ordinal) != _negated;
+        }
+
         foreach (var alternative in _alternatives)
         {
             if (alternative(line))

@@ -1,0 +1,73 @@
+using TovPlay.Logs.Domain.LogQL.Ast;
+
+namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
+
+/// <summary>
+/// <c>| json | filter</c> fused: reads only the fields the filter needs, tests the filter, and parses the whole line
+/// only for entries that pass. Same result as the two stages one after the other, without building labels for the
+/// lines the filter drops. Used only when the filter reads plain fields (not <c>__error__</c> nor <c>*_extracted</c>).
+/// </summary>
+internal sealed class FilteredJsonParser : IStage
+{
+    private readonly LabelFilterPredicate _filter;
+    private readonly string[] _names;
+    private readonly JsonFlattener _needed;
+    private readonly JsonFlattener _all = new();
+
+    private FilteredJsonParser(LabelFilter filter, string[] names)
+    {
+        _filter = new LabelFilterPredicate(filter);
+        _names = names;
+        _needed = new JsonFlattener(names);
+    }
+
+    public static bool TryCreate(LabelFilter filter, out FilteredJsonParser parser)
+    {
+        var names = Names(filter).Distinct(StringComparer.Ordinal).ToArray();
+        var fusable = names.All(n => !n.StartsWith("__", StringComparison.Ordinal) && !n.EndsWith("_extracted", StringComparison.Ordinal));
+        parser = fusable ? new FilteredJsonParser(filter, names) : null!;
+        return fusable;
+    }
+
+    private static IEnumerable<string> Names(LabelFilter filter) => filter switch
+    {
+        AndLabelFilter and => Names(and.Left).Concat(Names(and.Right)),
+        OrLabelFilter or => Names(or.Left).Concat(Names(or.Right)),
+        StringLabelFilter s => [s.Label],
+        NumberLabelFilter n => [n.Label],
+        DurationLabelFilter d => [d.Label],
+        BytesLabelFilter b => [b.Label],
+        IpLabelFilter ip => [ip.Label],
+        _ => ["__unknown__"],
+    };
+
+    public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
+    {
+        // Fields named like stream labels would be renamed *_extracted; the filter then reads the stream label.
+        var needsJson = false;
+        foreach (var name in _names)
+        {
+            needsJson |= !labels.Base.Contains(name);
+        }
+
+        if (needsJson && _needed.Flatten(line, labels.ParsedSink) is not null)
+        {
+            // Not valid JSON: take the ordinary path so the entry gets its error labels exactly as the json stage sets them.
+            labels.Reset(labels.Base);
+            if (_all.Flatten(line, labels.ParsedSink) is { } error)
+            {
+                labels.SetError(JsonParser.Error, error);
+            }
+
+            return _filter.Test(labels);
+        }
+
+        if (!_filter.Test(labels))
+        {
+            return false;
+        }
+
+        _all.Flatten(line, labels.ParsedSink);
+        return true;
+    }
+}
