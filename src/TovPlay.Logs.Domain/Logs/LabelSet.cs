@@ -28,16 +28,44 @@ public sealed class LabelSet : IEquatable<LabelSet>
 
     public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs)
     {
-        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in pairs)
+        var list = new List<KeyValuePair<string, string>>(16);
+        foreach (var pair in pairs)
         {
-            if (!string.IsNullOrEmpty(v))
+            if (!string.IsNullOrEmpty(pair.Value))
             {
-                sorted[k] = v;
+                list.Add(pair);
             }
         }
 
-        return new LabelSet([.. sorted]);
+        // Insertion sort: label sets are small, and it is stable, so the later of two equal names stays last.
+        var items = list.ToArray();
+        for (var i = 1; i < items.Length; i++)
+        {
+            var current = items[i];
+            var j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(items[j].Key, current.Key) > 0)
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            items[j + 1] = current;
+        }
+
+        var unique = new List<KeyValuePair<string, string>>(items.Length);
+        foreach (var pair in items)
+        {
+            if (unique.Count > 0 && string.Equals(unique[^1].Key, pair.Key, StringComparison.Ordinal))
+            {
+                unique[^1] = pair;
+            }
+            else
+            {
+                unique.Add(pair);
+            }
+        }
+
+        return new LabelSet([.. unique]);
     }
 
     public static LabelSet From(params (string Name, string Value)[] pairs) =>

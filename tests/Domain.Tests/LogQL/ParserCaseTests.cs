@@ -46,7 +46,7 @@ public sealed class ParserCaseTests
     {
         var all = CaseFile.Files().SelectMany(CaseFile.Load).ToList();
 
-        Assert.True(all.Count >= 150, $"only {all.Count} cases");
+        Assert.True(all.Count >= 400, $"only {all.Count} cases");
         Assert.True(all.Count(c => c.ExpectedError is not null) >= 40, "fewer than 40 error cases");
     }
 }

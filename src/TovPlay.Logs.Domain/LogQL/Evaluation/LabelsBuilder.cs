@@ -103,7 +103,7 @@ public sealed class LabelsBuilder
     {
         foreach (var pair in _base.Pairs)
         {
-            if (!_deleted.Contains(pair.Key) && !_added.Exists(a => string.Equals(a.Key, pair.Key, StringComparison.Ordinal)))
+            if ((_deleted.Count == 0 || !_deleted.Contains(pair.Key)) && !IsAdded(pair.Key))
             {
                 yield return pair;
             }
@@ -113,6 +113,19 @@ public sealed class LabelsBuilder
         {
             yield return pair;
         }
+    }
+
+    private bool IsAdded(string name)
+    {
+        foreach (var pair in _added)
+        {
+            if (string.Equals(pair.Key, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public LabelSet ToLabelSet() => _cached ??= LabelSet.From(All());

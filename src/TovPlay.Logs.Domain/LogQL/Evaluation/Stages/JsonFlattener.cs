@@ -12,8 +12,13 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 /// </summary>
 internal sealed class JsonFlattener
 {
+    private static readonly System.Buffers.SearchValues<char> s_labelChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _valueLookup;
     private readonly string[]? _wanted;
     private char[] _name = new char[128];
     private int _nameLength;
@@ -26,6 +31,7 @@ internal sealed class JsonFlattener
     {
         _wanted = wanted;
         _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _valueLookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Calls <paramref name="emit"/> for each scalar; returns an error text when the line is not a JSON object.</summary>
@@ -175,6 +181,31 @@ internal sealed class JsonFlattener
         return false;
     }
 
+    /// <summary>
+    /// Short values repeat across lines (levels, actions, methods, status codes): they are shared, bounded so that
+    /// high-cardinality values (ids) do not grow the cache.
+    /// </summary>
+    private string Value(ReadOnlySpan<char> span)
+    {
+        if (span.Length > 24)
+        {
+            return span.ToString();
+        }
+
+        if (_valueLookup.TryGetValue(span, out var value))
+        {
+            return value;
+        }
+
+        value = span.ToString();
+        if (_values.Count < 4096)
+        {
+            _values[value] = value;
+        }
+
+        return value;
+    }
+
     private string CurrentName()
     {
         var span = _name.AsSpan(0, _nameLength);
@@ -240,7 +271,7 @@ internal sealed class JsonFlattener
 
                 if (NameIsWanted())
                 {
-                    _emit(CurrentName(), _s[start.._i]);
+                    _emit(CurrentName(), Value(_s.AsSpan(start, _i - start)));
                 }
 
                 break;
@@ -324,8 +355,22 @@ internal sealed class JsonFlattener
             _i += next + 1;
             if (forName)
             {
+                var key = _s.AsSpan(start, next);
+                if (key.Length > 0 && !char.IsAsciiDigit(key[0]) && !key.ContainsAnyExcept(s_labelChars))
+                {
+                    // Already a valid label name (the usual case): copy it in one go.
+                    while (_nameLength + key.Length > _name.Length)
+                    {
+                        Array.Resize(ref _name, _name.Length * 2);
+                    }
+
+                    key.CopyTo(_name.AsSpan(_nameLength));
+                    _nameLength += key.Length;
+                    return null;
+                }
+
                 var keyStart = _nameLength;
-                foreach (var c in _s.AsSpan(start, next))
+                foreach (var c in key)
                 {
                     AppendKeyChar(c, keyStart);
                 }
@@ -333,7 +378,7 @@ internal sealed class JsonFlattener
                 return null;
             }
 
-            return _s.Substring(start, next);
+            return Value(_s.AsSpan(start, next));
         }
 
         var sb = new StringBuilder();
