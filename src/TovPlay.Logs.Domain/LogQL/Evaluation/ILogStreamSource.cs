@@ -18,16 +18,19 @@ public interface ILogStreamSource
 /// <summary>Streams held in memory (tests, benchmarks, small data sets); entries oldest first.</summary>
 public sealed class InMemoryLogSource(IEnumerable<LogStream> streams) : ILogStreamSource
 {
-    private readonly IReadOnlyList<LogStream> _streams = [.. streams];
+    private readonly IReadOnlyList<(LabelSet Labels, List<LogEntry> Entries)> _streams =
+        [.. streams.Select(s => (s.Labels, s.Entries as List<LogEntry> ?? [.. s.Entries]))];
 
     public IEnumerable<StreamSlice> Select(StreamSelector selector, long startNs, long endNs, Direction direction)
     {
         var selection = new StreamSelection(selector);
-        foreach (var stream in _streams)
+        foreach (var (labels, entries) in _streams)
         {
-            if (selection.Matches(stream.Labels))
+            if (selection.Matches(labels))
             {
-                yield return new StreamSlice(stream.Labels, LogQueryEvaluator.InRange(stream.Entries, startNs, endNs, direction));
+                var first = LogQueryEvaluator.LowerBound(entries, startNs);
+                var last = LogQueryEvaluator.LowerBound(entries, endNs) - 1;
+                yield return new StreamSlice(labels, new EntryRange(entries, first, last, direction));
             }
         }
     }

@@ -22,6 +22,21 @@ public static class LogQueryEvaluator
     private static IEnumerable<LogResult> Process(StreamSlice stream, LogPipeline pipeline)
     {
         var labels = new LabelsBuilder();
+        if (stream.Entries is EntryRange range)
+        {
+            // In-memory data: walk by index, without an enumerator call per line.
+            for (var k = 0; k < range.Count; k++)
+            {
+                var entry = range[k];
+                if (pipeline.Process(entry, stream.Labels, labels, out var line))
+                {
+                    yield return new LogResult(pipeline.ChangesLabels ? labels.ToLabelSet() : stream.Labels, entry.TimestampNs, line);
+                }
+            }
+
+            yield break;
+        }
+
         foreach (var entry in stream.Entries)
         {
             if (pipeline.Process(entry, stream.Labels, labels, out var line))
@@ -31,28 +46,8 @@ public static class LogQueryEvaluator
         }
     }
 
-    /// <summary>Entries with start &lt;= t &lt; end, from sorted entries, in the given direction.</summary>
-    public static IEnumerable<LogEntry> InRange(IReadOnlyList<LogEntry> entries, long startNs, long endNs, Direction direction)
-    {
-        var first = LowerBound(entries, startNs);
-        var last = LowerBound(entries, endNs) - 1;
-        if (direction == Direction.Forward)
-        {
-            for (var i = first; i <= last; i++)
-            {
-                yield return entries[i];
-            }
-        }
-        else
-        {
-            for (var i = last; i >= first; i--)
-            {
-                yield return entries[i];
-            }
-        }
-    }
-
-    private static int LowerBound(IReadOnlyList<LogEntry> entries, long ts)
+    /// <summary>The index of the first entry at or after <paramref name="ts"/> in a sorted list.</summary>
+    internal static int LowerBound(IReadOnlyList<LogEntry> entries, long ts)
     {
         int lo = 0, hi = entries.Count;
         while (lo < hi)

@@ -12,6 +12,12 @@ public sealed record SampleDataOptions
 
     public int Seed { get; init; } = 20261126;
 
+    /// <summary>
+    /// Leave out of backend lines the fields that repeat stream labels (service, env) and the trace id, as a backend
+    /// without tracing logs: about 300 bytes a line instead of about 380.
+    /// </summary>
+    public bool LeanBackendLines { get; init; }
+
     /// <summary>When the "users table wiped" incident happens, as a fraction of the duration.</summary>
     public double IncidentAt { get; init; } = 0.6;
 }

@@ -64,7 +64,7 @@ public static class SampleDataSet
             var status = Status(path, user, random);
             var duration = Math.Round(Math.Exp(3 + (random.NextDouble() * 2.5) + (path.StartsWith("/api/leaderboard", StringComparison.Ordinal) ? 1.5 : 0)), 1);
             var level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
-            var line = BackendLine(ts, level, user, ip, method, path, status, duration, action, correlation, random);
+            var line = BackendLine(ts, level, user, ip, method, path, status, duration, action, correlation, random, options.LeanBackendLines);
             Add(backend, level, new LogEntry(ts, line));
 
             if (random.NextDouble() < 0.25)
@@ -157,14 +157,23 @@ public static class SampleDataSet
 
     private static string Json(string value) => System.Text.Json.JsonEncodedText.Encode(value).ToString();
 
-    private static string BackendLine(long ts, string level, User user, string ip, string method, string path, int status, double duration, string action, string correlation, Random random)
+    private static string BackendLine(long ts, string level, User user, string ip, string method, string path, int status, double duration, string action, string correlation, Random random, bool lean = false)
     {
         var sb = new StringBuilder(320);
         sb.Append("{\"ts\":\"").Append(Iso(ts)).Append("\",\"level\":\"").Append(level)
-            .Append("\",\"msg\":\"").Append(method).Append(' ').Append(path).Append(' ').Append(status)
-            .Append("\",\"service\":\"api\",\"env\":\"prod\",\"correlation_id\":\"").Append(correlation)
-            .Append("\",\"trace_id\":\"").Append(correlation.Replace("-", "", StringComparison.Ordinal))
-            .Append("\",\"user_id\":").Append(user.Id).Append(",\"username\":\"").Append(user.Name)
+            .Append("\",\"msg\":\"").Append(method).Append(' ').Append(path).Append(' ').Append(status).Append('"');
+        if (!lean)
+        {
+            sb.Append(",\"service\":\"api\",\"env\":\"prod\"");
+        }
+
+        sb.Append(",\"correlation_id\":\"").Append(correlation).Append('"');
+        if (!lean)
+        {
+            sb.Append(",\"trace_id\":\"").Append(correlation.Replace("-", "", StringComparison.Ordinal)).Append('"');
+        }
+
+        sb.Append(",\"user_id\":").Append(user.Id).Append(",\"username\":\"").Append(user.Name)
             .Append("\",\"ip\":\"").Append(ip).Append("\",\"method\":\"").Append(method).Append("\",\"path\":\"").Append(path)
             .Append("\",\"status\":").Append(status).Append(",\"duration_ms\":").Append(duration.ToString(CultureInfo.InvariantCulture))
             .Append(",\"action\":\"").Append(action).Append("\",\"resource\":\"").Append(path.Split('/')[2]).Append('"');

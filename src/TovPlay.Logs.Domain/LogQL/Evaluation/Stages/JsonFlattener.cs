@@ -185,42 +185,25 @@ internal sealed class JsonFlattener
     /// Short values repeat across lines (levels, actions, methods, status codes): they are shared, bounded so that
     /// high-cardinality values (ids) do not grow the cache.
     /// </summary>
-    private string Value(ReadOnlySpan<char> span)
+    private string Value(ReadOnlySpan<char> span) =>
+        span.Length > 24 ? span.ToString() : Intern(_values, _valueLookup, span, 4096);
+
+    private string CurrentName() => Intern(_names, _nameLookup, _name.AsSpan(0, _nameLength), 10_000);
+
+    private static string Intern(Dictionary<string, string> cache, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> span, int limit)
     {
-        if (span.Length > 24)
+        if (lookup.TryGetValue(span, out var text))
         {
-            return span.ToString();
+            return text;
         }
 
-        if (_valueLookup.TryGetValue(span, out var value))
+        text = span.ToString();
+        if (cache.Count < limit)
         {
-            return value;
+            cache[text] = text;
         }
 
-        value = span.ToString();
-        if (_values.Count < 4096)
-        {
-            _values[value] = value;
-        }
-
-        return value;
-    }
-
-    private string CurrentName()
-    {
-        var span = _name.AsSpan(0, _nameLength);
-        if (_nameLookup.TryGetValue(span, out var name))
-        {
-            return name;
-        }
-
-        name = span.ToString();
-        if (_names.Count < 10_000)
-        {
-            _names[name] = name;
-        }
-
-        return name;
+        return text;
     }
 
     private void ReadValue()
