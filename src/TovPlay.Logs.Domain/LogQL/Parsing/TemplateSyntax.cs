@@ -59,9 +59,9 @@ internal static partial class TemplateSyntax
             return false;
         }
 
-        foreach (var command in action.Split('|'))
+        foreach (var command in TemplateLexer.SplitPipes(action))
         {
-            var words = Words().Matches(command).Select(m => m.Value).ToList();
+            var words = TemplateLexer.Words(command).ToList();
             if (words.Count == 0)
             {
                 error = "empty command in a pipeline";
@@ -86,9 +86,6 @@ internal static partial class TemplateSyntax
         error = null;
         return true;
     }
-
-    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`|[^\\s]+")]
-    private static partial Regex Words();
 
     [GeneratedRegex("^\\.[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex FieldName();

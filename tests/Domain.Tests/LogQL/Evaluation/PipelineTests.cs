@@ -233,6 +233,14 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void LineFormat_PipeInsideQuotes_IsAnArgumentNotAPipeline()
+    {
+        var result = Run("{job=\"app\"} | logfmt | line_format \"{{ .path | replace \\\"|\\\" \\\"/\\\" }} {{ printf \\\"%s|%s\\\" .a .b }}\"", L("path=a|b a=1 b=2"));
+
+        Assert.Equal("a/b 1|2", result[0].Line);
+    }
+
+    [Fact]
     public void LabelFormat_RenameAndTemplate_UseLabelsBeforeTheStage()
     {
         var result = Run("{job=\"app\"} | logfmt | label_format who=user, route=\"{{.method}} {{.path}}\"", L("user=ana method=GET path=/x"));
