@@ -15,10 +15,8 @@ internal sealed class JsonFlattener
     private static readonly System.Buffers.SearchValues<char> s_labelChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _valueLookup;
+    private readonly StringPool _names = new(maxEntries: 10_000, maxLength: 256);
+    private readonly StringPool _values = new(maxEntries: 4096, maxLength: 24);
     private readonly string[]? _wanted;
     private char[] _name = new char[128];
     private int _nameLength;
@@ -30,8 +28,6 @@ internal sealed class JsonFlattener
     public JsonFlattener(string[]? wanted = null)
     {
         _wanted = wanted;
-        _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
-        _valueLookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Calls <paramref name="emit"/> for each scalar; returns an error text when the line is not a JSON object.</summary>
@@ -181,30 +177,9 @@ internal sealed class JsonFlattener
         return false;
     }
 
-    /// <summary>
-    /// Short values repeat across lines (levels, actions, methods, status codes): they are shared, bounded so that
-    /// high-cardinality values (ids) do not grow the cache.
-    /// </summary>
-    private string Value(ReadOnlySpan<char> span) =>
-        span.Length > 24 ? span.ToString() : Intern(_values, _valueLookup, span, 4096);
+    private string Value(ReadOnlySpan<char> span) => _values.Get(span);
 
-    private string CurrentName() => Intern(_names, _nameLookup, _name.AsSpan(0, _nameLength), 10_000);
-
-    private static string Intern(Dictionary<string, string> cache, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> span, int limit)
-    {
-        if (lookup.TryGetValue(span, out var text))
-        {
-            return text;
-        }
-
-        text = span.ToString();
-        if (cache.Count < limit)
-        {
-            cache[text] = text;
-        }
-
-        return text;
-    }
+    private string CurrentName() => _names.Get(_name.AsSpan(0, _nameLength));
 
     private void ReadValue()
     {

@@ -11,6 +11,10 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
 {
     public const string Error = "LogfmtParserErr";
 
+    // Keys repeat line after line: raw key -> label name, computed once. Short values are shared.
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+    private readonly StringPool _values = new(maxEntries: 4096, maxLength: 24);
+
     private readonly Dictionary<string, string>? _wanted = stage.Extractions.Count == 0
         ? null
         : stage.Extractions.ToDictionary(e => e.Expression ?? e.Label, e => e.Label, StringComparer.Ordinal);
@@ -36,7 +40,7 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
                 i++;
             }
 
-            var key = line[keyStart..i];
+            var key = line.AsSpan(keyStart, i - keyStart);
             if (key.Length == 0)
             {
                 if (!Fail(labels, $"logfmt syntax error at pos {i + 1}: unexpected '{line[i]}'", ref i, line))
@@ -79,7 +83,7 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
                     i++;
                 }
 
-                value = line[valueStart..i];
+                value = _values.Get(line.AsSpan(valueStart, i - valueStart));
             }
 
             if (value.Length > 0 || stage.KeepEmpty)
@@ -91,13 +95,23 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
         return true;
     }
 
-    private void Emit(LabelsBuilder labels, string key, string value)
+    private void Emit(LabelsBuilder labels, ReadOnlySpan<char> key, string value)
     {
         if (_wanted is null)
         {
-            labels.SetParsed(JsonFlattener.Sanitize(key), value);
+            var lookup = _labels.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(key, out var name))
+            {
+                name = JsonFlattener.Sanitize(key.ToString());
+                if (_labels.Count < 10_000)
+                {
+                    _labels[key.ToString()] = name;
+                }
+            }
+
+            labels.SetParsed(name, value);
         }
-        else if (_wanted.TryGetValue(key, out var label))
+        else if (_wanted.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var label))
         {
             labels.SetParsed(label, value);
         }
