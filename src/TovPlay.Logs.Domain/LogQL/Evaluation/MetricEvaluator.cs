@@ -37,7 +37,7 @@ public static class MetricEvaluator
         var points = new List<SamplePoint>();
         for (var k = 0; k < values.Length; k++)
         {
-            if (!double.IsNaN(values[k]))
+            if (!StepVector.IsAbsent(values[k]))
             {
                 points.Add(new SamplePoint(grid.At(k), values[k]));
             }
@@ -93,7 +93,7 @@ public static class MetricEvaluator
             var members = group.Select(p => p.Value).ToArray();
             for (var k = 0; k < grid.Count; k++)
             {
-                var present = members.Select(m => m[k]).Where(v => !double.IsNaN(v)).ToArray();
+                var present = members.Select(m => m[k]).Where(v => !StepVector.IsAbsent(v)).ToArray();
                 if (present.Length == 0)
                 {
                     continue;
@@ -138,7 +138,7 @@ public static class MetricEvaluator
 
             for (var step = 0; step < grid.Count; step++)
             {
-                var present = members.Where(m => !double.IsNaN(m.Value[step]));
+                var present = members.Where(m => !StepVector.IsAbsent(m.Value[step]));
                 var chosen = expr.Operation == VectorOperation.Topk
                     ? present.OrderByDescending(m => m.Value[step])
                     : present.OrderBy(m => m.Value[step]);
@@ -160,7 +160,7 @@ public static class MetricEvaluator
             var values = new double[grid.Count];
             for (var k = 0; k < values.Length; k++)
             {
-                values[k] = Apply(op, left.Scalar![k], right.Scalar![k], expr.ReturnBool, out var keep) is var v && keep ? v : double.NaN;
+                values[k] = Apply(op, left.Scalar![k], right.Scalar![k], expr.ReturnBool, out var keep) is var v && keep ? v : StepVector.Absent;
             }
 
             return StepVector.OfScalar(values);
@@ -181,7 +181,7 @@ public static class MetricEvaluator
                 var output = StepVector.Empty(grid.Count);
                 for (var k = 0; k < grid.Count; k++)
                 {
-                    if (double.IsNaN(values[k]))
+                    if (StepVector.IsAbsent(values[k]))
                     {
                         continue;
                     }
@@ -245,7 +245,7 @@ public static class MetricEvaluator
             var output = StepVector.Empty(grid.Count);
             for (var k = 0; k < grid.Count; k++)
             {
-                if (double.IsNaN(values[k]) || double.IsNaN(partner.Values[k]))
+                if (StepVector.IsAbsent(values[k]) || StepVector.IsAbsent(partner.Values[k]))
                 {
                     continue;
                 }
@@ -303,7 +303,7 @@ public static class MetricEvaluator
             var output = StepVector.Empty(grid.Count);
             for (var k = 0; k < grid.Count; k++)
             {
-                var partnerPresent = partners?.Any(p => !double.IsNaN(p[k])) == true;
+                var partnerPresent = partners?.Any(p => !StepVector.IsAbsent(p[k])) == true;
                 var keep = expr.Operator switch
                 {
                     BinaryOperator.And => partnerPresent,
@@ -324,7 +324,7 @@ public static class MetricEvaluator
             // A right-hand series fills only the steps where no left series of its match group has a value.
             var leftPresent = left.Series.GroupBy(p => Key(p.Key)).ToDictionary(
                 g => g.Key,
-                g => Enumerable.Range(0, grid.Count).Select(k => g.Any(p => !double.IsNaN(p.Value[k]))).ToArray());
+                g => Enumerable.Range(0, grid.Count).Select(k => g.Any(p => !StepVector.IsAbsent(p.Value[k]))).ToArray());
             foreach (var (labels, values) in right.Series)
             {
                 if (result.ContainsKey(labels))

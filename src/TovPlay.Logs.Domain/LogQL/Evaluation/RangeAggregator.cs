@@ -209,7 +209,7 @@ internal static class RangeAggregator
             }
 
             values[k] = Aggregate(op, parameter, span[lo..hi], rangeSeconds, start, end);
-            any |= !double.IsNaN(values[k]);
+            any |= !StepVector.IsAbsent(values[k]);
         }
 
         return any ? values : null;
@@ -325,7 +325,7 @@ internal static class RangeAggregator
     {
         if (window.Length < 2)
         {
-            return double.NaN;
+            return StepVector.Absent;
         }
 
         var increase = window[^1].Value - window[0].Value;

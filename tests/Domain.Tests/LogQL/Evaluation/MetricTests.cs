@@ -188,6 +188,16 @@ public sealed class MetricTests
     }
 
     [Fact]
+    public void ZeroDividedByZero_IsReportedAsNaN()
+    {
+        var scalar = Instant("0 / 0", 10 * S);
+        var vector = Instant("sum(count_over_time({job=\"app\", level=\"info\"}[10s])) * 0 / 0", 10 * S);
+
+        Assert.True(double.IsNaN(ValueOf(scalar, "{}")));
+        Assert.True(double.IsNaN(ValueOf(vector, "{}")));
+    }
+
+    [Fact]
     public void Offset_ShiftsTheWindowBack()
     {
         var result = Instant("count_over_time({job=\"app\", level=\"error\"}[2s] offset 4s)", 10 * S);
