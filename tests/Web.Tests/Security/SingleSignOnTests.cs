@@ -69,6 +69,19 @@ public sealed class SingleSignOnTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task ContentSecurityPolicy_AllowsTheFormToPostOnToTheProvider()
+    {
+        await using var provider = await FakeOpenIdProvider.StartAsync();
+        await using var app = AppWith(provider, fixture.Database);
+        using var client = app.CreateBrowserLikeClient();
+
+        using var response = await client.GetAsync("account/login", TestContext.Current.CancellationToken);
+
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains($"form-action 'self' {provider.Authority.GetLeftPart(UriPartial.Authority)}", csp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FirstSignIn_NoRoleAndNoDefault_SignsInWithoutAccess()
     {
         await using var provider = await FakeOpenIdProvider.StartAsync();
