@@ -64,6 +64,15 @@ public readonly record struct LogQLDuration(long Nanoseconds)
         return true;
     }
 
+    /// <summary>
+    /// Ranges (<c>[5m]</c>) take Prometheus durations only: whole numbers with units y w d h m s ms, largest first
+    /// (<c>1h30m</c>), as Loki does; fractions and ns/us are for label filters and offsets.
+    /// </summary>
+    public static bool IsPrometheusStyle(string text) => s_prometheus.IsMatch(text);
+
+    private static readonly System.Text.RegularExpressions.Regex s_prometheus =
+        new("^(?=.)([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>The canonical text: largest units first, no zero parts, never weeks or years (<c>1d2h</c>, <c>1s500ms</c>, <c>0s</c>).</summary>
     public override string ToString()
     {

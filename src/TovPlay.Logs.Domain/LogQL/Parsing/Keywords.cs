@@ -5,7 +5,7 @@ namespace TovPlay.Logs.Domain.LogQL.Parsing;
 /// <summary>The words LogQL gives meaning to, and the functions they name.</summary>
 internal static class Keywords
 {
-    public static readonly IReadOnlyDictionary<string, RangeOperation> RangeOperations = new Dictionary<string, RangeOperation>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, RangeOperation> RangeOperations = new Dictionary<string, RangeOperation>(StringComparer.OrdinalIgnoreCase)
     {
         ["count_over_time"] = RangeOperation.CountOverTime,
         ["rate"] = RangeOperation.Rate,
@@ -24,7 +24,7 @@ internal static class Keywords
         ["absent_over_time"] = RangeOperation.AbsentOverTime,
     };
 
-    public static readonly IReadOnlyDictionary<string, VectorOperation> VectorOperations = new Dictionary<string, VectorOperation>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, VectorOperation> VectorOperations = new Dictionary<string, VectorOperation>(StringComparer.OrdinalIgnoreCase)
     {
         ["sum"] = VectorOperation.Sum,
         ["avg"] = VectorOperation.Avg,
@@ -43,15 +43,27 @@ internal static class Keywords
 
     public static string NameOf(VectorOperation op) => VectorOperations.First(p => p.Value == op).Key;
 
-    private static readonly HashSet<string> s_keywords = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Words that are keywords wherever they stand, in any case, as in Loki's lexer: they can never name a label.
+    /// Function names (rate, sum, vector, bytes, ip, label_replace, ...) are keywords only before a parenthesis, so
+    /// <c>| ip="10.0.0.1"</c> filters a label called ip.
+    /// </summary>
+    private static readonly HashSet<string> s_reserved = new(StringComparer.OrdinalIgnoreCase)
     {
         "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless",
         "json", "logfmt", "regexp", "pattern", "unpack", "line_format", "label_format", "drop", "keep", "decolorize",
-        "unwrap", "ip", "vector", "label_replace", "duration", "duration_seconds", "bytes",
+        "unwrap",
     };
 
+    private static readonly HashSet<string> s_functions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "vector", "duration", "duration_seconds", "bytes", "ip", "label_replace",
+    };
+
+    public static bool IsReserved(string word) => s_reserved.Contains(word);
+
     public static bool IsKeyword(string word) =>
-        s_keywords.Contains(word) || RangeOperations.ContainsKey(word) || VectorOperations.ContainsKey(word);
+        s_reserved.Contains(word) || s_functions.Contains(word) || RangeOperations.ContainsKey(word) || VectorOperations.ContainsKey(word);
 
     /// <summary>Every function name, for "did you mean" hints.</summary>
     public static IEnumerable<string> FunctionNames =>

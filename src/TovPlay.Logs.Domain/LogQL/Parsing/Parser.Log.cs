@@ -124,7 +124,7 @@ internal sealed partial class Parser
 
             Take();
             var word = Current;
-            if (word.Kind == TokenKind.Identifier && word.Text == "unwrap" && IsStageWord(word.Text))
+            if (word.Kind == TokenKind.Identifier && string.Equals(word.Text, "unwrap", StringComparison.OrdinalIgnoreCase))
             {
                 if (!allowUnwrap)
                 {
@@ -157,7 +157,8 @@ internal sealed partial class Parser
             _ => LineFilterOperator.NotRegex,
         };
         var values = new List<LineFilterValue> { ParseLineFilterValue(op) };
-        while (AtWord("or") && (PeekToken().Kind == TokenKind.String || (PeekToken().Kind == TokenKind.Identifier && PeekToken().Text == "ip")))
+        while (AtWord("or") && (PeekToken().Kind == TokenKind.String
+            || (PeekToken().Kind == TokenKind.Identifier && string.Equals(PeekToken().Text, "ip", StringComparison.OrdinalIgnoreCase))))
         {
             Take();
             values.Add(ParseLineFilterValue(op));
@@ -218,7 +219,7 @@ internal sealed partial class Parser
         if (word.Kind == TokenKind.Identifier && IsStageWord(word.Text))
         {
             Take();
-            return word.Text switch
+            return word.Text.ToLowerInvariant() switch
             {
                 "json" => new JsonParserStage(ParseExtractions(allowBare: true)),
                 "logfmt" => ParseLogfmt(),
@@ -236,10 +237,8 @@ internal sealed partial class Parser
         return new LabelFilterStage(ParseLabelFilterOr());
     }
 
-    /// <summary>A stage keyword, unless a comparison follows: then it names a label (<c>| keep="x"</c> filters a label called keep).</summary>
-    private bool IsStageWord(string text) =>
-        s_stageNames.Contains(text) && PeekToken().Kind is not (TokenKind.Equal or TokenKind.NotEqual or TokenKind.RegexMatch
-            or TokenKind.RegexNotMatch or TokenKind.EqualEqual or TokenKind.Greater or TokenKind.GreaterOrEqual or TokenKind.Less or TokenKind.LessOrEqual);
+    /// <summary>Stage names are reserved words: <c>| keep="x"</c> is a malformed keep stage, not a filter on a label called keep.</summary>
+    private static bool IsStageWord(string text) => s_stageNames.Contains(text, StringComparer.OrdinalIgnoreCase);
 
     private ValueList<LabelExtraction> ParseExtractions(bool allowBare)
     {
@@ -406,7 +405,7 @@ internal sealed partial class Parser
         string label;
         if ((AtWord("duration") || AtWord("duration_seconds") || AtWord("bytes")) && PeekToken().Kind == TokenKind.OpenParen)
         {
-            conversion = Take().Text switch
+            conversion = Take().Text.ToLowerInvariant() switch
             {
                 "duration" => UnwrapConversion.Duration,
                 "duration_seconds" => UnwrapConversion.DurationSeconds,
@@ -464,7 +463,7 @@ internal sealed partial class Parser
             return inner;
         }
 
-        if (!At(TokenKind.Identifier))
+        if (!At(TokenKind.Identifier) || Keywords.IsReserved(Current.Text))
         {
             throw Unexpected(["IDENTIFIER", "("]);
         }

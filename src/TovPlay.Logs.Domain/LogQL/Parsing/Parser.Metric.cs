@@ -110,7 +110,13 @@ internal sealed partial class Parser
             throw Unexpected(["DURATION"], At(TokenKind.Number) ? $"give the range a unit, e.g. [{Current.Text}m]" : null);
         }
 
-        LogQLDuration.TryParse(Take().Text, out var range);
+        var rangeText = Take();
+        if (!LogQLDuration.IsPrometheusStyle(rangeText.Text))
+        {
+            throw Error(rangeText, $"not a valid duration string: \"{rangeText.Text}\"");
+        }
+
+        LogQLDuration.TryParse(rangeText.Text, out var range);
         Expect(TokenKind.CloseBracket);
         if (range.Nanoseconds <= 0)
         {
@@ -152,7 +158,7 @@ internal sealed partial class Parser
             return null;
         }
 
-        var without = Take().Text == "without";
+        var without = string.Equals(Take().Text, "without", StringComparison.OrdinalIgnoreCase);
         return new Grouping(without, ParseLabelList());
     }
 

@@ -40,7 +40,8 @@ internal sealed partial class Parser
 
     private bool At(TokenKind kind) => Current.Kind == kind;
 
-    private bool AtWord(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
+    /// <summary>Keywords match in any case, as in Loki (<c>SUM BY (a)</c>).</summary>
+    private bool AtWord(string word) => Current.Kind == TokenKind.Identifier && string.Equals(Current.Text, word, StringComparison.OrdinalIgnoreCase);
 
     private bool TryTake(TokenKind kind)
     {
@@ -204,7 +205,7 @@ internal sealed partial class Parser
             return null;
         }
 
-        var on = Take().Text == "on";
+        var on = string.Equals(Take().Text, "on", StringComparison.OrdinalIgnoreCase);
         var labels = ParseLabelList();
         var side = GroupSide.None;
         var include = ValueList<string>.Empty;
@@ -215,7 +216,7 @@ internal sealed partial class Parser
                 throw Error(Current, $"syntax error: {Current.Text} cannot be used with set operations (and, or, unless)");
             }
 
-            side = Take().Text == "group_left" ? GroupSide.Left : GroupSide.Right;
+            side = string.Equals(Take().Text, "group_left", StringComparison.OrdinalIgnoreCase) ? GroupSide.Left : GroupSide.Right;
             if (At(TokenKind.OpenParen))
             {
                 include = ParseLabelList();
@@ -250,7 +251,7 @@ internal sealed partial class Parser
 
     private string ExpectLabelName()
     {
-        if (!At(TokenKind.Identifier))
+        if (!At(TokenKind.Identifier) || Keywords.IsReserved(Current.Text))
         {
             throw Unexpected(["IDENTIFIER"]);
         }
@@ -319,7 +320,7 @@ internal sealed partial class Parser
             return ParseVectorAggregation(vectorOp);
         }
 
-        if (name.Text == "vector")
+        if (string.Equals(name.Text, "vector", StringComparison.OrdinalIgnoreCase))
         {
             Take();
             Expect(TokenKind.OpenParen);
@@ -333,7 +334,7 @@ internal sealed partial class Parser
             return new VectorExpr(value.Value);
         }
 
-        if (name.Text == "label_replace")
+        if (string.Equals(name.Text, "label_replace", StringComparison.OrdinalIgnoreCase))
         {
             return ParseLabelReplace();
         }
