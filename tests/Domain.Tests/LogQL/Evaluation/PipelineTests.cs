@@ -98,6 +98,19 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void Json_LineCutInsideAnEscape_IsAParserErrorNotACrash()
+    {
+        var plain = Run("{job=\"app\"} | json", L("{\"msg\":\"a\\"), L("{\"tags\":[\"a\\"));
+        var filtered = Run("{job=\"app\"} | json | __error__!=\"\"", L("{\"msg\":\"a\\"));
+        var fused = Run("{job=\"app\"} | json | msg!=\"b\"", L("{\"msg\":\"a\\"));
+
+        Assert.All(plain, r => Assert.Equal("JSONParserErr", r.Labels["__error__"]));
+        Assert.Equal(2, plain.Count);
+        Assert.Single(filtered);
+        Assert.Equal("JSONParserErr", Assert.Single(fused).Labels["__error__"]);
+    }
+
+    [Fact]
     public void Json_ErrorFilter_DropsUnparsedLines()
     {
         var result = Run("{job=\"app\"} | json | __error__=\"\"", L("not json"), L("{\"a\":1}"));

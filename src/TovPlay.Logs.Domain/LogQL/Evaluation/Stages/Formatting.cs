@@ -3,14 +3,27 @@ using TovPlay.Logs.Domain.LogQL.Evaluation.Templates;
 
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 
-/// <summary><c>| line_format "..."</c>: the rendered template becomes the line.</summary>
+/// <summary>
+/// <c>| line_format "..."</c>: the rendered template becomes the line. A template that fails on one entry (a function
+/// given text where it needs a number) leaves that line as it was, marked <c>__error__="TemplateFormatErr"</c>, as Loki does.
+/// </summary>
 internal sealed class LineFormat(LineFormatStage stage) : IStage
 {
+    public const string Error = "TemplateFormatErr";
+
     private readonly LineTemplate _template = LineTemplate.Compile(stage.Template);
 
     public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
     {
-        line = _template.Render(labels.Get, line, timestampNs);
+        try
+        {
+            line = _template.Render(labels.Get, line, timestampNs);
+        }
+        catch (EvaluationException ex)
+        {
+            labels.SetError(Error, ex.Message);
+        }
+
         return true;
     }
 }
@@ -27,9 +40,17 @@ internal sealed class LabelFormat(LabelFormatStage stage) : IStage
         for (var i = 0; i < _items.Length; i++)
         {
             var (destination, source, template) = _items[i];
-            results[i] = template is not null
-                ? (destination, template.Render(labels.Get, line, timestampNs), null)
-                : (destination, labels.Get(source!), source);
+            try
+            {
+                results[i] = template is not null
+                    ? (destination, template.Render(labels.Get, line, timestampNs), null)
+                    : (destination, labels.Get(source!), source);
+            }
+            catch (EvaluationException ex)
+            {
+                labels.SetError(LineFormat.Error, ex.Message);
+                return true;
+            }
         }
 
         foreach (var (destination, value, renamedFrom) in results)

@@ -285,7 +285,7 @@ internal sealed class JsonFlattener
         _i++;
         while (true)
         {
-            var next = _s.AsSpan(_i).IndexOfAny('"', '\\');
+            var next = _i < _s.Length ? _s.AsSpan(_i).IndexOfAny('"', '\\') : -1;
             if (next < 0)
             {
                 throw new FormatException("Value looks like string, but can't find closing '\"' symbol");
