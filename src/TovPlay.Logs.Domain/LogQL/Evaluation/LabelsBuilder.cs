@@ -63,10 +63,13 @@ public sealed class LabelsBuilder
         _added.Add(new(name, value));
     }
 
-    /// <summary>Adds a label found by a parser; one that clashes with a stream label becomes <c>name_extracted</c>, as in Loki.</summary>
+    /// <summary>
+    /// Adds a label found by a parser; one named like a label of the stream becomes <c>name_extracted</c>, as in Loki.
+    /// The test is on the stream's own labels only, so parsing the same field twice gives the same label.
+    /// </summary>
     public void SetParsed(string name, string value)
     {
-        if (_base.Contains(name) && !_deleted.Contains(name))
+        if (_base.Contains(name))
         {
             name += "_extracted";
         }

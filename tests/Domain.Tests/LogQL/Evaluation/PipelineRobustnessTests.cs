@@ -39,6 +39,42 @@ public sealed class PipelineRobustnessTests
         Assert.All(results, r => Assert.NotNull(r.Line));
     }
 
+    public static TheoryData<string, string> FusedJsonFilters() => new()
+    {
+        { "", "duration_ms>300" },
+        { "", "level=\"info\"" },
+        { "| drop level", "status==200" },
+        { "| logfmt", "k=\"v\" or status==200" },
+        { "| label_format level=job", "level=\"app\"" },
+        { "", "action=\"DELETE\", duration_ms>50" },
+    };
+
+    /// <summary>
+    /// <c>| json | filter</c> runs fused (filter first on the fields it needs); putting an always-true error filter
+    /// between them turns the fusion off. Both must give the same entries with the same labels, broken lines included.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FusedJsonFilters))]
+    public void FusedJsonFilter_SameResultAsSeparateStages(string before, string filter)
+    {
+        var random = new Random(filter.Length + before.Length);
+        var lines = SampleData.Lines("tovplay-backend").Take(2000).Select(l => Mutate(l.Entry.Line, random))
+            .Append("k=v").Append("{\"level\":\"error\",\"k\":\"v\"").ToList();
+        var source = new InMemoryLogSource([new LogStream(LabelSet.From(("job", "app"), ("level", "info")), [.. lines.Select((l, i) => new LogEntry(i + 1, l))])]);
+        List<LogResult> Run(string query) =>
+            [.. LogQueryEvaluator.Run(Assert.IsType<LogQueryExpr>(LogQLQuery.Parse(query)), source, 0, long.MaxValue, Direction.Forward, int.MaxValue)];
+
+        var fused = Run($"{{job=\"app\"}} {before} | json | {filter}");
+        var separate = Run($"{{job=\"app\"}} {before} | json | __error__=~\".*\" | {filter}");
+
+        Assert.NotEmpty(fused);
+        var expected = separate.Select(r => $"{r.TimestampNs} {r.Labels}").ToList();
+        var actual = fused.Select(r => $"{r.TimestampNs} {r.Labels}").ToList();
+        var first = Enumerable.Range(0, Math.Min(expected.Count, actual.Count)).FirstOrDefault(i => expected[i] != actual[i], -1);
+        Assert.True(first < 0 && expected.Count == actual.Count,
+            $"{expected.Count} vs {actual.Count} entries; first difference at {first}:\nseparate: {(first >= 0 ? expected[first] : "")}\nfused:    {(first >= 0 ? actual[first] : "")}");
+    }
+
     private static string Mutate(string line, Random random)
     {
         if (random.Next(4) == 0 || line.Length == 0)

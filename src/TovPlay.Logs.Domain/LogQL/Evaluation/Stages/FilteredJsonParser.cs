@@ -43,22 +43,12 @@ internal sealed class FilteredJsonParser : IStage
 
     public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
     {
-        // Fields named like stream labels would be renamed *_extracted; the filter then reads the stream label.
-        var needsJson = false;
-        foreach (var name in _names)
+        // Both readers scan the same grammar, so they fail at the same place with the same message; on failure the
+        // whole-line read adds exactly what the json stage would have added before its error.
+        if (_needed.Flatten(line, labels.ParsedSink) is { } error)
         {
-            needsJson |= !labels.Base.Contains(name);
-        }
-
-        if (needsJson && _needed.Flatten(line, labels.ParsedSink) is not null)
-        {
-            // Not valid JSON: take the ordinary path so the entry gets its error labels exactly as the json stage sets them.
-            labels.Reset(labels.Base);
-            if (_all.Flatten(line, labels.ParsedSink) is { } error)
-            {
-                labels.SetError(JsonParser.Error, error);
-            }
-
+            _all.Flatten(line, labels.ParsedSink);
+            labels.SetError(JsonParser.Error, error);
             return _filter.Test(labels);
         }
 
@@ -67,7 +57,7 @@ internal sealed class FilteredJsonParser : IStage
             return false;
         }
 
-        _all.Flatten(line, labels.ParsedSink);
+        _all.Flatten(line, labels.ParsedSink); // succeeds: the needed-fields read already scanned the whole line
         return true;
     }
 }

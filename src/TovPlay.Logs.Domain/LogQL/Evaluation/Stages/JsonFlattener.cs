@@ -298,7 +298,36 @@ internal sealed class JsonFlattener
                 return;
             }
 
-            _i += 2; // an escape: skip the backslash and the escaped character
+            _i++;
+            ReadEscape(null);
+        }
+    }
+
+    /// <summary>
+    /// Reads the escape after a backslash, appending its character when <paramref name="value"/> is given. Skipping and
+    /// reading share it, so a line is refused with the same message whether or not its value was wanted.
+    /// </summary>
+    private void ReadEscape(StringBuilder? value)
+    {
+        if (_i >= _s.Length)
+        {
+            throw new FormatException("Value looks like string, but can't find closing '\"' symbol");
+        }
+
+        var e = _s[_i++];
+        switch (e)
+        {
+            case 'n': value?.Append('\n'); break;
+            case 't': value?.Append('\t'); break;
+            case 'r': value?.Append('\r'); break;
+            case 'b': value?.Append('\b'); break;
+            case 'f': value?.Append('\f'); break;
+            case 'u' when _i + 4 <= _s.Length && int.TryParse(_s.AsSpan(_i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                value?.Append((char)code);
+                _i += 4;
+                break;
+            case '"' or '\\' or '/': value?.Append(e); break;
+            default: throw new FormatException($"Invalid escape \\{e} at offset {_i - 1}");
         }
     }
 
@@ -354,26 +383,7 @@ internal sealed class JsonFlattener
                 continue;
             }
 
-            if (_i >= _s.Length)
-            {
-                break;
-            }
-
-            var e = _s[_i++];
-            switch (e)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'u' when _i + 4 <= _s.Length && int.TryParse(_s.AsSpan(_i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
-                    sb.Append((char)code);
-                    _i += 4;
-                    break;
-                case '"' or '\\' or '/': sb.Append(e); break;
-                default: throw new FormatException($"Invalid escape \\{e} at offset {_i - 1}");
-            }
+            ReadEscape(sb);
         }
 
         throw new FormatException("Value looks like string, but can't find closing '\"' symbol");
