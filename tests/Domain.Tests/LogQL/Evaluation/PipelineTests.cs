@@ -253,6 +253,18 @@ public sealed class PipelineTests
         Assert.Equal("a/b 1|2", result[0].Line);
     }
 
+    /// <summary>The parser's list of allowed functions and the renderer's implementations must not drift apart.</summary>
+    [Fact]
+    public void LineFormat_EveryAllowedFunction_Renders()
+    {
+        foreach (var function in TovPlay.Logs.Domain.LogQL.Parsing.TemplateSyntax.Functions)
+        {
+            var call = function == "printf" ? "printf \\\"%s\\\" .a" : $"{function} \\\"2\\\" \\\"2\\\" .a";
+            var result = Run($"{{job=\"app\"}} | logfmt | line_format \"{{{{{call}}}}}\"", L("a=value"));
+            Assert.Null(Assert.Single(result).Labels["__error__"]);
+        }
+    }
+
     [Fact]
     public void LabelFormat_RenameAndTemplate_UseLabelsBeforeTheStage()
     {
