@@ -19,27 +19,15 @@ public static class AccountEndpoints
     {
         var account = endpoints.MapGroup("/account");
 
-        // Plain form posts from the pages; the token is demanded explicitly because sign-out binds no form field.
         account.MapPost("/logout", async (HttpContext http, SignInManager<AppUser> signIn, AppAuditLog audit) =>
         {
-            // The middleware only records the verdict; an endpoint that binds no form must act on it itself.
-            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
-            {
-                return Results.BadRequest("The sign-out form has expired; reload the page and try again.");
-            }
-
             await audit.WriteAsync(AppAuditEntry.By(http.User, AppAuditActions.SignOut, http.User.Identity?.Name));
             await signIn.SignOutAsync();
             return Results.LocalRedirect($"~{SecurityServices.LoginPath}");
-        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).RequireAuthorization().RequireFormToken("The sign-out form has expired; reload the page and try again.");
 
         account.MapPost("/external-login", (HttpContext http, SignInManager<AppUser> signIn, IOptions<OpenIdConnectSettings> oidc, [FromForm] string? returnUrl) =>
         {
-            if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
-            {
-                return Results.BadRequest("The sign-in form has expired; reload the page and try again.");
-            }
-
             if (!oidc.Value.IsEnabled)
             {
                 return Results.Problem("Single sign-on is not configured.", statusCode: StatusCodes.Status404NotFound);
@@ -48,11 +36,21 @@ public static class AccountEndpoints
             var callback = $"{http.Request.PathBase}/account/external-callback?returnUrl={Uri.EscapeDataString(SafeReturnUrl(returnUrl))}";
             var properties = signIn.ConfigureExternalAuthenticationProperties(OpenIdConnectSettings.Scheme, callback);
             return Results.Challenge(properties, [OpenIdConnectSettings.Scheme]);
-        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).AllowAnonymous().RequireFormToken("The sign-in form has expired; reload the page and try again.");
 
         account.MapGet("/external-callback", ExternalCallbackAsync).AllowAnonymous();
         return endpoints;
     }
+
+    /// <summary>
+    /// Plain form posts from the pages. The antiforgery middleware only records its verdict, and an endpoint that binds
+    /// no form field would never look at it, so these endpoints refuse an invalid token themselves.
+    /// </summary>
+    private static RouteHandlerBuilder RequireFormToken(this RouteHandlerBuilder endpoint, string expiredMessage) =>
+        endpoint.WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+                ? Results.BadRequest(expiredMessage)
+                : await next(context));
 
     /// <summary>
     /// A return address after sign-in: a path under the app's path base (as the cookie handler writes it,

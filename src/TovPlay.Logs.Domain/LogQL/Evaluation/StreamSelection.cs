@@ -1,5 +1,4 @@
 using TovPlay.Logs.Domain.LogQL.Ast;
-using TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.LogQL.Evaluation;
@@ -10,7 +9,7 @@ public sealed class StreamSelection
     private readonly (string Name, Func<string, bool> Matches)[] _matchers;
 
     public StreamSelection(StreamSelector selector) =>
-        _matchers = [.. selector.Matchers.Select(m => (m.Name, DropKeep.Matcher(m.Operator, m.Value)))];
+        _matchers = [.. selector.Matchers.Select(m => (m.Name, ValueMatcher.Compile(m.Operator, m.Value)))];
 
     public bool Matches(LabelSet labels)
     {

@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using TovPlay.Logs.Domain.LogQL.Ast;
-using TovPlay.Logs.Domain.LogQL.Parsing;
 
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 
@@ -13,22 +11,7 @@ internal sealed class DropKeep : IStage
     public DropKeep(IReadOnlyList<LabelSelection> selections, bool keep)
     {
         _keep = keep;
-        _selections = [.. selections.Select(s => (s.Name, s.Operator is { } op ? Matcher(op, s.Value!) : null))];
-    }
-
-    public static Func<string, bool> Matcher(MatchOperator op, string value)
-    {
-        switch (op)
-        {
-            case MatchOperator.Equal:
-                return v => string.Equals(v, value, StringComparison.Ordinal);
-            case MatchOperator.NotEqual:
-                return v => !string.Equals(v, value, StringComparison.Ordinal);
-            default:
-                RegexSyntax.TryTranslate(value, out var translated, out _);
-                var regex = new Regex($"^(?:{translated})$", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Singleline);
-                return op == MatchOperator.Regex ? regex.IsMatch : v => !regex.IsMatch(v);
-        }
+        _selections = [.. selections.Select(s => (s.Name, s.Operator is { } op ? ValueMatcher.Compile(op, s.Value!) : null))];
     }
 
     private bool Selected(string name, string value)

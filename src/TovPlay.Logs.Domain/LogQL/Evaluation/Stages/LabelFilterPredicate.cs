@@ -30,7 +30,7 @@ internal sealed class LabelFilterPredicate : IStage
                 var (first, second) = (Compile(or.Left), Compile(or.Right));
                 return labels => first(labels) || second(labels);
             case StringLabelFilter s:
-                var matches = DropKeep.Matcher(s.Operator, s.Value);
+                var matches = ValueMatcher.Compile(s.Operator, s.Value);
                 return labels => matches(labels.Get(s.Label) ?? "");
             case NumberLabelFilter n:
                 return Numeric(n.Label, n.Operator, n.Value, Number);
