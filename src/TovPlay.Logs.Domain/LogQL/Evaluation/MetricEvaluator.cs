@@ -72,7 +72,7 @@ public static class MetricEvaluator
             throw new EvaluationException("label_replace expects a vector, got a scalar");
         }
 
-        RegexSyntax.TryTranslate(expr.Regex, out var translated, out _);
+        var translated = RegexSyntax.Translate(expr.Regex);
         var regex = new Regex($"^(?:{translated})$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
         var result = new Dictionary<LabelSet, double[]>();
         foreach (var (labels, values) in input.Series)

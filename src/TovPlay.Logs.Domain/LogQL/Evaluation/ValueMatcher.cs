@@ -19,7 +19,7 @@ internal static class ValueMatcher
             case MatchOperator.NotEqual:
                 return v => !string.Equals(v, value, StringComparison.Ordinal);
             default:
-                RegexSyntax.TryTranslate(value, out var translated, out _);
+                var translated = RegexSyntax.Translate(value);
                 var regex = new Regex($"^(?:{translated})$", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Singleline);
                 return op == MatchOperator.Regex ? regex.IsMatch : v => !regex.IsMatch(v);
         }

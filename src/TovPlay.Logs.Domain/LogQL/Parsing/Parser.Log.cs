@@ -51,8 +51,7 @@ internal sealed partial class Parser
     {
         MatchOperator.Equal => m.Value.Length == 0,
         MatchOperator.NotEqual => m.Value.Length > 0,
-        _ => RegexSyntax.TryTranslate(m.Value, out var re, out _)
-            && System.Text.RegularExpressions.Regex.IsMatch("", $"^(?:{re})$") == (m.Operator == MatchOperator.Regex),
+        _ => System.Text.RegularExpressions.Regex.IsMatch("", $"^(?:{RegexSyntax.Translate(m.Value)})$") == (m.Operator == MatchOperator.Regex),
     };
 
     private LabelMatcher ParseMatcher()
@@ -84,7 +83,7 @@ internal sealed partial class Parser
 
     private void RequireRegex(Token value)
     {
-        if (!RegexSyntax.TryTranslate(value.Value, out _, out var error))
+        if (!RegexSyntax.TryCompile(value.Value, out _, out var error))
         {
             throw Error(value, $"invalid regex {Quote(value.Value)}: {error}");
         }
@@ -223,8 +222,8 @@ internal sealed partial class Parser
             {
                 "json" => new JsonParserStage(ParseExtractions(allowBare: true)),
                 "logfmt" => ParseLogfmt(),
-                "regexp" => ParseRegexpStage(word),
-                "pattern" => ParsePatternStage(word),
+                "regexp" => ParseRegexpStage(),
+                "pattern" => ParsePatternStage(),
                 "unpack" => new UnpackParserStage(),
                 "line_format" => new LineFormatStage(ParseTemplate(word)),
                 "label_format" => ParseLabelFormat(),
@@ -285,21 +284,23 @@ internal sealed partial class Parser
         return new LogfmtParserStage(strict, keepEmpty, ParseExtractions(allowBare: true));
     }
 
-    private RegexpParserStage ParseRegexpStage(Token word)
+    private RegexpParserStage ParseRegexpStage()
     {
         var pattern = Expect(TokenKind.String, "regexp takes a pattern with named groups, e.g. regexp \"(?P<method>\\\\w+)\"");
-        RequireRegex(pattern);
-        RegexSyntax.TryTranslate(pattern.Value, out var translated, out _);
-        if (new System.Text.RegularExpressions.Regex(translated).GetGroupNames().All(n => int.TryParse(n, out _)))
+        if (!RegexSyntax.TryCompile(pattern.Value, out var regex, out var error))
+        {
+            throw Error(pattern, $"invalid regex {Quote(pattern.Value)}: {error}");
+        }
+
+        if (regex.GetGroupNames().All(n => int.TryParse(n, out _)))
         {
             throw Error(pattern, "regexp needs at least one named group, e.g. (?P<method>\\w+)");
         }
 
-        _ = word;
         return new RegexpParserStage(pattern.Value);
     }
 
-    private PatternParserStage ParsePatternStage(Token word)
+    private PatternParserStage ParsePatternStage()
     {
         var pattern = Expect(TokenKind.String, "pattern takes a string such as \"<ip> - - <_> <status>\"");
         if (!PatternSyntax.TryValidate(pattern.Value, out var error))
@@ -307,7 +308,6 @@ internal sealed partial class Parser
             throw Error(pattern, $"invalid pattern {Quote(pattern.Value)}: {error}");
         }
 
-        _ = word;
         return new PatternParserStage(pattern.Value);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -10,7 +11,22 @@ namespace TovPlay.Logs.Domain.LogQL.Parsing;
 internal static class RegexSyntax
 {
     /// <summary>Returns the .NET pattern, or the reason RE2 would refuse it.</summary>
-    public static bool TryTranslate(string pattern, out string translated, out string? error)
+    public static bool TryTranslate(string pattern, out string translated, out string? error) =>
+        TryRewrite(pattern, out translated, out error) && TryBuild(translated, out _, out error);
+
+    /// <summary>The .NET form of a pattern already checked (by the parser or the builder); compiles nothing.</summary>
+    public static string Translate(string pattern) =>
+        TryRewrite(pattern, out var translated, out var error) ? translated : throw new ArgumentException($"invalid regex \"{pattern}\": {error}", nameof(pattern));
+
+    /// <summary>Translates and compiles in one go, for callers that need the regex itself (named groups).</summary>
+    public static bool TryCompile(string pattern, [NotNullWhen(true)] out Regex? regex, out string? error)
+    {
+        regex = null;
+        return TryRewrite(pattern, out var translated, out error) && TryBuild(translated, out regex, out error);
+    }
+
+    /// <summary>Refuses RE2-incompatible constructs and rewrites RE2 syntax for .NET; compiles nothing.</summary>
+    private static bool TryRewrite(string pattern, out string translated, out string? error)
     {
         var sb = new StringBuilder(pattern.Length);
         error = null;
@@ -93,17 +109,23 @@ internal static class RegexSyntax
         }
 
         translated = sb.ToString();
+        return true;
+    }
+
+    private static bool TryBuild(string translated, [NotNullWhen(true)] out Regex? regex, out string? error)
+    {
         try
         {
-            _ = new Regex(translated, RegexOptions.CultureInvariant);
+            regex = new Regex(translated, RegexOptions.CultureInvariant);
+            error = null;
+            return true;
         }
         catch (RegexParseException ex)
         {
+            regex = null;
             error = $"{Words(ex.Error.ToString())} at offset {ex.Offset}";
             return false;
         }
-
-        return true;
     }
 
     /// <summary>InsufficientClosingParentheses -> "insufficient closing parentheses".</summary>

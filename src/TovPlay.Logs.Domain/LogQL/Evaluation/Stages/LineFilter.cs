@@ -25,7 +25,7 @@ internal sealed class LineFilter : IStage
 
     private static Func<string, bool> Regex(string pattern)
     {
-        RegexSyntax.TryTranslate(pattern, out var translated, out _);
+        var translated = RegexSyntax.Translate(pattern);
         var regex = new Regex(translated, RegexOptions.Compiled | RegexOptions.CultureInvariant);
         return regex.IsMatch;
     }

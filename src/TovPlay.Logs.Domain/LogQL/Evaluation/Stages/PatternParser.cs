@@ -50,7 +50,7 @@ internal sealed class PatternParser : IStage
         var pos = 0;
         for (var p = 0; p < _parts.Length; p++)
         {
-            var (literal, capture) = _parts[p];
+            var literal = _parts[p].Literal;
             if (literal is not null)
             {
                 if (p == 0)
@@ -83,7 +83,6 @@ internal sealed class PatternParser : IStage
             captures[p] = (pos, at - pos);
             pos = at + next.Length;
             p++; // the literal is consumed
-            _ = capture;
         }
 
         for (var p = 0; p < _parts.Length; p++)

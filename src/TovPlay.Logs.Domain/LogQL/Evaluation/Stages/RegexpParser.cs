@@ -12,7 +12,7 @@ internal sealed class RegexpParser : IStage
 
     public RegexpParser(RegexpParserStage stage)
     {
-        RegexSyntax.TryTranslate(stage.Pattern, out var translated, out _);
+        var translated = RegexSyntax.Translate(stage.Pattern);
         _regex = new Regex(translated, RegexOptions.Compiled | RegexOptions.CultureInvariant);
         _groups = [.. _regex.GetGroupNames().Where(n => !int.TryParse(n, out _)).Select(n => (_regex.GroupNumberFromName(n), n))];
     }
