@@ -29,7 +29,11 @@ public sealed class FakeOpenIdProvider : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Nonce, string Challenge, string RedirectUri)> _codes = new();
     private readonly ConcurrentDictionary<string, string> _accessTokens = new();
 
-    private FakeOpenIdProvider(WebApplication app) => _app = app;
+    private FakeOpenIdProvider(WebApplication app)
+    {
+        _app = app;
+        Map(app);
+    }
 
     public Uri Authority { get; private set; } = null!;
 
@@ -38,16 +42,9 @@ public sealed class FakeOpenIdProvider : IAsyncDisposable
 
     public static async Task<FakeOpenIdProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "OpenIdProvider" });
-        builder.Configuration["AllowedHosts"] = "*";
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var provider = new FakeOpenIdProvider(app);
-        provider.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        provider.Authority = new Uri(address.TrimEnd('/') + "/");
+        FakeOpenIdProvider? provider = null;
+        var (app, address) = await LoopbackServer.StartAsync("OpenIdProvider", app => provider = new FakeOpenIdProvider(app));
+        provider!.Authority = address;
         return provider;
     }
 

@@ -24,32 +24,25 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
 
     public ConcurrentQueue<OtlpRequest> Received { get; } = new();
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint { get; private init; } = null!;
 
     public static async Task<FakeOtlpCollector> StartAsync()
     {
-        // Its own environment name, so the app's appsettings copied beside the tests do not apply to it.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "OtlpCollector" });
-        builder.Configuration["AllowedHosts"] = "*";
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var collector = new FakeOtlpCollector(app);
-        foreach (var signal in new[] { "traces", "metrics", "logs" })
+        FakeOtlpCollector? collector = null;
+        var (app, address) = await LoopbackServer.StartAsync("OtlpCollector", app =>
         {
-            app.MapPost($"/v1/{signal}", async (HttpContext context) =>
+            foreach (var signal in new[] { "traces", "metrics", "logs" })
             {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body);
-                collector.Received.Enqueue(new OtlpRequest(context.Request.Path, context.Request.ContentType, body.ToArray()));
-                context.Response.ContentType = "application/x-protobuf";
-                return Results.Bytes([], "application/x-protobuf");
-            });
-        }
-
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        collector.Endpoint = new Uri(address);
+                app.MapPost($"/v1/{signal}", async (HttpContext context) =>
+                {
+                    using var body = new MemoryStream();
+                    await context.Request.Body.CopyToAsync(body);
+                    collector!.Received.Enqueue(new OtlpRequest(context.Request.Path, context.Request.ContentType, body.ToArray()));
+                    return Results.Bytes([], "application/x-protobuf");
+                });
+            }
+        });
+        collector = new FakeOtlpCollector(app) { Endpoint = address };
         return collector;
     }
 
