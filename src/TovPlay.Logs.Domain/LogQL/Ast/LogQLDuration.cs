@@ -14,6 +14,8 @@ public readonly record struct LogQLDuration(long Nanoseconds)
 
     public TimeSpan ToTimeSpan() => TimeSpan.FromTicks(Nanoseconds / 100);
 
+    public static LogQLDuration From(TimeSpan span) => new(span.Ticks * 100);
+
     public double TotalSeconds => Nanoseconds / 1e9;
 
     /// <summary>Parses Go/Prometheus syntax: one or more number+unit pairs (<c>1h30m</c>, <c>1.5s</c>), units ns us µs ms s m h d w y.</summary>

@@ -110,7 +110,7 @@ public sealed class LogQueryBuilder
             : throw new ArgumentOutOfRangeException(nameof(value), "A label filter compares with a finite number.");
 
     public LogQueryBuilder LabelDuration(string name, CompareOperator op, TimeSpan value) =>
-        AddFilter(new DurationLabelFilter(LabelName.Require(name, nameof(name)), op, new LogQLDuration(value.Ticks * 100)));
+        AddFilter(new DurationLabelFilter(LabelName.Require(name, nameof(name)), op, LogQLDuration.From(value)));
 
     public LogQueryBuilder LabelIp(string name, string ipPattern, bool negated = false) =>
         IpPattern.IsValid(ipPattern)

@@ -73,5 +73,5 @@ public static class MetricBuilder
         expr is LogQueryExpr ? throw new ArgumentException("A log query must be turned into a metric first (e.g. CountOverTime).", nameof(expr)) : expr;
 
     private static LogQLDuration Duration(TimeSpan span) =>
-        span > TimeSpan.Zero ? new LogQLDuration(span.Ticks * 100) : throw new ArgumentOutOfRangeException(nameof(span), "A range is longer than zero.");
+        span > TimeSpan.Zero ? LogQLDuration.From(span) : throw new ArgumentOutOfRangeException(nameof(span), "A range is longer than zero.");
 }

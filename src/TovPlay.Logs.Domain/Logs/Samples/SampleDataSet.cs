@@ -45,7 +45,7 @@ public static class SampleDataSet
             .ToArray();
         var startNs = options.Start.ToUnixTimeMilliseconds() * 1_000_000;
         var durationNs = (long)(options.Duration.TotalMilliseconds * 1_000_000);
-        var incidentNs = startNs + (long)(durationNs * options.IncidentAt);
+        var incidentNs = IncidentTimestampNs(options);
 
         var backend = new Dictionary<string, List<LogEntry>>();
         var frontend = new Dictionary<string, List<LogEntry>>();
@@ -100,10 +100,12 @@ public static class SampleDataSet
         return streams;
     }
 
+    /// <summary>When the truncate of the incident happens, in Unix nanoseconds.</summary>
     public static long IncidentTimestampNs(SampleDataOptions? options = null)
     {
         options ??= new SampleDataOptions();
-        return (options.Start.ToUnixTimeMilliseconds() * 1_000_000) + (long)(options.Duration.TotalMilliseconds * 1_000_000 * options.IncidentAt);
+        var durationNs = (long)(options.Duration.TotalMilliseconds * 1_000_000);
+        return (options.Start.ToUnixTimeMilliseconds() * 1_000_000) + (long)(durationNs * options.IncidentAt);
     }
 
     private static void Add(Dictionary<string, List<LogEntry>> streams, string level, LogEntry entry)
