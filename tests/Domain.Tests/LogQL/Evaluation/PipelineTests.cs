@@ -32,6 +32,21 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void LineFilter_EmptyNeedle_MatchesEveryLineAndItsNegationNone()
+    {
+        Assert.Equal(["a", ""], Run("{job=\"app\"} |= \"\"", L("a"), L("")).Select(r => r.Line));
+        Assert.Empty(Run("{job=\"app\"} != \"\"", L("a"), L("")));
+    }
+
+    [Fact]
+    public void LineFilter_NeedleAtEdgesAndInUnicode_IsFound()
+    {
+        var result = Run("{job=\"app\"} |= \"ée\"", L("ée start"), L("end ée"), L("e\u0301e"), L("ÉE"));
+
+        Assert.Equal(["ée start", "end ée"], result.Select(r => r.Line));
+    }
+
+    [Fact]
     public void LineFilter_OrAlternatives_KeepAnyMatch()
     {
         var result = Run("{job=\"app\"} |= \"a\" or \"b\"", L("a"), L("b"), L("c"));

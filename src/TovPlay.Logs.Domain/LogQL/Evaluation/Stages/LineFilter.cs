@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.LogQL.Parsing;
@@ -10,15 +11,17 @@ internal sealed class LineFilter : IStage
     private readonly bool _negated;
     private readonly Func<string, bool>[] _alternatives;
 
-    // The common case, one literal, is tested without a delegate: this is the hot loop of a text search.
-    private readonly string? _single;
+    // The common case, one literal, is tested without a delegate: this is the hot loop of a text search. SearchValues
+    // anchors its vectorised scan on the needle's rarest characters instead of its first and last, which matters for
+    // needles made of common letters.
+    private readonly SearchValues<string>? _single;
 
     public LineFilter(LineFilterStage stage)
     {
         _negated = stage.Operator is LineFilterOperator.NotContains or LineFilterOperator.NotRegex;
         var regex = stage.Operator is LineFilterOperator.Regex or LineFilterOperator.NotRegex;
         _alternatives = [.. stage.Values.Select(v => v.IsIp ? IpMatcher.LineContains(v.Value) : regex ? Regex(v.Value) : Contains(v.Value))];
-        _single = !regex && stage.Values is [{ IsIp: false } only] ? only.Value : null;
+        _single = !regex && stage.Values is [{ IsIp: false } only] ? SearchValues.Create([only.Value], StringComparison.Ordinal) : null;
     }
 
     public static Func<string, bool> Contains(string needle) => line => line.Contains(needle, StringComparison.Ordinal);
@@ -34,7 +37,7 @@ internal sealed class LineFilter : IStage
     {
         if (_single is not null)
         {
-            return line.Contains(_single, StringComparison.Ordinal) != _negated;
+            return line.AsSpan().ContainsAny(_single) != _negated;
         }
 
         foreach (var alternative in _alternatives)
