@@ -13,7 +13,7 @@ public sealed class ForensicQueryLibraryTests
     public static TheoryData<string> Ids() => [.. ForensicQueryLibrary.All.Select(q => q.Id)];
 
     /// <summary>Arguments that point at something the sample data really contains.</summary>
-    private static Dictionary<string, string?> SampleArguments(ForensicQuery query)
+    internal static Dictionary<string, string?> SampleArguments(ForensicQuery query)
     {
         var backendLine = SampleData.Lines("tovplay-backend").First().Entry.Line;
         using var backend = JsonDocument.Parse(backendLine);

@@ -7,30 +7,30 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 public sealed record StreamSlice(LabelSet Labels, IEnumerable<LogEntry> Entries);
 
 /// <summary>
-/// Where the evaluator reads logs from. A store can push the selector and the time range down (an index, SQL);
-/// the evaluator then runs the pipeline over what it yields.
+/// Where the evaluator reads logs from. A store can push the selector, the time range and the hints in
+/// <see cref="LogSelection"/> down (an index, SQL); the evaluator then runs the whole pipeline over what it yields.
 /// </summary>
 public interface ILogStreamSource
 {
-    IEnumerable<StreamSlice> Select(StreamSelector selector, long startNs, long endNs, Direction direction);
+    IEnumerable<StreamSlice> Select(LogSelection selection);
 }
 
-/// <summary>Streams held in memory (tests, benchmarks, small data sets); entries oldest first.</summary>
+/// <summary>Streams held in memory (tests, benchmarks, small data sets); entries oldest first. Hints are ignored.</summary>
 public sealed class InMemoryLogSource(IEnumerable<LogStream> streams) : ILogStreamSource
 {
     private readonly IReadOnlyList<(LabelSet Labels, List<LogEntry> Entries)> _streams =
         [.. streams.Select(s => (s.Labels, s.Entries as List<LogEntry> ?? [.. s.Entries]))];
 
-    public IEnumerable<StreamSlice> Select(StreamSelector selector, long startNs, long endNs, Direction direction)
+    public IEnumerable<StreamSlice> Select(LogSelection selection)
     {
-        var selection = new StreamSelection(selector);
+        var matcher = new StreamSelection(selection.Selector);
         foreach (var (labels, entries) in _streams)
         {
-            if (selection.Matches(labels))
+            if (matcher.Matches(labels))
             {
-                var first = LogQueryEvaluator.LowerBound(entries, startNs);
-                var last = LogQueryEvaluator.LowerBound(entries, endNs) - 1;
-                yield return new StreamSlice(labels, new EntryRange(entries, first, last, direction));
+                var first = LogQueryEvaluator.LowerBound(entries, selection.StartNs);
+                var last = LogQueryEvaluator.LowerBound(entries, selection.EndNs) - 1;
+                yield return new StreamSlice(labels, new EntryRange(entries, first, last, selection.Direction));
             }
         }
     }

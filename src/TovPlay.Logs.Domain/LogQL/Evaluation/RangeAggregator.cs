@@ -56,7 +56,9 @@ internal static class RangeAggregator
         var series = new Dictionary<LabelSet, List<(long, double)>>();
         var labels = new LabelsBuilder();
 
-        foreach (var slice in source.Select(range.Log.Selector, fromNs, toNs, Direction.Forward))
+        // Counting needs no line: a store may skip reading them when the pipeline is empty.
+        var linesNeeded = countsBytes || unwrap is not null || expr.Operation is not (RangeOperation.CountOverTime or RangeOperation.Rate);
+        foreach (var slice in source.Select(LogSelection.For(range.Log, fromNs, toNs, Direction.Forward, linesNeeded)))
         {
             // Without label-changing stages every sample of the stream lands in one series: look it up once.
             List<(long, double)>? fixedList = null;
@@ -220,7 +222,7 @@ internal static class RangeAggregator
         var pipeline = LogPipeline.Compile(expr.Range.Log.Pipeline);
         var labels = new LabelsBuilder();
         var timestamps = new List<long>();
-        foreach (var slice in source.Select(expr.Range.Log.Selector, fromNs, toNs, Direction.Forward))
+        foreach (var slice in source.Select(LogSelection.For(expr.Range.Log, fromNs, toNs, Direction.Forward, linesNeeded: false)))
         {
             foreach (var entry in slice.Entries)
             {

@@ -352,7 +352,7 @@ public sealed class PipelineTests
 
     private sealed class EndlessSource(IEnumerable<LogEntry> entries) : ILogStreamSource
     {
-        public IEnumerable<StreamSlice> Select(StreamSelector selector, long startNs, long endNs, Direction direction) =>
+        public IEnumerable<StreamSlice> Select(LogSelection selection) =>
             [new StreamSlice(LabelSet.From(("job", "app")), entries)];
     }
 }
