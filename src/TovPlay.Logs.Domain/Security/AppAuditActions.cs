@@ -18,10 +18,12 @@ public static class AppAuditActions
     public const string RoleGranted = "role.granted";
     public const string RoleRevoked = "role.revoked";
     public const string SettingsChanged = "settings.changed";
+    public const string ApiKeyCreated = "api-key.created";
+    public const string ApiKeyRevoked = "api-key.revoked";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
-        UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged,
+        UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked,
     ];
 }

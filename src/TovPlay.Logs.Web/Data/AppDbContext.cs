@@ -13,6 +13,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     /// <summary>Keys that protect cookies and antiforgery tokens, shared by every replica of the app.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -39,6 +41,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         });
 
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        builder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(100);
+            e.Property(x => x.KeyId).HasColumnName("key_id").HasMaxLength(32);
+            e.Property(x => x.SecretHash).HasColumnName("secret_hash").HasMaxLength(64);
+            e.Property(x => x.CanPush).HasColumnName("can_push");
+            e.Property(x => x.CanRead).HasColumnName("can_read");
+            e.Property(x => x.IngestionRateBytes).HasColumnName("ingestion_rate_bytes");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(256);
+            e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+            e.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
+            e.HasIndex(x => x.KeyId).IsUnique();
+        });
 
         builder.Entity<AppUser>(e =>
         {

@@ -1,6 +1,8 @@
 using MudBlazor.Services;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Observability;
 using TovPlay.Logs.Web.Security;
@@ -40,7 +42,8 @@ public static class AppHost
 
         builder.AddAppObservability()
             .AddAppData()
-            .AddAppSecurity();
+            .AddAppSecurity()
+            .AddAppLogSources();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -68,11 +71,13 @@ public static class AppHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseWebSockets();
 
         // Assets are public so the sign-in page can load its styles and scripts; they hold no data.
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
+        app.MapLokiApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -23,6 +23,7 @@ public sealed class EndpointAuthorizationTests(WebAppFixture fixture)
         "error",
         "healthz",
         "readyz",
+        "loki/ready",
     };
 
     /// <summary>Static files (styles, scripts, fonts) hold no data and must load on the sign-in page.</summary>

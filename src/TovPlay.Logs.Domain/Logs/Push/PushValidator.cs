@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+
+namespace TovPlay.Logs.Domain.Logs.Push;
+
+/// <summary>
+/// Checks a whole push before anything of it is stored, with Loki's texts. Unlike Loki, which keeps the valid
+/// entries of a partly bad push, a push here is all or nothing: the client learns about every refused entry and a
+/// retry cannot duplicate the accepted ones.
+/// </summary>
+public static class PushValidator
+{
+    /// <summary>At most this many problems are reported, as Loki caps its list.</summary>
+    public const int MaxReported = 10;
+
+    /// <param name="newestByStream">The newest stored timestamp of each known stream, for the out-of-order window.</param>
+    /// <returns>The problems, one per line as Loki writes them; empty when the push is acceptable.</returns>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<PushStream> streams, DateTimeOffset now, PushLimits limits, Func<LabelSet, long?>? newestByStream = null)
+    {
+        var problems = new List<string>();
+        var oldest = now - limits.RejectOldSamplesMaxAge;
+        var oldestNs = ToNs(oldest);
+        var newestAllowedNs = ToNs(now + limits.CreationGracePeriod);
+        foreach (var stream in streams)
+        {
+            if (StreamProblem(stream.Labels, limits) is { } labelProblem)
+            {
+                problems.Add(labelProblem);
+                continue;
+            }
+
+            var newest = newestByStream?.Invoke(stream.Labels);
+            foreach (var entry in stream.Entries)
+            {
+                var problem = EntryProblem(stream.Labels, entry, limits, oldest, oldestNs, newestAllowedNs, newest);
+                if (problem is not null)
+                {
+                    problems.Add(problem);
+                    if (problems.Count >= MaxReported)
+                    {
+                        return problems;
+                    }
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private static string? StreamProblem(LabelSet labels, PushLimits limits)
+    {
+        if (labels.Count == 0)
+        {
+            return "error at least one label pair is required per stream";
+        }
+
+        if (labels.Count > limits.MaxLabelNamesPerSeries)
+        {
+            return $"entry for stream '{labels}' has {labels.Count} label names; limit {limits.MaxLabelNamesPerSeries}";
+        }
+
+        foreach (var (name, value) in labels.Pairs)
+        {
+            if (name.Length > limits.MaxLabelNameLength)
+            {
+                return $"stream '{labels}' has label name too long: '{name}'";
+            }
+
+            if (value.Length > limits.MaxLabelValueLength)
+            {
+                return $"stream '{labels}' has label value too long: '{value}'";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? EntryProblem(LabelSet labels, LogEntry entry, PushLimits limits, DateTimeOffset oldest, long oldestNs, long newestAllowedNs, long? newestInStream)
+    {
+        if (entry.TimestampNs < oldestNs)
+        {
+            return $"entry for stream '{labels}' has timestamp too old: {Format(entry.TimestampNs)}, oldest acceptable timestamp is: {oldest.UtcDateTime.ToString(Rfc3339, CultureInfo.InvariantCulture)}";
+        }
+
+        if (entry.TimestampNs > newestAllowedNs)
+        {
+            return $"entry for stream '{labels}' has timestamp too new: {Format(entry.TimestampNs)}";
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(entry.Line);
+        if (bytes > limits.MaxLineBytes)
+        {
+            return $"Max entry size '{limits.MaxLineBytes}' bytes exceeded for stream '{labels}' while adding an entry with length '{bytes}' bytes";
+        }
+
+        if (newestInStream is { } newest && entry.TimestampNs < newest - (long)limits.OutOfOrderWindow.TotalNanoseconds)
+        {
+            var floor = newest - (long)limits.OutOfOrderWindow.TotalNanoseconds;
+            return $"entry too far behind, entry timestamp is: {Format(entry.TimestampNs)}, oldest acceptable timestamp is: {Format(floor)}";
+        }
+
+        return null;
+    }
+
+    private const string Rfc3339 = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    private static string Format(long ns) =>
+        DateTimeOffset.UnixEpoch.AddTicks(ns / 100).UtcDateTime.ToString(Rfc3339, CultureInfo.InvariantCulture);
+
+    private static long ToNs(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
+}

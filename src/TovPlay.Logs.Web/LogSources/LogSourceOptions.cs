@@ -1,0 +1,41 @@
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Web.LogSources;
+
+/// <summary>Which log source the app reads (section <c>LogSource</c>) and the limits every query obeys.</summary>
+public sealed class LogSourceOptions
+{
+    public const string Section = "LogSource";
+    public const string Embedded = "Embedded";
+    public const string Loki = "Loki";
+
+    /// <summary><c>Embedded</c> (default) or <c>Loki</c>.</summary>
+    public string Kind { get; set; } = Embedded;
+
+    /// <summary>Loki's base address when <see cref="Kind"/> is Loki, e.g. <c>http://loki:3100</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Sent as <c>X-Scope-OrgID</c> to a multi-tenant Loki.</summary>
+    public string? TenantId { get; set; }
+
+    public string? Username { get; set; }
+
+    /// <summary>From the environment (<c>LogSource__Password</c>), never from a committed file.</summary>
+    public string? Password { get; set; }
+
+    public int MaxEntriesPerQuery { get; set; } = 5000;
+
+    public TimeSpan MaxQueryLength { get; set; } = TimeSpan.FromHours(721);
+
+    public int MaxSeries { get; set; } = 500;
+
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    public QueryLimits Limits => new()
+    {
+        MaxEntriesPerQuery = MaxEntriesPerQuery,
+        MaxQueryLength = MaxQueryLength,
+        MaxSeries = MaxSeries,
+        QueryTimeout = QueryTimeout,
+    };
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// Keeps the store in shape: creates its schema before the app serves, then every hour makes sure the partitions for
+/// every day a push may still target exist, drops the days past the longest retention and deletes, per job, entries
+/// past that job's shorter retention.
+/// </summary>
+public sealed class LogStoreMaintenance(
+    LogStoreDatabase database,
+    StreamRegistry streams,
+    Partitions partitions,
+    IOptions<LogStoreOptions> options,
+    TimeProvider time,
+    ILogger<LogStoreMaintenance> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await LogStoreSchema.EnsureAsync(database.DataSource, cancellationToken);
+        await streams.RefreshAsync(cancellationToken);
+        await EnsurePartitionsAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Log store maintenance failed; it runs again in {Interval}", Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass of partition upkeep and retention; returns the days dropped.</summary>
+    public async Task<IReadOnlyList<DateOnly>> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await EnsurePartitionsAsync(cancellationToken);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var longest = settings.RetentionByJob.Values.Append(settings.Retention).Max();
+
+        // A day goes when all of it is older than the longest retention.
+        var lastKept = DateOnly.FromDateTime((now - longest).UtcDateTime);
+        var dropped = new List<DateOnly>();
+        foreach (var day in await partitions.ListAsync(cancellationToken))
+        {
+            if (day < lastKept)
+            {
+                await partitions.DropAsync(day, cancellationToken);
+                dropped.Add(day);
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            logger.LogInformation("Log store retention dropped {Days} day(s), the oldest {Oldest}", dropped.Count, dropped[0]);
+        }
+
+        await streams.RefreshAsync(cancellationToken);
+        foreach (var group in streams.All.GroupBy(s => s.Job))
+        {
+            var retention = settings.RetentionFor(group.Key);
+            if (retention >= longest)
+            {
+                continue;
+            }
+
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("DELETE FROM logstore.entries WHERE stream_id = ANY(@ids) AND ts < @cutoff", connection);
+            command.Parameters.AddWithValue("ids", group.Select(s => s.Id).ToArray());
+            command.Parameters.AddWithValue("cutoff", (now - retention - DateTimeOffset.UnixEpoch).Ticks * 100);
+            command.CommandTimeout = 0;
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (deleted > 0)
+            {
+                logger.LogInformation("Log store retention deleted {Entries} entries of job {Job} older than {Retention}", deleted, group.Key ?? "(none)", retention);
+            }
+        }
+
+        return dropped;
+    }
+
+    private Task EnsurePartitionsAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var back = (int)Math.Ceiling(settings.RejectOldSamplesMaxAge.TotalDays);
+        var days = Enumerable.Range(-back, back + settings.PartitionsAhead + 1).Select(today.AddDays);
+        return partitions.EnsureAsync(days, cancellationToken);
+    }
+}

@@ -1,0 +1,46 @@
+using TovPlay.Logs.Domain.Logs.Push;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>The embedded log store's settings (section <c>LogStore</c>).</summary>
+public sealed class LogStoreOptions
+{
+    public const string Section = "LogStore";
+
+    /// <summary>Name of the connection string for the store; the app database when it is not set.</summary>
+    public const string ConnectionStringName = "LogStore";
+
+    /// <summary>How long entries are kept, unless <see cref="RetentionByJob"/> says otherwise for their job.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Retention per value of the <c>job</c> label, e.g. <c>{"tovplay-db-audit": "365.00:00:00"}</c>.</summary>
+    public Dictionary<string, TimeSpan> RetentionByJob { get; set; } = [];
+
+    /// <summary>How many daily partitions exist ahead of today.</summary>
+    public int PartitionsAhead { get; set; } = 2;
+
+    public TimeSpan RejectOldSamplesMaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan CreationGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan OutOfOrderWindow { get; set; } = TimeSpan.FromHours(1);
+
+    public int MaxLineBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest push body accepted, compressed or not, and largest once decompressed.</summary>
+    public int MaxPushBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Most lines written in one transaction: concurrent pushes share a commit up to this size.</summary>
+    public int MaxLinesPerCommit { get; set; } = 50_000;
+
+    public PushLimits ToPushLimits() => new()
+    {
+        RejectOldSamplesMaxAge = RejectOldSamplesMaxAge,
+        CreationGracePeriod = CreationGracePeriod,
+        OutOfOrderWindow = OutOfOrderWindow,
+        MaxLineBytes = MaxLineBytes,
+    };
+
+    public TimeSpan RetentionFor(string? job) =>
+        job is not null && RetentionByJob.TryGetValue(job, out var retention) ? retention : Retention;
+}

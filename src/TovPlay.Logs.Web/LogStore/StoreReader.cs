@@ -1,0 +1,173 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// Feeds the Domain evaluator from PostgreSQL. One read-only snapshot per query; each selected stream gets a
+/// server-side cursor over the (stream_id, ts) index with the time range and the literal line filters pushed down,
+/// fetched in growing pages only as far as the evaluator pulls: a query with a small limit reads a few pages,
+/// a metric query streams every row without holding the window in memory.
+/// The evaluator is synchronous, so this reads synchronously; callers run it off the request thread.
+/// </summary>
+public sealed class StoreReader : ILogStreamSource, IDisposable
+{
+    private const int FirstPage = 256;
+    private const int LargestPage = 8192;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly StreamRegistry _streams;
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenRegistration _cancelRegistration;
+    private NpgsqlCommand? _running;
+    private int _cursors;
+
+    public StoreReader(LogStoreDatabase database, StreamRegistry streams, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _streams = streams;
+        _cancellationToken = cancellationToken;
+        _connection = database.DataSource.OpenConnection();
+        _transaction = _connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {(long)timeout.TotalMilliseconds}", _connection, _transaction))
+        {
+            setup.ExecuteNonQuery();
+        }
+
+        _cancelRegistration = cancellationToken.Register(() => _running?.Cancel());
+    }
+
+    /// <summary>Rows read from the database, for query statistics.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Bytes of lines read from the database.</summary>
+    public long BytesRead { get; private set; }
+
+    public IEnumerable<StreamSlice> Select(LogSelection selection)
+    {
+        foreach (var stream in _streams.Match(selection.Selector))
+        {
+            yield return new StreamSlice(stream.Labels, Read(stream.Id, selection));
+        }
+    }
+
+    private IEnumerable<LogEntry> Read(long streamId, LogSelection selection)
+    {
+        var cursor = $"c{++_cursors}";
+        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts, NULL::text, NULL::jsonb");
+        sql.Append($" FROM logstore.entries WHERE stream_id = {streamId} AND ts >= {selection.StartNs} AND ts < {selection.EndNs}");
+        var parameters = new List<string>();
+        foreach (var filter in selection.LineFilters)
+        {
+            var tests = filter.Values.Select(v =>
+            {
+                parameters.Add(v.Value);
+                return $"strpos(line, ${parameters.Count}) > 0";
+            }).ToList();
+            sql.Append(filter.Operator == LineFilterOperator.Contains ? $" AND ({string.Join(" OR ", tests)})" : $" AND NOT ({string.Join(" OR ", tests)})");
+        }
+
+        sql.Append(selection.Direction == Direction.Forward ? " ORDER BY ts ASC" : " ORDER BY ts DESC");
+        Execute($"DECLARE {cursor} NO SCROLL CURSOR FOR {sql}", parameters);
+
+        // Loki drops exact duplicates (same time and line) of a stream; a retried push may have stored one twice.
+        var tiedTs = long.MinValue;
+        var linesAtTs = new HashSet<string>(StringComparer.Ordinal);
+        var page = FirstPage;
+        while (true)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var rows = Fetch(cursor, page, selection.LinesNeeded);
+            foreach (var entry in rows)
+            {
+                if (entry.TimestampNs != tiedTs)
+                {
+                    tiedTs = entry.TimestampNs;
+                    linesAtTs.Clear();
+                }
+
+                if (linesAtTs.Add(entry.Line))
+                {
+                    yield return entry;
+                }
+            }
+
+            if (rows.Count < page)
+            {
+                break;
+            }
+
+            page = Math.Min(page * 4, LargestPage);
+        }
+
+        Execute($"CLOSE {cursor}", []);
+    }
+
+    private List<LogEntry> Fetch(string cursor, int count, bool withLines)
+    {
+        using var command = new NpgsqlCommand($"FETCH {count} FROM {cursor}", _connection, _transaction);
+        _running = command;
+        try
+        {
+            using var reader = command.ExecuteReader();
+            var rows = new List<LogEntry>(count);
+            while (reader.Read())
+            {
+                var ts = reader.GetInt64(0);
+                if (!withLines)
+                {
+                    rows.Add(new LogEntry(ts, ""));
+                    continue;
+                }
+
+                var line = reader.GetString(1);
+                BytesRead += line.Length;
+                var metadata = reader.IsDBNull(2) ? null : ParseMetadata(reader.GetString(2));
+                rows.Add(new LogEntry(ts, line, metadata));
+            }
+
+            RowsRead += rows.Count;
+            return rows;
+        }
+        finally
+        {
+            _running = null;
+        }
+    }
+
+    private void Execute(string sql, List<string> parameters)
+    {
+        using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        }
+
+        _running = command;
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _running = null;
+        }
+    }
+
+    private static LabelSet ParseMetadata(string json)
+    {
+        var pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+        return LabelSet.From(pairs);
+    }
+
+    public void Dispose()
+    {
+        _cancelRegistration.Dispose();
+        _transaction.Dispose();
+        _connection.Dispose();
+    }
+}

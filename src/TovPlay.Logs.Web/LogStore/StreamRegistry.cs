@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// Every stream of the store, held in memory: labels are low-cardinality by contract, so resolving a selector is a
+/// scan of this list, never of the entries. Other replicas' new streams are picked up by <see cref="RefreshAsync"/>,
+/// which reads only rows with a higher id than it has seen.
+/// </summary>
+public sealed class StreamRegistry(LogStoreDatabase database)
+{
+    private readonly ConcurrentDictionary<LabelSet, StoredStream> _byLabels = new();
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private volatile StoredStream[] _all = [];
+    private long _maxId;
+
+    public IReadOnlyList<StoredStream> All => _all;
+
+    public StoredStream? Find(LabelSet labels) => _byLabels.GetValueOrDefault(labels);
+
+    /// <summary>The streams a selector matches (stream labels only; the pipeline is the evaluator's business).</summary>
+    public IReadOnlyList<StoredStream> Match(StreamSelector selector)
+    {
+        var selection = new StreamSelection(selector);
+        return [.. _all.Where(s => selection.Matches(s.Labels))];
+    }
+
+    public static long Fingerprint(LabelSet labels) => unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(labels.ToString())));
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT id, labels FROM logstore.streams WHERE id > @after ORDER BY id", connection);
+            command.Parameters.AddWithValue("after", _maxId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var added = new List<StoredStream>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                var text = reader.GetString(1);
+                _maxId = Math.Max(_maxId, id);
+                if (PushLabels.TryParse(text, out var labels, out _))
+                {
+                    added.Add(new StoredStream(id, labels));
+                }
+            }
+
+            Publish(added);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    /// <summary>The stored streams for these label sets, creating the missing ones (committed at once, on their own).</summary>
+    public async Task<IReadOnlyList<StoredStream>> ResolveAsync(IReadOnlyList<LabelSet> labelSets, CancellationToken cancellationToken)
+    {
+        var missing = labelSets.Where(l => !_byLabels.ContainsKey(l)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            await CreateAsync(missing, cancellationToken);
+        }
+
+        return [.. labelSets.Select(l => _byLabels[l])];
+    }
+
+    private async Task CreateAsync(List<LabelSet> missing, CancellationToken cancellationToken)
+    {
+        await _refreshLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+
+            // A no-op update on conflict makes RETURNING give the id of a stream another replica created meanwhile.
+            await using var command = new NpgsqlCommand(
+                """
+                INSERT INTO logstore.streams (labels, fingerprint, job)
+                SELECT * FROM unnest(@labels, @fingerprints, @jobs)
+                ON CONFLICT (labels) DO UPDATE SET labels = EXCLUDED.labels
+                RETURNING id, labels
+                """, connection);
+            command.Parameters.AddWithValue("labels", NpgsqlDbType.Array | NpgsqlDbType.Text, missing.Select(l => l.ToString()).ToArray());
+            command.Parameters.AddWithValue("fingerprints", NpgsqlDbType.Array | NpgsqlDbType.Bigint, missing.Select(Fingerprint).ToArray());
+            command.Parameters.AddWithValue("jobs", NpgsqlDbType.Array | NpgsqlDbType.Text, missing.Select(l => l["job"]).ToArray());
+            var byText = missing.ToDictionary(l => l.ToString(), StringComparer.Ordinal);
+            var added = new List<StoredStream>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    added.Add(new StoredStream(reader.GetInt64(0), byText[reader.GetString(1)]));
+                }
+            }
+
+            Publish(added);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    private void Publish(List<StoredStream> added)
+    {
+        var fresh = added.Where(s => _byLabels.TryAdd(s.Labels, s)).ToList();
+        if (fresh.Count > 0)
+        {
+            _all = [.. _all, .. fresh];
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.ApiKeys;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.LogStore;
+
+namespace TovPlay.Logs.Web.LokiApi;
+
+/// <summary>
+/// Loki's HTTP API under <c>/logs/loki/</c>, served by the configured log source (push only by the embedded store),
+/// so promtail, Alloy, Loki logging sinks and logcli work against the app unchanged. Errors are Loki's texts: plain
+/// text bodies, even where Loki labels them JSON.
+/// </summary>
+public static class LokiApiEndpoints
+{
+    public const string ApiPrefix = "/loki/api/v1";
+    private const string LokiErrorContentType = "application/json; charset=UTF-8";
+
+    public static IEndpointRouteBuilder MapLokiApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/loki/ready", ReadyAsync).AllowAnonymous().DisableHttpMetrics();
+
+        var api = endpoints.MapGroup(ApiPrefix).DisableAntiforgery();
+        api.MapPost("/push", PushAsync).RequireAuthorization(AppPolicies.LogPush);
+
+        var read = api.MapGroup("").RequireAuthorization(AppPolicies.LogRead);
+        read.MapMethods("/query_range", [HttpMethods.Get, HttpMethods.Post], QueryRangeAsync);
+        read.MapMethods("/query", [HttpMethods.Get, HttpMethods.Post], QueryAsync);
+        read.MapMethods("/labels", [HttpMethods.Get, HttpMethods.Post], LabelsAsync);
+        read.MapMethods("/label", [HttpMethods.Get, HttpMethods.Post], LabelsAsync);
+        read.MapMethods("/label/{name}/values", [HttpMethods.Get, HttpMethods.Post], LabelValuesAsync);
+        read.MapMethods("/series", [HttpMethods.Get, HttpMethods.Post], SeriesAsync);
+        read.MapMethods("/format_query", [HttpMethods.Get, HttpMethods.Post], FormatQueryAsync);
+        read.MapGet("/tail", LokiTailEndpoint.TailAsync);
+        return endpoints;
+    }
+
+    private static async Task ReadyAsync(HttpContext context, ILogSource source)
+    {
+        var problem = await source.CheckReadyAsync(context.RequestAborted);
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.StatusCode = problem is null ? 200 : 503;
+        await context.Response.WriteAsync(problem is null ? "ready\n" : $"Ingester not ready: {problem}\n");
+    }
+
+    private static async Task PushAsync(
+        HttpContext context,
+        LogWriter writer,
+        StreamRegistry streams,
+        IngestionRateLimiter rateLimiter,
+        IOptions<LogStoreOptions> storeOptions,
+        IOptions<LokiApiOptions> apiOptions,
+        TimeProvider time)
+    {
+        var options = storeOptions.Value;
+        var cancellationToken = context.RequestAborted;
+        List<PushStream> pushed;
+        try
+        {
+            pushed = await PushBody.ReadAsync(context.Request, options.MaxPushBytes, cancellationToken);
+        }
+        catch (PushFormatException ex)
+        {
+            await PushErrorAsync(context, 400, ex.Message);
+            return;
+        }
+        catch (PushTooLargeException ex)
+        {
+            await PushErrorAsync(context, 413, ex.Message);
+            return;
+        }
+
+        var problems = PushValidator.Validate(pushed, time.GetUtcNow(), options.ToPushLimits(), labels => streams.Find(labels)?.NewestNs);
+        if (problems.Count > 0)
+        {
+            await PushErrorAsync(context, 400, string.Join("\n", problems));
+            return;
+        }
+
+        var key = ApiKeyAuthenticationHandler.Of(context);
+        var lines = pushed.Sum(s => s.Entries.Count);
+        var bytes = pushed.Sum(s => s.Entries.Sum(e => (long)Encoding.UTF8.GetByteCount(e.Line)));
+        var rate = key?.IngestionRateBytes ?? apiOptions.Value.DefaultIngestionRateBytes;
+        if (key is not null && !rateLimiter.TryAcquire(key.KeyId, rate, bytes))
+        {
+            await PushErrorAsync(context, 429, IngestionRateLimiter.Refusal(key.Name, rate, lines, bytes));
+            return;
+        }
+
+        try
+        {
+            if (lines > 0)
+            {
+                await writer.WriteAsync(pushed, cancellationToken);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        catch (LogStoreUnavailableException ex)
+        {
+            context.Response.Headers.RetryAfter = apiOptions.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await PushErrorAsync(context, 503, ex.Message);
+        }
+    }
+
+    private static async Task QueryRangeAsync(HttpContext context, ILogSource source, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            var request = new RangeQueryRequest(p.Query, p.Start, p.End) { Limit = p.Limit, Direction = p.Direction, StepNs = p.Step };
+            var response = await source.QueryRangeAsync(request, context.RequestAborted);
+            return json => LokiJson.WriteQuery(json, response);
+        });
+
+    private static async Task QueryAsync(HttpContext context, ILogSource source, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            var request = new InstantQueryRequest(p.Query, p.InstantTime) { Limit = p.Limit, Direction = p.Direction };
+            var response = await source.QueryInstantAsync(request, context.RequestAborted);
+            return json => LokiJson.WriteQuery(json, response);
+        });
+
+    private static async Task LabelsAsync(HttpContext context, ILogSource source, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            var labels = await source.GetLabelsAsync(new TimeWindow(p.Start, p.End), context.RequestAborted);
+            return json => LokiJson.WriteStrings(json, labels);
+        });
+
+    private static async Task LabelValuesAsync(HttpContext context, string name, ILogSource source, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            var values = await source.GetLabelValuesAsync(name, new TimeWindow(p.Start, p.End), context.RequestAborted);
+            return json => LokiJson.WriteStrings(json, values);
+        });
+
+    private static async Task SeriesAsync(HttpContext context, ILogSource source, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            var series = await source.GetSeriesAsync(p.Match, new TimeWindow(p.Start, p.End), context.RequestAborted);
+            return json => LokiJson.WriteSeries(json, series);
+        });
+
+    private static async Task FormatQueryAsync(HttpContext context, TimeProvider time) =>
+        await AnswerAsync(context, async () =>
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            if (!LogQLQuery.TryParse(p.Query, out var expr, out var error))
+            {
+                throw new LogSourceException(LogSourceError.BadRequest, error.Message);
+            }
+
+            var formatted = LogQLQuery.Print(expr);
+            return json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("status", "success");
+                json.WriteString("data", formatted);
+                json.WriteEndObject();
+            };
+        });
+
+    private static async Task AnswerAsync(HttpContext context, Func<Task<Action<Utf8JsonWriter>>> produce)
+    {
+        Action<Utf8JsonWriter> write;
+        try
+        {
+            write = await produce();
+        }
+        catch (LogSourceException ex)
+        {
+            context.Response.StatusCode = ex.StatusCode;
+            context.Response.ContentType = LokiErrorContentType;
+            if (ex.Error == LogSourceError.Unavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+
+            await context.Response.WriteAsync(ex.Message);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        write(json);
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    private static async Task PushErrorAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        await context.Response.WriteAsync(message + "\n");
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.LogSources;
+
+namespace TovPlay.Logs.Web.LokiApi;
+
+/// <summary>
+/// Writes Loki 2.8's response bodies: entry timestamps as strings of nanoseconds, matrix and vector timestamps as
+/// seconds (a JSON integer when whole, else milliseconds after the point), sample values as strings in Go's shortest
+/// form, and a <c>stats.summary</c> on every query.
+/// </summary>
+public static class LokiJson
+{
+    public static void WriteQuery(Utf8JsonWriter json, QueryResponse response)
+    {
+        json.WriteStartObject();
+        json.WriteString("status", "success");
+        json.WriteStartObject("data");
+        json.WriteString("resultType", response.Type switch
+        {
+            ResultType.Streams => "streams",
+            ResultType.Matrix => "matrix",
+            _ => "vector",
+        });
+        json.WriteStartArray("result");
+        switch (response.Type)
+        {
+            case ResultType.Streams:
+                foreach (var stream in response.Streams)
+                {
+                    WriteStream(json, stream);
+                }
+
+                break;
+            case ResultType.Matrix:
+                foreach (var series in response.Series)
+                {
+                    json.WriteStartObject();
+                    WriteLabels(json, "metric", series.Labels);
+                    json.WriteStartArray("values");
+                    foreach (var point in series.Points)
+                    {
+                        WritePoint(json, point);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                break;
+            default:
+                foreach (var series in response.Series)
+                {
+                    json.WriteStartObject();
+                    WriteLabels(json, "metric", series.Labels);
+                    json.WritePropertyName("value");
+                    WritePoint(json, series.Points[^1]);
+                    json.WriteEndObject();
+                }
+
+                break;
+        }
+
+        json.WriteEndArray();
+        WriteStats(json, response);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    public static void WriteStream(Utf8JsonWriter json, StreamResult stream)
+    {
+        json.WriteStartObject();
+        WriteLabels(json, "stream", stream.Labels);
+        json.WriteStartArray("values");
+        foreach (var entry in stream.Entries)
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(entry.TimestampNs.ToString(CultureInfo.InvariantCulture));
+            json.WriteStringValue(entry.Line);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static void WriteLabels(Utf8JsonWriter json, string name, LabelSet labels)
+    {
+        json.WriteStartObject(name);
+        foreach (var (key, value) in labels.Pairs)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>{"status":"success","data":[...]}</c>; Loki leaves <c>data</c> out when there are no values.</summary>
+    public static void WriteStrings(Utf8JsonWriter json, IReadOnlyList<string> values)
+    {
+        json.WriteStartObject();
+        json.WriteString("status", "success");
+        if (values.Count > 0)
+        {
+            json.WriteStartArray("data");
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    public static void WriteSeries(Utf8JsonWriter json, IReadOnlyList<LabelSet> series)
+    {
+        json.WriteStartObject();
+        json.WriteString("status", "success");
+        json.WriteStartArray("data");
+        foreach (var labels in series)
+        {
+            json.WriteStartObject();
+            foreach (var (key, value) in labels.Pairs)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WritePoint(Utf8JsonWriter json, SamplePoint point)
+    {
+        json.WriteStartArray();
+        var ms = Math.Floor(point.TimestampNs / 1_000_000.0);
+        if (ms % 1000 == 0)
+        {
+            json.WriteNumberValue((long)(ms / 1000));
+        }
+        else
+        {
+            json.WriteRawValue((ms / 1000).ToString("0.###", CultureInfo.InvariantCulture));
+        }
+
+        json.WriteStringValue(FormatValue(point.Value));
+        json.WriteEndArray();
+    }
+
+    /// <summary>A sample value as Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c> writes it.</summary>
+    public static string FormatValue(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (!text.Contains('E', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        // Go never uses an exponent in 'f' form: spell the shortest round-trip digits out in full.
+        var exponentAt = text.IndexOf('E', StringComparison.Ordinal);
+        var mantissa = text[..exponentAt];
+        var exponent = int.Parse(text[(exponentAt + 1)..], CultureInfo.InvariantCulture);
+        var negative = mantissa.StartsWith('-');
+        var digits = mantissa.TrimStart('-').Replace(".", "", StringComparison.Ordinal);
+        var pointAt = (mantissa.TrimStart('-').IndexOf('.') is var p && p >= 0 ? p : mantissa.TrimStart('-').Length) + exponent;
+        string result;
+        if (pointAt <= 0)
+        {
+            result = "0." + new string('0', -pointAt) + digits;
+        }
+        else if (pointAt >= digits.Length)
+        {
+            result = digits + new string('0', pointAt - digits.Length);
+        }
+        else
+        {
+            result = digits[..pointAt] + "." + digits[pointAt..];
+        }
+
+        return negative ? "-" + result : result;
+    }
+
+    private static void WriteStats(Utf8JsonWriter json, QueryResponse response)
+    {
+        var stats = response.Statistics;
+        var seconds = Math.Max(stats.ExecutionTime.TotalSeconds, 1e-9);
+        json.WriteStartObject("stats");
+        json.WriteStartObject("summary");
+        json.WriteNumber("bytesProcessedPerSecond", (long)(stats.BytesProcessed / seconds));
+        json.WriteNumber("linesProcessedPerSecond", (long)(stats.LinesProcessed / seconds));
+        json.WriteNumber("totalBytesProcessed", stats.BytesProcessed);
+        json.WriteNumber("totalLinesProcessed", stats.LinesProcessed);
+        json.WriteNumber("execTime", stats.ExecutionTime.TotalSeconds);
+        json.WriteNumber("queueTime", 0);
+        json.WriteNumber("subqueries", 0);
+        json.WriteNumber("totalEntriesReturned", response.Type == ResultType.Streams ? response.EntryCount : response.Series.Count);
+        json.WriteNumber("splits", 1);
+        json.WriteNumber("shards", 1);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+}

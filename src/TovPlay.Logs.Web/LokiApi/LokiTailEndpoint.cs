@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using TovPlay.Logs.Web.LogSources;
+
+namespace TovPlay.Logs.Web.LokiApi;
+
+/// <summary>
+/// Loki's tail over a WebSocket: bad parameters are refused before the upgrade with a 400; a bad query is accepted and
+/// then closed with 1011 and the reason; every frame holds one entry per stream object, and
+/// <c>dropped_entries</c> appears only when the client was too slow to receive some.
+/// </summary>
+public static class LokiTailEndpoint
+{
+    /// <summary>Loki caps the dropped entries listed in one frame.</summary>
+    public const int MaxDroppedPerFrame = 1000;
+
+    public static async Task TailAsync(HttpContext context, ILogSource source, TimeProvider time, ILoggerFactory loggers)
+    {
+        TailRequest request;
+        try
+        {
+            var p = await LokiParameters.FromAsync(context.Request, time);
+            request = new TailRequest(p.Query) { Limit = p.Limit, DelayFor = p.DelayFor, StartNs = p.Has("start") ? p.Start : null };
+        }
+        catch (LogSourceException ex)
+        {
+            await RefuseAsync(context, ex.Message);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, "Bad Request");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+
+        // The client sends nothing, but reading is how a close from it is noticed.
+        var watcher = WatchForCloseAsync(socket, stop);
+        try
+        {
+            await foreach (var batch in source.TailAsync(request, stop.Token))
+            {
+                await SendAsync(socket, batch, stop.Token);
+            }
+        }
+        catch (LogSourceException ex)
+        {
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await watcher;
+        }
+
+        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "");
+    }
+
+    private static async Task SendAsync(WebSocket socket, TailBatch batch, CancellationToken cancellationToken)
+    {
+        var dropped = batch.Dropped;
+        var first = true;
+        do
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("streams");
+                if (first)
+                {
+                    foreach (var stream in batch.Streams)
+                    {
+                        foreach (var entry in stream.Entries)
+                        {
+                            LokiJson.WriteStream(json, new StreamResult(stream.Labels, [entry]));
+                        }
+                    }
+                }
+
+                json.WriteEndArray();
+                if (dropped.Count > 0)
+                {
+                    json.WriteStartArray("dropped_entries");
+                    foreach (var entry in dropped.Take(MaxDroppedPerFrame))
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("timestamp", entry.TimestampNs.ToString(CultureInfo.InvariantCulture));
+                        LokiJson.WriteLabels(json, "labels", entry.Labels);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+            }
+
+            await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, true, cancellationToken);
+            dropped = [.. dropped.Skip(MaxDroppedPerFrame)];
+            first = false;
+        }
+        while (dropped.Count > 0);
+    }
+
+    private static async Task WatchForCloseAsync(WebSocket socket, CancellationTokenSource stop)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, stop.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+        }
+
+        await stop.CancelAsync();
+    }
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                // A close reason is limited to 123 bytes by the protocol.
+                var clipped = reason.Length > 120 ? reason[..120] : reason;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.CloseOutputAsync(status, clipped, timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+            {
+            }
+        }
+    }
+
+    private static async Task RefuseAsync(HttpContext context, string message)
+    {
+        context.Response.StatusCode = 400;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        await context.Response.WriteAsync(message + "\n");
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+
+namespace TovPlay.Logs.Web.LokiApi;
+
+/// <summary>
+/// Decodes Loki's JSON push: <c>{"streams":[{"stream":{"job":"x"},"values":[["&lt;ns&gt;","line"],["&lt;ns&gt;","line",{"k":"v"}]]}]}</c>,
+/// timestamps as strings of Unix nanoseconds, the optional third element being structured metadata.
+/// </summary>
+internal static class PushJson
+{
+    private const string Prefix = "loghttp.PushRequest: ";
+
+    public static List<PushStream> Decode(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            var streams = new List<PushStream>();
+            Read(ref reader);
+            Expect(ref reader, JsonTokenType.StartObject, "the body must be a JSON object");
+            while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("streams"))
+                {
+                    Read(ref reader);
+                    Expect(ref reader, JsonTokenType.StartArray, "\"streams\" must be an array");
+                    while (Read(ref reader) && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        streams.Add(ReadStream(ref reader));
+                    }
+                }
+                else
+                {
+                    Read(ref reader);
+                    reader.Skip();
+                }
+            }
+
+            return streams;
+        }
+        catch (JsonException ex)
+        {
+            throw new PushFormatException(Prefix + ex.Message);
+        }
+    }
+
+    private static PushStream ReadStream(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "each stream must be an object");
+        var labels = LabelSet.Empty;
+        var entries = new List<LogEntry>();
+        while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("stream"))
+            {
+                Read(ref reader);
+                labels = LabelSet.From([.. ReadPairs(ref reader, "\"stream\"")]);
+            }
+            else if (reader.ValueTextEquals("values"))
+            {
+                Read(ref reader);
+                Expect(ref reader, JsonTokenType.StartArray, "\"values\" must be an array");
+                while (Read(ref reader) && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    entries.Add(ReadEntry(ref reader));
+                }
+            }
+            else
+            {
+                Read(ref reader);
+                reader.Skip();
+            }
+        }
+
+        return new PushStream(labels, entries);
+    }
+
+    private static LogEntry ReadEntry(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray, "each value must be an array [\"<unix ns>\", \"<line>\"]");
+        Read(ref reader);
+        Expect(ref reader, JsonTokenType.String, "a value's timestamp must be a string of Unix nanoseconds");
+        var tsText = reader.GetString()!;
+        if (!long.TryParse(tsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ts))
+        {
+            Fail(ref reader, $"timestamp \"{Clip(tsText)}\" is not a number of Unix nanoseconds");
+        }
+
+        Read(ref reader);
+        Expect(ref reader, JsonTokenType.String, "a value's line must be a string");
+        var line = reader.GetString()!;
+        LabelSet? metadata = null;
+        Read(ref reader);
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            metadata = LabelSet.From([.. ReadPairs(ref reader, "structured metadata")]);
+            Read(ref reader);
+        }
+
+        Expect(ref reader, JsonTokenType.EndArray, "a value has at most three elements: timestamp, line, structured metadata");
+        return new LogEntry(ts, line, metadata is { Count: > 0 } ? metadata : null);
+    }
+
+    private static List<(string, string)> ReadPairs(ref Utf8JsonReader reader, string what)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, $"{what} must be an object of string values");
+        var pairs = new List<(string, string)>();
+        while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            Read(ref reader);
+            Expect(ref reader, JsonTokenType.String, $"{what} must be an object of string values");
+            pairs.Add((name, reader.GetString()!));
+        }
+
+        return pairs;
+    }
+
+    private static bool Read(ref Utf8JsonReader reader) =>
+        reader.Read() ? true : throw new PushFormatException(Prefix + $"unexpected end of JSON at byte {reader.BytesConsumed}");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
+    {
+        if (reader.TokenType != type)
+        {
+            Fail(ref reader, message);
+        }
+    }
+
+    private static void Fail(ref Utf8JsonReader reader, string message) =>
+        throw new PushFormatException(Prefix + $"{message}, error found at byte {reader.TokenStartIndex}");
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "..." : text;
+}
