@@ -165,7 +165,7 @@ public sealed class EmbeddedLogSource(
 
         return LogQLQuery.TryParse(query, out var expr, out var error)
             ? expr
-            : throw new LogSourceException(LogSourceError.BadRequest, error.Message);
+            : throw new LogSourceException(LogSourceError.BadRequest, error.LokiMessage);
     }
 
     private static void Refuse(string? problem)

@@ -113,7 +113,7 @@ public static class LokiApiEndpoints
             var p = await LokiParameters.FromAsync(context.Request, time);
             var request = new RangeQueryRequest(p.Query, p.Start, p.End) { Limit = p.Limit, Direction = p.Direction, StepNs = p.Step };
             var response = await source.QueryRangeAsync(request, context.RequestAborted);
-            return json => LokiJson.WriteQuery(json, response);
+            return (json => LokiJson.WriteQuery(json, response), response.Type == ResultType.Streams);
         });
 
     private static async Task QueryAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -122,7 +122,7 @@ public static class LokiApiEndpoints
             var p = await LokiParameters.FromAsync(context.Request, time);
             var request = new InstantQueryRequest(p.Query, p.InstantTime) { Limit = p.Limit, Direction = p.Direction };
             var response = await source.QueryInstantAsync(request, context.RequestAborted);
-            return json => LokiJson.WriteQuery(json, response);
+            return (json => LokiJson.WriteQuery(json, response), response.Type == ResultType.Streams);
         });
 
     private static async Task LabelsAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -130,7 +130,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var labels = await source.GetLabelsAsync(new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return json => LokiJson.WriteStrings(json, labels);
+            return (json => LokiJson.WriteStrings(json, labels), true);
         });
 
     private static async Task LabelValuesAsync(HttpContext context, string name, ILogSource source, TimeProvider time) =>
@@ -138,7 +138,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var values = await source.GetLabelValuesAsync(name, new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return json => LokiJson.WriteStrings(json, values);
+            return (json => LokiJson.WriteStrings(json, values), true);
         });
 
     private static async Task SeriesAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -146,7 +146,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var series = await source.GetSeriesAsync(p.Match, new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return json => LokiJson.WriteSeries(json, series);
+            return (json => LokiJson.WriteSeries(json, series), true);
         });
 
     private static async Task FormatQueryAsync(HttpContext context, TimeProvider time) =>
@@ -155,25 +155,27 @@ public static class LokiApiEndpoints
             var p = await LokiParameters.FromAsync(context.Request, time);
             if (!LogQLQuery.TryParse(p.Query, out var expr, out var error))
             {
-                throw new LogSourceException(LogSourceError.BadRequest, error.Message);
+                throw new LogSourceException(LogSourceError.BadRequest, error.LokiMessage);
             }
 
             var formatted = LogQLQuery.Print(expr);
-            return json =>
+            return (json =>
             {
                 json.WriteStartObject();
                 json.WriteString("status", "success");
                 json.WriteString("data", formatted);
                 json.WriteEndObject();
-            };
+            }, true);
         });
 
-    private static async Task AnswerAsync(HttpContext context, Func<Task<Action<Utf8JsonWriter>>> produce)
+    /// <summary>Runs a read and writes its answer; Loki ends some bodies with a newline (those its JSON encoder writes).</summary>
+    private static async Task AnswerAsync(HttpContext context, Func<Task<(Action<Utf8JsonWriter> Write, bool NewLine)>> produce)
     {
         Action<Utf8JsonWriter> write;
+        bool newLine;
         try
         {
-            write = await produce();
+            (write, newLine) = await produce();
         }
         catch (LogSourceException ex)
         {
@@ -192,6 +194,10 @@ public static class LokiApiEndpoints
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         write(json);
         await json.FlushAsync(context.RequestAborted);
+        if (newLine)
+        {
+            await context.Response.BodyWriter.WriteAsync("\n"u8.ToArray(), context.RequestAborted);
+        }
     }
 
     private static async Task PushErrorAsync(HttpContext context, int status, string message)

@@ -541,7 +541,9 @@ internal sealed partial class Parser
                 LogQLBytes.TryParse(token.Text, out var bytes);
                 return new BytesLabelFilter(label, op, bytes);
             default:
-                throw Unexpected(negative ? ["NUMBER"] : ["STRING", "NUMBER", "DURATION", "BYTES", "ip"],
+                // Loki's parser lists what it expected only when that is at most four tokens: after = and != it
+                // would be five (a string, a number, a duration, bytes, ip), so it lists none.
+                throw Unexpected(negative ? ["NUMBER"] : opToken.Kind is TokenKind.Equal or TokenKind.NotEqual ? [] : ["BYTES", "NUMBER", "DURATION"],
                     token.Kind == TokenKind.Identifier ? $"quote the value: {label}{opToken.Text}\"{token.Text}\"" : null);
         }
     }

@@ -85,12 +85,7 @@ internal sealed partial class Parser
             message += $", expecting {string.Join(" or ", expected)}";
         }
 
-        if (hint is not null)
-        {
-            message += $" (hint: {hint})";
-        }
-
-        return new LogQLSyntaxException(token.Line, token.Column, message);
+        return new LogQLSyntaxException(token.Line, token.Column, message, hint);
     }
 
     private static LogQLSyntaxException Error(Token at, string detail) => new(at.Line, at.Column, detail);

@@ -14,7 +14,7 @@ public static class PushLabels
         labels = LabelSet.Empty;
         if (!LogQLQuery.TryParse(text, out var expr, out var parseError))
         {
-            error = $"error parsing labels '{text}' with error: {parseError.Message}";
+            error = $"error parsing labels '{text}' with error: {parseError.LokiMessage}";
             return false;
         }
 
