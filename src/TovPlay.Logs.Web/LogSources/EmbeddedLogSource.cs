@@ -84,22 +84,22 @@ public sealed class EmbeddedLogSource(
         }
 
         // Subscribe before reading history, so nothing committed in between is missed; the overlap is de-duplicated.
-        using var subscription = feed.Subscribe();
+        using var subscription = feed.Subscribe(options.Value.TailBufferBatches);
         var now = TimeWindow.Ns(time.GetUtcNow());
         var start = request.StartNs ?? now - (long)TimeSpan.FromHours(1).TotalNanoseconds;
-        var history = await QueryRangeAsync(new RangeQueryRequest(request.Query, start, now + 1) { Limit = request.Limit, Direction = Direction.Forward }, cancellationToken);
+
+        // As Loki: the newest entries since start, up to the limit, sent oldest first.
+        var history = await QueryRangeAsync(new RangeQueryRequest(request.Query, start, now + 1) { Limit = request.Limit, Direction = Direction.Backward }, cancellationToken);
         var seen = new HashSet<(LabelSet, long, string)>();
         var historyEnd = long.MinValue;
-        foreach (var stream in history.Streams)
+        var first = InTimeOrder(history.Streams.SelectMany(s => s.Entries.Select(e => (s.Labels, e))));
+        foreach (var one in first)
         {
-            foreach (var entry in stream.Entries)
-            {
-                seen.Add((stream.Labels, entry.TimestampNs, entry.Line));
-                historyEnd = Math.Max(historyEnd, entry.TimestampNs);
-            }
+            seen.Add((one.Labels, one.Entries[0].TimestampNs, one.Entries[0].Line));
+            historyEnd = Math.Max(historyEnd, one.Entries[0].TimestampNs);
         }
 
-        yield return new TailBatch(history.Streams, []);
+        yield return new TailBatch(first, []);
 
         while (await subscription.Reader.WaitToReadAsync(cancellationToken))
         {
@@ -114,32 +114,22 @@ public sealed class EmbeddedLogSource(
                 committed.AddRange(batch);
             }
 
-            var results = new Dictionary<LabelSet, List<LogEntry>>();
             var source = new InMemoryLogSource(committed.Select(c => new LogStream(c.Labels, [.. c.Entries.OrderBy(e => e.TimestampNs)])));
-            foreach (var result in LogQueryEvaluator.Run(log, source, long.MinValue, long.MaxValue, Direction.Forward, int.MaxValue))
-            {
-                if (result.TimestampNs <= historyEnd && !seen.Add((result.Labels, result.TimestampNs, result.Line)))
-                {
-                    continue;
-                }
-
-                if (!results.TryGetValue(result.Labels, out var list))
-                {
-                    results[result.Labels] = list = [];
-                }
-
-                list.Add(new LogEntry(result.TimestampNs, result.Line));
-            }
-
+            var results = LogQueryEvaluator.Run(log, source, long.MinValue, long.MaxValue, Direction.Forward, int.MaxValue)
+                .Where(r => r.TimestampNs > historyEnd || seen.Add((r.Labels, r.TimestampNs, r.Line)))
+                .Select(r => (r.Labels, new LogEntry(r.TimestampNs, r.Line)));
+            var live = InTimeOrder(results);
             var (dropped, _) = subscription.TakeDropped();
-            if (results.Count > 0 || dropped.Count > 0)
+            if (live.Count > 0 || dropped.Count > 0)
             {
-                yield return new TailBatch(
-                    [.. results.Select(r => new StreamResult(r.Key, r.Value))],
-                    [.. dropped.Select(d => new DroppedEntry(d.Labels, d.TimestampNs))]);
+                yield return new TailBatch(live, [.. dropped.Select(d => new DroppedEntry(d.Labels, d.TimestampNs))]);
             }
         }
     }
+
+    /// <summary>One single-entry stream per entry, oldest first: the order a tail reader shows them in.</summary>
+    private static List<StreamResult> InTimeOrder(IEnumerable<(LabelSet Labels, LogEntry Entry)> entries) =>
+        [.. entries.OrderBy(e => e.Entry.TimestampNs).Select(e => new StreamResult(e.Labels, [e.Entry]))];
 
     public async Task<string?> CheckReadyAsync(CancellationToken cancellationToken)
     {

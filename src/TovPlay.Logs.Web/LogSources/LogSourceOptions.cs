@@ -31,6 +31,11 @@ public sealed class LogSourceOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Committed batches a tail may fall behind by before the oldest are dropped (and reported as dropped).
+    /// </summary>
+    public int TailBufferBatches { get; set; } = 1024;
+
     public QueryLimits Limits => new()
     {
         MaxEntriesPerQuery = MaxEntriesPerQuery,

@@ -39,8 +39,10 @@ public static class LokiTailEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
 
-        // The client sends nothing, but reading is how a close from it is noticed.
-        var watcher = WatchForCloseAsync(socket, stop);
+        // The client sends nothing, but reading is how its close frame is noticed. The read is never cancelled
+        // (that would abort the socket); it ends with the client's close or the connection.
+        var watcher = WatchForCloseAsync(socket, stop, context.RequestAborted);
+        var (status, reason) = (WebSocketCloseStatus.NormalClosure, "");
         try
         {
             await foreach (var batch in source.TailAsync(request, stop.Token))
@@ -50,20 +52,15 @@ public static class LokiTailEndpoint
         }
         catch (LogSourceException ex)
         {
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, ex.Message);
-            return;
+            (status, reason) = (WebSocketCloseStatus.InternalServerError, ex.Message);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            // The client went away.
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await watcher;
+            // The client went away or closed.
         }
 
-        await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "");
+        await CloseAsync(socket, status, reason);
+        await Task.WhenAny(watcher, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
     }
 
     private static async Task SendAsync(WebSocket socket, TailBatch batch, CancellationToken cancellationToken)
@@ -113,14 +110,14 @@ public static class LokiTailEndpoint
         while (dropped.Count > 0);
     }
 
-    private static async Task WatchForCloseAsync(WebSocket socket, CancellationTokenSource stop)
+    private static async Task WatchForCloseAsync(WebSocket socket, CancellationTokenSource stop, CancellationToken aborted)
     {
         var buffer = new byte[256];
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
-                var received = await socket.ReceiveAsync(buffer, stop.Token);
+                var received = await socket.ReceiveAsync(buffer, aborted);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     break;
@@ -140,8 +137,13 @@ public static class LokiTailEndpoint
         {
             try
             {
-                // A close reason is limited to 123 bytes by the protocol.
-                var clipped = reason.Length > 120 ? reason[..120] : reason;
+                // A close reason is limited to 123 bytes of UTF-8 by the protocol.
+                var clipped = reason;
+                while (System.Text.Encoding.UTF8.GetByteCount(clipped) > 123)
+                {
+                    clipped = clipped[..^1];
+                }
+
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await socket.CloseOutputAsync(status, clipped, timeout.Token);
             }
