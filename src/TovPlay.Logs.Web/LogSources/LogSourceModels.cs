@@ -43,6 +43,9 @@ public sealed record QueryResponse(ResultType Type, IReadOnlyList<StreamResult> 
 {
     public QueryStatistics Statistics { get; init; } = new();
 
+    /// <summary>What the caller should know about an answer that is complete only as far as the source could go.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public int EntryCount => Streams.Sum(s => s.Entries.Count);
 }
 

@@ -36,6 +36,18 @@ public sealed class LogSourceOptions
     /// </summary>
     public int TailBufferBatches { get; set; } = 1024;
 
+    /// <summary>Loki's <c>max_entries_limit_per_query</c>: larger reads are made in pages of this size.</summary>
+    public int LokiMaxEntriesPerQuery { get; set; } = 5000;
+
+    /// <summary>Loki's <c>max_query_length</c>: longer ranges are read in windows of this length.</summary>
+    public TimeSpan LokiMaxQueryLength { get; set; } = TimeSpan.FromHours(721);
+
+    /// <summary>Loki's point limit per series: finer metric ranges are read in windows.</summary>
+    public int LokiMaxPointsPerSeries { get; set; } = 11_000;
+
+    /// <summary>How long one request to Loki may take before it is retried.</summary>
+    public TimeSpan LokiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public QueryLimits Limits => new()
     {
         MaxEntriesPerQuery = MaxEntriesPerQuery,

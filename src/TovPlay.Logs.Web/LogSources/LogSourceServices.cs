@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.ApiKeys;
+using TovPlay.Logs.Web.LogSources.Loki;
 using TovPlay.Logs.Web.LogStore;
 using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Observability;
@@ -20,23 +22,18 @@ public static class LogSourceServices
         services.Configure<LogSourceOptions>(configuration.GetSection(LogSourceOptions.Section));
         services.Configure<LogStoreOptions>(configuration.GetSection(LogStoreOptions.Section));
         services.Configure<LokiApiOptions>(configuration.GetSection(LokiApiOptions.Section));
-        services.AddSingleton(TimeProvider.System);
-
-        // The embedded store always exists: it is the default source and the push API's destination.
-        services.AddSingleton<LogStoreDatabase>();
-        services.AddSingleton<StreamRegistry>();
-        services.AddSingleton<Partitions>();
-        services.AddSingleton<IngestFeed>();
-        services.AddSingleton<LogStoreMaintenance>();
-        services.AddHostedService(sp => sp.GetRequiredService<LogStoreMaintenance>());
-        services.AddSingleton<LogWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<LogWriter>());
-        services.AddSingleton<EmbeddedLogSource>();
+        services.TryAddSingleton(TimeProvider.System);
 
         var kind = configuration.GetSection(LogSourceOptions.Section).Get<LogSourceOptions>()?.Kind ?? LogSourceOptions.Embedded;
         if (string.Equals(kind, LogSourceOptions.Embedded, StringComparison.OrdinalIgnoreCase))
         {
+            AddEmbeddedStore(services);
             services.AddSingleton<ILogSource>(sp => sp.GetRequiredService<EmbeddedLogSource>());
+        }
+        else if (string.Equals(kind, LogSourceOptions.Loki, StringComparison.OrdinalIgnoreCase))
+        {
+            AddLokiClient(services, configuration.GetSection(LogSourceOptions.Section).Get<LogSourceOptions>() ?? new LogSourceOptions());
+            services.AddSingleton<ILogSource, LokiLogSource>();
         }
         else
         {
@@ -69,6 +66,51 @@ public static class LogSourceServices
                 .RequireAssertion(c => c.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiKeyAuthenticationHandler.ReadScope)
                     || viewer.Any(c.User.IsInRole)));
         return builder;
+    }
+
+    /// <summary>The embedded store: its database, writer, upkeep and the source that reads it.</summary>
+    private static void AddEmbeddedStore(IServiceCollection services)
+    {
+        services.AddSingleton<LogStoreDatabase>();
+        services.AddSingleton<StreamRegistry>();
+        services.AddSingleton<Partitions>();
+        services.AddSingleton<IngestFeed>();
+        services.AddSingleton<LogStoreMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogStoreMaintenance>());
+        services.AddSingleton<LogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogWriter>());
+        services.AddSingleton<EmbeddedLogSource>();
+    }
+
+    /// <summary>
+    /// The HTTP client of a real Loki: its address, tenant and credentials, and retries with timeouts for transient
+    /// failures (5xx, 408, 429, connection errors); a 4xx answer is final.
+    /// </summary>
+    public static void AddLokiClient(IServiceCollection services, LogSourceOptions options)
+    {
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException("LogSource:Url must be Loki's http(s) address (e.g. http://loki:3100) when LogSource:Kind is Loki.");
+        }
+
+        var baseAddress = new Uri(url.ToString().TrimEnd('/') + "/");
+        services.AddHttpClient(LokiLogSource.HttpClientName, client =>
+            {
+                client.BaseAddress = baseAddress;
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                if (!string.IsNullOrEmpty(options.TenantId))
+                {
+                    client.DefaultRequestHeaders.Add("X-Scope-OrgID", options.TenantId);
+                }
+
+                client.DefaultRequestHeaders.Authorization = LokiLogSource.BasicAuthorization(options);
+            })
+            .AddStandardResilienceHandler(o =>
+            {
+                o.AttemptTimeout.Timeout = options.LokiAttemptTimeout;
+                o.TotalRequestTimeout.Timeout = options.LokiAttemptTimeout * 3;
+                o.CircuitBreaker.SamplingDuration = options.LokiAttemptTimeout * 2;
+            });
     }
 
     private sealed class LogSourceHealthCheck(ILogSource source) : IHealthCheck

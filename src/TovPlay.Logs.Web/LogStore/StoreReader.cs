@@ -58,7 +58,8 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection)
     {
         var cursor = $"c{++_cursors}";
-        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts, NULL::text, NULL::jsonb");
+        // Without lines, a hash of each stands in for it: duplicates must still be told apart from distinct lines.
+        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts, hashtext(line)::text, NULL::jsonb");
         sql.Append($" FROM logstore.entries WHERE stream_id = {streamId} AND ts >= {selection.StartNs} AND ts < {selection.EndNs}");
         var parameters = new List<string>();
         foreach (var filter in selection.LineFilters)
@@ -92,7 +93,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
                 if (linesAtTs.Add(entry.Line))
                 {
-                    yield return entry;
+                    yield return selection.LinesNeeded ? entry : entry with { Line = "" };
                 }
             }
 
@@ -120,7 +121,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
                 var ts = reader.GetInt64(0);
                 if (!withLines)
                 {
-                    rows.Add(new LogEntry(ts, ""));
+                    rows.Add(new LogEntry(ts, reader.GetString(1)));
                     continue;
                 }
 

@@ -25,7 +25,11 @@ public static class LokiApiEndpoints
         endpoints.MapGet("/loki/ready", ReadyAsync).AllowAnonymous().DisableHttpMetrics();
 
         var api = endpoints.MapGroup(ApiPrefix).DisableAntiforgery();
-        api.MapPost("/push", PushAsync).RequireAuthorization(AppPolicies.LogPush);
+        // Pushes go to the embedded store; when the app reads a real Loki, clients push to Loki itself.
+        if (endpoints.ServiceProvider.GetService<LogWriter>() is not null)
+        {
+            api.MapPost("/push", PushAsync).RequireAuthorization(AppPolicies.LogPush);
+        }
 
         var read = api.MapGroup("").RequireAuthorization(AppPolicies.LogRead);
         read.MapMethods("/query_range", [HttpMethods.Get, HttpMethods.Post], QueryRangeAsync);
