@@ -110,6 +110,17 @@ public static class LogSourceServices
                 o.AttemptTimeout.Timeout = options.LokiAttemptTimeout;
                 o.TotalRequestTimeout.Timeout = options.LokiAttemptTimeout * 3;
                 o.CircuitBreaker.SamplingDuration = options.LokiAttemptTimeout * 2;
+
+                // Loki answers 500 for queries it cannot run (e.g. an instant scalar); only a failure on the way
+                // (a proxy's 502/503/504, a timeout, throttling, a broken connection) is worth another attempt.
+                o.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or Polly.Timeout.TimeoutRejectedException } => true,
+                    { Result.StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests
+                        or System.Net.HttpStatusCode.BadGateway or System.Net.HttpStatusCode.ServiceUnavailable
+                        or System.Net.HttpStatusCode.GatewayTimeout } => true,
+                    _ => false,
+                });
             });
     }
 
