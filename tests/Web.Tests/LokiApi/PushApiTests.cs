@@ -99,6 +99,23 @@ public sealed class PushApiTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task PushJson_StructuredMetadata_IsKeptAndQueryable()
+    {
+        using var client = await ClientAsync();
+        var run = NewRun();
+        var now = LokiPushClient.NowNs;
+
+        await client.PushAsync(Labels(run), (now, "plain"));
+        using var response = await client.PushJsonAsync($$"""{"streams":[{"stream":{"job":"tovplay-backend","env":"test","run":"{{run}}"},"values":[["{{now + 1}}","with trace",{"trace_id":"abc123"}]]}]}""");
+        var json = await client.GetJsonAsync($"query_range?query={LokiPushClient.Q($"{{run=\"{run}\"}} | trace_id=\"abc123\"")}&limit=10");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var stream = Assert.Single(json.GetProperty("data").GetProperty("result").EnumerateArray());
+        Assert.Equal("abc123", stream.GetProperty("stream").GetProperty("trace_id").GetString());
+        Assert.Equal("with trace", stream.GetProperty("values")[0][1].GetString());
+    }
+
+    [Fact]
     public async Task Push_ExactDuplicate_IsStoredOnce()
     {
         using var client = await ClientAsync();

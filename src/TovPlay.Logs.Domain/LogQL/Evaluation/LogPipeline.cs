@@ -78,6 +78,16 @@ public sealed class LogPipeline
         }
 
         labels.Reset(streamLabels);
+
+        // Structured metadata acts as labels of its entry, as in Loki 3: filters see them and results carry them.
+        if (entry.Metadata is { } metadata)
+        {
+            foreach (var (name, value) in metadata.Pairs)
+            {
+                labels.Set(name, value);
+            }
+        }
+
         foreach (var stage in _stages)
         {
             if (!stage.Process(entry.TimestampNs, ref line, labels))

@@ -30,7 +30,7 @@ public static class LogQueryEvaluator
                 var entry = range[k];
                 if (pipeline.Process(entry, stream.Labels, labels, out var line))
                 {
-                    yield return new LogResult(pipeline.ChangesLabels ? labels.ToLabelSet() : stream.Labels, entry.TimestampNs, line);
+                    yield return new LogResult(pipeline.ChangesLabels || entry.Metadata is not null ? labels.ToLabelSet() : stream.Labels, entry.TimestampNs, line);
                 }
             }
 
@@ -41,7 +41,7 @@ public static class LogQueryEvaluator
         {
             if (pipeline.Process(entry, stream.Labels, labels, out var line))
             {
-                yield return new LogResult(pipeline.ChangesLabels ? labels.ToLabelSet() : stream.Labels, entry.TimestampNs, line);
+                yield return new LogResult(pipeline.ChangesLabels || entry.Metadata is not null ? labels.ToLabelSet() : stream.Labels, entry.TimestampNs, line);
             }
         }
     }

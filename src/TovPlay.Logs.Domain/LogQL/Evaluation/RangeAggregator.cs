@@ -89,7 +89,7 @@ internal static class RangeAggregator
                     }
                 }
 
-                if (fixedList is not null)
+                if (fixedList is not null && entry.Metadata is null)
                 {
                     fixedList.Add((entry.TimestampNs, value));
                     continue;

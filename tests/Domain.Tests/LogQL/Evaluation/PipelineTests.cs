@@ -47,6 +47,27 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void StructuredMetadata_IsFilterableAndCarriedAsLabels()
+    {
+        var entries = new List<LogEntry>
+        {
+            new(1, "a", LabelSet.From(("trace_id", "t-1"))),
+            new(2, "b", LabelSet.From(("trace_id", "t-2"))),
+            new(3, "c"),
+        };
+        var source = new InMemoryLogSource([new LogStream(LabelSet.From(("job", "app")), entries)]);
+        var expr = Assert.IsType<LogQueryExpr>(LogQLQuery.Parse("{job=\"app\"} | trace_id=\"t-2\""));
+
+        var result = LogQueryEvaluator.Run(expr, source, 0, 10, Direction.Forward, 10).ToList();
+        var counts = MetricEvaluator.EvaluateInstant(LogQLQuery.Parse("sum by (trace_id) (count_over_time({job=\"app\"}[1m]))"), source, 5);
+
+        var only = Assert.Single(result);
+        Assert.Equal("b", only.Line);
+        Assert.Equal("t-2", only.Labels["trace_id"]);
+        Assert.Equal(["{trace_id=\"t-1\"}", "{trace_id=\"t-2\"}", "{}"], counts.Series.Select(s => s.Labels.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void LineFilter_OrAlternatives_KeepAnyMatch()
     {
         var result = Run("{job=\"app\"} |= \"a\" or \"b\"", L("a"), L("b"), L("c"));
