@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.LogStore;
+
+/// <summary>What a pusher can rely on when the app or its database fails.</summary>
+public sealed class ReliabilityTests(WebAppFixture fixture)
+{
+    private static Dictionary<string, string> Labels(string run) => new() { ["job"] = "reliability", ["run"] = run };
+
+    [Fact]
+    public async Task AppKilledDuringPushes_EveryAcknowledgedLineIsStored()
+    {
+        var token = await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var port = FreePort();
+        var acknowledged = new ConcurrentBag<string>();
+
+        using (var child = StartAppProcess(port))
+        {
+            await WaitReadyAsync(port);
+            using var stop = new CancellationTokenSource();
+            var pushers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/logs/loki/api/v1/") };
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                for (var n = 0; !stop.IsCancellationRequested; n++)
+                {
+                    var lines = Enumerable.Range(0, 50).Select(i => (LokiPushClient.NowNs + i, $"pusher {p} push {n} line {i}")).ToArray();
+                    try
+                    {
+                        using var response = await http.PostAsync("push", new StringContent(LokiPushClient.PushBody(Labels(run), lines), System.Text.Encoding.UTF8, "application/json"));
+                        if (response.StatusCode == HttpStatusCode.NoContent)
+                        {
+                            foreach (var (_, line) in lines)
+                            {
+                                acknowledged.Add(line);
+                            }
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // the app is gone
+                    }
+                }
+            })).ToList();
+
+            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await stop.CancelAsync();
+            await Task.WhenAll(pushers);
+        }
+
+        // Restarted, the app serves every line it acknowledged before it died.
+        using var restarted = StartAppProcess(port);
+        try
+        {
+            await WaitReadyAsync(port);
+            var stored = await StoredLinesAsync(run);
+            using var reader = new LokiPushClient(fixture.App, token);
+            var counted = await reader.GetJsonAsync($"query?query={LokiPushClient.Q($"sum(count_over_time({{run=\"{run}\"}}[1h]))")}");
+
+            Assert.True(acknowledged.Count > 500, $"only {acknowledged.Count} lines were acknowledged before the kill");
+            Assert.Empty(acknowledged.Except(stored));
+            Assert.True(double.Parse(counted.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString()!) >= acknowledged.Count);
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task DatabaseDown_PushIs503WithRetryAfter_AndIngestionResumesByItself()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString);
+        await using var proxy = TcpProxy.Start(direct.Host!, direct.Port);
+        var proxied = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 };
+        await using var app = new TestApp(proxied.ConnectionString);
+        using var client = new LokiPushClient(app, await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var run = Guid.NewGuid().ToString("N")[..12];
+        await client.PushAsync(Labels(run), (LokiPushClient.NowNs, "before the outage"));
+
+        await proxy.CutAsync();
+        using var during = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "during the outage")));
+        var duringText = await during.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        proxy.Restore();
+
+        var resumed = false;
+        for (var attempt = 0; attempt < 40 && !resumed; attempt++)
+        {
+            using var after = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "after the outage")));
+            resumed = after.StatusCode == HttpStatusCode.NoContent;
+            if (!resumed)
+            {
+                await Task.Delay(250, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), during.Headers.RetryAfter?.Delta);
+        Assert.Equal("the log store database is unavailable\n", duringText);
+        Assert.True(resumed, "ingestion did not resume after the database came back");
+        var stored = await StoredLinesAsync(run);
+        Assert.Contains("before the outage", stored);
+        Assert.Contains("after the outage", stored);
+        Assert.DoesNotContain("during the outage", stored);
+    }
+
+    private async Task<HashSet<string>> StoredLinesAsync(string run)
+    {
+        await using var connection = await fixture.Database.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id WHERE s.labels LIKE @pattern", connection);
+        command.Parameters.AddWithValue("pattern", $"%run=\"{run}\"%");
+        var lines = new HashSet<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The app as its own process (so it can be killed outright), on the fixture's database.</summary>
+    private Process StartAppProcess(int port)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "TovPlay.Logs.Web.dll");
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--contentRoot", AppContext.BaseDirectory])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["ConnectionStrings__AppDb"] = fixture.Database.ConnectionString;
+        info.Environment["Database__MigrateOnStartup"] = "false";
+        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the app did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(int port)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/logs/loki/ready", TestContext.Current.CancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"the app on port {port} did not become ready");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
