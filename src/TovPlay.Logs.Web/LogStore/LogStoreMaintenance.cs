@@ -96,7 +96,8 @@ public sealed class LogStoreMaintenance(
     {
         var settings = options.Value;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var back = (int)Math.Ceiling(settings.RejectOldSamplesMaxAge.TotalDays);
+        var longest = settings.RetentionByJob.Values.Append(settings.Retention).Max();
+        var back = (int)Math.Ceiling(Math.Min(settings.RejectOldSamplesMaxAge.TotalDays, longest.TotalDays));
         var days = Enumerable.Range(-back, back + settings.PartitionsAhead + 1).Select(today.AddDays);
         return partitions.EnsureAsync(days, cancellationToken);
     }

@@ -27,6 +27,9 @@ public sealed class HealthTests(WebAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("app-database").GetProperty("status").GetString());
+        var source = body.RootElement.GetProperty("checks").GetProperty("log-source");
+        Assert.Equal("Healthy", source.GetProperty("status").GetString());
+        Assert.Equal("Embedded", source.GetProperty("description").GetString());
     }
 
     [Fact]
@@ -45,6 +48,7 @@ public sealed class HealthTests(WebAppFixture fixture)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("Unhealthy", Status(text));
         Assert.Contains("PostgreSQL is unreachable.", text, StringComparison.Ordinal);
+        Assert.Contains("Embedded: the log store database is unavailable", text, StringComparison.Ordinal);
         Assert.DoesNotContain(database.Name, text, StringComparison.Ordinal);
     }
 

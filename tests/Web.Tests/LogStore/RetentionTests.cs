@@ -1,0 +1,49 @@
+using Npgsql;
+using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.LogStore;
+
+/// <summary>Retention drops whole days past the longest retention and deletes a job's entries past its own.</summary>
+public sealed class RetentionTests(WebAppFixture fixture)
+{
+    private const long Day = 86_400_000_000_000;
+
+    [Fact]
+    public async Task RunOnce_DropsOldDaysAndAppliesAShorterRetentionPerJob()
+    {
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogStore:Retention"] = "3.00:00:00",
+            ["LogStore:RetentionByJob:retention-short"] = "12:00:00",
+        });
+        using var client = new LokiPushClient(app, await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "retention-long", ["run"] = run }, (now - 5 * Day, "five days old"), (now - Day, "one day old, long job"), (now, "fresh, long job"));
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "retention-short", ["run"] = run }, (now - Day, "one day old, short job"), (now, "fresh, short job"));
+        var fiveDaysAgo = Partitions.DayOf(now - 5 * Day);
+
+        var dropped = await app.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains(fiveDaysAgo, dropped);
+        Assert.Equal(["fresh, long job", "fresh, short job", "one day old, long job"], (await LinesAsync(run)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(fiveDaysAgo, await app.Services.GetRequiredService<Partitions>().ListAsync(TestContext.Current.CancellationToken));
+    }
+
+    private async Task<List<string>> LinesAsync(string run)
+    {
+        await using var connection = await fixture.Database.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id WHERE s.labels LIKE @pattern", connection);
+        command.Parameters.AddWithValue("pattern", $"%run=\"{run}\"%");
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
+}
