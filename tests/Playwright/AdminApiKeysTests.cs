@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Playwright;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Playwright.Shared;
+using static Microsoft.Playwright.Assertions;
+
+namespace TovPlay.Logs.Playwright;
+
+public sealed class AdminApiKeysTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task Admin_CreatesKeyThatPushes_ThenRevokesItAndItIsRefused()
+    {
+        var (email, password) = await fixture.CreateUserAsync(AppRoles.Admin);
+        var name = $"promtail {Guid.NewGuid():N}"[..24];
+        await using var watched = await WatchedPage.OpenAsync(fixture);
+        var page = watched.Page;
+        await watched.SignInAsync(email, password);
+
+        await page.GotoAsync("admin/api-keys");
+        await watched.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Name the key after who uses it");
+
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByLabel("Push: may send logs").UncheckAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Choose at least one scope: push, read or both.");
+
+        await dialog.GetByLabel("Push: may send logs").CheckAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var secret = page.GetByRole(AriaRole.Dialog, new() { Name = "API key shown once" });
+        await Expect(secret).ToContainTextAsync("/logs/loki/api/v1/push");
+        var token = await secret.Locator("input").InputValueAsync();
+        Assert.Matches("^tpl_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$", token);
+        await secret.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        await Expect(row).ToContainTextAsync("push");
+        await Expect(row).ToContainTextAsync(token[..16]);
+
+        Assert.Equal(HttpStatusCode.NoContent, await PushAsync(token));
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {name}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Revoked");
+        Assert.Equal(HttpStatusCode.Unauthorized, await PushAsync(token));
+
+        await page.GotoAsync("admin/audit-trail");
+        await watched.WaitForCircuitAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name }).Filter(new() { HasText = "api-key.revoked" })).ToContainTextAsync(email);
+        watched.AssertClean();
+    }
+
+    private async Task<HttpStatusCode> PushAsync(string token)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.AppUri, "loki/api/v1/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var body = $$"""{"streams":[{"stream":{"job":"playwright"},"values":[["{{now}}","pushed with a key made in the browser"]]}]}""";
+        using var response = await http.PostAsync("push", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+}
