@@ -26,7 +26,7 @@ public static class AppHost
             return await CliVerbs.RunAsync(app, args, Console.In, Console.Out, Console.Error);
         }
 
-        await RunStartupTasksAsync(app);
+        await PrepareAsync(app);
         await app.RunAsync();
         return 0;
     }
@@ -81,7 +81,8 @@ public static class AppHost
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
-    private static async Task RunStartupTasksAsync(WebApplication app)
+    /// <summary>Migrations and the first admin: what a server needs before it listens (also used by the benchmarks).</summary>
+    public static async Task PrepareAsync(WebApplication app)
     {
         var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
         if (migrator.EnabledAtStartup)

@@ -21,7 +21,7 @@ public sealed class LogStoreMaintenance(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await LogStoreSchema.EnsureAsync(database.DataSource, cancellationToken);
-        await streams.RefreshAsync(cancellationToken);
+        await streams.RefreshAsync(cancellationToken, force: true);
         await EnsurePartitionsAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -68,7 +68,7 @@ public sealed class LogStoreMaintenance(
             logger.LogInformation("Log store retention dropped {Days} day(s), the oldest {Oldest}", dropped.Count, dropped[0]);
         }
 
-        await streams.RefreshAsync(cancellationToken);
+        await streams.RefreshAsync(cancellationToken, force: true);
         foreach (var group in streams.All.GroupBy(s => s.Job))
         {
             var retention = settings.RetentionFor(group.Key);

@@ -24,8 +24,10 @@ public sealed class LogWriter : BackgroundService
     private readonly ILogger<LogWriter> _logger;
     private readonly HashSet<(long StreamId, DateOnly Day)> _knownDays = [];
 
-    // The last entry written per stream: Loki drops a push that repeats it exactly (a client retrying a batch).
-    private readonly Dictionary<long, (long Ts, string Line)> _lastWritten = [];
+    /// <summary>Recent entries remembered per stream to drop exact repeats; about 160 KB per busy stream.</summary>
+    public const int RecentPerStream = 10_000;
+
+    private readonly Dictionary<long, RecentEntries> _recent = [];
 
     public LogWriter(LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
     {
@@ -131,30 +133,26 @@ public sealed class LogWriter : BackgroundService
         var resolved = await _streams.ResolveAsync(labelSets, cancellationToken);
         var ids = labelSets.Zip(resolved).ToDictionary(p => p.First, p => p.Second);
 
-        // Duplicates are judged against what is committed and what this batch already holds.
-        var last = new Dictionary<long, (long Ts, string Line)>(_lastWritten);
-        var seen = new HashSet<(long, long, string)>();
+        // Duplicates are judged against what was recently committed and what this batch already holds.
+        var seen = new HashSet<(long, long, ulong)>();
         var written = new int[batch.Count];
-        var rows = new List<(StoredStream Stream, LogEntry Entry)>();
+        var rows = new List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>();
         for (var i = 0; i < batch.Count; i++)
         {
             foreach (var stream in batch[i].Streams)
             {
                 var stored = ids[stream.Labels];
+                var recent = _recent.GetValueOrDefault(stored.Id);
                 foreach (var entry in stream.Entries)
                 {
-                    if (last.TryGetValue(stored.Id, out var previous) && previous.Ts == entry.TimestampNs && previous.Line == entry.Line
-                        || !seen.Add((stored.Id, entry.TimestampNs, entry.Line)))
+                    var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line);
+                    if (recent?.Contains(key) == true || !seen.Add((stored.Id, key.Item1, key.Item2)))
                     {
                         continue;
                     }
 
-                    rows.Add((stored, entry));
+                    rows.Add((stored, entry, key));
                     written[i]++;
-                    if (!last.TryGetValue(stored.Id, out previous) || entry.TimestampNs >= previous.Ts)
-                    {
-                        last[stored.Id] = (entry.TimestampNs, entry.Line);
-                    }
                 }
             }
         }
@@ -176,7 +174,7 @@ public sealed class LogWriter : BackgroundService
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY logstore.entries (stream_id, ts, line, metadata) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            foreach (var (stream, entry) in rows)
+            foreach (var (stream, entry, _) in rows)
             {
                 await importer.StartRowAsync(cancellationToken);
                 await importer.WriteAsync(stream.Id, NpgsqlDbType.Bigint, cancellationToken);
@@ -202,13 +200,14 @@ public sealed class LogWriter : BackgroundService
             _knownDays.Add(day);
         }
 
-        foreach (var (id, entry) in last)
+        foreach (var (stream, entry, key) in rows)
         {
-            _lastWritten[id] = entry;
-        }
+            if (!_recent.TryGetValue(stream.Id, out var recent))
+            {
+                _recent[stream.Id] = recent = new RecentEntries(RecentPerStream);
+            }
 
-        foreach (var (stream, entry) in rows)
-        {
+            recent.Add(key);
             stream.Advance(entry.TimestampNs);
         }
 

@@ -17,7 +17,7 @@ namespace TovPlay.Logs.Web.LogStore;
 public sealed class StoreReader : ILogStreamSource, IDisposable
 {
     private const int FirstPage = 256;
-    private const int LargestPage = 8192;
+    private const int LargestPage = 16_384;
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -49,17 +49,24 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
     public IEnumerable<StreamSlice> Select(LogSelection selection)
     {
-        foreach (var stream in _streams.Match(selection.Selector))
+        var matched = _streams.Match(selection.Selector);
+
+        // When nothing but the pushed-down filters drops entries, the streams share the limit: size the first read
+        // for an even share with some slack, instead of reading pages nobody needs.
+        var firstPage = selection is { Limit: { } limit, FiltersOnlyByHints: true } && matched.Count > 0
+            ? Math.Min(Math.Max(limit / matched.Count + limit / 4 / matched.Count + 16, 16), Math.Min(limit + 1, LargestPage))
+            : FirstPage;
+        foreach (var stream in matched)
         {
-            yield return new StreamSlice(stream.Labels, Read(stream.Id, selection));
+            yield return new StreamSlice(stream.Labels, Read(stream.Id, selection, firstPage));
         }
     }
 
-    private IEnumerable<LogEntry> Read(long streamId, LogSelection selection)
+    private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
     {
         var cursor = $"c{++_cursors}";
-        // Without lines, a hash of each stands in for it: duplicates must still be told apart from distinct lines.
-        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts, hashtext(line)::text, NULL::jsonb");
+        // Without lines only the index is read (an index-only scan): counting needs nothing else.
+        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts");
         sql.Append($" FROM logstore.entries WHERE stream_id = {streamId} AND ts >= {selection.StartNs} AND ts < {selection.EndNs}");
         var parameters = new List<string>();
         foreach (var filter in selection.LineFilters)
@@ -67,24 +74,32 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             var tests = filter.Values.Select(v =>
             {
                 parameters.Add(v.Value);
-                return $"strpos(line, ${parameters.Count}) > 0";
+                return $"strpos(line, @f{parameters.Count}) > 0";
             }).ToList();
             sql.Append(filter.Operator == LineFilterOperator.Contains ? $" AND ({string.Join(" OR ", tests)})" : $" AND NOT ({string.Join(" OR ", tests)})");
         }
 
         sql.Append(selection.Direction == Direction.Forward ? " ORDER BY ts ASC" : " ORDER BY ts DESC");
-        Execute($"DECLARE {cursor} NO SCROLL CURSOR FOR {sql}", parameters);
 
-        // Loki drops exact duplicates (same time and line) of a stream; a retried push may have stored one twice.
+        // Loki drops exact duplicates (same time and line) of a stream, and so do log reads here. The writer refuses
+        // a repeat of a recent entry, so line-less reads (counting) need not compare lines.
         var tiedTs = long.MinValue;
         var linesAtTs = new HashSet<string>(StringComparer.Ordinal);
-        var page = FirstPage;
+        var page = firstPage;
+        var declare = $"DECLARE {cursor} NO SCROLL CURSOR FOR {sql}; ";
         while (true)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var rows = Fetch(cursor, page, selection.LinesNeeded);
+            var rows = Fetch(declare, parameters, cursor, page, selection.LinesNeeded);
+            declare = "";
             foreach (var entry in rows)
             {
+                if (!selection.LinesNeeded)
+                {
+                    yield return entry;
+                    continue;
+                }
+
                 if (entry.TimestampNs != tiedTs)
                 {
                     tiedTs = entry.TimestampNs;
@@ -93,7 +108,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
                 if (linesAtTs.Add(entry.Line))
                 {
-                    yield return selection.LinesNeeded ? entry : entry with { Line = "" };
+                    yield return entry;
                 }
             }
 
@@ -102,26 +117,35 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
                 break;
             }
 
-            page = Math.Min(page * 4, LargestPage);
+            page = Math.Min(page * 2, LargestPage);
         }
-
-        Execute($"CLOSE {cursor}", []);
     }
 
-    private List<LogEntry> Fetch(string cursor, int count, bool withLines)
+    /// <summary>One round trip: the cursor's declaration (first time only) and a page of it.</summary>
+    private List<LogEntry> Fetch(string declare, List<string> parameters, string cursor, int count, bool withLines)
     {
-        using var command = new NpgsqlCommand($"FETCH {count} FROM {cursor}", _connection, _transaction);
+        using var command = new NpgsqlCommand($"{declare}FETCH {count} FROM {cursor}", _connection, _transaction);
+        if (declare.Length > 0)
+        {
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                command.Parameters.Add(new NpgsqlParameter($"f{i + 1}", NpgsqlTypes.NpgsqlDbType.Text) { Value = parameters[i] });
+            }
+        }
+
         _running = command;
         try
         {
+            // The DECLARE returns no result set; the reader starts at the FETCH's rows.
             using var reader = command.ExecuteReader();
+
             var rows = new List<LogEntry>(count);
             while (reader.Read())
             {
                 var ts = reader.GetInt64(0);
                 if (!withLines)
                 {
-                    rows.Add(new LogEntry(ts, reader.GetString(1)));
+                    rows.Add(new LogEntry(ts, ""));
                     continue;
                 }
 
@@ -133,25 +157,6 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
             RowsRead += rows.Count;
             return rows;
-        }
-        finally
-        {
-            _running = null;
-        }
-    }
-
-    private void Execute(string sql, List<string> parameters)
-    {
-        using var command = new NpgsqlCommand(sql, _connection, _transaction);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        }
-
-        _running = command;
-        try
-        {
-            command.ExecuteNonQuery();
         }
         finally
         {

@@ -21,6 +21,13 @@ public sealed class StreamRegistry(LogStoreDatabase database)
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile StoredStream[] _all = [];
     private long _maxId;
+    private long _refreshedAt = long.MinValue;
+
+    /// <summary>
+    /// How stale the list may be before a query refreshes it. Streams written by this process are in it at once;
+    /// this only delays seeing another replica's brand-new streams.
+    /// </summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<StoredStream> All => _all;
 
@@ -35,8 +42,13 @@ public sealed class StreamRegistry(LogStoreDatabase database)
 
     public static long Fingerprint(LabelSet labels) => unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(labels.ToString())));
 
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public async Task RefreshAsync(CancellationToken cancellationToken, bool force = false)
     {
+        if (!force && Environment.TickCount64 - Interlocked.Read(ref _refreshedAt) < (long)RefreshInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
@@ -57,6 +69,7 @@ public sealed class StreamRegistry(LogStoreDatabase database)
             }
 
             Publish(added);
+            Interlocked.Exchange(ref _refreshedAt, Environment.TickCount64);
         }
         finally
         {

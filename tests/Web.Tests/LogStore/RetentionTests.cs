@@ -24,9 +24,9 @@ public sealed class RetentionTests(WebAppFixture fixture)
         await client.PushAsync(new Dictionary<string, string> { ["job"] = "retention-short", ["run"] = run }, (now - Day, "one day old, short job"), (now, "fresh, short job"));
         var fiveDaysAgo = Partitions.DayOf(now - 5 * Day);
 
-        var dropped = await app.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
+        // The app's own maintenance may run its first pass at any moment too; the end state is what counts.
+        await app.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
 
-        Assert.Contains(fiveDaysAgo, dropped);
         Assert.Equal(["fresh, long job", "fresh, short job", "one day old, long job"], (await LinesAsync(run)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(fiveDaysAgo, await app.Services.GetRequiredService<Partitions>().ListAsync(TestContext.Current.CancellationToken));
     }

@@ -122,11 +122,14 @@ public sealed class PushApiTests(WebAppFixture fixture)
         var run = NewRun();
         var ts = LokiPushClient.NowNs;
 
-        await client.PushAsync(Labels(run), (ts, "same"), (ts, "same"), (ts, "other at the same time"));
-        await client.PushAsync(Labels(run), (ts, "same"));
+        await client.PushAsync(Labels(run), (ts, "same"), (ts, "same"), (ts, "other at the same time"), (ts + 1, "later"));
 
-        Assert.Equal(2, (await LinesAsync(client, run)).Count);
-        Assert.Contains("same", await LinesAsync(client, run));
+        // A client retrying the whole push, its acknowledgement lost.
+        await client.PushAsync(Labels(run), (ts, "same"), (ts, "other at the same time"), (ts + 1, "later"));
+        var counted = await client.GetJsonAsync($"query?query={LokiPushClient.Q($"sum(count_over_time({{run=\"{run}\"}}[1h]))")}&time={ts + 2}");
+
+        Assert.Equal(["later", "other at the same time", "same"], (await LinesAsync(client, run)).Order(StringComparer.Ordinal));
+        Assert.Equal("3", counted.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
     }
 
     [Fact]

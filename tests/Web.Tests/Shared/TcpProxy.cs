@@ -36,7 +36,15 @@ public sealed class TcpProxy : IAsyncDisposable
         await _accepting;
         foreach (var client in _open.Keys)
         {
-            client.Client.LingerState = new LingerOption(true, 0);
+            try
+            {
+                // Linger 0: the close is a reset, as when the server process dies.
+                client.Client?.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+            }
+
             client.Dispose();
         }
 

@@ -13,7 +13,7 @@ public static class LogQueryEvaluator
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var pipeline = LogPipeline.Compile(query.Pipeline);
-        var sources = source.Select(LogSelection.For(query, startNs, endNs, direction))
+        var sources = source.Select(LogSelection.For(query, startNs, endNs, direction, limit: limit))
             .Select(s => Process(s, pipeline).GetEnumerator())
             .ToList();
         return Merge(sources, direction, limit);

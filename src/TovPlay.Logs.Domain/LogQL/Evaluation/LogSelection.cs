@@ -23,10 +23,19 @@ public sealed record LogSelection(StreamSelector Selector, long StartNs, long En
     public bool LinesNeeded { get; init; } = true;
 
     /// <summary>
+    /// For a log query, how many entries the evaluator returns at most; with <see cref="FiltersOnlyByHints"/>, no
+    /// stream need yield more than this many, and a store can size its reads by it.
+    /// </summary>
+    public int? Limit { get; init; }
+
+    /// <summary>True when the pipeline drops no entry beyond what <see cref="LineFilters"/> drop.</summary>
+    public bool FiltersOnlyByHints { get; init; }
+
+    /// <summary>
     /// The selection for <paramref name="query"/>, with the literal line filters that run on the original line as
     /// hints. <paramref name="linesNeeded"/> false is honoured only when the pipeline is empty.
     /// </summary>
-    public static LogSelection For(LogQueryExpr query, long startNs, long endNs, Direction direction, bool linesNeeded = true)
+    public static LogSelection For(LogQueryExpr query, long startNs, long endNs, Direction direction, bool linesNeeded = true, int? limit = null)
     {
         var filters = new List<LineFilterStage>();
         foreach (var stage in query.Pipeline)
@@ -47,6 +56,8 @@ public sealed record LogSelection(StreamSelector Selector, long StartNs, long En
         {
             LineFilters = filters,
             LinesNeeded = linesNeeded || query.Pipeline.Count > 0,
+            Limit = limit,
+            FiltersOnlyByHints = query.Pipeline.All(stage => filters.Contains(stage) || stage is LineFormatStage or DecolorizeStage or LabelFormatStage or DropStage or KeepStage),
         };
     }
 }

@@ -59,7 +59,8 @@ public static class SampleDataSet
             var user = users[random.Next(users.Length)];
             var ip = random.NextDouble() < 0.01 ? $"198.51.100.{random.Next(2, 250)}" : user.Ip;
             var correlation = Guid(random);
-            var path = s_paths[random.Next(s_paths.Length)].Replace("{id}", random.Next(1, 500).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            // A few dozen hot ids: grouping by path stays under Loki's default limit of 500 series, as on a real platform.
+            var path = s_paths[random.Next(s_paths.Length)].Replace("{id}", random.Next(1, 40).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
             var (method, action) = Verb(path, random);
             var status = Status(path, user, random);
             var duration = Math.Round(Math.Exp(3 + (random.NextDouble() * 2.5) + (path.StartsWith("/api/leaderboard", StringComparison.Ordinal) ? 1.5 : 0)), 1);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Measures the embedded log store end to end (ingest, query latency on 100k and 1M lines, storage, tail latency)
+# against a throwaway PostgreSQL with fsync on, as in production. Usage: scripts/bench-store.sh [ingest] [query] [tail]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_postgresql
+work=$(mktemp -d /tmp/tovplay-logs-bench.XXXXXX)
+chmod 755 "$work"
+datadir="$work/pg"
+trap 'pg_stop "$datadir"; rm -rf "$work"' EXIT
+
+port=$(free_port)
+pg_init "$datadir" trust
+# Memory for a 1M-line hour to stay cached, and checkpoints spaced out as a production server would have them.
+cat >> "$datadir/postgresql.conf" <<CONF
+shared_buffers = 1GB
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+CONF
+pg_start "$datadir" "$port" "$work/postgresql.log"
+export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=50"
+dotnet run -c Release --project tests/Benchmarks -- store "$@"

@@ -1,0 +1,33 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// The last entries written to one stream, as (timestamp, hash of the line), so an exact repeat (a client retrying a
+/// push whose acknowledgement it lost) is dropped at write time, as Loki drops duplicates. Bounded: the oldest are
+/// forgotten first; a retry comes soon after its original, so a few thousand entries cover it.
+/// </summary>
+public sealed class RecentEntries(int capacity)
+{
+    private readonly HashSet<(long Ts, ulong Hash)> _set = new(capacity);
+    private readonly Queue<(long Ts, ulong Hash)> _order = new(capacity);
+
+    public static (long, ulong) KeyOf(long ts, string line) => (ts, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(line.AsSpan())));
+
+    public bool Contains((long, ulong) key) => _set.Contains(key);
+
+    public void Add((long, ulong) key)
+    {
+        if (!_set.Add(key))
+        {
+            return;
+        }
+
+        _order.Enqueue(key);
+        if (_order.Count > capacity)
+        {
+            _set.Remove(_order.Dequeue());
+        }
+    }
+}

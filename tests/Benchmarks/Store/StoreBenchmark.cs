@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Samples;
+using TovPlay.Logs.Web.LogSources;
+
+namespace TovPlay.Logs.Benchmarks.Store;
+
+/// <summary>
+/// End-to-end figures of the embedded store, over HTTP on loopback against a real PostgreSQL: ingest throughput,
+/// the query set's latency on 100k and 1M lines in one hour, storage per line and tail latency.
+/// Run: scripts/bench-store.sh (starts a throwaway PostgreSQL), or with TOVPLAY_BENCH_PG set:
+/// <c>dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]</c>.
+/// </summary>
+public static class StoreBenchmark
+{
+    public const string ServerVariable = "TOVPLAY_BENCH_PG";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var server = Environment.GetEnvironmentVariable(ServerVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Console.Error.WriteLine($"{ServerVariable} is not set: run scripts/bench-store.sh, which starts a PostgreSQL for the benchmark.");
+            return 2;
+        }
+
+        var parts = args.Length == 0 ? ["ingest", "query", "tail"] : args;
+        Console.WriteLine($"// {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
+        if (parts.Contains("ingest"))
+        {
+            await IngestAsync(server);
+        }
+
+        if (parts.Contains("query"))
+        {
+            await QueryAsync(server);
+        }
+
+        if (parts.Contains("tail"))
+        {
+            await TailAsync(server);
+        }
+
+        return 0;
+    }
+
+    private static async Task IngestAsync(string server)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Ingest through POST /loki/api/v1/push (lines of ~300 bytes; MB/s of line bytes)");
+        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7}");
+        await using var app = await BenchApp.StartAsync(server);
+        var cell = 0;
+        foreach (var format in new[] { "json", "protobuf" })
+        {
+            foreach (var batch in new[] { 100, 1000 })
+            {
+                foreach (var pushers in new[] { 1, 4 })
+                {
+                    cell++;
+                    var total = batch == 100 && pushers == 1 ? 60_000 : 240_000;
+                    var (lines, bytes) = Lines(total, seed: cell);
+                    var labels = LabelSet.From(("job", "ingest-bench"), ("cell", cell.ToString(CultureInfo.InvariantCulture)));
+                    var bodies = lines.Chunk(batch)
+                        .Select(c => format == "json" ? PushBodies.Json(labels, c) : PushBodies.Protobuf(labels, c))
+                        .ToList();
+                    var clock = Stopwatch.StartNew();
+                    await Task.WhenAll(Enumerable.Range(0, pushers).Select(p => Task.Run(async () =>
+                    {
+                        using var client = app.CreateClient();
+                        for (var i = p; i < bodies.Count; i += pushers)
+                        {
+                            using var content = new ByteArrayContent(bodies[i]);
+                            content.Headers.ContentType = new(format == "json" ? "application/json" : "application/x-protobuf");
+                            using var response = await client.PostAsync("push", content);
+                            if (response.StatusCode != HttpStatusCode.NoContent)
+                            {
+                                throw new InvalidOperationException($"push answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                            }
+                        }
+                    })));
+                    clock.Stop();
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    Console.WriteLine($"{format,-9} {batch,6} {pushers,8} {total,9:N0} {seconds,8:0.00} {total / seconds,10:N0} {bytes / seconds / 1e6,7:0.0}");
+                }
+            }
+        }
+    }
+
+    private static async Task QueryAsync(string server)
+    {
+        await using var app = await BenchApp.StartAsync(server);
+        var now = DateTimeOffset.UtcNow;
+        var options = new SampleDataOptions { Start = now.AddMinutes(-58), Duration = TimeSpan.FromMinutes(57), BackendLines = 100_000, LeanBackendLines = true };
+        var needle = await LoadAsync(app, options);
+        await ReportQueriesAsync(app, now, needle, "100k");
+
+        await LoadAsync(app, options with { BackendLines = 900_000, Seed = options.Seed + 1 });
+        await ReportQueriesAsync(app, now, needle, "1M");
+    }
+
+    /// <summary>Loads the backend streams of a generated hour through the push API; returns one correlation id in it.</summary>
+    private static async Task<string> LoadAsync(BenchApp app, SampleDataOptions options)
+    {
+        var streams = SampleDataSet.Generate(options).Where(s => s.Labels["job"] == "tovplay-backend").ToList();
+        var bodies = streams.SelectMany(s => s.Entries.Chunk(1000).Select(c => PushBodies.Protobuf(s.Labels, c))).ToList();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+        {
+            using var client = app.CreateClient();
+            for (var i = p; i < bodies.Count; i += 4)
+            {
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new("application/x-protobuf");
+                using var response = await client.PostAsync("push", content);
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+        var lines = streams.Sum(s => s.Entries.Count);
+        Console.WriteLine();
+        Console.WriteLine($"// loaded {lines:N0} lines ({streams.SelectMany(s => s.Entries).Average(e => e.Line.Length):0} bytes on average) in {clock.Elapsed.TotalSeconds:0.0} s");
+        await using (var connection = new NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var analyze = new NpgsqlCommand("VACUUM ANALYZE logstore.entries", connection);
+            analyze.CommandTimeout = 0;
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var line = streams[0].Entries[streams[0].Entries.Count / 2].Line;
+        var at = line.IndexOf("\"correlation_id\":\"", StringComparison.Ordinal) + 18;
+        return line[at..line.IndexOf('"', at)];
+    }
+
+    private static async Task ReportQueriesAsync(BenchApp app, DateTimeOffset now, string needle, string size)
+    {
+        var start = TimeWindow.Ns(now.AddHours(-1));
+        var end = TimeWindow.Ns(now);
+        var queries = new (string Name, string Query, string Extra)[]
+        {
+            ("limit 100", "{job=\"tovplay-backend\"}", "limit=100"),
+            ("limit 5000", "{job=\"tovplay-backend\"}", "limit=5000"),
+            ("json DELETE limit 1000", "{job=\"tovplay-backend\"} | json | action=\"DELETE\"", "limit=1000"),
+            ("needle (one correlation id)", $"{{job=\"tovplay-backend\"}} |= \"{needle}\"", "limit=100"),
+            ("count by level, step 60", "sum by (level) (count_over_time({job=\"tovplay-backend\"}[1m]))", "step=60"),
+            ("p99 duration by path, step 60", "quantile_over_time(0.99, {job=\"tovplay-backend\"} | json | unwrap duration_ms [1m]) by (path)", "step=60"),
+        };
+        Console.WriteLine($"Query latency over HTTP, {size} lines in the hour (ms; 2 warm-up runs, then 10)");
+        Console.WriteLine($"{"query",-32} {"median",8} {"p95",8} {"min",8} {"result",10}");
+        using var client = app.CreateClient();
+        foreach (var (name, query, extra) in queries)
+        {
+            var url = $"query_range?query={Uri.EscapeDataString(query)}&start={start}&end={end}&{extra}";
+            var times = new List<double>();
+            var resultSize = "";
+            for (var i = 0; i < 12; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await client.GetAsync(url);
+                var body = await response.Content.ReadAsStringAsync();
+                clock.Stop();
+                if (!response.IsSuccessStatusCode)
+                {
+                    resultSize = $"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 80)]}";
+                    break;
+                }
+
+                if (i >= 2)
+                {
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                }
+
+                resultSize = $"{body.Length / 1024:N0} KB";
+            }
+
+            if (times.Count == 0)
+            {
+                Console.WriteLine($"{name,-32} failed {resultSize}");
+                continue;
+            }
+
+            times.Sort();
+            Console.WriteLine($"{name,-32} {times[times.Count / 2],8:0.0} {times[(int)Math.Ceiling(times.Count * 0.95) - 1],8:0.0} {times[0],8:0.0} {resultSize,10}");
+        }
+
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT sum(pg_total_relation_size(i.inhrelid)), (SELECT count(*) FROM logstore.entries)
+            FROM pg_inherits i WHERE i.inhparent = 'logstore.entries'::regclass
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var bytes = reader.GetInt64(0);
+        var rows = reader.GetInt64(1);
+        Console.WriteLine($"storage: {bytes / 1e6:N1} MB for {rows:N0} lines = {(double)bytes / rows:0} bytes per line (table, TOAST and index)");
+    }
+
+    private static async Task TailAsync(string server)
+    {
+        await using var app = await BenchApp.StartAsync(server);
+        var source = app.App.Services.GetRequiredService<ILogSource>();
+        using var stop = new CancellationTokenSource();
+        var latencies = new List<double>();
+        const int Samples = 1000;
+        var received = new TaskCompletionSource();
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var batch in source.TailAsync(new TailRequest("{job=\"tail-bench\"}"), stop.Token))
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var entry in batch.Streams.SelectMany(s => s.Entries))
+                {
+                    if (sent.TryRemove(entry.Line, out var at))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                    }
+                }
+
+                if (latencies.Count >= Samples)
+                {
+                    received.TrySetResult();
+                }
+            }
+        });
+
+        await Task.Delay(500);
+        using var client = app.CreateClient();
+        var labels = LabelSet.From(("job", "tail-bench"));
+        for (var i = 0; i < Samples; i++)
+        {
+            var line = $"tail latency probe {i}";
+            var body = PushBodies.Json(labels, [new LogEntry(TimeWindow.Ns(DateTimeOffset.UtcNow), line)]);
+            sent[line] = Stopwatch.GetTimestamp();
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            using var response = await client.PostAsync("push", content);
+            response.EnsureSuccessStatusCode();
+            await Task.Delay(5);
+        }
+
+        await Task.WhenAny(received.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+        await stop.CancelAsync();
+        try
+        {
+            await reader;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        latencies.Sort();
+        Console.WriteLine();
+        Console.WriteLine($"Push to in-process tail subscriber, {latencies.Count} lines one push each (ms, from the push request's start):");
+        Console.WriteLine($"p50 {latencies[latencies.Count / 2]:0.0}  p99 {latencies[(int)(latencies.Count * 0.99)]:0.0}  max {latencies[^1]:0.0}");
+    }
+
+    private static (List<LogEntry> Lines, long Bytes) Lines(int count, int seed)
+    {
+        var options = new SampleDataOptions
+        {
+            Start = DateTimeOffset.UtcNow.AddMinutes(-50),
+            Duration = TimeSpan.FromMinutes(45),
+            BackendLines = count,
+            LeanBackendLines = true,
+            Seed = seed,
+        };
+        var lines = SampleDataSet.Generate(options).Where(s => s.Labels["job"] == "tovplay-backend")
+            .SelectMany(s => s.Entries).OrderBy(e => e.TimestampNs).Take(count).ToList();
+        return (lines, lines.Sum(l => (long)Encoding.UTF8.GetByteCount(l.Line)));
+    }
+}
