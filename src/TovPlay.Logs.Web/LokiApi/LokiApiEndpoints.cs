@@ -195,7 +195,7 @@ public static class LokiApiEndpoints
         }
 
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter, LokiJson.WriterOptions);
         write(json);
         await json.FlushAsync(context.RequestAborted);
         if (newLine)

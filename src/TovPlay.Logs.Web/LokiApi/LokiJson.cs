@@ -13,6 +13,13 @@ namespace TovPlay.Logs.Web.LokiApi;
 /// </summary>
 public static class LokiJson
 {
+    /// <summary>
+    /// Escapes only what JSON requires (quotes as <c>\"</c>, control characters), as Loki's encoder does; the default
+    /// encoder's HTML-safe <c>\u0022</c> escapes would make log lines, full of quotes, a fifth larger. These bodies are
+    /// served as application/json, never embedded in a page.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void WriteQuery(Utf8JsonWriter json, QueryResponse response)
     {
         json.WriteStartObject();

@@ -70,7 +70,7 @@ public static class LokiTailEndpoint
         do
         {
             var buffer = new ArrayBufferWriter<byte>();
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, LokiJson.WriterOptions))
             {
                 json.WriteStartObject();
                 json.WriteStartArray("streams");

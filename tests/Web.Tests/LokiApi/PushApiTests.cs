@@ -48,6 +48,19 @@ public sealed class PushApiTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task Query_EscapesLinesAsLokiDoes_QuotesWithBackslashAndUnicodeRaw()
+    {
+        using var client = await ClientAsync();
+        var run = NewRun();
+        await client.PushAsync(Labels(run), (LokiPushClient.NowNs, "{\"msg\":\"<b>ünïcödé ✓</b> & 'x'\"}"));
+
+        var (status, body) = await client.GetAsync($"query_range?query={LokiPushClient.Q($"{{run=\"{run}\"}}")}");
+
+        Assert.Equal(200, status);
+        Assert.Contains("\"{\\\"msg\\\":\\\"<b>ünïcödé ✓</b> & 'x'\\\"}\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PushPromtailProtobuf_RecordedBody_StoresEveryExpectedLine()
     {
         using var client = await ClientAsync();

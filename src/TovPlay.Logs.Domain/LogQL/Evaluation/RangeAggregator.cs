@@ -56,6 +56,12 @@ internal static class RangeAggregator
         var series = new Dictionary<LabelSet, List<(long, double)>>();
         var labels = new LabelsBuilder();
 
+        // With "by", only the named labels survive the grouping: build the series key from them alone, rather than a
+        // full label set per line that is thrown away when it is regrouped (json output makes nearly every one unique).
+        var byLabels = expr.Grouping is { Without: false } by
+            ? by.Labels.Where(n => n != unwrap?.Label && n != LabelsBuilder.ErrorLabel).Distinct().ToArray()
+            : null;
+
         // Counting needs no line: a store may skip reading them when the pipeline is empty.
         var linesNeeded = countsBytes || unwrap is not null || expr.Operation is not (RangeOperation.CountOverTime or RangeOperation.Rate);
         foreach (var slice in source.Select(LogSelection.For(range.Log, fromNs, toNs, Direction.Forward, linesNeeded)))
@@ -95,12 +101,7 @@ internal static class RangeAggregator
                     continue;
                 }
 
-                var key = labels.ToLabelSet();
-                if (unwrap is not null)
-                {
-                    key = key.Without(unwrap.Label);
-                }
-
+                var key = SeriesKey(labels, unwrap, byLabels);
                 if (!series.TryGetValue(key, out var list))
                 {
                     list = [];
@@ -121,6 +122,24 @@ internal static class RangeAggregator
         }
 
         return series;
+    }
+
+    private static LabelSet SeriesKey(LabelsBuilder labels, UnwrapExpr? unwrap, string[]? byLabels)
+    {
+        if (byLabels is null || labels.HasError)
+        {
+            // Full labels: also when the line failed, so the error check below can name its whole series.
+            var full = labels.ToLabelSet();
+            return unwrap is null ? full : full.Without(unwrap.Label);
+        }
+
+        var pairs = new (string, string)[byLabels.Length];
+        for (var i = 0; i < byLabels.Length; i++)
+        {
+            pairs[i] = (byLabels[i], labels.Get(byLabels[i]) ?? "");
+        }
+
+        return LabelSet.From(pairs);
     }
 
     private static bool PassesAll(LabelFilterPredicate[] filters, LabelsBuilder labels)
