@@ -25,6 +25,7 @@ public class EvaluationBenchmarks
     private LogQueryExpr _needle = null!;
     private LogQueryExpr _jsonDelete = null!;
     private LogQLExpr _countByLevel = null!;
+    private LogQLExpr _quantileByPath = null!;
 
     [Params(true, false)]
     public bool LeanLines { get; set; }
@@ -46,6 +47,7 @@ public class EvaluationBenchmarks
         _needle = (LogQueryExpr)LogQLQuery.Parse("{job=\"tovplay-backend\"} |= \"needle\"");
         _jsonDelete = (LogQueryExpr)LogQLQuery.Parse("{job=\"tovplay-backend\"} | json | action=\"DELETE\"");
         _countByLevel = LogQLQuery.Parse("sum by (level) (count_over_time({job=\"tovplay-backend\"}[1m]))");
+        _quantileByPath = LogQLQuery.Parse("quantile_over_time(0.99, {job=\"tovplay-backend\"} | json | unwrap duration_ms [1m]) by (path)");
         var bytes = streams.Where(s => s.Labels["job"] == "tovplay-backend").SelectMany(s => s.Entries).Average(e => e.Line.Length);
         Console.WriteLine($"// data: {streams.Where(s => s.Labels["job"] == "tovplay-backend").Sum(s => s.Entries.Count):N0} backend lines, {bytes:0} bytes on average");
     }
@@ -61,4 +63,8 @@ public class EvaluationBenchmarks
     /// <summary>Counts lines per level in 1-minute windows at every minute of the hour.</summary>
     [Benchmark]
     public int CountOverTimeByLevel() => MetricEvaluator.EvaluateRange(_countByLevel, _source, _start, _end - 1, 60_000_000_000).Series.Count;
+
+    /// <summary>Parses every line as JSON, unwraps its duration and takes the 99th percentile per path in 1-minute windows.</summary>
+    [Benchmark]
+    public int QuantileOverTimeByPath() => MetricEvaluator.EvaluateRange(_quantileByPath, _source, _start, _end - 1, 60_000_000_000).Series.Count;
 }

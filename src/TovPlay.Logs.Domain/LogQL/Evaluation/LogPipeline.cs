@@ -23,28 +23,47 @@ public sealed class LogPipeline
     /// <summary>False when every stage is a line filter: the output labels are the stream's own.</summary>
     public bool ChangesLabels { get; }
 
-    public static LogPipeline Compile(IReadOnlyList<PipelineStage> stages)
+    /// <param name="requiredLabels">
+    /// The labels the caller reads from the result (a metric query's <c>by</c> labels and unwrapped label), or null
+    /// for all. When only label filters follow a plain <c>| json</c>, it then extracts just those and the ones the
+    /// filters read, instead of every field of every line.
+    /// </param>
+    public static LogPipeline Compile(IReadOnlyList<PipelineStage> stages, IReadOnlyCollection<string>? requiredLabels = null)
     {
         // Line filters before the first other stage run on the raw line, before any label work.
         var leading = stages.TakeWhile(s => s is LineFilterStage).Cast<LineFilterStage>().Select(s => new LineFilter(s)).ToArray();
         var rest = stages.Skip(leading.Length).ToList();
-        return new LogPipeline(leading, [.. CompileStages(rest)], rest.Count > 0);
+        return new LogPipeline(leading, [.. CompileStages(rest, WantedJsonFields(rest, requiredLabels))], rest.Count > 0);
     }
 
-    private static IEnumerable<IStage> CompileStages(List<PipelineStage> stages)
+    private static string[]? WantedJsonFields(List<PipelineStage> stages, IReadOnlyCollection<string>? required)
+    {
+        if (required is null || stages is not [JsonParserStage { Extractions.Count: 0 }, .. var after] || !after.All(s => s is LabelFilterStage))
+        {
+            return null;
+        }
+
+        // A field that clashes with a stream label arrives as name_extracted: ask the reader for its plain name too.
+        var names = required.Concat(after.Cast<LabelFilterStage>().SelectMany(f => FilteredJsonParser.Names(f.Filter)));
+        return [.. names.SelectMany(n => n.EndsWith("_extracted", StringComparison.Ordinal) ? [n, n[..^"_extracted".Length]] : new[] { n })
+            .Where(n => !n.StartsWith("__", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)];
+    }
+
+    private static IEnumerable<IStage> CompileStages(List<PipelineStage> stages, string[]? wantedJson)
     {
         for (var i = 0; i < stages.Count; i++)
         {
             // json followed by a label filter: test the filter on the few fields it reads before parsing the rest.
             if (stages[i] is JsonParserStage { Extractions.Count: 0 } && i + 1 < stages.Count && stages[i + 1] is LabelFilterStage filter
-                && FilteredJsonParser.TryCreate(filter.Filter, out var filtered))
+                && FilteredJsonParser.TryCreate(filter.Filter, wantedJson, out var filtered))
             {
                 yield return filtered;
                 i++;
                 continue;
             }
 
-            yield return CompileStage(stages[i]);
+            yield return stages[i] is JsonParserStage json ? new JsonParser(json, wantedJson) : CompileStage(stages[i]);
         }
     }
 

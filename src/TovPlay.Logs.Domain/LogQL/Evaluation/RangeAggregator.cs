@@ -49,8 +49,13 @@ internal static class RangeAggregator
     private static Dictionary<LabelSet, List<(long Ts, double Value)>> Extract(RangeAggregationExpr expr, ILogStreamSource source, long fromNs, long toNs)
     {
         var range = expr.Range;
-        var pipeline = LogPipeline.Compile(range.Log.Pipeline);
         var unwrap = range.Unwrap;
+
+        // With "by", the result carries only the named labels: the pipeline need not extract any others.
+        var required = expr.Grouping is { Without: false } grouping
+            ? grouping.Labels.Concat(unwrap is null ? [] : [unwrap.Label]).Concat(unwrap?.PostFilters.SelectMany(Stages.FilteredJsonParser.Names) ?? []).ToList()
+            : null;
+        var pipeline = LogPipeline.Compile(range.Log.Pipeline, required);
         var postFilters = unwrap?.PostFilters.Select(f => new LabelFilterPredicate(f)).ToArray() ?? [];
         var countsBytes = expr.Operation is RangeOperation.BytesOverTime or RangeOperation.BytesRate;
         var series = new Dictionary<LabelSet, List<(long, double)>>();
@@ -61,6 +66,7 @@ internal static class RangeAggregator
         var byLabels = expr.Grouping is { Without: false } by
             ? by.Labels.Where(n => n != unwrap?.Label && n != LabelsBuilder.ErrorLabel).Distinct().ToArray()
             : null;
+        var keys = new Dictionary<string, LabelSet>(StringComparer.Ordinal);
 
         // Counting needs no line: a store may skip reading them when the pipeline is empty.
         var linesNeeded = countsBytes || unwrap is not null || expr.Operation is not (RangeOperation.CountOverTime or RangeOperation.Rate);
@@ -101,7 +107,7 @@ internal static class RangeAggregator
                     continue;
                 }
 
-                var key = SeriesKey(labels, unwrap, byLabels);
+                var key = SeriesKey(labels, unwrap, byLabels, keys);
                 if (!series.TryGetValue(key, out var list))
                 {
                     list = [];
@@ -124,7 +130,8 @@ internal static class RangeAggregator
         return series;
     }
 
-    private static LabelSet SeriesKey(LabelsBuilder labels, UnwrapExpr? unwrap, string[]? byLabels)
+    /// <param name="keys">Label sets already built, by their values joined: most lines repeat a few of them.</param>
+    private static LabelSet SeriesKey(LabelsBuilder labels, UnwrapExpr? unwrap, string[]? byLabels, Dictionary<string, LabelSet> keys)
     {
         if (byLabels is null || labels.HasError)
         {
@@ -133,13 +140,16 @@ internal static class RangeAggregator
             return unwrap is null ? full : full.Without(unwrap.Label);
         }
 
-        var pairs = new (string, string)[byLabels.Length];
-        for (var i = 0; i < byLabels.Length; i++)
+        var values = byLabels.Length == 1
+            ? labels.Get(byLabels[0]) ?? ""
+            : string.Join('\u0001', byLabels.Select(n => labels.Get(n) ?? ""));
+        if (!keys.TryGetValue(values, out var key))
         {
-            pairs[i] = (byLabels[i], labels.Get(byLabels[i]) ?? "");
+            key = LabelSet.From([.. byLabels.Select(n => new KeyValuePair<string, string>(n, labels.Get(n) ?? ""))]);
+            keys[values] = key;
         }
 
-        return LabelSet.From(pairs);
+        return key;
     }
 
     private static bool PassesAll(LabelFilterPredicate[] filters, LabelsBuilder labels)

@@ -12,24 +12,27 @@ internal sealed class FilteredJsonParser : IStage
     private readonly LabelFilterPredicate _filter;
     private readonly string[] _names;
     private readonly JsonFlattener _needed;
-    private readonly JsonFlattener _all = new();
+    private readonly JsonFlattener _all;
 
-    private FilteredJsonParser(LabelFilter filter, string[] names)
+    private FilteredJsonParser(LabelFilter filter, string[] names, string[]? wanted)
     {
         _filter = new LabelFilterPredicate(filter);
         _names = names;
         _needed = new JsonFlattener(names);
+        _all = new JsonFlattener(wanted);
     }
 
-    public static bool TryCreate(LabelFilter filter, out FilteredJsonParser parser)
+    /// <param name="wanted">The only fields later stages need, or null for all.</param>
+    public static bool TryCreate(LabelFilter filter, string[]? wanted, out FilteredJsonParser parser)
     {
         var names = Names(filter).Distinct(StringComparer.Ordinal).ToArray();
         var fusable = names.All(n => !n.StartsWith("__", StringComparison.Ordinal) && !n.EndsWith("_extracted", StringComparison.Ordinal));
-        parser = fusable ? new FilteredJsonParser(filter, names) : null!;
+        parser = fusable ? new FilteredJsonParser(filter, names, wanted) : null!;
         return fusable;
     }
 
-    private static IEnumerable<string> Names(LabelFilter filter) => filter switch
+    /// <summary>The label names a filter reads.</summary>
+    public static IEnumerable<string> Names(LabelFilter filter) => filter switch
     {
         AndLabelFilter and => Names(and.Left).Concat(Names(and.Right)),
         OrLabelFilter or => Names(or.Left).Concat(Names(or.Right)),

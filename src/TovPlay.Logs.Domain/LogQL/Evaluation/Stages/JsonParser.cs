@@ -12,10 +12,17 @@ internal sealed class JsonParser : IStage
     public const string Error = "JSONParserErr";
 
     private readonly (string Label, JsonPath Path)[] _extractions;
-    private readonly JsonFlattener _flattener = new();
+    private readonly JsonFlattener _flattener;
 
-    public JsonParser(JsonParserStage stage) =>
+    /// <param name="wanted">
+    /// For <c>| json</c> without parameters: the only fields later stages read, or null for all. The whole line is
+    /// still checked, so an invalid line gets the same error either way.
+    /// </param>
+    public JsonParser(JsonParserStage stage, string[]? wanted = null)
+    {
         _extractions = [.. stage.Extractions.Select(e => (e.Label, JsonPath.Parse(e.Expression ?? e.Label)))];
+        _flattener = new JsonFlattener(wanted);
+    }
 
     public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
     {
