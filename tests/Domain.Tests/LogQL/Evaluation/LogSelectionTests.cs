@@ -72,4 +72,25 @@ public sealed class LogSelectionTests
 
     private static List<string> Flatten(MetricResult result) =>
         [.. result.Series.SelectMany(s => s.Points.Select(p => $"{s.Labels} {p.TimestampNs} {p.Value}")).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// A grouped metric query extracts only the json fields it reads; "| drop nothing_here" (a stage that changes
+    /// nothing) turns that off, so both forms must give the same series, errors included.
+    /// </summary>
+    [Theory]
+    [InlineData("quantile_over_time(0.99, {job=\"tovplay-backend\"} | json%DROP% | unwrap duration_ms [1m]) by (path)")]
+    [InlineData("max_over_time({job=\"tovplay-backend\"} | json | level_extracted=\"error\"%DROP% | unwrap duration_ms [5m]) by (path, level)")]
+    [InlineData("avg_over_time({job=~\"tovplay-.+\"} | json | __error__=\"\"%DROP% | unwrap duration_ms | __error__=\"\" [10m]) by (job, status)")]
+    [InlineData("min_over_time({job=\"tovplay-backend\"} | json | status >= 400%DROP% | unwrap duration_ms [1m]) by (username)")]
+    public void GroupedMetric_ExtractingOnlyReadFields_GivesTheSameSeries(string template)
+    {
+        var optimised = LogQLQuery.Parse(template.Replace("%DROP%", "", StringComparison.Ordinal));
+        var full = LogQLQuery.Parse(template.Replace("%DROP%", " | drop nothing_here", StringComparison.Ordinal));
+
+        var a = Flatten(MetricEvaluator.EvaluateRange(optimised, SampleData.Source, SampleData.StartNs, SampleData.EndNs, 60_000_000_000));
+        var b = Flatten(MetricEvaluator.EvaluateRange(full, SampleData.Source, SampleData.StartNs, SampleData.EndNs, 60_000_000_000));
+
+        Assert.NotEmpty(a);
+        Assert.Equal(b, a);
+    }
 }
