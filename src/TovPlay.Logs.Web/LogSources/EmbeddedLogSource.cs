@@ -18,6 +18,7 @@ public sealed class EmbeddedLogSource(
     LogStoreDatabase database,
     StreamRegistry streams,
     IngestFeed feed,
+    HeadCache head,
     IOptions<LogSourceOptions> options,
     TimeProvider time) : ILogSource
 {
@@ -208,7 +209,7 @@ public sealed class EmbeddedLogSource(
             return await Task.Run(() =>
             {
                 var clock = Stopwatch.StartNew();
-                using var reader = new StoreReader(database, streams, Limits.QueryTimeout, timeout.Token);
+                using var reader = new StoreReader(database, streams, Limits.QueryTimeout, timeout.Token, head);
                 var (found, series, type) = evaluate(reader);
                 return new QueryResponse(type, found, series)
                 {

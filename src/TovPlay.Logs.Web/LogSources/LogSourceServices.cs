@@ -75,6 +75,7 @@ public static class LogSourceServices
         services.AddSingleton<StreamRegistry>();
         services.AddSingleton<Partitions>();
         services.AddSingleton<IngestFeed>();
+        services.AddSingleton<HeadCache>();
         services.AddSingleton<LogStoreMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<LogStoreMaintenance>());
         services.AddSingleton<LogWriter>();

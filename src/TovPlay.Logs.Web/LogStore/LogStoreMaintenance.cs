@@ -12,6 +12,7 @@ public sealed class LogStoreMaintenance(
     LogStoreDatabase database,
     StreamRegistry streams,
     Partitions partitions,
+    HeadCache head,
     IOptions<LogStoreOptions> options,
     TimeProvider time,
     ILogger<LogStoreMaintenance> logger) : BackgroundService
@@ -28,6 +29,16 @@ public sealed class LogStoreMaintenance(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await head.LoadAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            // Without a head every query reads the database: slower, still right.
+            logger.LogWarning(ex, "The log store head could not be loaded; queries read the database");
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
         do
         {

@@ -33,6 +33,15 @@ public sealed class LogStoreOptions
     /// <summary>Most lines written in one transaction: concurrent pushes share a commit up to this size.</summary>
     public int MaxLinesPerCommit { get; set; } = 50_000;
 
+    /// <summary>
+    /// Memory for the newest entries, served to queries without the database (0 turns it off; do so when several
+    /// replicas write one store, since each holds only its own writes).
+    /// </summary>
+    public int HeadMegabytes { get; set; } = 512;
+
+    /// <summary>The age beyond which entries leave the head.</summary>
+    public TimeSpan HeadWindow { get; set; } = TimeSpan.FromHours(2);
+
     public PushLimits ToPushLimits() => new()
     {
         RejectOldSamplesMaxAge = RejectOldSamplesMaxAge,

@@ -20,6 +20,7 @@ public sealed class LogWriter : BackgroundService
     private readonly StreamRegistry _streams;
     private readonly Partitions _partitions;
     private readonly IngestFeed _feed;
+    private readonly HeadCache _head;
     private readonly LogStoreOptions _options;
     private readonly ILogger<LogWriter> _logger;
     private readonly HashSet<(long StreamId, DateOnly Day)> _knownDays = [];
@@ -29,8 +30,9 @@ public sealed class LogWriter : BackgroundService
 
     private readonly Dictionary<long, RecentEntries> _recent = [];
 
-    public LogWriter(LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
+    public LogWriter(LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, HeadCache head, IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
     {
+        _head = head;
         _database = database;
         _streams = streams;
         _partitions = partitions;
@@ -194,6 +196,9 @@ public sealed class LogWriter : BackgroundService
         }
 
         await transaction.CommitAsync(cancellationToken);
+
+        // Into the head before anyone is told the push succeeded: a query right after the answer must see it.
+        _head.Add(rows.Select(r => (r.Stream.Id, r.Entry)));
 
         foreach (var day in newDays)
         {

@@ -27,9 +27,12 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
     private NpgsqlCommand? _running;
     private int _cursors;
 
-    public StoreReader(LogStoreDatabase database, StreamRegistry streams, TimeSpan timeout, CancellationToken cancellationToken)
+    private readonly HeadCache? _head;
+
+    public StoreReader(LogStoreDatabase database, StreamRegistry streams, TimeSpan timeout, CancellationToken cancellationToken, HeadCache? head = null)
     {
         _streams = streams;
+        _head = head is { Enabled: true } ? head : null;
         _cancellationToken = cancellationToken;
         _connection = database.DataSource.OpenConnection();
         _transaction = _connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
@@ -58,8 +61,33 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             : FirstPage;
         foreach (var stream in matched)
         {
-            yield return new StreamSlice(stream.Labels, Read(stream.Id, selection, firstPage));
+            yield return new StreamSlice(stream.Labels, ReadWithHead(stream.Id, selection, firstPage));
         }
+    }
+
+    /// <summary>
+    /// The part of the range the head holds comes from memory, the rest from the database, joined in reading order.
+    /// </summary>
+    private IEnumerable<LogEntry> ReadWithHead(long streamId, LogSelection selection, int firstPage)
+    {
+        if (_head is null || _head.CompleteFromNs >= selection.EndNs)
+        {
+            return Read(streamId, selection, firstPage);
+        }
+
+        // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
+        // evaluator stops before it needs more (completeFrom comes back as "all of it" then).
+        var cap = selection is { Limit: { } limit, FiltersOnlyByHints: true, LineFilters.Count: 0 } ? limit : int.MaxValue;
+        var (recent, completeFrom) = _head.Read(streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward);
+        RowsRead += recent.Length;
+        IEnumerable<LogEntry> fromHead = selection.Direction == Direction.Forward ? recent : recent.Reverse();
+        if (completeFrom <= selection.StartNs)
+        {
+            return fromHead;
+        }
+
+        var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
+        return selection.Direction == Direction.Forward ? older.Concat(fromHead) : fromHead.Concat(older);
     }
 
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
@@ -164,7 +192,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         }
     }
 
-    private static LabelSet ParseMetadata(string json)
+    public static LabelSet ParseMetadata(string json)
     {
         var pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
         return LabelSet.From(pairs);

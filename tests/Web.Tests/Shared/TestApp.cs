@@ -29,6 +29,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["Serilog:MinimumLevel:Default"] = "Warning",
             // Every test signs in from 127.0.0.1; the per-address cap has a test of its own.
             ["Security:SignInAttemptsPerMinute"] = "100000",
+            // Several apps share a test database and each loads its head from it: keep each one small.
+            ["LogStore:HeadMegabytes"] = "64",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

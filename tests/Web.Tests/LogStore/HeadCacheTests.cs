@@ -1,0 +1,91 @@
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.LogStore;
+
+/// <summary>Queries over the in-memory head, the database, and a range that spans both give the same answers.</summary>
+public sealed class HeadCacheTests
+{
+    private const long Minute = 60_000_000_000;
+
+    /// <summary>A database of its own: a head loads whatever the last minutes of its database hold.</summary>
+    private static async Task<(TestDatabase Database, TestApp App, string Token)> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync("head_tests");
+        var app = new TestApp(database.ConnectionString, settings);
+        await using var scope = app.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<TovPlay.Logs.Web.ApiKeys.ApiKeyAdministration>().CreateAsync(
+            new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests")),
+            "head", true, true, int.MaxValue, TestContext.Current.CancellationToken);
+        return (database, app, created.Token);
+    }
+
+    [Fact]
+    public async Task RangeAcrossHeadAndDatabase_ReadsBothInOrderWithoutRepeats()
+    {
+        // A head of ten minutes: older entries live only in the database.
+        var (database, app, token) = await StartAsync(new Dictionary<string, string?> { ["LogStore:HeadWindow"] = "00:10:00" });
+        await using var owned = database;
+        await using var ownedApp = app;
+        var head = app.Services.GetRequiredService<HeadCache>();
+        await WaitLoadedAsync(head);
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        var times = Enumerable.Range(0, 30).Select(i => now - (29 - i) * Minute).ToList();
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, [.. times.Select((t, i) => (t, $"line {i}"))]);
+        var source = app.Services.GetRequiredService<ILogSource>();
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.True(head.CompleteFromNs > times[0] && head.CompleteFromNs < times[^1], "the range should span the head's boundary");
+        var forward = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 1000, Direction = Direction.Forward }, ct);
+        var backward = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 1000 }, ct);
+        var newestFive = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 5 }, ct);
+        var oldestFive = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 5, Direction = Direction.Forward }, ct);
+        var count = await source.QueryInstantAsync(new InstantQueryRequest($"count_over_time({{run=\"{run}\"}}[1h])", now + 1), ct);
+
+        Assert.Equal(times, forward.Streams.Single().Entries.Select(e => e.TimestampNs));
+        Assert.Equal(times.AsEnumerable().Reverse(), backward.Streams.Single().Entries.Select(e => e.TimestampNs));
+        Assert.Equal(times.TakeLast(5).Reverse(), newestFive.Streams.Single().Entries.Select(e => e.TimestampNs));
+        Assert.Equal(times.Take(5), oldestFive.Streams.Single().Entries.Select(e => e.TimestampNs));
+        Assert.Equal(30, count.Series.Single().Points.Single().Value);
+    }
+
+    [Fact]
+    public async Task NewInstance_LoadsItsHeadFromTheDatabase()
+    {
+        var (database, first, token) = await StartAsync();
+        await using var owned = database;
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        await using (first)
+        {
+            using var client = new LokiPushClient(first, token);
+            await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, (now - 2 * Minute, "written before the start"), (now - Minute, "also before"));
+        }
+
+        await using var app = new TestApp(database.ConnectionString);
+        var head = app.Services.GetRequiredService<HeadCache>();
+        await WaitLoadedAsync(head);
+        var response = await app.Services.GetRequiredService<ILogSource>().QueryRangeAsync(
+            new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 10 }, TestContext.Current.CancellationToken);
+
+        Assert.True(head.CompleteFromNs < now - 2 * Minute);
+        Assert.Equal(["also before", "written before the start"], response.Streams.Single().Entries.Select(e => e.Line));
+        Assert.Equal(0, response.Statistics.BytesProcessed); // nothing was read from the database
+    }
+
+    private const long Hour = 60 * Minute;
+
+    private static async Task WaitLoadedAsync(HeadCache head)
+    {
+        for (var i = 0; i < 100 && head.CompleteFromNs == long.MaxValue; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.NotEqual(long.MaxValue, head.CompleteFromNs);
+    }
+}
