@@ -33,6 +33,9 @@ public sealed class LogStoreOptions
     /// <summary>Most lines written in one transaction: concurrent pushes share a commit up to this size.</summary>
     public int MaxLinesPerCommit { get; set; } = 50_000;
 
+    /// <summary>Commits in flight at once; more overlap the wait for the disk with writing the next batch.</summary>
+    public int ConcurrentCommits { get; set; } = 3;
+
     /// <summary>
     /// Memory for the newest entries, served to queries without the database (0 turns it off; do so when several
     /// replicas write one store, since each holds only its own writes).

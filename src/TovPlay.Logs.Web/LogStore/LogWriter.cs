@@ -23,7 +23,9 @@ public sealed class LogWriter : BackgroundService
     private readonly HeadCache _head;
     private readonly LogStoreOptions _options;
     private readonly ILogger<LogWriter> _logger;
-    private readonly HashSet<(long StreamId, DateOnly Day)> _knownDays = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long StreamId, DateOnly Day), bool> _knownDays = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly HashSet<Task> _inFlight = [];
 
     /// <summary>Recent entries remembered per stream to drop exact repeats; about 160 KB per busy stream.</summary>
     public const int RecentPerStream = 10_000;
@@ -33,6 +35,7 @@ public sealed class LogWriter : BackgroundService
     public LogWriter(LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, HeadCache head, IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
     {
         _head = head;
+        _slots = new SemaphoreSlim(Math.Max(1, options.Value.ConcurrentCommits));
         _database = database;
         _streams = streams;
         _partitions = partitions;
@@ -77,33 +80,60 @@ public sealed class LogWriter : BackgroundService
                 continue;
             }
 
-            try
+            // Up to a few commits in flight: while one waits for its fsync, the next batch is already being written,
+            // and PostgreSQL flushes them together.
+            await _slots.WaitAsync(CancellationToken.None);
+            var taken = batch.ToList();
+            var commit = CommitBatchAsync(taken, lines, stoppingToken);
+            lock (_inFlight)
             {
-                var (written, committed) = await CommitAsync(batch, stoppingToken);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion.TrySetResult(written[i]);
-                }
-
-                _feed.Publish(committed);
+                _inFlight.Add(commit);
             }
-            catch (Exception ex)
+
+            _ = commit.ContinueWith(
+                t =>
+                {
+                    lock (_inFlight)
+                    {
+                        _inFlight.Remove(t);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingWrite> batch, int lines, CancellationToken stoppingToken)
+    {
+        List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>? rows = null;
+        try
+        {
+            (var written, rows) = await PrepareAsync(batch, stoppingToken);
+            var committed = await CommitAsync(rows, stoppingToken);
+            for (var i = 0; i < batch.Count; i++)
             {
-                // Every push of the batch learns of the failure; the loop itself goes on with the next batch.
-                _logger.LogWarning(ex, "Log store commit of {Lines} lines from {Pushes} pushes failed", lines, batch.Count);
-                var failure = ex is NpgsqlException or TimeoutException or IOException or OperationCanceledException
-                    ? new LogStoreUnavailableException("the log store database is unavailable", ex)
-                    : ex;
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(failure);
-                }
-
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
+                batch[i].Completion.TrySetResult(written[i]);
             }
+
+            _feed.Publish(committed);
+        }
+        catch (Exception ex)
+        {
+            // Every push of the batch learns of the failure; nothing of it was committed, so a retry is no repeat.
+            Forget(rows);
+            _logger.LogWarning(ex, "Log store commit of {Lines} lines from {Pushes} pushes failed", lines, batch.Count);
+            var failure = ex is NpgsqlException or TimeoutException or IOException or OperationCanceledException
+                ? new LogStoreUnavailableException("the log store database is unavailable", ex)
+                : ex;
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(failure);
+            }
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 
@@ -111,6 +141,13 @@ public sealed class LogWriter : BackgroundService
     {
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        Task[] running;
+        lock (_inFlight)
+        {
+            running = [.. _inFlight];
+        }
+
+        await Task.WhenAll(running).WaitAsync(cancellationToken);
         while (_queue.Reader.TryRead(out var pending))
         {
             pending.Completion.TrySetException(new LogStoreUnavailableException("the log store is shutting down"));
@@ -129,37 +166,66 @@ public sealed class LogWriter : BackgroundService
         }
     }
 
-    private async Task<(int[] Written, List<CommittedStream> Committed)> CommitAsync(List<PendingWrite> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves the streams and drops exact repeats. The rows are marked as recent at once, so a batch prepared while
+    /// this one commits does not write them again; a failed commit forgets them.
+    /// </summary>
+    private async Task<(int[] Written, List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)> Rows)> PrepareAsync(List<PendingWrite> batch, CancellationToken cancellationToken)
     {
         var labelSets = batch.SelectMany(p => p.Streams).Select(s => s.Labels).Distinct().ToList();
         var resolved = await _streams.ResolveAsync(labelSets, cancellationToken);
         var ids = labelSets.Zip(resolved).ToDictionary(p => p.First, p => p.Second);
-
-        // Duplicates are judged against what was recently committed and what this batch already holds.
-        var seen = new HashSet<(long, long, ulong)>();
         var written = new int[batch.Count];
         var rows = new List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>();
-        for (var i = 0; i < batch.Count; i++)
+        lock (_recent)
         {
-            foreach (var stream in batch[i].Streams)
+            for (var i = 0; i < batch.Count; i++)
             {
-                var stored = ids[stream.Labels];
-                var recent = _recent.GetValueOrDefault(stored.Id);
-                foreach (var entry in stream.Entries)
+                foreach (var stream in batch[i].Streams)
                 {
-                    var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line);
-                    if (recent?.Contains(key) == true || !seen.Add((stored.Id, key.Item1, key.Item2)))
+                    var stored = ids[stream.Labels];
+                    if (!_recent.TryGetValue(stored.Id, out var recent))
                     {
-                        continue;
+                        _recent[stored.Id] = recent = new RecentEntries(RecentPerStream);
                     }
 
-                    rows.Add((stored, entry, key));
-                    written[i]++;
+                    foreach (var entry in stream.Entries)
+                    {
+                        var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line);
+                        if (!recent.TryAdd(key))
+                        {
+                            continue;
+                        }
+
+                        rows.Add((stored, entry, key));
+                        written[i]++;
+                    }
                 }
             }
         }
 
-        var newDays = rows.Select(r => (r.Stream.Id, Partitions.DayOf(r.Entry.TimestampNs))).Distinct().Where(d => !_knownDays.Contains(d)).ToList();
+        return (written, rows);
+    }
+
+    private void Forget(List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>? rows)
+    {
+        if (rows is null)
+        {
+            return;
+        }
+
+        lock (_recent)
+        {
+            foreach (var (stream, _, key) in rows)
+            {
+                _recent.GetValueOrDefault(stream.Id)?.Remove(key);
+            }
+        }
+    }
+
+    private async Task<List<CommittedStream>> CommitAsync(List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)> rows, CancellationToken cancellationToken)
+    {
+        var newDays = rows.Select(r => (r.Stream.Id, Partitions.DayOf(r.Entry.TimestampNs))).Distinct().Where(d => !_knownDays.ContainsKey(d)).ToList();
         await _partitions.EnsureAsync(newDays.Select(d => d.Item2), cancellationToken);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -202,22 +268,15 @@ public sealed class LogWriter : BackgroundService
 
         foreach (var day in newDays)
         {
-            _knownDays.Add(day);
+            _knownDays[day] = true;
         }
 
-        foreach (var (stream, entry, key) in rows)
+        foreach (var (stream, entry, _) in rows)
         {
-            if (!_recent.TryGetValue(stream.Id, out var recent))
-            {
-                _recent[stream.Id] = recent = new RecentEntries(RecentPerStream);
-            }
-
-            recent.Add(key);
             stream.Advance(entry.TimestampNs);
         }
 
-        var committed = rows.GroupBy(r => r.Stream).Select(g => new CommittedStream(g.Key.Labels, [.. g.Select(r => r.Entry)])).ToList();
-        return (written, committed);
+        return [.. rows.GroupBy(r => r.Stream).Select(g => new CommittedStream(g.Key.Labels, [.. g.Select(r => r.Entry)]))];
     }
 
     public static string MetadataJson(LabelSet metadata) =>

@@ -15,13 +15,12 @@ public sealed class RecentEntries(int capacity)
 
     public static (long, ulong) KeyOf(long ts, string line) => (ts, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(line.AsSpan())));
 
-    public bool Contains((long, ulong) key) => _set.Contains(key);
-
-    public void Add((long, ulong) key)
+    /// <summary>Remembers the entry; false when it is already remembered (a repeat).</summary>
+    public bool TryAdd((long, ulong) key)
     {
         if (!_set.Add(key))
         {
-            return;
+            return false;
         }
 
         _order.Enqueue(key);
@@ -29,5 +28,10 @@ public sealed class RecentEntries(int capacity)
         {
             _set.Remove(_order.Dequeue());
         }
+
+        return true;
     }
+
+    /// <summary>Forgets an entry whose write failed (it stays in the order queue and is skipped when it comes up).</summary>
+    public void Remove((long, ulong) key) => _set.Remove(key);
 }
