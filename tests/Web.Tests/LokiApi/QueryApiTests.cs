@@ -155,6 +155,44 @@ public sealed class QueryApiTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task QueryLongerThan721Hours_IsRefusedWithLokisText()
+    {
+        using var client = new LokiPushClient(fixture.App, await fixture.CreateApiKeyAsync());
+        var end = LokiPushClient.NowNs;
+        var start = end - (long)TimeSpan.FromHours(744).TotalNanoseconds;
+
+        var (status, body) = await client.GetAsync($"query_range?query={Q("{job=\"x\"}")}&start={start}&end={end}");
+
+        Assert.Equal(400, status);
+        Assert.Equal("the query time range exceeds the limit (query length: 744h0m0s, limit: 721h0m0s)", body);
+    }
+
+    [Fact]
+    public async Task TooManySeriesAndTimeout_AnswerLokisTexts()
+    {
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogSource:MaxSeries"] = "1",
+        });
+        await using var slow = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogSource:QueryTimeout"] = "00:00:00.001",
+        });
+        var token = await fixture.CreateApiKeyAsync();
+        using var client = new LokiPushClient(app, token);
+        using var slowClient = new LokiPushClient(slow, token);
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "series-limit", ["level"] = "a" }, (LokiPushClient.NowNs, "a"));
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "series-limit", ["level"] = "b" }, (LokiPushClient.NowNs, "b"));
+
+        var (status, body) = await client.GetAsync($"query?query={Q("count_over_time({job=\"series-limit\"}[1h])")}");
+        var (slowStatus, slowBody) = await slowClient.GetAsync($"query_range?query={Q("{job=~\".+\"} |~ \"(a|b)+c\"")}&limit=5000");
+
+        Assert.Equal((400, "maximum of series (1) reached for a single query"), (status, body));
+        Assert.Equal(504, slowStatus);
+        Assert.StartsWith("request timed out, decrease the duration of the request", slowBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Read_WithoutKeyOrSession_Is401_WithPushOnlyKey_Is403_AsSignedInViewer_Is200()
     {
         using var anonymous = new LokiPushClient(fixture.App, null);
