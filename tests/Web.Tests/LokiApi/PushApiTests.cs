@@ -185,6 +185,33 @@ public sealed class PushApiTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task Push_OutOfOrder_AcceptedWithinTheWindowRefusedBeyondIt()
+    {
+        using var client = await ClientAsync();
+        var run = NewRun();
+        var now = LokiPushClient.NowNs;
+        await client.PushAsync(Labels(run), (now, "newest"));
+
+        await client.PushAsync(Labels(run), (now - (long)TimeSpan.FromMinutes(30).TotalNanoseconds, "half an hour late"));
+        using var tooLate = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (now - (long)TimeSpan.FromHours(2).TotalNanoseconds, "two hours late")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLate.StatusCode);
+        Assert.Matches(@"^entry too far behind, entry timestamp is: \S+Z, oldest acceptable timestamp is: \S+Z\n$", await tooLate.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["half an hour late", "newest"], await LinesAsync(client, run));
+    }
+
+    [Fact]
+    public async Task ApiKey_IsStoredOnlyAsAHash()
+    {
+        var token = await fixture.CreateApiKeyAsync();
+        await using var connection = await fixture.Database.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM api_keys WHERE position(@secret in api_keys::text) > 0", connection);
+        command.Parameters.AddWithValue("secret", token[(token.LastIndexOf('_') + 1)..]);
+
+        Assert.Equal(0L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Push_LineAboveTheSizeLimit_IsRefused()
     {
         using var client = await ClientAsync();
