@@ -202,9 +202,12 @@ public sealed class EmbeddedLogSource(
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Limits.QueryTimeout);
-        await s_concurrency.WaitAsync(timeout.Token);
+        var acquired = false;
         try
         {
+            // Waiting for a turn counts against the timeout too: a query queued behind slow ones times out as one.
+            await s_concurrency.WaitAsync(timeout.Token);
+            acquired = true;
             await streams.RefreshAsync(timeout.Token);
             return await Task.Run(() =>
             {
@@ -238,7 +241,10 @@ public sealed class EmbeddedLogSource(
         }
         finally
         {
-            s_concurrency.Release();
+            if (acquired)
+            {
+                s_concurrency.Release();
+            }
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         _cancellationToken = cancellationToken;
         _connection = database.DataSource.OpenConnection();
         _transaction = _connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {(long)timeout.TotalMilliseconds}", _connection, _transaction))
+        using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {Math.Max(1, (long)timeout.TotalMilliseconds)}", _connection, _transaction))
         {
             setup.ExecuteNonQuery();
         }

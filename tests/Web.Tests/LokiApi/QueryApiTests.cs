@@ -176,16 +176,22 @@ public sealed class QueryApiTests(WebAppFixture fixture)
         });
         await using var slow = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
         {
+            // A millisecond, and no head: reading hundreds of streams from the database takes longer than that.
             ["LogSource:QueryTimeout"] = "00:00:00.001",
+            ["LogStore:HeadMegabytes"] = "0",
         });
         var token = await fixture.CreateApiKeyAsync();
         using var client = new LokiPushClient(app, token);
         using var slowClient = new LokiPushClient(slow, token);
         await client.PushAsync(new Dictionary<string, string> { ["job"] = "series-limit", ["level"] = "a" }, (LokiPushClient.NowNs, "a"));
         await client.PushAsync(new Dictionary<string, string> { ["job"] = "series-limit", ["level"] = "b" }, (LokiPushClient.NowNs, "b"));
+        for (var i = 0; i < 20; i++)
+        {
+            await client.PushAsync(new Dictionary<string, string> { ["job"] = "timeout", ["n"] = $"{i}" }, (LokiPushClient.NowNs, "one of many streams"));
+        }
 
         var (status, body) = await client.GetAsync($"query?query={Q("count_over_time({job=\"series-limit\"}[1h])")}");
-        var (slowStatus, slowBody) = await slowClient.GetAsync($"query_range?query={Q("{job=~\".+\"} |~ \"(a|b)+c\"")}&limit=5000");
+        var (slowStatus, slowBody) = await slowClient.GetAsync($"query_range?query={Q("{job=~\".+\"} |~ \"(a|b)+c\"")}&limit=5000&start={LokiPushClient.NowNs - (long)TimeSpan.FromDays(6).TotalNanoseconds}");
 
         Assert.Equal((400, "maximum of series (1) reached for a single query"), (status, body));
         Assert.Equal(504, slowStatus);
