@@ -114,6 +114,53 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         Assert.DoesNotContain("during the outage", stored);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task PostgresRestart_PushIs503WhileDown_AndIngestionResumesByItself()
+    {
+        await using var cluster = await PrivateCluster.StartAsync();
+        await using var app = new TestApp(cluster.ConnectionString);
+        var token = await CreateKeyAsync(app);
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        await client.PushAsync(Labels(run), (LokiPushClient.NowNs, "before the restart"));
+
+        await cluster.StopClusterAsync();
+        using var down = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "while down")));
+        var downText = await down.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        await cluster.StartClusterAsync();
+        var resumed = false;
+        for (var attempt = 0; attempt < 40 && !resumed; attempt++)
+        {
+            using var after = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "after the restart")));
+            resumed = after.StatusCode == HttpStatusCode.NoContent;
+            if (!resumed)
+            {
+                await Task.Delay(250, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.NotNull(down.Headers.RetryAfter);
+        Assert.Equal("the log store database is unavailable\n", downText);
+        Assert.True(resumed, "ingestion did not resume after PostgreSQL came back");
+        var json = await client.GetJsonAsync($"query_range?query={LokiPushClient.Q($"{{run=\"{run}\"}}")}&limit=10");
+        var lines = json.GetProperty("data").GetProperty("result").EnumerateArray().SelectMany(s => s.GetProperty("values").EnumerateArray()).Select(v => v[1].GetString()).ToList();
+        Assert.Contains("before the restart", lines);
+        Assert.Contains("after the restart", lines);
+        Assert.DoesNotContain("while down", lines);
+    }
+
+    private static async Task<string> CreateKeyAsync(TestApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var system = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests"));
+        var created = await scope.ServiceProvider.GetRequiredService<TovPlay.Logs.Web.ApiKeys.ApiKeyAdministration>()
+            .CreateAsync(system, "restart", true, true, int.MaxValue, TestContext.Current.CancellationToken);
+        return created.Token;
+    }
+
     private async Task<HashSet<string>> StoredLinesAsync(string run)
     {
         await using var connection = await fixture.Database.OpenAsync();
