@@ -166,15 +166,22 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
 
     private void EvictLocked()
     {
+        // Eviction moves every list's remaining entries, so it runs seldom and in large steps: by age once the
+        // oldest entries are a minute past the window, by memory down to four fifths of the budget.
         var budget = (long)options.Value.HeadMegabytes * 1024 * 1024;
         var oldestAllowed = TimeWindowNs(time.GetUtcNow() - options.Value.HeadWindow);
-        if (_completeFromNs != long.MaxValue && _completeFromNs < oldestAllowed)
+        if (_completeFromNs != long.MaxValue && _completeFromNs < oldestAllowed - 60_000_000_000)
         {
             EvictBefore(oldestAllowed);
         }
 
-        // Over budget: give up the oldest minute at a time, so the boundary stays a single point in time.
-        while (_bytes > budget && _streams.Values.Any(l => l.Count > 0))
+        if (_bytes <= budget)
+        {
+            return;
+        }
+
+        var target = budget / 5 * 4;
+        while (_bytes > target && _streams.Values.Any(l => l.Count > 0))
         {
             var oldest = _streams.Values.Where(l => l.Count > 0).Min(l => l[0].TimestampNs);
             EvictBefore(Math.Max(oldest, _completeFromNs == long.MaxValue ? oldest : _completeFromNs) + 60_000_000_000);
