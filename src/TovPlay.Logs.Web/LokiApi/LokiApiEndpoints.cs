@@ -117,7 +117,7 @@ public static class LokiApiEndpoints
             var p = await LokiParameters.FromAsync(context.Request, time);
             var request = new RangeQueryRequest(p.Query, p.Start, p.End) { Limit = p.Limit, Direction = p.Direction, StepNs = p.Step };
             var response = await source.QueryRangeAsync(request, context.RequestAborted);
-            return (json => LokiJson.WriteQuery(json, response), response.Type == ResultType.Streams);
+            return (Write(response), response.Type == ResultType.Streams);
         });
 
     private static async Task QueryAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -126,7 +126,7 @@ public static class LokiApiEndpoints
             var p = await LokiParameters.FromAsync(context.Request, time);
             var request = new InstantQueryRequest(p.Query, p.InstantTime) { Limit = p.Limit, Direction = p.Direction };
             var response = await source.QueryInstantAsync(request, context.RequestAborted);
-            return (json => LokiJson.WriteQuery(json, response), response.Type == ResultType.Streams);
+            return (Write(response), response.Type == ResultType.Streams);
         });
 
     private static async Task LabelsAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -134,7 +134,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var labels = await source.GetLabelsAsync(new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return (json => LokiJson.WriteStrings(json, labels), true);
+            return (Sync(json => LokiJson.WriteStrings(json, labels)), true);
         });
 
     private static async Task LabelValuesAsync(HttpContext context, string name, ILogSource source, TimeProvider time) =>
@@ -142,7 +142,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var values = await source.GetLabelValuesAsync(name, new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return (json => LokiJson.WriteStrings(json, values), true);
+            return (Sync(json => LokiJson.WriteStrings(json, values)), true);
         });
 
     private static async Task SeriesAsync(HttpContext context, ILogSource source, TimeProvider time) =>
@@ -150,7 +150,7 @@ public static class LokiApiEndpoints
         {
             var p = await LokiParameters.FromAsync(context.Request, time);
             var series = await source.GetSeriesAsync(p.Match, new TimeWindow(p.Start, p.End), context.RequestAborted);
-            return (json => LokiJson.WriteSeries(json, series), true);
+            return (Sync(json => LokiJson.WriteSeries(json, series)), true);
         });
 
     private static async Task FormatQueryAsync(HttpContext context, TimeProvider time) =>
@@ -163,19 +163,28 @@ public static class LokiApiEndpoints
             }
 
             var formatted = LogQLQuery.Print(expr);
-            return (json =>
+            return (Sync(json =>
             {
                 json.WriteStartObject();
                 json.WriteString("status", "success");
                 json.WriteString("data", formatted);
                 json.WriteEndObject();
-            }, true);
+            }), true);
         });
 
-    /// <summary>Runs a read and writes its answer; Loki ends some bodies with a newline (those its JSON encoder writes).</summary>
-    private static async Task AnswerAsync(HttpContext context, Func<Task<(Action<Utf8JsonWriter> Write, bool NewLine)>> produce)
+    /// <summary>A query's answer, written in pieces: each is sent while the next is written.</summary>
+    private static Func<Utf8JsonWriter, Func<Task>, Task> Write(QueryResponse response) => (json, flush) => LokiJson.WriteQueryAsync(json, response, flush);
+
+    private static Func<Utf8JsonWriter, Func<Task>, Task> Sync(Action<Utf8JsonWriter> write) => (json, _) =>
     {
-        Action<Utf8JsonWriter> write;
+        write(json);
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Runs a read and writes its answer; Loki ends some bodies with a newline (those its JSON encoder writes).</summary>
+    private static async Task AnswerAsync(HttpContext context, Func<Task<(Func<Utf8JsonWriter, Func<Task>, Task> Write, bool NewLine)>> produce)
+    {
+        Func<Utf8JsonWriter, Func<Task>, Task> write;
         bool newLine;
         try
         {
@@ -196,7 +205,11 @@ public static class LokiApiEndpoints
 
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter, LokiJson.WriterOptions);
-        write(json);
+        await write(json, async () =>
+        {
+            json.Flush();
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        });
         await json.FlushAsync(context.RequestAborted);
         if (newLine)
         {

@@ -20,7 +20,11 @@ public static class LokiJson
     /// </summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void WriteQuery(Utf8JsonWriter json, QueryResponse response)
+    /// <summary>Sends what is written so far once this much is pending: the client reads while the rest is written.</summary>
+    private const int FlushEvery = 64 * 1024;
+
+    /// <param name="flush">Pushes the written bytes to the client; called every <see cref="FlushEvery"/> bytes of streams.</param>
+    public static async Task WriteQueryAsync(Utf8JsonWriter json, QueryResponse response, Func<Task> flush)
     {
         json.WriteStartObject();
         json.WriteString("status", "success");
@@ -38,6 +42,10 @@ public static class LokiJson
                 foreach (var stream in response.Streams)
                 {
                     WriteStream(json, stream);
+                    if (json.BytesPending > FlushEvery)
+                    {
+                        await flush();
+                    }
                 }
 
                 break;
