@@ -118,6 +118,16 @@ internal static class RangeAggregator
             }
         }
 
+        // Several streams can land in one series (labels dropped or rewritten): their runs were appended one after
+        // another, and the windows need one time order.
+        foreach (var (key, list) in series)
+        {
+            if (!IsSorted(list))
+            {
+                series[key] = [.. list.OrderBy(sample => sample.Item1)];
+            }
+        }
+
         foreach (var key in series.Keys)
         {
             if (key[LabelsBuilder.ErrorLabel] is { } error)
@@ -150,6 +160,19 @@ internal static class RangeAggregator
         }
 
         return key;
+    }
+
+    private static bool IsSorted(List<(long Ts, double Value)> list)
+    {
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i].Ts < list[i - 1].Ts)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool PassesAll(LabelFilterPredicate[] filters, LabelsBuilder labels)

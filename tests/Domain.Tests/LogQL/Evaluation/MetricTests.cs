@@ -29,6 +29,16 @@ public sealed class MetricTests
         Assert.Single(Assert.Single(result.Series, s => s.Labels.ToString() == labels).Points).Value;
 
     [Fact]
+    public void CountOverTime_StreamsMergedIntoOneSeries_CountsEveryWindowRight()
+    {
+        // "drop level" folds the info stream (t=1..10 s) and the error stream (t=2,4,6,8 s) into one series.
+        var result = Range("count_over_time({job=\"app\"} | drop level [2s])", 2 * S, 10 * S, 2 * S);
+
+        var series = Assert.Single(result.Series);
+        Assert.Equal([3.0, 3, 3, 3, 2], series.Points.Select(p => p.Value));
+    }
+
+    [Fact]
     public void CountOverTime_WindowIsLeftOpenRightClosed()
     {
         // Window (5s, 10s] holds t=6..10 of the info stream: 5 lines.
