@@ -61,18 +61,21 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             : FirstPage;
         foreach (var stream in matched)
         {
-            yield return new StreamSlice(stream.Labels, ReadWithHead(stream.Id, selection, firstPage));
+            var (entries, inMemory) = ReadWithHead(stream.Id, selection, firstPage);
+
+            // Entries wholly from the head are an array: the evaluator may read it on several cores at once.
+            yield return new StreamSlice(stream.Labels, entries) { Concurrent = inMemory };
         }
     }
 
     /// <summary>
     /// The part of the range the head holds comes from memory, the rest from the database, joined in reading order.
     /// </summary>
-    private IEnumerable<LogEntry> ReadWithHead(long streamId, LogSelection selection, int firstPage)
+    private (IEnumerable<LogEntry> Entries, bool InMemory) ReadWithHead(long streamId, LogSelection selection, int firstPage)
     {
         if (_head is null || _head.CompleteFromNs >= selection.EndNs)
         {
-            return Read(streamId, selection, firstPage);
+            return (Read(streamId, selection, firstPage), false);
         }
 
         // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
@@ -80,14 +83,18 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         var cap = selection is { Limit: { } limit, FiltersOnlyByHints: true, LineFilters.Count: 0 } ? limit : int.MaxValue;
         var (recent, completeFrom) = _head.Read(streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward);
         RowsRead += recent.Length;
-        IEnumerable<LogEntry> fromHead = selection.Direction == Direction.Forward ? recent : recent.Reverse();
+        if (selection.Direction == Direction.Backward)
+        {
+            Array.Reverse(recent);
+        }
+
         if (completeFrom <= selection.StartNs)
         {
-            return fromHead;
+            return (recent, true);
         }
 
         var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
-        return selection.Direction == Direction.Forward ? older.Concat(fromHead) : fromHead.Concat(older);
+        return (selection.Direction == Direction.Forward ? older.Concat(recent) : recent.Concat(older), false);
     }
 
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
