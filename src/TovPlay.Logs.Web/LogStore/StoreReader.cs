@@ -61,21 +61,18 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             : FirstPage;
         foreach (var stream in matched)
         {
-            var (entries, inMemory) = ReadWithHead(stream.Id, selection, firstPage);
-
-            // Entries wholly from the head are an array: the evaluator may read it on several cores at once.
-            yield return new StreamSlice(stream.Labels, entries) { Concurrent = inMemory };
+            yield return new StreamSlice(stream.Labels, ReadWithHead(stream.Id, selection, firstPage));
         }
     }
 
     /// <summary>
     /// The part of the range the head holds comes from memory, the rest from the database, joined in reading order.
     /// </summary>
-    private (IEnumerable<LogEntry> Entries, bool InMemory) ReadWithHead(long streamId, LogSelection selection, int firstPage)
+    private IEnumerable<LogEntry> ReadWithHead(long streamId, LogSelection selection, int firstPage)
     {
         if (_head is null || _head.CompleteFromNs >= selection.EndNs)
         {
-            return (Read(streamId, selection, firstPage), false);
+            return Read(streamId, selection, firstPage);
         }
 
         // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
@@ -83,18 +80,14 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         var cap = selection is { Limit: { } limit, FiltersOnlyByHints: true, LineFilters.Count: 0 } ? limit : int.MaxValue;
         var (recent, completeFrom) = _head.Read(streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward);
         RowsRead += recent.Length;
-        if (selection.Direction == Direction.Backward)
-        {
-            Array.Reverse(recent);
-        }
-
+        IEnumerable<LogEntry> fromHead = selection.Direction == Direction.Forward ? recent : recent.Reverse();
         if (completeFrom <= selection.StartNs)
         {
-            return (recent, true);
+            return fromHead;
         }
 
         var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
-        return (selection.Direction == Direction.Forward ? older.Concat(recent) : recent.Concat(older), false);
+        return selection.Direction == Direction.Forward ? older.Concat(fromHead) : fromHead.Concat(older);
     }
 
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)

@@ -7,7 +7,7 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 /// A slice [first, last] of a sorted in-memory entry list, read in either direction. The evaluator recognises it and
 /// walks the list by index, skipping the enumerator calls that would otherwise cost more than a substring search.
 /// </summary>
-public sealed class EntryRange(List<LogEntry> entries, int first, int last, Direction direction) : IReadOnlyList<LogEntry>
+public sealed class EntryRange(List<LogEntry> entries, int first, int last, Direction direction) : IEnumerable<LogEntry>
 {
     public int Count => Math.Max(0, last - first + 1);
 

@@ -4,14 +4,7 @@ using TovPlay.Logs.Domain.Logs;
 namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 
 /// <summary>The streams a selector matches, each with its entries in [start, end) in the given order.</summary>
-public sealed record StreamSlice(LabelSet Labels, IEnumerable<LogEntry> Entries)
-{
-    /// <summary>
-    /// The entries can be read on any thread, at the same time as other slices' (they are in memory): the evaluator
-    /// may then spread slices over cores.
-    /// </summary>
-    public bool Concurrent { get; init; }
-}
+public sealed record StreamSlice(LabelSet Labels, IEnumerable<LogEntry> Entries);
 
 /// <summary>
 /// Where the evaluator reads logs from. A store can push the selector, the time range and the hints in
@@ -37,7 +30,7 @@ public sealed class InMemoryLogSource(IEnumerable<LogStream> streams) : ILogStre
             {
                 var first = LogQueryEvaluator.LowerBound(entries, selection.StartNs);
                 var last = LogQueryEvaluator.LowerBound(entries, selection.EndNs) - 1;
-                yield return new StreamSlice(labels, new EntryRange(entries, first, last, selection.Direction)) { Concurrent = true };
+                yield return new StreamSlice(labels, new EntryRange(entries, first, last, selection.Direction));
             }
         }
     }

@@ -12,9 +12,6 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 /// </summary>
 internal static class RangeAggregator
 {
-    /// <summary>Fewest entries worth a piece of their own on another core.</summary>
-    private const int MinPiece = 8192;
-
     public const string SampleExtractionError = "SampleExtractionErr";
 
     public static StepVector Evaluate(RangeAggregationExpr expr, ILogStreamSource source, StepGrid grid)
@@ -58,83 +55,66 @@ internal static class RangeAggregator
         var required = expr.Grouping is { Without: false } grouping
             ? grouping.Labels.Concat(unwrap is null ? [] : [unwrap.Label]).Concat(unwrap?.PostFilters.SelectMany(Stages.FilteredJsonParser.Names) ?? []).ToList()
             : null;
+        var pipeline = LogPipeline.Compile(range.Log.Pipeline, required);
+        var postFilters = unwrap?.PostFilters.Select(f => new LabelFilterPredicate(f)).ToArray() ?? [];
         var countsBytes = expr.Operation is RangeOperation.BytesOverTime or RangeOperation.BytesRate;
+        var series = new Dictionary<LabelSet, List<(long, double)>>();
+        var labels = new LabelsBuilder();
 
         // With "by", only the named labels survive the grouping: build the series key from them alone, rather than a
         // full label set per line that is thrown away when it is regrouped (json output makes nearly every one unique).
         var byLabels = expr.Grouping is { Without: false } by
             ? by.Labels.Where(n => n != unwrap?.Label && n != LabelsBuilder.ErrorLabel).Distinct().ToArray()
             : null;
-
-        // Stages keep per-line state: every thread gets its own compiled pipeline.
-        Extraction NewExtraction() => new(
-            LogPipeline.Compile(range.Log.Pipeline, required),
-            unwrap?.PostFilters.Select(f => new LabelFilterPredicate(f)).ToArray() ?? [],
-            unwrap,
-            byLabels,
-            countsBytes);
+        var keys = new Dictionary<string, LabelSet>(StringComparer.Ordinal);
 
         // Counting needs no line: a store may skip reading them when the pipeline is empty.
         var linesNeeded = countsBytes || unwrap is not null || expr.Operation is not (RangeOperation.CountOverTime or RangeOperation.Rate);
-        var slices = source.Select(LogSelection.For(range.Log, fromNs, toNs, Direction.Forward, linesNeeded)).ToList();
-
-        // Work items: whole slices, and large in-memory slices cut into consecutive pieces, so one busy stream can use
-        // every core. Results are merged in item order, which is the order of a single-threaded read.
-        var items = new List<(int Slice, int Start, int End)>();
-        var cores = Environment.ProcessorCount;
-        for (var i = 0; i < slices.Count; i++)
+        foreach (var slice in source.Select(LogSelection.For(range.Log, fromNs, toNs, Direction.Forward, linesNeeded)))
         {
-            if (cores > 1 && slices[i] is { Concurrent: true, Entries: IReadOnlyList<LogEntry> { Count: > 2 * MinPiece } list })
+            // Without label-changing stages every sample of the stream lands in one series: look it up once.
+            List<(long, double)>? fixedList = null;
+            if (!pipeline.ChangesLabels && unwrap is null && !series.TryGetValue(slice.Labels, out fixedList))
             {
-                var piece = Math.Max(MinPiece, (list.Count + (2 * cores) - 1) / (2 * cores));
-                for (var start = 0; start < list.Count; start += piece)
+                fixedList = [];
+                series[slice.Labels] = fixedList;
+            }
+
+            foreach (var entry in slice.Entries)
+            {
+                if (!pipeline.Process(entry, slice.Labels, labels, out var line))
                 {
-                    items.Add((i, start, Math.Min(list.Count, start + piece)));
+                    continue;
                 }
-            }
-            else
-            {
-                items.Add((i, 0, -1));
-            }
-        }
 
-        var perItem = new Dictionary<LabelSet, List<(long, double)>>[items.Count];
-        var parallel = Enumerable.Range(0, items.Count).Where(k => slices[items[k].Slice].Concurrent).ToList();
-        if (parallel.Count > 1 && cores > 1)
-        {
-            try
-            {
-                Parallel.ForEach(parallel, NewExtraction, (k, _, extraction) =>
+                double value = 1;
+                if (countsBytes)
                 {
-                    perItem[k] = extraction.Run(slices[items[k].Slice], items[k].Start, items[k].End);
-                    return extraction;
-                }, _ => { });
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.OfType<EvaluationException>().FirstOrDefault() is { } first)
-            {
-                throw first;
-            }
-        }
-
-        var sequential = NewExtraction();
-        for (var k = 0; k < items.Count; k++)
-        {
-            perItem[k] ??= sequential.Run(slices[items[k].Slice], items[k].Start, items[k].End);
-        }
-
-        var series = new Dictionary<LabelSet, List<(long, double)>>();
-        foreach (var part in perItem)
-        {
-            foreach (var (key, list) in part)
-            {
-                if (series.TryGetValue(key, out var existing))
-                {
-                    existing.AddRange(list);
+                    value = Encoding.UTF8.GetByteCount(line);
                 }
-                else
+                else if (unwrap is not null)
                 {
+                    value = Unwrap(unwrap, labels);
+                    if (!PassesAll(postFilters, labels))
+                    {
+                        continue;
+                    }
+                }
+
+                if (fixedList is not null && entry.Metadata is null)
+                {
+                    fixedList.Add((entry.TimestampNs, value));
+                    continue;
+                }
+
+                var key = SeriesKey(labels, unwrap, byLabels, keys);
+                if (!series.TryGetValue(key, out var list))
+                {
+                    list = [];
                     series[key] = list;
                 }
+
+                list.Add((entry.TimestampNs, value));
             }
         }
 
@@ -161,80 +141,6 @@ internal static class RangeAggregator
     }
 
     /// <param name="keys">Label sets already built, by their values joined: most lines repeat a few of them.</param>
-    /// <summary>One thread's tools for turning a slice's entries into samples: not shareable between threads.</summary>
-    private sealed class Extraction(LogPipeline pipeline, LabelFilterPredicate[] postFilters, UnwrapExpr? unwrap, string[]? byLabels, bool countsBytes)
-    {
-        private readonly LabelsBuilder _labels = new();
-        private readonly Dictionary<string, LabelSet> _keys = new(StringComparer.Ordinal);
-
-        /// <summary>Entries [start, end) of an in-memory slice, or all of it when <paramref name="end"/> is -1.</summary>
-        public Dictionary<LabelSet, List<(long, double)>> Run(StreamSlice slice, int start, int end)
-        {
-            var entries = end < 0 ? slice.Entries : Piece((IReadOnlyList<LogEntry>)slice.Entries, start, end);
-            var series = new Dictionary<LabelSet, List<(long, double)>>();
-
-            // Without label-changing stages every sample of the stream lands in one series: look it up once.
-            List<(long, double)>? fixedList = null;
-            if (!pipeline.ChangesLabels && unwrap is null)
-            {
-                fixedList = [];
-                series[slice.Labels] = fixedList;
-            }
-
-            foreach (var entry in entries)
-            {
-                if (!pipeline.Process(entry, slice.Labels, _labels, out var line))
-                {
-                    continue;
-                }
-
-                double value = 1;
-                if (countsBytes)
-                {
-                    value = Encoding.UTF8.GetByteCount(line);
-                }
-                else if (unwrap is not null)
-                {
-                    value = Unwrap(unwrap, _labels);
-                    if (!PassesAll(postFilters, _labels))
-                    {
-                        continue;
-                    }
-                }
-
-                if (fixedList is not null && entry.Metadata is null)
-                {
-                    fixedList.Add((entry.TimestampNs, value));
-                    continue;
-                }
-
-                var key = SeriesKey(_labels, unwrap, byLabels, _keys);
-                if (!series.TryGetValue(key, out var list))
-                {
-                    list = [];
-                    series[key] = list;
-                }
-
-                list.Add((entry.TimestampNs, value));
-            }
-
-            if (fixedList is { Count: 0 })
-            {
-                series.Remove(slice.Labels);
-            }
-
-            return series;
-        }
-
-        private static IEnumerable<LogEntry> Piece(IReadOnlyList<LogEntry> list, int start, int end)
-        {
-            for (var i = start; i < end; i++)
-            {
-                yield return list[i];
-            }
-        }
-    }
-
     private static LabelSet SeriesKey(LabelsBuilder labels, UnwrapExpr? unwrap, string[]? byLabels, Dictionary<string, LabelSet> keys)
     {
         if (byLabels is null || labels.HasError)
