@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.LogStore;
 
@@ -69,8 +70,8 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
                 return ([], _completeFromNs);
             }
 
-            var first = LowerBound(list, Math.Max(fromNs, _completeFromNs));
-            var last = LowerBound(list, toNs);
+            var first = EntrySearch.LowerBound(list, Math.Max(fromNs, _completeFromNs));
+            var last = EntrySearch.LowerBound(list, toNs);
             // Capping from the oldest end is only right when nothing older sits in the database.
             if (last - first > maxCount && (newest || fromNs >= _completeFromNs))
             {
@@ -93,7 +94,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             return;
         }
 
-        var from = TimeWindowNs(time.GetUtcNow() - options.Value.HeadWindow);
+        var from = TimeWindow.Ns(time.GetUtcNow() - options.Value.HeadWindow);
         var loaded = 0;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -148,7 +149,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
         }
 
         // Appends are the rule; an out-of-order entry is placed after the last entry not newer than it.
-        var at = list.Count > 0 && list[^1].TimestampNs > entry.TimestampNs ? UpperBound(list, entry.TimestampNs) : list.Count;
+        var at = list.Count > 0 && list[^1].TimestampNs > entry.TimestampNs ? EntrySearch.UpperBound(list, entry.TimestampNs) : list.Count;
         if (checkDuplicate)
         {
             for (var i = at - 1; i >= 0 && list[i].TimestampNs == entry.TimestampNs; i--)
@@ -169,7 +170,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
         // Eviction moves every list's remaining entries, so it runs seldom and in large steps: by age once the
         // oldest entries are a minute past the window, by memory down to four fifths of the budget.
         var budget = (long)options.Value.HeadMegabytes * 1024 * 1024;
-        var oldestAllowed = TimeWindowNs(time.GetUtcNow() - options.Value.HeadWindow);
+        var oldestAllowed = TimeWindow.Ns(time.GetUtcNow() - options.Value.HeadWindow);
         if (_completeFromNs != long.MaxValue && _completeFromNs < oldestAllowed - 60_000_000_000)
         {
             EvictBefore(oldestAllowed);
@@ -192,7 +193,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     {
         foreach (var list in _streams.Values)
         {
-            var cut = LowerBound(list, ns);
+            var cut = EntrySearch.LowerBound(list, ns);
             for (var i = 0; i < cut; i++)
             {
                 _bytes -= list[i].Line.Length * 2 + EntryOverhead;
@@ -206,44 +207,4 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             _completeFromNs = Math.Max(_completeFromNs, ns);
         }
     }
-
-    private static int LowerBound(List<LogEntry> list, long ts)
-    {
-        int lo = 0, hi = list.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (list[mid].TimestampNs < ts)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static int UpperBound(List<LogEntry> list, long ts)
-    {
-        int lo = 0, hi = list.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (list[mid].TimestampNs <= ts)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static long TimeWindowNs(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
 }

@@ -91,7 +91,7 @@ public sealed class LogStoreMaintenance(
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("DELETE FROM logstore.entries WHERE stream_id = ANY(@ids) AND ts < @cutoff", connection);
             command.Parameters.AddWithValue("ids", group.Select(s => s.Id).ToArray());
-            command.Parameters.AddWithValue("cutoff", (now - retention - DateTimeOffset.UnixEpoch).Ticks * 100);
+            command.Parameters.AddWithValue("cutoff", LogSources.TimeWindow.Ns(now - retention));
             command.CommandTimeout = 0;
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             if (deleted > 0)

@@ -28,8 +28,8 @@ public sealed class InMemoryLogSource(IEnumerable<LogStream> streams) : ILogStre
         {
             if (matcher.Matches(labels))
             {
-                var first = LogQueryEvaluator.LowerBound(entries, selection.StartNs);
-                var last = LogQueryEvaluator.LowerBound(entries, selection.EndNs) - 1;
+                var first = EntrySearch.LowerBound(entries, selection.StartNs);
+                var last = EntrySearch.LowerBound(entries, selection.EndNs) - 1;
                 yield return new StreamSlice(labels, new EntryRange(entries, first, last, selection.Direction));
             }
         }

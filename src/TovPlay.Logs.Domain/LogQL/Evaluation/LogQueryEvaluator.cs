@@ -46,26 +46,6 @@ public static class LogQueryEvaluator
         }
     }
 
-    /// <summary>The index of the first entry at or after <paramref name="ts"/> in a sorted list.</summary>
-    internal static int LowerBound(IReadOnlyList<LogEntry> entries, long ts)
-    {
-        int lo = 0, hi = entries.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (entries[mid].TimestampNs < ts)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
     private static IEnumerable<LogResult> Merge(List<IEnumerator<LogResult>> sources, Direction direction, int limit)
     {
         var queue = new PriorityQueue<IEnumerator<LogResult>, long>();
