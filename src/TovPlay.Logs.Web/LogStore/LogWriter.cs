@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -250,7 +249,7 @@ public sealed class LogWriter : BackgroundService
                 await importer.WriteAsync(entry.Line, NpgsqlDbType.Text, cancellationToken);
                 if (entry.Metadata is { Count: > 0 } metadata)
                 {
-                    await importer.WriteAsync(MetadataJson(metadata), NpgsqlDbType.Jsonb, cancellationToken);
+                    await importer.WriteAsync(MetadataColumn.Write(metadata), NpgsqlDbType.Jsonb, cancellationToken);
                 }
                 else
                 {
@@ -278,9 +277,6 @@ public sealed class LogWriter : BackgroundService
 
         return [.. rows.GroupBy(r => r.Stream).Select(g => new CommittedStream(g.Key.Labels, [.. g.Select(r => r.Entry)]))];
     }
-
-    public static string MetadataJson(LabelSet metadata) =>
-        JsonSerializer.Serialize(metadata.Pairs.ToDictionary(p => p.Key, p => p.Value));
 
     private sealed class PendingWrite(IReadOnlyList<PushStream> streams, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.LogQL.Evaluation;
@@ -179,7 +178,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
                 var line = reader.GetString(1);
                 BytesRead += line.Length;
-                var metadata = reader.IsDBNull(2) ? null : ParseMetadata(reader.GetString(2));
+                var metadata = reader.IsDBNull(2) ? null : MetadataColumn.Read(reader.GetString(2));
                 rows.Add(new LogEntry(ts, line, metadata));
             }
 
@@ -190,12 +189,6 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         {
             _running = null;
         }
-    }
-
-    public static LabelSet ParseMetadata(string json)
-    {
-        var pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-        return LabelSet.From(pairs);
     }
 
     public void Dispose()

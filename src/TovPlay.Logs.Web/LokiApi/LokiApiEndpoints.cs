@@ -69,19 +69,19 @@ public static class LokiApiEndpoints
         }
         catch (PushFormatException ex)
         {
-            await PushErrorAsync(context, 400, ex.Message);
+            await LokiText.WriteAsync(context, 400, ex.Message);
             return;
         }
         catch (PushTooLargeException ex)
         {
-            await PushErrorAsync(context, 413, ex.Message);
+            await LokiText.WriteAsync(context, 413, ex.Message);
             return;
         }
 
         var problems = PushValidator.Validate(pushed, time.GetUtcNow(), options.ToPushLimits(), labels => streams.Find(labels)?.NewestNs);
         if (problems.Count > 0)
         {
-            await PushErrorAsync(context, 400, string.Join("\n", problems));
+            await LokiText.WriteAsync(context, 400, string.Join("\n", problems));
             return;
         }
 
@@ -91,7 +91,7 @@ public static class LokiApiEndpoints
         var rate = key?.IngestionRateBytes ?? apiOptions.Value.DefaultIngestionRateBytes;
         if (key is not null && !rateLimiter.TryAcquire(key.KeyId, rate, bytes))
         {
-            await PushErrorAsync(context, 429, IngestionRateLimiter.Refusal(key.Name, rate, lines, bytes));
+            await LokiText.WriteAsync(context, 429, IngestionRateLimiter.Refusal(key.Name, rate, lines, bytes));
             return;
         }
 
@@ -107,7 +107,7 @@ public static class LokiApiEndpoints
         catch (LogStoreUnavailableException ex)
         {
             context.Response.Headers.RetryAfter = apiOptions.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await PushErrorAsync(context, 503, ex.Message);
+            await LokiText.WriteAsync(context, 503, ex.Message);
         }
     }
 
@@ -215,13 +215,5 @@ public static class LokiApiEndpoints
         {
             await context.Response.BodyWriter.WriteAsync("\n"u8.ToArray(), context.RequestAborted);
         }
-    }
-
-    private static async Task PushErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        await context.Response.WriteAsync(message + "\n");
     }
 }

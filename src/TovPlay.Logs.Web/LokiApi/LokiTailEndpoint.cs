@@ -26,13 +26,13 @@ public static class LokiTailEndpoint
         }
         catch (LogSourceException ex)
         {
-            await RefuseAsync(context, ex.Message);
+            await LokiText.WriteAsync(context, 400, ex.Message);
             return;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context, "Bad Request");
+            await LokiText.WriteAsync(context, 400, "Bad Request");
             return;
         }
 
@@ -151,13 +151,5 @@ public static class LokiTailEndpoint
             {
             }
         }
-    }
-
-    private static async Task RefuseAsync(HttpContext context, string message)
-    {
-        context.Response.StatusCode = 400;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        await context.Response.WriteAsync(message + "\n");
     }
 }

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>Structured metadata as the <c>entries.metadata</c> jsonb column holds it: an object of string values.</summary>
+public static class MetadataColumn
+{
+    public static string Write(LabelSet metadata) =>
+        JsonSerializer.Serialize(metadata.Pairs.ToDictionary(p => p.Key, p => p.Value));
+
+    public static LabelSet Read(string json) =>
+        LabelSet.From(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []);
+}
