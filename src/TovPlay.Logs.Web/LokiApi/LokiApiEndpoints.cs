@@ -78,7 +78,7 @@ public static class LokiApiEndpoints
             return;
         }
 
-        var problems = PushValidator.Validate(pushed, time.GetUtcNow(), options.ToPushLimits(), labels => streams.Find(labels)?.NewestNs);
+        var (problems, lines, bytes) = PushValidator.Validate(pushed, time.GetUtcNow(), options.ToPushLimits(), labels => streams.Find(labels)?.NewestNs);
         if (problems.Count > 0)
         {
             await LokiText.WriteAsync(context, 400, string.Join("\n", problems));
@@ -86,8 +86,6 @@ public static class LokiApiEndpoints
         }
 
         var key = ApiKeyAuthenticationHandler.Of(context);
-        var lines = pushed.Sum(s => s.Entries.Count);
-        var bytes = pushed.Sum(s => s.Entries.Sum(e => (long)Encoding.UTF8.GetByteCount(e.Line)));
         var rate = key?.IngestionRateBytes ?? apiOptions.Value.DefaultIngestionRateBytes;
         if (key is not null && !rateLimiter.TryAcquire(key.KeyId, rate, bytes))
         {

@@ -8,16 +8,21 @@ namespace TovPlay.Logs.Domain.Logs.Push;
 /// entries of a partly bad push, a push here is all or nothing: the client learns about every refused entry and a
 /// retry cannot duplicate the accepted ones.
 /// </summary>
+/// <summary>What a push check found, and the push's size: lines and UTF-8 bytes of its lines (partial when it stopped early).</summary>
+public sealed record PushCheck(IReadOnlyList<string> Problems, int Lines, long Bytes);
+
 public static class PushValidator
 {
     /// <summary>At most this many problems are reported, as Loki caps its list.</summary>
     public const int MaxReported = 10;
 
     /// <param name="newestByStream">The newest stored timestamp of each known stream, for the out-of-order window.</param>
-    /// <returns>The problems, one per line as Loki writes them; empty when the push is acceptable.</returns>
-    public static IReadOnlyList<string> Validate(IReadOnlyList<PushStream> streams, DateTimeOffset now, PushLimits limits, Func<LabelSet, long?>? newestByStream = null)
+    /// <returns>The problems, one per line as Loki writes them (none when the push is acceptable), and its size.</returns>
+    public static PushCheck Validate(IReadOnlyList<PushStream> streams, DateTimeOffset now, PushLimits limits, Func<LabelSet, long?>? newestByStream = null)
     {
         var problems = new List<string>();
+        var lines = 0;
+        long bytes = 0;
         var oldest = now - limits.RejectOldSamplesMaxAge;
         var oldestNs = ToNs(oldest);
         var newestAllowedNs = ToNs(now + limits.CreationGracePeriod);
@@ -32,19 +37,22 @@ public static class PushValidator
             var newest = newestByStream?.Invoke(stream.Labels);
             foreach (var entry in stream.Entries)
             {
-                var problem = EntryProblem(stream.Labels, entry, limits, oldest, oldestNs, newestAllowedNs, newest);
+                var size = Encoding.UTF8.GetByteCount(entry.Line);
+                lines++;
+                bytes += size;
+                var problem = EntryProblem(stream.Labels, entry, size, limits, oldest, oldestNs, newestAllowedNs, newest);
                 if (problem is not null)
                 {
                     problems.Add(problem);
                     if (problems.Count >= MaxReported)
                     {
-                        return problems;
+                        return new PushCheck(problems, lines, bytes);
                     }
                 }
             }
         }
 
-        return problems;
+        return new PushCheck(problems, lines, bytes);
     }
 
     private static string? StreamProblem(LabelSet labels, PushLimits limits)
@@ -75,7 +83,7 @@ public static class PushValidator
         return null;
     }
 
-    private static string? EntryProblem(LabelSet labels, LogEntry entry, PushLimits limits, DateTimeOffset oldest, long oldestNs, long newestAllowedNs, long? newestInStream)
+    private static string? EntryProblem(LabelSet labels, LogEntry entry, int bytes, PushLimits limits, DateTimeOffset oldest, long oldestNs, long newestAllowedNs, long? newestInStream)
     {
         if (entry.TimestampNs < oldestNs)
         {
@@ -87,7 +95,6 @@ public static class PushValidator
             return $"entry for stream '{labels}' has timestamp too new: {Format(entry.TimestampNs)}";
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(entry.Line);
         if (bytes > limits.MaxLineBytes)
         {
             return $"Max entry size '{limits.MaxLineBytes}' bytes exceeded for stream '{labels}' while adding an entry with length '{bytes}' bytes";
