@@ -15,11 +15,7 @@ public sealed class HeadCacheTests
     {
         var database = await TestDatabase.CreateAsync("head_tests");
         var app = new TestApp(database.ConnectionString, settings);
-        await using var scope = app.Services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<TovPlay.Logs.Web.ApiKeys.ApiKeyAdministration>().CreateAsync(
-            new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests")),
-            "head", true, true, int.MaxValue, TestContext.Current.CancellationToken);
-        return (database, app, created.Token);
+        return (database, app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using TovPlay.Logs.Web.Tests.Shared;
 
@@ -17,7 +16,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
     {
         var token = await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue);
         var run = Guid.NewGuid().ToString("N")[..12];
-        var port = FreePort();
+        var port = LoopbackServer.FreePort();
         var acknowledged = new ConcurrentBag<string>();
 
         using (var child = StartAppProcess(port))
@@ -61,7 +60,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         try
         {
             await WaitReadyAsync(port);
-            var stored = await StoredLinesAsync(run);
+            var stored = (await StoredLines.OfRunAsync(fixture.Database, run)).ToHashSet();
             using var http = new HttpClient();
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var query = LokiPushClient.Q($"sum(count_over_time({{run=\"{run}\"}}[1h]))");
@@ -93,22 +92,13 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         var duringText = await during.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         proxy.Restore();
 
-        var resumed = false;
-        for (var attempt = 0; attempt < 40 && !resumed; attempt++)
-        {
-            using var after = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "after the outage")));
-            resumed = after.StatusCode == HttpStatusCode.NoContent;
-            if (!resumed)
-            {
-                await Task.Delay(250, TestContext.Current.CancellationToken);
-            }
-        }
+        var resumed = await PushUntilAcceptedAsync(client, run, "after the outage");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), during.Headers.RetryAfter?.Delta);
         Assert.Equal("the log store database is unavailable\n", duringText);
         Assert.True(resumed, "ingestion did not resume after the database came back");
-        var stored = await StoredLinesAsync(run);
+        var stored = (await StoredLines.OfRunAsync(fixture.Database, run)).ToHashSet();
         Assert.Contains("before the outage", stored);
         Assert.Contains("after the outage", stored);
         Assert.DoesNotContain("during the outage", stored);
@@ -120,7 +110,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
     {
         await using var cluster = await PrivateCluster.StartAsync();
         await using var app = new TestApp(cluster.ConnectionString);
-        var token = await CreateKeyAsync(app);
+        var token = await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue);
         using var client = new LokiPushClient(app, token);
         var run = Guid.NewGuid().ToString("N")[..12];
         await client.PushAsync(Labels(run), (LokiPushClient.NowNs, "before the restart"));
@@ -129,16 +119,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         using var down = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "while down")));
         var downText = await down.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         await cluster.StartClusterAsync();
-        var resumed = false;
-        for (var attempt = 0; attempt < 40 && !resumed; attempt++)
-        {
-            using var after = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, "after the restart")));
-            resumed = after.StatusCode == HttpStatusCode.NoContent;
-            if (!resumed)
-            {
-                await Task.Delay(250, TestContext.Current.CancellationToken);
-            }
-        }
+        var resumed = await PushUntilAcceptedAsync(client, run, "after the restart");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.NotNull(down.Headers.RetryAfter);
@@ -151,30 +132,21 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         Assert.DoesNotContain("while down", lines);
     }
 
-    private static async Task<string> CreateKeyAsync(TestApp app)
+    /// <summary>Pushes one line until the app accepts it again (up to 10 s); false if it never does.</summary>
+    private static async Task<bool> PushUntilAcceptedAsync(LokiPushClient client, string run, string line)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var system = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests"));
-        var created = await scope.ServiceProvider.GetRequiredService<TovPlay.Logs.Web.ApiKeys.ApiKeyAdministration>()
-            .CreateAsync(system, "restart", true, true, int.MaxValue, TestContext.Current.CancellationToken);
-        return created.Token;
-    }
-
-    private async Task<HashSet<string>> StoredLinesAsync(string run)
-    {
-        await using var connection = await fixture.Database.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id WHERE s.labels LIKE @pattern", connection);
-        command.Parameters.AddWithValue("pattern", $"%run=\"{run}\"%");
-        var lines = new HashSet<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        for (var attempt = 0; attempt < 40; attempt++)
         {
-            lines.Add(reader.GetString(0));
+            using var response = await client.PushJsonAsync(LokiPushClient.PushBody(Labels(run), (LokiPushClient.NowNs, line)));
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return true;
+            }
+
+            await Task.Delay(250, TestContext.Current.CancellationToken);
         }
 
-        return lines;
+        return false;
     }
 
     /// <summary>The app as its own process (so it can be killed outright), on the fixture's database.</summary>
@@ -224,10 +196,4 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         throw new TimeoutException($"the app on port {port} did not become ready");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using TovPlay.Logs.Web.LogStore;
 using TovPlay.Logs.Web.Tests.Shared;
 
@@ -27,23 +26,7 @@ public sealed class RetentionTests(WebAppFixture fixture)
         // The app's own maintenance may run its first pass at any moment too; the end state is what counts.
         await app.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(["fresh, long job", "fresh, short job", "one day old, long job"], (await LinesAsync(run)).Order(StringComparer.Ordinal));
+        Assert.Equal(["fresh, long job", "fresh, short job", "one day old, long job"], (await StoredLines.OfRunAsync(fixture.Database, run)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(fiveDaysAgo, await app.Services.GetRequiredService<Partitions>().ListAsync(TestContext.Current.CancellationToken));
-    }
-
-    private async Task<List<string>> LinesAsync(string run)
-    {
-        await using var connection = await fixture.Database.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id WHERE s.labels LIKE @pattern", connection);
-        command.Parameters.AddWithValue("pattern", $"%run=\"{run}\"%");
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return lines;
     }
 }

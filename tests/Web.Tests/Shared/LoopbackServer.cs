@@ -25,4 +25,12 @@ public static class LoopbackServer
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return (app, new Uri(address.TrimEnd('/') + "/"));
     }
+
+    /// <summary>A loopback port free at the moment of asking, for a process that must be told its port up front.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -32,7 +32,7 @@ public sealed class PrivateCluster : IAsyncDisposable
             ?? throw new InvalidOperationException("PostgreSQL's binaries are not installed (test.sh installs them).");
         var dir = Directory.CreateTempSubdirectory("tovplay-private-pg-").FullName;
         File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var port = FreePort();
+        var port = LoopbackServer.FreePort();
         var cluster = new PrivateCluster(dir, bin, port);
         await cluster.RunAsync("chown", "-R", "postgres:postgres", dir).ConfigureAwait(false);
         await cluster.RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", Path.Combine(dir, "data"), "-U", "postgres", "-E", "UTF8", "--auth=trust");
@@ -73,13 +73,6 @@ public sealed class PrivateCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

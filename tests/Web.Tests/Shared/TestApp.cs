@@ -68,6 +68,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A new API key in this app's database, with the given scopes; returns the token to send.</summary>
+    public async Task<string> CreateApiKeyAsync(bool push = true, bool read = true, int? ingestionRateBytes = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyAdministration>();
+        var system = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests"));
+        var created = await keys.CreateAsync(system, $"key-{Guid.NewGuid():N}"[..20], push, read, ingestionRateBytes, TestContext.Current.CancellationToken);
+        return created.Token;
+    }
+
     /// <summary>
     /// A client that asks for pages as a browser does (Accept: text/html), keeps cookies and does not follow
     /// redirects, so tests see them.
