@@ -85,7 +85,7 @@ public sealed class EmbeddedLogSource(
         }
 
         // Subscribe before reading history, so nothing committed in between is missed; the overlap is de-duplicated.
-        using var subscription = feed.Subscribe(options.Value.TailBufferBatches);
+        using var subscription = feed.Subscribe(options.Value.TailBufferBatches, new StreamSelection(log.Selector).Matches);
         var now = TimeWindow.Ns(time.GetUtcNow());
         var start = request.StartNs ?? now - (long)TimeSpan.FromHours(1).TotalNanoseconds;
 
@@ -120,10 +120,10 @@ public sealed class EmbeddedLogSource(
                 .Where(r => r.TimestampNs > historyEnd || seen.Add((r.Labels, r.TimestampNs, r.Line)))
                 .Select(r => (r.Labels, new LogEntry(r.TimestampNs, r.Line)));
             var live = InTimeOrder(results);
-            var (dropped, _) = subscription.TakeDropped();
-            if (live.Count > 0 || dropped.Count > 0)
+            var (dropped, droppedCount) = subscription.TakeDropped();
+            if (live.Count > 0 || droppedCount > 0)
             {
-                yield return new TailBatch(live, [.. dropped.Select(d => new DroppedEntry(d.Labels, d.TimestampNs))]);
+                yield return new TailBatch(live, [.. dropped.Select(d => new DroppedEntry(d.Labels, d.TimestampNs))]) { DroppedCount = droppedCount };
             }
         }
     }

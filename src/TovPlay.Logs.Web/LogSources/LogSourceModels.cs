@@ -75,4 +75,14 @@ public sealed record TailRequest(string Query)
 /// <summary>An entry a slow tail reader never got, reported by its stream and time.</summary>
 public sealed record DroppedEntry(LabelSet Labels, long TimestampNs);
 
-public sealed record TailBatch(IReadOnlyList<StreamResult> Streams, IReadOnlyList<DroppedEntry> Dropped);
+/// <summary>New entries, and those a slow reader lost: <see cref="Dropped"/> names them (up to a bound), <see cref="DroppedCount"/> counts them all.</summary>
+public sealed record TailBatch(IReadOnlyList<StreamResult> Streams, IReadOnlyList<DroppedEntry> Dropped)
+{
+    private readonly long? _droppedCount;
+
+    public long DroppedCount
+    {
+        get => _droppedCount ?? Dropped.Count;
+        init => _droppedCount = value;
+    }
+}

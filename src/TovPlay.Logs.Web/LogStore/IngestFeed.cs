@@ -16,9 +16,10 @@ public sealed class IngestFeed
     private readonly Lock _gate = new();
     private Subscription[] _subscribers = [];
 
-    public Subscription Subscribe(int capacity = 1024)
+    /// <param name="streams">Which streams the subscriber wants; only those are queued, and only their losses counted.</param>
+    public Subscription Subscribe(int capacity = 1024, Func<LabelSet, bool>? streams = null)
     {
-        var subscription = new Subscription(this, capacity);
+        var subscription = new Subscription(this, capacity, streams);
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscription];
@@ -49,13 +50,15 @@ public sealed class IngestFeed
         public const int MaxRemembered = 10_000;
 
         private readonly IngestFeed _feed;
+        private readonly Func<LabelSet, bool>? _streams;
         private readonly Channel<IReadOnlyList<CommittedStream>> _channel;
         private readonly ConcurrentQueue<(LabelSet Labels, long TimestampNs)> _dropped = new();
         private long _droppedCount;
 
-        internal Subscription(IngestFeed feed, int capacity)
+        internal Subscription(IngestFeed feed, int capacity, Func<LabelSet, bool>? streams)
         {
             _feed = feed;
+            _streams = streams;
             _channel = Channel.CreateBounded<IReadOnlyList<CommittedStream>>(
                 new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 OnDropped);
@@ -76,7 +79,14 @@ public sealed class IngestFeed
             return (entries, count);
         }
 
-        internal void Offer(IReadOnlyList<CommittedStream> batch) => _channel.Writer.TryWrite(batch);
+        internal void Offer(IReadOnlyList<CommittedStream> batch)
+        {
+            var wanted = _streams is null ? batch : [.. batch.Where(s => _streams(s.Labels))];
+            if (wanted.Count > 0)
+            {
+                _channel.Writer.TryWrite(wanted);
+            }
+        }
 
         private void OnDropped(IReadOnlyList<CommittedStream> batch)
         {

@@ -85,6 +85,7 @@ public sealed class TailApiTests(WebAppFixture fixture)
         var token = await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue);
         using var pusher = new LokiPushClient(app, token);
         var run = Guid.NewGuid().ToString("N")[..12];
+        var other = Guid.NewGuid().ToString("N")[..12];
         var big = new string('x', 64 * 1024);
 
         await using var tail = await LokiTailClient.ConnectAsync(app, token, $"query={Q($"{{run=\"{run}\"}}")}");
@@ -97,6 +98,9 @@ public sealed class TailApiTests(WebAppFixture fixture)
             var ts = LokiPushClient.NowNs;
             pushed.Add(ts);
             await pusher.PushAsync(Labels(run), [.. Enumerable.Range(0, 16).Select(k => (ts + k, big))]);
+
+            // Another stream, which this tail does not follow: its lines must count neither as received nor lost.
+            await pusher.PushAsync(Labels(other), (ts, "not followed"));
         }
 
         var received = 0;
