@@ -12,23 +12,36 @@ internal static class PushBody
 {
     public static async Task<List<PushStream>> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        var raw = await ReadCappedAsync(request.Body, maxBytes, cancellationToken);
         var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-        var body = encoding switch
+        using var raw = await PooledBytes.ReadAsync(request.Body, encoding is "" or "identity" ? request.ContentLength : null, maxBytes, cancellationToken);
+        using var inflated = encoding switch
         {
-            "" or "identity" => raw,
-            "gzip" => await InflateAsync(new GZipStream(new MemoryStream(raw), CompressionMode.Decompress), maxBytes, cancellationToken),
-            "deflate" => await InflateAsync(new ZLibStream(new MemoryStream(raw), CompressionMode.Decompress), maxBytes, cancellationToken),
+            "" or "identity" => null,
+            "gzip" => await InflateAsync(raw, s => new GZipStream(s, CompressionMode.Decompress), maxBytes, cancellationToken),
+            "deflate" => await InflateAsync(raw, s => new ZLibStream(s, CompressionMode.Decompress), maxBytes, cancellationToken),
             _ => throw new PushFormatException($"Content-Encoding \"{encoding}\" is not supported: use gzip, deflate or none"),
         };
 
+        var body = (inflated ?? raw).Span;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType == "application/json")
         {
             return PushJson.Decode(body);
         }
 
-        byte[] message;
+        using var message = Unsnappy(body, maxBytes);
+        try
+        {
+            return PushProtobuf.Decode(message.Span);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            throw new PushFormatException($"proto: logproto.PushRequest: {ex.Message}");
+        }
+    }
+
+    private static PooledBytes Unsnappy(ReadOnlySpan<byte> body, int maxBytes)
+    {
         try
         {
             var length = Snappier.Snappy.GetUncompressedLength(body);
@@ -37,54 +50,35 @@ internal static class PushBody
                 throw new PushFormatException($"message size too large than max ({length} vs {maxBytes})");
             }
 
-            message = Snappier.Snappy.DecompressToArray(body);
+            var message = PooledBytes.Rent(length);
+            try
+            {
+                var written = Snappier.Snappy.Decompress(body, message.Writable);
+                return written == length ? message : throw new InvalidDataException($"{written} bytes decompressed where the header said {length}");
+            }
+            catch
+            {
+                message.Dispose();
+                throw;
+            }
         }
         catch (Exception ex) when (ex is not PushFormatException)
         {
             // Decoding is pure computation over the body: whatever it throws means the input is corrupt.
             throw new PushFormatException($"snappy: corrupt input ({ex.Message})");
         }
+    }
 
+    private static async Task<PooledBytes> InflateAsync(PooledBytes compressed, Func<Stream, Stream> decompressor, int maxBytes, CancellationToken cancellationToken)
+    {
+        await using var stream = decompressor(compressed.AsStream());
         try
         {
-            return PushProtobuf.Decode(message);
+            return await PooledBytes.ReadAsync(stream, null, maxBytes, cancellationToken);
         }
-        catch (Exception ex) when (ex is FormatException or OverflowException)
+        catch (InvalidDataException ex)
         {
-            throw new PushFormatException($"proto: logproto.PushRequest: {ex.Message}");
-        }
-    }
-
-    private static async Task<byte[]> ReadCappedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new PushTooLargeException($"message size too large than max ({buffer.Length + read} vs {maxBytes})");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static async Task<byte[]> InflateAsync(Stream decompressor, int maxBytes, CancellationToken cancellationToken)
-    {
-        await using (decompressor)
-        {
-            try
-            {
-                return await ReadCappedAsync(decompressor, maxBytes, cancellationToken);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new PushFormatException($"the body could not be decompressed: {ex.Message}");
-            }
+            throw new PushFormatException($"the body could not be decompressed: {ex.Message}");
         }
     }
 }

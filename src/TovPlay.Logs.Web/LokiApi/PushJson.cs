@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
@@ -82,10 +84,10 @@ internal static class PushJson
         Expect(ref reader, JsonTokenType.StartArray, "each value must be an array [\"<unix ns>\", \"<line>\"]");
         Read(ref reader);
         Expect(ref reader, JsonTokenType.String, "a value's timestamp must be a string of Unix nanoseconds");
-        var tsText = reader.GetString()!;
-        if (!long.TryParse(tsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ts))
+        // Parsed from the raw bytes: a string per line only to read a number would be most of the decoder's garbage.
+        if (!TryReadNanoseconds(ref reader, out var ts))
         {
-            Fail(ref reader, $"timestamp \"{Clip(tsText)}\" is not a number of Unix nanoseconds");
+            Fail(ref reader, $"timestamp \"{Clip(reader.GetString()!)}\" is not a number of Unix nanoseconds");
         }
 
         Read(ref reader);
@@ -101,6 +103,19 @@ internal static class PushJson
 
         Expect(ref reader, JsonTokenType.EndArray, "a value has at most three elements: timestamp, line, structured metadata");
         return new LogEntry(ts, line, metadata is { Count: > 0 } ? metadata : null);
+    }
+
+    private static bool TryReadNanoseconds(ref Utf8JsonReader reader, out long ns)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out ns);
+        }
+
+        // Digits only, as NumberStyles.None: no sign, no spaces.
+        var digits = reader.ValueSpan;
+        ns = 0;
+        return !digits.IsEmpty && char.IsAsciiDigit((char)digits[0]) && Utf8Parser.TryParse(digits, out ns, out var used) && used == digits.Length;
     }
 
     private static List<(string, string)> ReadPairs(ref Utf8JsonReader reader, string what)
