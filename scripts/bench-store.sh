@@ -21,4 +21,6 @@ checkpoint_timeout = 15min
 CONF
 pg_start "$datadir" "$port" "$work/postgresql.log"
 export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=50"
+# The app runs with server GC (the web SDK default); the benchmark process hosts it, so it must too.
+export DOTNET_gcServer=1
 dotnet run -c Release --project tests/Benchmarks -- store "$@"
