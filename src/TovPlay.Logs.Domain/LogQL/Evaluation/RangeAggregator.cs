@@ -120,12 +120,9 @@ internal static class RangeAggregator
 
         // Several streams can land in one series (labels dropped or rewritten): their runs were appended one after
         // another, and the windows need one time order.
-        foreach (var (key, list) in series)
+        foreach (var list in series.Values)
         {
-            if (!IsSorted(list))
-            {
-                series[key] = [.. list.OrderBy(sample => sample.Item1)];
-            }
+            SampleRuns.Sort(list);
         }
 
         foreach (var key in series.Keys)
@@ -160,19 +157,6 @@ internal static class RangeAggregator
         }
 
         return key;
-    }
-
-    private static bool IsSorted(List<(long Ts, double Value)> list)
-    {
-        for (var i = 1; i < list.Count; i++)
-        {
-            if (list[i].Ts < list[i - 1].Ts)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool PassesAll(LabelFilterPredicate[] filters, LabelsBuilder labels)
@@ -210,10 +194,17 @@ internal static class RangeAggregator
     private static Dictionary<LabelSet, List<(long Ts, double Value)>> Regroup(Dictionary<LabelSet, List<(long, double)>> samples, Grouping grouping)
     {
         var names = grouping.Labels.ToHashSet(StringComparer.Ordinal);
-        var regrouped = new Dictionary<LabelSet, List<(long, double)>>();
-        foreach (var (labels, list) in samples)
+        var projected = samples.Keys.Select(labels => (labels, Key: labels.Project(names, grouping.Without))).ToList();
+        if (projected.All(p => p.Key.Equals(p.labels)))
         {
-            var key = labels.Project(names, grouping.Without);
+            // Already keyed by the grouping (the extraction built "by" keys itself): nothing to merge.
+            return samples;
+        }
+
+        var regrouped = new Dictionary<LabelSet, List<(long, double)>>();
+        foreach (var (labels, key) in projected)
+        {
+            var list = samples[labels];
             if (!regrouped.TryGetValue(key, out var target))
             {
                 target = [];
@@ -225,7 +216,7 @@ internal static class RangeAggregator
 
         foreach (var list in regrouped.Values)
         {
-            list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+            SampleRuns.Sort(list);
         }
 
         return regrouped;

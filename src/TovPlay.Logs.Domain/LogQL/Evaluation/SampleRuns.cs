@@ -1,0 +1,67 @@
+namespace TovPlay.Logs.Domain.LogQL.Evaluation;
+
+/// <summary>
+/// Puts a series' samples in time order. A series fed by several streams is their time-ordered runs appended one
+/// after another, so merging the runs costs O(n log runs) where a general sort costs O(n log n); the merge is stable,
+/// so samples of one instant keep the order of their streams and results do not change from run to run.
+/// </summary>
+internal static class SampleRuns
+{
+    public static void Sort(List<(long Ts, double Value)> samples)
+    {
+        var starts = RunStarts(samples);
+        if (starts.Count <= 1)
+        {
+            return;
+        }
+
+        var source = samples.ToArray();
+        var target = new (long Ts, double Value)[source.Length];
+        while (starts.Count > 1)
+        {
+            var merged = new List<int>(starts.Count / 2 + 1);
+            for (var r = 0; r < starts.Count; r += 2)
+            {
+                var lo = starts[r];
+                var mid = r + 1 < starts.Count ? starts[r + 1] : source.Length;
+                var hi = r + 2 < starts.Count ? starts[r + 2] : source.Length;
+                Merge(source, lo, mid, hi, target);
+                merged.Add(lo);
+            }
+
+            (source, target) = (target, source);
+            starts = merged;
+        }
+
+        samples.Clear();
+        samples.AddRange(source);
+    }
+
+    private static List<int> RunStarts(List<(long Ts, double Value)> samples)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 1; i < samples.Count; i++)
+        {
+            if (samples[i].Ts < samples[i - 1].Ts)
+            {
+                starts.Add(i);
+            }
+        }
+
+        return samples.Count == 0 ? [] : starts;
+    }
+
+    private static void Merge((long Ts, double Value)[] source, int lo, int mid, int hi, (long Ts, double Value)[] target)
+    {
+        int i = lo, j = mid, k = lo;
+        while (i < mid && j < hi)
+        {
+            // "<=" takes the earlier run first on ties: what makes the merge stable.
+            target[k++] = source[i].Ts <= source[j].Ts ? source[i++] : source[j++];
+        }
+
+        Array.Copy(source, i, target, k, mid - i);
+        k += mid - i;
+        Array.Copy(source, j, target, k, hi - j);
+    }
+}
