@@ -15,10 +15,11 @@ namespace TovPlay.Logs.Web.LogStore;
 /// </summary>
 public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOptions> options, TimeProvider time, ILogger<HeadCache> logger)
 {
-    private const long EntryOverhead = 64;
+    private const long EntryOverhead = 48;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, List<LogEntry>> _streams = [];
+    private readonly Dictionary<long, List<HeadEntry>> _streams = [];
+    private readonly LineArena _arena = new();
     private long _bytes;
     private long _completeFromNs = long.MaxValue;
 
@@ -58,28 +59,44 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     }
 
     /// <summary>
-    /// The stream's entries in [fromNs, toNs), oldest first, copied; and the time from which the copy is complete.
-    /// With <paramref name="maxCount"/>, only that many from the newest end (<paramref name="newest"/>) or the oldest.
+    /// The stream's entries in [fromNs, toNs) that pass <paramref name="filters"/>, oldest first; and the time from
+    /// which that answer is complete. With <paramref name="maxCount"/>, only that many from the newest end
+    /// (<paramref name="newest"/>) or the oldest. The lines are decoded only as the caller enumerates them.
     /// </summary>
-    public (LogEntry[] Entries, long CompleteFromNs) Read(long streamId, long fromNs, long toNs, int maxCount = int.MaxValue, bool newest = false)
+    public (HeadSnapshot Entries, long CompleteFromNs) Read(
+        long streamId, long fromNs, long toNs, int maxCount = int.MaxValue, bool newest = false, HeadLineFilter? filters = null)
     {
         lock (_gate)
         {
             if (!_streams.TryGetValue(streamId, out var list) || list.Count == 0)
             {
-                return ([], _completeFromNs);
+                return (HeadSnapshot.Empty, _completeFromNs);
             }
 
             var first = EntrySearch.LowerBound(list, Math.Max(fromNs, _completeFromNs));
             var last = EntrySearch.LowerBound(list, toNs);
+
             // Capping from the oldest end is only right when nothing older sits in the database.
-            if (last - first > maxCount && (newest || fromNs >= _completeFromNs))
+            var capped = newest || fromNs >= _completeFromNs;
+            var take = capped ? maxCount : int.MaxValue;
+            var picked = new List<HeadLine>(Math.Min(last - first, Math.Min(take, 4096)));
+            for (var k = 0; k < last - first && picked.Count < take; k++)
             {
-                (first, last) = newest ? (last - maxCount, last) : (first, first + maxCount);
-                return (list.GetRange(first, last - first).ToArray(), long.MinValue);
+                var entry = list[newest ? last - 1 - k : first + k];
+                var bytes = _arena.Segment(entry.Line);
+                if (filters is null || filters.Passes(bytes))
+                {
+                    picked.Add(new HeadLine(entry.TimestampNs, bytes, entry.Metadata));
+                }
             }
 
-            return (last > first ? list.GetRange(first, last - first).ToArray() : [], _completeFromNs);
+            if (newest)
+            {
+                picked.Reverse();
+            }
+
+            var cut = capped && picked.Count == take && take < last - first;
+            return (new HeadSnapshot(picked), cut ? long.MinValue : _completeFromNs);
         }
     }
 
@@ -154,15 +171,16 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
         {
             for (var i = at - 1; i >= 0 && list[i].TimestampNs == entry.TimestampNs; i--)
             {
-                if (list[i].Line == entry.Line)
+                if (_arena.Equals(list[i].Line, entry.Line))
                 {
                     return;
                 }
             }
         }
 
-        list.Insert(at, entry);
-        _bytes += entry.Line.Length * 2 + EntryOverhead;
+        var line = _arena.Append(entry.Line);
+        list.Insert(at, new HeadEntry(entry.TimestampNs, line, entry.Metadata));
+        _bytes += line.Length + EntryOverhead;
     }
 
     private void EvictLocked()
@@ -196,7 +214,8 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             var cut = EntrySearch.LowerBound(list, ns);
             for (var i = 0; i < cut; i++)
             {
-                _bytes -= list[i].Line.Length * 2 + EntryOverhead;
+                _bytes -= list[i].Line.Length + EntryOverhead;
+                _arena.Release(list[i].Line);
             }
 
             list.RemoveRange(0, cut);
@@ -207,4 +226,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             _completeFromNs = Math.Max(_completeFromNs, ns);
         }
     }
+
+    /// <summary>An entry whose line lives in the arena: no string per line for the garbage collector to trace.</summary>
+    private readonly record struct HeadEntry(long TimestampNs, ArenaLine Line, LabelSet? Metadata) : ITimestamped;
 }

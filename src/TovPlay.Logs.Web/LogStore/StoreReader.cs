@@ -76,10 +76,12 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
         // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
         // evaluator stops before it needs more (completeFrom comes back as "all of it" then).
-        var cap = selection is { Limit: { } limit, FiltersOnlyByHints: true, LineFilters.Count: 0 } ? limit : int.MaxValue;
-        var (recent, completeFrom) = _head.Read(streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward);
-        RowsRead += recent.Length;
-        IEnumerable<LogEntry> fromHead = selection.Direction == Direction.Forward ? recent : recent.Reverse();
+        // The head applies the line filters itself, so the cap counts only lines that pass them.
+        var cap = selection is { Limit: { } limit, FiltersOnlyByHints: true } ? limit : int.MaxValue;
+        var (recent, completeFrom) = _head.Read(
+            streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward, filters: HeadLineFilter.For(selection.LineFilters));
+        RowsRead += recent.Count;
+        var fromHead = recent.Entries(forward: selection.Direction == Direction.Forward, withLines: selection.LinesNeeded);
         if (completeFrom <= selection.StartNs)
         {
             return fromHead;

@@ -165,7 +165,7 @@ public static class StoreBenchmark
             ("count by level, step 60", "sum by (level) (count_over_time({job=\"tovplay-backend\"}[1m]))", "step=60"),
             ("p99 duration by path, step 60", "quantile_over_time(0.99, {job=\"tovplay-backend\"} | json | unwrap duration_ms [1m]) by (path)", "step=60"),
         };
-        Console.WriteLine($"Query latency over HTTP, {size} lines in the hour (ms; 2 warm-up runs, then 10)");
+        Console.WriteLine($"Query latency over HTTP, {size} lines in the hour (ms; 3 warm-up runs, then 20)");
         Console.WriteLine($"{"query",-32} {"median",8} {"p95",8} {"min",8} {"result",10}");
         using var client = app.CreateClient();
         foreach (var (name, query, extra) in queries)
@@ -173,7 +173,7 @@ public static class StoreBenchmark
             var url = $"query_range?query={Uri.EscapeDataString(query)}&start={start}&end={end}&{extra}";
             var times = new List<double>();
             var resultSize = "";
-            for (var i = 0; i < 12; i++)
+            for (var i = 0; i < 23; i++)
             {
                 var clock = Stopwatch.StartNew();
                 using var response = await client.GetAsync(url);
@@ -185,7 +185,7 @@ public static class StoreBenchmark
                     break;
                 }
 
-                if (i >= 2)
+                if (i >= 3)
                 {
                     times.Add(clock.Elapsed.TotalMilliseconds);
                 }

@@ -73,6 +73,33 @@ public sealed class HeadCacheTests
         Assert.Equal(0, response.Statistics.BytesProcessed); // nothing was read from the database
     }
 
+    [Fact]
+    public async Task LineFilterWithLimit_FromTheHead_CountsOnlyMatchingLines()
+    {
+        var (database, app, token) = await StartAsync();
+        await using var owned = database;
+        await using var ownedApp = app;
+        var head = app.Services.GetRequiredService<HeadCache>();
+        await WaitLoadedAsync(head);
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        // Every third line matches; the newest lines do not, so a cap taken before filtering would find none.
+        var lines = Enumerable.Range(0, 30).Select(i => (Ts: now - (30 - i) * 1_000_000, Line: i % 3 == 0 && i < 25 ? $"match é {i}" : $"other {i}")).ToList();
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, [.. lines]);
+        var source = app.Services.GetRequiredService<ILogSource>();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(head.CompleteFromNs < lines[0].Ts, "the lines should all be in the head");
+
+        var newest = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}} |= \"match é\"", now - Hour, now + 1) { Limit = 3 }, ct);
+        var oldest = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}} != \"match\"", now - Hour, now + 1) { Limit = 2, Direction = Direction.Forward }, ct);
+        var count = await source.QueryInstantAsync(new InstantQueryRequest($"count_over_time({{run=\"{run}\"}} |= \"match\" [1h])", now + 1), ct);
+
+        Assert.Equal(["match é 24", "match é 21", "match é 18"], newest.Streams.Single().Entries.Select(e => e.Line));
+        Assert.Equal(["other 1", "other 2"], oldest.Streams.Single().Entries.Select(e => e.Line));
+        Assert.Equal(9, count.Series.Single().Points.Single().Value);
+    }
+
     private const long Hour = 60 * Minute;
 
     private static async Task WaitLoadedAsync(HeadCache head)
