@@ -6,6 +6,7 @@ using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Observability;
 using TovPlay.Logs.Web.Security;
+using TovPlay.Logs.Web.Tail;
 
 namespace TovPlay.Logs.Web.Hosting;
 
@@ -43,7 +44,8 @@ public static class AppHost
         builder.AddAppObservability()
             .AddAppData()
             .AddAppSecurity()
-            .AddAppLogSources();
+            .AddAppLogSources()
+            .AddAppTail();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -78,6 +80,7 @@ public static class AppHost
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.MapLokiApi();
+        app.MapAppTail();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -85,4 +85,12 @@ public sealed record TailBatch(IReadOnlyList<StreamResult> Streams, IReadOnlyLis
         get => _droppedCount ?? Dropped.Count;
         init => _droppedCount = value;
     }
+
+    /// <summary>Set when the source lost its own upstream and is reconnecting by itself: why.</summary>
+    public string? Interruption { get; init; }
+
+    /// <summary>True on the first batch after the source reconnected (it may carry no entries).</summary>
+    public bool Resumed { get; init; }
+
+    public static TailBatch Interrupted(string reason) => new([], []) { Interruption = reason };
 }

@@ -81,14 +81,23 @@ public sealed class LokiLogSource(IHttpClientFactory httpClients, IOptions<LogSo
         var lastTs = long.MinValue;
         var seenAtLast = new HashSet<(LabelSet, string)>();
         var failures = 0;
+        var interrupted = false;
         while (true)
         {
             using var socket = await ConnectTailAsync(request, resumeFrom, failures, cancellationToken);
             if (socket is null)
             {
                 failures++;
+                interrupted = true;
+                yield return TailBatch.Interrupted($"cannot connect to Loki's tail (attempt {failures}); retrying");
                 await Backoff(failures, cancellationToken);
                 continue;
+            }
+
+            if (interrupted)
+            {
+                interrupted = false;
+                yield return new TailBatch([], []) { Resumed = true };
             }
 
             while (true)
@@ -105,6 +114,8 @@ public sealed class LokiLogSource(IHttpClientFactory httpClients, IOptions<LogSo
                     }
 
                     logger.LogInformation("Loki tail ended ({Status} {Reason}); resuming from {Resume}", frame.CloseStatus, frame.CloseReason, lastTs);
+                    interrupted = true;
+                    yield return TailBatch.Interrupted($"Loki's tail connection ended ({frame.CloseStatus?.ToString() ?? "no close frame"}{(frame.CloseReason is { Length: > 0 } r ? ": " + r : "")}); reconnecting");
                     break;
                 }
 

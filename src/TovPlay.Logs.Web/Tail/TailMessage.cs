@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace TovPlay.Logs.Web.Tail;
+
+/// <summary>A tail update as the hub sends it: Loki's conventions (nanosecond timestamps as strings, labels as an object).</summary>
+public sealed record TailMessage(IReadOnlyList<TailMessageLine> Lines, long DroppedSlow, long DroppedUpstream, string? State, string? Reason)
+{
+    public static TailMessage From(TailUpdate update) => new(
+        [.. update.Lines.Select(l => new TailMessageLine(
+            l.TimestampNs.ToString(CultureInfo.InvariantCulture),
+            l.Labels.Pairs.ToDictionary(),
+            l.Line,
+            l.Metadata?.Pairs.ToDictionary()))],
+        update.DroppedSlow,
+        update.DroppedUpstream,
+        update.Status?.State.ToString(),
+        update.Status?.Reason);
+}
+
+public sealed record TailMessageLine(string Ts, IReadOnlyDictionary<string, string> Labels, string Line, IReadOnlyDictionary<string, string>? Metadata);
