@@ -27,6 +27,18 @@ public sealed class TailBroker(ILogSource source, IOptions<TailOptions> options,
         }
     }
 
+    /// <summary>The queries with an upstream tail open now, in canonical form.</summary>
+    public IReadOnlyList<string> WatchedQueries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _upstreams.Keys];
+            }
+        }
+    }
+
     /// <summary>The canonical form of a tail query; only log queries can be tailed.</summary>
     /// <exception cref="LogQLSyntaxException">Not valid LogQL (the message gives line and column).</exception>
     /// <exception cref="ArgumentException">A metric query.</exception>

@@ -201,7 +201,7 @@ internal sealed class UpstreamTail
     {
         lock (_gate)
         {
-            foreach (var line in lines)
+            foreach (var line in _options.HistoryLines > 0 ? lines : [])
             {
                 if (_recent.Count == _options.HistoryLines)
                 {

@@ -169,9 +169,15 @@ public sealed class LokiRecordedResponseTests : IAsyncLifetime
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(TimeSpan.FromSeconds(20));
         var lines = new List<long>();
+        var signals = new List<string>();
 
         await foreach (var batch in _source.TailAsync(new TailRequest("{job=\"tovplay-backend\"}") { StartNs = 1795716400200000000 }, cts.Token))
         {
+            if (batch.Interruption is not null || batch.Resumed)
+            {
+                signals.Add($"{(batch.Resumed ? "resumed" : "interrupted")} after {lines.Count}");
+            }
+
             lines.AddRange(batch.Streams.SelectMany(s => s.Entries).Select(e => e.TimestampNs));
             if (lines.Count >= 4)
             {
@@ -180,6 +186,8 @@ public sealed class LokiRecordedResponseTests : IAsyncLifetime
         }
 
         Assert.Equal([1795716685273797149, 1795716685982834638, 1795716685982975458, 1795716701746197420], lines);
+        // The consumer learns of the interruption and of the recovery, so a live view can say "reconnecting".
+        Assert.Equal(["interrupted after 3", "resumed after 3"], signals);
         var second = _loki.Requests.ToList()[1].PathAndQuery;
         Assert.Contains("start=1795716685982975458", second, StringComparison.Ordinal);
     }
