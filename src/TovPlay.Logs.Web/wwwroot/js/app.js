@@ -10,6 +10,26 @@
             } catch {
                 return null;
             }
+        },
+
+        // Live lists follow new lines while the reader is at the bottom; scrolling up stops that, and coming back
+        // down starts it again. The server asks after each render; the list remembers whether it follows.
+        follow: function (list) {
+            if (!list || list.dataset.follow !== undefined) {
+                return;
+            }
+            list.dataset.follow = "true";
+            list.addEventListener("scroll", function () {
+                var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+                list.dataset.follow = atBottom ? "true" : "false";
+            }, { passive: true });
+        },
+
+        scrollIfFollowing: function (list) {
+            if (list && list.dataset.follow !== "false") {
+                list.scrollTop = list.scrollHeight;
+            }
+            return !list || list.dataset.follow !== "false";
         }
     };
 

@@ -1,0 +1,177 @@
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Building;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.Tail;
+
+namespace TovPlay.Logs.Web.Model.Live;
+
+/// <summary>
+/// The Live page's state: the query (as LogQL and, when it fits, as pickers), the tail it runs, and the lines on
+/// screen. Lines arrive on a background reader into an inbox; <see cref="Drain"/> moves them to the screen on the
+/// page's own thread, so rendering never races the reader.
+/// </summary>
+public sealed class LiveViewModel(TailBroker broker) : IDisposable
+{
+    public const int MaxLines = 10_000;
+    public const string DefaultQuery = "{job=~\".+\"}";
+
+    private readonly Lock _gate = new();
+    private readonly List<TailLine> _inbox = [];
+    private TailViewer? _viewer;
+    private CancellationTokenSource? _reading;
+    private long _sequence;
+    private long _inboxDropped;
+
+    public string Query { get; private set; } = DefaultQuery;
+
+    /// <summary>Why the query was refused (LogQL errors say line and column); null when it is valid.</summary>
+    public string? QueryError { get; private set; }
+
+    /// <summary>The query in picker form, or null when it says more than the pickers can show.</summary>
+    public PickerQuery? Picker { get; private set; } = new();
+
+    public LiveLineBuffer Lines { get; } = new(MaxLines);
+
+    public TailStatus Status { get; private set; } = new(TailConnectionState.Stopped);
+
+    public bool Running => _viewer is not null;
+
+    /// <summary>Lines lost because this view did not keep up, and lines the log source reported lost.</summary>
+    public long DroppedSlow { get; private set; }
+
+    public long DroppedUpstream { get; private set; }
+
+    /// <summary>Raised from the reader when there is something to drain; the page throttles its renders.</summary>
+    public event Action? Changed;
+
+    /// <summary>Takes a LogQL query: false (with <see cref="QueryError"/>) when it is not a tailable log query.</summary>
+    public bool SetQuery(string query)
+    {
+        try
+        {
+            var normalized = TailBroker.Normalize(query);
+            Query = normalized;
+            QueryError = null;
+            Picker = PickerQuery.From((LogQueryExpr)LogQLQuery.Parse(normalized));
+            return true;
+        }
+        catch (Exception ex) when (ex is LogQLSyntaxException or ArgumentException)
+        {
+            QueryError = ex.Message;
+            return false;
+        }
+    }
+
+    public void SetPicker(PickerQuery picker) => SetQuery(picker.ToLogQL());
+
+    /// <summary>
+    /// Narrows the query by a value seen in a line: a stream label becomes a selector matcher, a parsed field a
+    /// label filter after the parser that reads it (added when the query has none).
+    /// </summary>
+    public bool AddFilter(string name, string value, bool include, LineKind fieldOf = LineKind.Plain)
+    {
+        var query = (LogQueryExpr)LogQLQuery.Parse(Query);
+        var builder = LogQueryBuilder.From(query);
+        if (fieldOf == LineKind.Plain)
+        {
+            builder = builder.Where(name, include ? MatchOperator.Equal : MatchOperator.NotEqual, value);
+        }
+        else
+        {
+            if (!query.Pipeline.Any(s => s is JsonParserStage or LogfmtParserStage))
+            {
+                builder = fieldOf == LineKind.Json ? builder.Json() : builder.Logfmt();
+            }
+
+            builder = builder.Label(name, value, include ? MatchOperator.Equal : MatchOperator.NotEqual);
+        }
+
+        return SetQuery(builder.ToString());
+    }
+
+    public void Start()
+    {
+        Stop();
+        if (QueryError is not null)
+        {
+            return;
+        }
+
+        _viewer = broker.Subscribe(Query, MaxLines);
+        _reading = new CancellationTokenSource();
+        Status = _viewer.Status;
+        _ = ReadAsync(_viewer, _reading.Token);
+    }
+
+    public void Stop()
+    {
+        _reading?.Cancel();
+        _reading?.Dispose();
+        _reading = null;
+        _viewer?.Dispose();
+        _viewer = null;
+        Status = new TailStatus(TailConnectionState.Stopped);
+    }
+
+    public void Pause() => Lines.Pause();
+
+    public void Resume() => Lines.Resume();
+
+    public void Clear()
+    {
+        Lines.Clear();
+        DroppedSlow = 0;
+        DroppedUpstream = 0;
+    }
+
+    /// <summary>Moves what the reader gathered onto the screen; call on the page's thread before rendering.</summary>
+    public void Drain()
+    {
+        List<TailLine> arrived;
+        lock (_gate)
+        {
+            arrived = [.. _inbox];
+            _inbox.Clear();
+            DroppedSlow += _inboxDropped;
+            _inboxDropped = 0;
+        }
+
+        Lines.Add(arrived.Select(l => new LiveLine(++_sequence, l)));
+    }
+
+    private async Task ReadAsync(TailViewer viewer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in viewer.ReadAllAsync(cancellationToken))
+            {
+                lock (_gate)
+                {
+                    _inbox.AddRange(update.Lines);
+                    // The inbox is drained every render; if the page stalls it is capped like the screen.
+                    var excess = _inbox.Count - MaxLines;
+                    if (excess > 0)
+                    {
+                        _inbox.RemoveRange(0, excess);
+                        _inboxDropped += excess;
+                    }
+
+                    _inboxDropped += update.DroppedSlow;
+                    DroppedUpstream += update.DroppedUpstream;
+                    if (update.Status is { } status)
+                    {
+                        Status = status;
+                    }
+                }
+
+                Changed?.Invoke();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose() => Stop();
+}

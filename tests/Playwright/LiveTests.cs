@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Playwright.Shared;
+using static Microsoft.Playwright.Assertions;
+
+namespace TovPlay.Logs.Playwright;
+
+/// <summary>The Live page in real Chromium, fed by pushes to the real push API.</summary>
+public sealed class LiveTests(BrowserFixture fixture)
+{
+    private static long NowNs => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private async Task PushAsync(string token, string run, params string[] lines)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.AppUri, "loki/api/v1/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var now = NowNs;
+        var body = JsonSerializer.Serialize(new
+        {
+            streams = new[]
+            {
+                new { stream = new Dictionary<string, string> { ["job"] = "playwright-live", ["run"] = run }, values = lines.Select((l, i) => new[] { (now + i).ToString(), l }).ToArray() },
+            },
+        });
+        using var response = await http.PostAsync("push", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    private async Task<(WatchedPage Watched, string Token, string Run)> OpenLiveAsync()
+    {
+        var (email, password) = await fixture.CreateUserAsync(AppRoles.Viewer);
+        var token = await fixture.App.CreateApiKeyAsync();
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var watched = await WatchedPage.OpenAsync(fixture);
+        await watched.SignInAsync(email, password);
+        await watched.Page.GotoAsync("live");
+        await watched.WaitForCircuitAsync();
+        var query = watched.Page.GetByLabel("LogQL query");
+        await query.FillAsync($"{{run=\"{run}\"}}");
+        await query.PressAsync("Enter");
+        await Expect(watched.Page.GetByLabel("Tail: Live")).ToBeVisibleAsync();
+        return (watched, token, run);
+    }
+
+    [Fact]
+    public async Task PushedLines_AppearLive_PauseHoldsThemWithACount_ResumeShowsThem()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+
+        await PushAsync(token, run, """{"level":"info","msg":"first live line"}""", """{"level":"error","msg":"second live line"}""");
+        await Expect(list).ToContainTextAsync("first live line");
+        await Expect(list).ToContainTextAsync("second live line");
+        await Expect(list.Locator(".live-row[data-level=error]")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await PushAsync(token, run, "held while paused 1", "held while paused 2", "held while paused 3");
+        await Expect(page.GetByTestId("new-lines")).ToHaveTextAsync("3 new lines");
+        await Expect(list).Not.ToContainTextAsync("held while paused");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Expect(list).ToContainTextAsync("held while paused 3");
+        await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(5);
+        watched.AssertClean();
+    }
+
+    [Fact]
+    public async Task ClickingAFieldValue_NarrowsTheQueryToIt()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+        await PushAsync(token, run, """{"user":"alice","msg":"alice did something"}""", """{"user":"bob","msg":"bob did something"}""");
+        await Expect(list).ToContainTextAsync("bob did something");
+
+        await list.GetByRole(AriaRole.Row).Filter(new() { HasText = "alice did something" }).ClickAsync();
+        await page.GetByRole(AriaRole.Region, new() { Name = "Line details" }).GetByRole(AriaRole.Button, new() { Name = "Only user=alice" }).ClickAsync();
+
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} | json | user=\"alice\"");
+        await Expect(page.GetByLabel("Tail: Live")).ToBeVisibleAsync();
+        await PushAsync(token, run, """{"user":"bob","msg":"bob again"}""", """{"user":"alice","msg":"alice again"}""");
+        await Expect(list).ToContainTextAsync("alice again");
+        await Expect(list).Not.ToContainTextAsync("bob");
+        watched.AssertClean();
+    }
+
+    [Fact]
+    public async Task InvalidLogQL_IsRefusedWithLineAndColumn()
+    {
+        var (watched, _, _) = await OpenLiveAsync();
+        await using var owned = watched;
+        var query = watched.Page.GetByLabel("LogQL query");
+
+        await query.FillAsync("{job=\"x\"} |= ");
+        await query.PressAsync("Enter");
+
+        await Expect(watched.Page.GetByText("parse error at line 1, col")).ToBeVisibleAsync();
+        watched.AssertClean();
+    }
+}
