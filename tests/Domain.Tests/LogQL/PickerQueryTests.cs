@@ -30,6 +30,7 @@ public sealed class PickerQueryTests
     [Theory]
     [InlineData("{job=~\".+\"}")]
     [InlineData("{job=\"api\"}")]
+    [InlineData("{job=~\".+\", level=~\"error|warn\"}")]
     [InlineData("{env=\"prod\", job=\"api\", level=\"error\"}")]
     [InlineData("{job=\"api\", level=~\"error|warn\"} |= \"timeout\"")]
     public void From_WhatPickersCanShow_RoundTrips(string logql)
@@ -45,6 +46,7 @@ public sealed class PickerQueryTests
     [InlineData("{job=~\"api|web\"}")]
     [InlineData("{job=\"api\", level=~\"err.*\"}")]
     [InlineData("{job=\"api\"} | json")]
+    [InlineData("{job=~\".+\", env=\"prod\"}")]
     [InlineData("{job=\"api\"} |= \"a\" |= \"b\"")]
     [InlineData("{job=\"api\"} != \"a\"")]
     [InlineData("{job=\"api\"} |= \"a\" or \"b\"")]

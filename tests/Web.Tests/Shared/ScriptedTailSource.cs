@@ -6,7 +6,8 @@ namespace TovPlay.Logs.Web.Tests.Shared;
 
 /// <summary>
 /// A log source whose tails the test drives: each <c>TailAsync</c> call becomes a <see cref="Call"/> the test
-/// feeds batches into, fails, or ends. Only tailing is supported.
+/// feeds batches into, fails, or ends. Besides tailing it answers only labels and label values, from
+/// <see cref="LabelValues"/>.
 /// </summary>
 public sealed class ScriptedTailSource : ILogSource
 {
@@ -56,9 +57,13 @@ public sealed class ScriptedTailSource : ILogSource
 
     public Task<QueryResponse> QueryInstantAsync(InstantQueryRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<string>> GetLabelsAsync(TimeWindow window, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Dictionary<string, string[]> LabelValues { get; } = [];
 
-    public Task<IReadOnlyList<string>> GetLabelValuesAsync(string name, TimeWindow window, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<string>> GetLabelsAsync(TimeWindow window, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. LabelValues.Keys.Order(StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<string>> GetLabelValuesAsync(string name, TimeWindow window, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(LabelValues.GetValueOrDefault(name) ?? []);
 
     public Task<IReadOnlyList<Domain.Logs.LabelSet>> GetSeriesAsync(IReadOnlyList<string> match, TimeWindow window, CancellationToken cancellationToken) => throw new NotSupportedException();
 

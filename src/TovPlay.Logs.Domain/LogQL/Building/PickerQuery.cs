@@ -52,7 +52,8 @@ public sealed record PickerQuery
         var levels = new List<string>();
         foreach (var matcher in query.Selector.Matchers)
         {
-            if (matcher is { Name: "job", Operator: MatchOperator.Regex, Value: ".+" } && query.Selector.Matchers.Count == 1)
+            // The "nothing picked" selector, beside at most a level.
+            if (matcher is { Name: "job", Operator: MatchOperator.Regex, Value: ".+" } && query.Selector.Matchers.All(m => m == matcher || m.Name == LevelLabel))
             {
                 continue;
             }

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.Model.Live;
+using TovPlay.Logs.Web.Tail;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.Model.Live;
+
+public sealed class LiveViewModelTests : IAsyncDisposable
+{
+    private readonly ScriptedTailSource _source = new();
+    private readonly TailBroker _broker;
+    private readonly LiveViewModel _model;
+
+    public LiveViewModelTests()
+    {
+        _broker = new TailBroker(_source, Options.Create(new TailOptions()), TimeProvider.System, NullLogger<TailBroker>.Instance);
+        _model = new LiveViewModel(_broker);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _model.Dispose();
+        await _broker.DisposeAsync();
+    }
+
+    /// <summary>Drains until <paramref name="done"/>, as the page does on each render.</summary>
+    private async Task DrainUntilAsync(Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            _model.Drain();
+            if (done())
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public void SetQuery_Invalid_KeepsTheOldOneAndSaysWhere()
+    {
+        Assert.True(_model.SetQuery("{job=\"api\"}"));
+
+        Assert.False(_model.SetQuery("{job=\"api\"} |= "));
+
+        Assert.Equal("{job=\"api\"}", _model.Query);
+        Assert.StartsWith("parse error at line 1, col ", _model.QueryError);
+    }
+
+    [Theory]
+    [InlineData("env", "prod", true, LineKind.Plain, "{job=\"api\", env=\"prod\"}")]
+    [InlineData("env", "dev", false, LineKind.Plain, "{job=\"api\", env!=\"dev\"}")]
+    [InlineData("user_id", "7", true, LineKind.Json, "{job=\"api\"} | json | user_id=\"7\"")]
+    [InlineData("status", "500", false, LineKind.Logfmt, "{job=\"api\"} | logfmt | status!=\"500\"")]
+    public void AddFilter_LabelBecomesAMatcher_FieldAFilterAfterItsParser(string name, string value, bool include, LineKind kind, string expected)
+    {
+        _model.SetQuery("{job=\"api\"}");
+
+        Assert.True(_model.AddFilter(name, value, include, kind));
+
+        Assert.Equal(expected, _model.Query);
+    }
+
+    [Fact]
+    public void AddFilter_QueryAlreadyParses_DoesNotAddASecondParser()
+    {
+        _model.SetQuery("{job=\"api\"} | json");
+
+        _model.AddFilter("user", "ann", include: true, LineKind.Json);
+
+        Assert.Equal("{job=\"api\"} | json | user=\"ann\"", _model.Query);
+    }
+
+    [Fact]
+    public async Task Start_LinesReachTheScreenOnlyWhenDrained_AndLossesAreSummed()
+    {
+        _model.SetQuery("{job=\"api\"}");
+        _model.Start();
+        var call = await _source.NextCallAsync();
+
+        call.Send(("api", 1, "one"), ("api", 2, "two"));
+        call.Send(new TailBatch([], []) { DroppedCount = 4 });
+        await DrainUntilAsync(() => _model.Lines.Shown.Count == 2 && _model.DroppedUpstream == 4);
+
+        Assert.Equal(["one", "two"], _model.Lines.Shown.Select(l => l.Source.Line));
+        Assert.Equal([1L, 2L], _model.Lines.Shown.Select(l => l.Sequence));
+        Assert.Equal(TailConnectionState.Live, _model.Status.State);
+    }
+
+    [Fact]
+    public async Task Stop_LeavesTheTail()
+    {
+        _model.SetQuery("{job=\"api\"}");
+        _model.Start();
+        var call = await _source.NextCallAsync();
+
+        _model.Stop();
+
+        await call.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(0, _broker.UpstreamCount);
+        Assert.Equal(TailConnectionState.Stopped, _model.Status.State);
+    }
+}
