@@ -104,4 +104,39 @@ public sealed class LiveTests(BrowserFixture fixture)
         await Expect(watched.Page.GetByText("parse error at line 1, col")).ToBeVisibleAsync();
         watched.AssertClean();
     }
+
+    [Fact]
+    public async Task TheAddressHoldsTheQuery_AndKeysPauseAndClearTheFilter()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+        Assert.Contains("query=" + Uri.EscapeDataString($"{{run=\"{run}\"}}"), page.Url);
+
+        await page.GetByLabel("Line contains").FillAsync("needle");
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} |= \"needle\"");
+        await PushAsync(token, run, "hay", "a needle here");
+        await Expect(list).ToContainTextAsync("a needle here");
+        await Expect(list.Locator("mark")).ToHaveTextAsync("needle");
+        await Expect(list).Not.ToContainTextAsync("hay");
+
+        // Reopened from its address, the view is the same.
+        await page.GotoAsync(page.Url);
+        await watched.WaitForCircuitAsync();
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} |= \"needle\"");
+        await Expect(page.GetByLabel("Tail: Live")).ToBeVisibleAsync();
+
+        await list.ClickAsync();
+        await page.Keyboard.PressAsync(" ");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync(" ");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
+
+        await page.Keyboard.PressAsync("/");
+        await Expect(page.GetByLabel("Line contains")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}}");
+        watched.AssertClean();
+    }
 }

@@ -6,6 +6,11 @@ public static class ModelServices
     {
         services.AddScoped<TimeDisplay>();
         services.AddScoped<UserPreferences>();
+        services.AddOptions<ExternalLinksOptions>().BindConfiguration(ExternalLinksOptions.Section)
+            .Validate(o => o.JaegerTraceUrl.Length == 0 || (o.JaegerTraceUrl.Contains("{traceId}", StringComparison.Ordinal) && Uri.TryCreate(o.JaegerTraceUrl.Replace("{traceId}", "x", StringComparison.Ordinal), UriKind.Absolute, out var url) && url.Scheme is "http" or "https"),
+                "Links:JaegerTraceUrl must be an http(s) URL containing {traceId}")
+            .ValidateOnStart();
+        services.AddSingleton<ExternalLinks>();
         return services;
     }
 }

@@ -17,12 +17,22 @@ public partial class Live
     private RenderThrottle? _throttle;
     private ElementReference _list;
     private LiveLine? _selected;
+    private DotNetObjectReference<Live>? _self;
+    private bool _interactive;
+    private bool _showShortcuts;
 
     [Inject]
     public required TailBroker Broker { get; init; }
 
     [Inject]
     public required IJSRuntime JS { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    /// <summary>The query, so a view can be shared by its address.</summary>
+    [SupplyParameterFromQuery(Name = "query")]
+    public string? QueryParameter { get; set; }
 
     private LiveViewModel ViewModel { get; set; } = default!;
 
@@ -43,11 +53,33 @@ public partial class Live
         ViewModel.Changed += OnChanged;
     }
 
+    protected override void OnParametersSet()
+    {
+        // From the address (opened, shared, or back/forward): only a query that differs restarts the tail.
+        if (QueryParameter is { Length: > 0 and <= 10_000 } query && TryNormalize(query) != ViewModel.Query && ViewModel.SetQuery(query) && _interactive)
+        {
+            Restart();
+        }
+    }
+
+    private static string? TryNormalize(string query)
+    {
+        try
+        {
+            return TailBroker.Normalize(query);
+        }
+        catch (Exception ex) when (ex is Domain.LogQL.LogQLSyntaxException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     protected override void OnAfterRender(bool firstRender)
     {
         if (firstRender)
         {
             // Tailing starts once the circuit is interactive, not during prerendering.
+            _interactive = true;
             ViewModel.Start();
             StateHasChanged();
         }
@@ -59,7 +91,9 @@ public partial class Live
         {
             if (firstRender)
             {
+                _self = DotNetObjectReference.Create(this);
                 await JS.InvokeVoidAsync("tovplayLogs.follow", _list);
+                await JS.InvokeVoidAsync("tovplayLogs.liveShortcuts", _self);
             }
 
             if (!ViewModel.Lines.Paused)
@@ -92,11 +126,44 @@ public partial class Live
 
     private Task QueryChangedAsync()
     {
+        Restart();
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("query", ViewModel.Query), new NavigationOptions { ReplaceHistoryEntry = true });
+        return Task.CompletedTask;
+    }
+
+    private void Restart()
+    {
         // A new query is a new tail: the lines of the old one no longer answer it.
         ViewModel.Clear();
         _selected = null;
         ViewModel.Start();
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Keys caught by the page's script: space pauses or resumes, Escape clears the text filter.</summary>
+    [JSInvokable]
+    public async Task OnShortcut(string key)
+    {
+        await InvokeAsync(async () =>
+        {
+            if (key == "Space")
+            {
+                if (ViewModel.Lines.Paused)
+                {
+                    Resume();
+                }
+                else
+                {
+                    Pause();
+                }
+            }
+            else if (key == "Escape" && ViewModel.Picker is { Text.Length: > 0 } picker)
+            {
+                ViewModel.SetPicker(picker with { Text = "" });
+                await QueryChangedAsync();
+            }
+
+            StateHasChanged();
+        });
     }
 
     private async Task FilterAsync(FieldFilter filter)
@@ -109,8 +176,22 @@ public partial class Live
 
     public void Dispose()
     {
+        _ = StopShortcutsAsync();
+        _self?.Dispose();
         ViewModel.Changed -= OnChanged;
         _throttle?.Dispose();
         ViewModel.Dispose();
+    }
+
+    private async Task StopShortcutsAsync()
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("tovplayLogs.stopLiveShortcuts");
+        }
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The circuit is gone, and the page's script with it.
+        }
     }
 }

@@ -25,6 +25,39 @@
             }, { passive: true });
         },
 
+        // Live page keys: space pauses or resumes, "/" focuses the filter, Escape clears it. Keys typed into a
+        // field are the user's text, except Escape in the filter itself.
+        liveShortcuts: function (page) {
+            window.tovplayLogs.stopLiveShortcuts();
+            var handler = function (e) {
+                var target = e.target;
+                var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+                if (e.ctrlKey || e.metaKey || e.altKey) {
+                    return;
+                }
+                if (e.key === "Escape" && (!typing || target.id === "live-filter")) {
+                    page.invokeMethodAsync("OnShortcut", "Escape");
+                    if (typing) { target.blur(); }
+                } else if (!typing && e.key === " ") {
+                    e.preventDefault();
+                    page.invokeMethodAsync("OnShortcut", "Space");
+                } else if (!typing && e.key === "/") {
+                    e.preventDefault();
+                    var filter = document.getElementById("live-filter") || document.getElementById("live-query");
+                    if (filter) { filter.focus(); }
+                }
+            };
+            document.addEventListener("keydown", handler);
+            window.tovplayLogs._liveShortcuts = handler;
+        },
+
+        stopLiveShortcuts: function () {
+            if (window.tovplayLogs._liveShortcuts) {
+                document.removeEventListener("keydown", window.tovplayLogs._liveShortcuts);
+                window.tovplayLogs._liveShortcuts = null;
+            }
+        },
+
         scrollIfFollowing: function (list) {
             if (list && list.dataset.follow !== "false") {
                 list.scrollTop = list.scrollHeight;
