@@ -83,7 +83,7 @@ pg_start() {
   local datadir=$1 port=$2 logfile=$3
   touch "$logfile"; pg_own "$logfile"
   pg_run "$(pg_bindir)/pg_ctl" -D "$datadir" -l "$logfile" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c fsync=${PG_FSYNC:-on}" start >/dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c fsync=${PG_FSYNC:-on} -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null \
     || { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start (log: $logfile)"; }
 }
 

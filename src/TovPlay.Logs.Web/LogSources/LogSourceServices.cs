@@ -80,6 +80,8 @@ public static class LogSourceServices
         services.AddHostedService(sp => sp.GetRequiredService<LogStoreMaintenance>());
         services.AddSingleton<LogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LogWriter>());
+        services.AddSingleton<CommitAnnouncements>();
+        services.AddHostedService<CommitListener>();
         services.AddSingleton<EmbeddedLogSource>();
     }
 

@@ -28,6 +28,8 @@ public sealed class IngestFeed
         return subscription;
     }
 
+    public bool HasSubscribers => Volatile.Read(ref _subscribers).Length > 0;
+
     public void Publish(IReadOnlyList<CommittedStream> batch)
     {
         foreach (var subscriber in _subscribers)

@@ -20,6 +20,7 @@ public sealed class LogWriter : BackgroundService
     private readonly Partitions _partitions;
     private readonly IngestFeed _feed;
     private readonly HeadCache _head;
+    private readonly CommitAnnouncements _announcements;
     private readonly LogStoreOptions _options;
     private readonly ILogger<LogWriter> _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long StreamId, DateOnly Day), bool> _knownDays = new();
@@ -31,8 +32,11 @@ public sealed class LogWriter : BackgroundService
 
     private readonly Dictionary<long, RecentEntries> _recent = [];
 
-    public LogWriter(LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, HeadCache head, IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
+    public LogWriter(
+        LogStoreDatabase database, StreamRegistry streams, Partitions partitions, IngestFeed feed, HeadCache head, CommitAnnouncements announcements,
+        IOptions<LogStoreOptions> options, ILogger<LogWriter> logger)
     {
+        _announcements = announcements;
         _head = head;
         _slots = new SemaphoreSlim(Math.Max(1, options.Value.ConcurrentCommits));
         _database = database;
@@ -258,6 +262,17 @@ public sealed class LogWriter : BackgroundService
             }
 
             await importer.CompleteAsync(cancellationToken);
+        }
+
+        // Delivered by PostgreSQL at commit, and only if it commits: other instances' live tails learn of these lines.
+        foreach (var payload in _announcements.Encode(rows
+            .GroupBy(r => r.Stream.Id)
+            .Select(g => new CommittedRange(g.Key, g.Min(r => r.Entry.TimestampNs), g.Max(r => r.Entry.TimestampNs), g.Count()))))
+        {
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
+            notify.Parameters.AddWithValue("channel", CommitAnnouncements.Channel);
+            notify.Parameters.AddWithValue("payload", payload);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -18,6 +18,7 @@ namespace TovPlay.Logs.Web.LogStore;
 public sealed class StreamRegistry(LogStoreDatabase database)
 {
     private readonly ConcurrentDictionary<LabelSet, StoredStream> _byLabels = new();
+    private readonly ConcurrentDictionary<long, StoredStream> _byId = new();
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile StoredStream[] _all = [];
     private long _maxId;
@@ -32,6 +33,18 @@ public sealed class StreamRegistry(LogStoreDatabase database)
     public IReadOnlyList<StoredStream> All => _all;
 
     public StoredStream? Find(LabelSet labels) => _byLabels.GetValueOrDefault(labels);
+
+    /// <summary>The stream with this id, refreshing the list once when another replica created it moments ago.</summary>
+    public async Task<StoredStream?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!_byId.TryGetValue(id, out var stream))
+        {
+            await RefreshAsync(cancellationToken, force: true);
+            _byId.TryGetValue(id, out stream);
+        }
+
+        return stream;
+    }
 
     /// <summary>The streams a selector matches (stream labels only; the pipeline is the evaluator's business).</summary>
     public IReadOnlyList<StoredStream> Match(StreamSelector selector)
@@ -128,6 +141,11 @@ public sealed class StreamRegistry(LogStoreDatabase database)
     private void Publish(List<StoredStream> added)
     {
         var fresh = added.Where(s => _byLabels.TryAdd(s.Labels, s)).ToList();
+        foreach (var stream in fresh)
+        {
+            _byId[stream.Id] = stream;
+        }
+
         if (fresh.Count > 0)
         {
             _all = [.. _all, .. fresh];

@@ -1,0 +1,143 @@
+using System.Threading.Channels;
+using Npgsql;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// Listens for the commits other app instances announce and hands their entries to this instance's live tails, so
+/// a line pushed to any instance behind the load balancer reaches viewers on all of them. The entries are read back
+/// from the store by the announced ranges; what two overlapping announcements both cover is handed over once.
+/// Nothing is read while no one here is tailing.
+/// </summary>
+public sealed class CommitListener(
+    LogStoreDatabase database, CommitAnnouncements announcements, StreamRegistry streams, IngestFeed feed, TimeProvider time, ILogger<CommitListener> logger)
+    : BackgroundService
+{
+    private const int RecentPerStream = 10_000;
+
+    private readonly Dictionary<long, RecentEntries> _delivered = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stoppingToken, () => failures = 0);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                // Lines other instances commit while this one is not listening do not reach its live tails.
+                logger.LogWarning(ex, "Listening for other instances' log commits failed (attempt {Attempt}); retrying", failures);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures - 1))), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken, Action connected)
+    {
+        var payloads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        await using var connection = await database.OpenAsync(stoppingToken);
+        connection.Notification += (_, e) => payloads.Writer.TryWrite(e.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {CommitAnnouncements.Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        connected();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delivering = DeliverAsync(payloads.Reader, stop.Token);
+        try
+        {
+            while (true)
+            {
+                await connection.WaitAsync(stoppingToken);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await delivering;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task DeliverAsync(ChannelReader<string> payloads, CancellationToken cancellationToken)
+    {
+        await foreach (var payload in payloads.ReadAllAsync(cancellationToken))
+        {
+            if (announcements.Decode(payload) is not { } ranges || !feed.HasSubscribers)
+            {
+                continue;
+            }
+
+            var committed = new List<CommittedStream>();
+            await using var connection = await database.OpenAsync(cancellationToken);
+            foreach (var range in ranges)
+            {
+                if (await streams.FindAsync(range.StreamId, cancellationToken) is not { } stream)
+                {
+                    continue;
+                }
+
+                var entries = await ReadAsync(connection, range, cancellationToken);
+                if (entries.Count > 0)
+                {
+                    committed.Add(new CommittedStream(stream.Labels, entries));
+                }
+            }
+
+            if (committed.Count > 0)
+            {
+                feed.Publish(committed);
+            }
+        }
+    }
+
+    private async Task<List<LogEntry>> ReadAsync(NpgsqlConnection connection, CommittedRange range, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT ts, line, metadata FROM logstore.entries WHERE stream_id = @stream AND ts >= @from AND ts <= @to ORDER BY ts", connection);
+        command.Parameters.AddWithValue("stream", range.StreamId);
+        command.Parameters.AddWithValue("from", range.FromNs);
+        command.Parameters.AddWithValue("to", range.ToNs);
+        if (!_delivered.TryGetValue(range.StreamId, out var delivered))
+        {
+            _delivered[range.StreamId] = delivered = new RecentEntries(RecentPerStream);
+        }
+
+        var entries = new List<LogEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var ts = reader.GetInt64(0);
+            var line = reader.GetString(1);
+            // Another commit's entries may fall in this range too: each is handed over once, when first seen.
+            if (delivered.TryAdd(RecentEntries.KeyOf(ts, line)))
+            {
+                entries.Add(new LogEntry(ts, line, reader.IsDBNull(2) ? null : MetadataColumn.Read(reader.GetString(2))));
+            }
+        }
+
+        return entries;
+    }
+}
