@@ -2,8 +2,25 @@ using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Web.Tail;
 
-/// <summary>One tailed entry with the labels of its stream (after the query's pipeline).</summary>
-public sealed record TailLine(LabelSet Labels, long TimestampNs, string Line, LabelSet? Metadata = null);
+/// <summary>One tailed entry with the labels of its stream (after the query's pipeline). Shared by every viewer of its tail.</summary>
+public sealed class TailLine(LabelSet labels, long timestampNs, string line, LabelSet? metadata = null)
+{
+    private TailMessageLine? _message;
+
+    public LabelSet Labels { get; } = labels;
+
+    public long TimestampNs { get; } = timestampNs;
+
+    public string Line { get; } = line;
+
+    public LabelSet? Metadata { get; } = metadata;
+
+    /// <summary>
+    /// The line as the hub sends it, made once: every viewer of a tail gets the same line objects, and a hundred
+    /// viewers must not build a hundred copies of each line's label dictionary.
+    /// </summary>
+    public TailMessageLine Message => _message ??= TailMessageLine.From(this);
+}
 
 /// <summary>
 /// What a viewer receives in one read: new lines oldest first, the lines it lost since its last read, and the

@@ -11,8 +11,11 @@ public sealed class TailOptions
     /// <summary>Recent lines an upstream keeps, so a viewer who joins a running tail starts with them.</summary>
     public int HistoryLines { get; set; } = 100;
 
-    /// <summary>Most lines one read hands a viewer.</summary>
-    public int MaxBatchLines { get; set; } = 1_000;
+    /// <summary>
+    /// Most lines one read hands a viewer. Each hub message is one read, serialised whole into its connection's
+    /// buffer: small messages keep a slow client's share of server memory small.
+    /// </summary>
+    public int MaxBatchLines { get; set; } = 250;
 
     /// <summary>First wait before reconnecting; doubled per failure up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -14,7 +14,7 @@ namespace TovPlay.Logs.Benchmarks.Store;
 /// <summary>
 /// End-to-end figures of the embedded store, over HTTP on loopback against a real PostgreSQL: ingest throughput,
 /// the query set's latency on 100k and 1M lines in one hour, storage per line and tail latency.
-/// Run: scripts/bench-store.sh (starts a throwaway PostgreSQL), or with TOVPLAY_BENCH_PG set:
+/// Run: scripts/bench.sh store (starts a throwaway PostgreSQL), or with TOVPLAY_BENCH_PG set:
 /// <c>dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]</c>.
 /// </summary>
 public static class StoreBenchmark
@@ -26,7 +26,7 @@ public static class StoreBenchmark
         var server = Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(server))
         {
-            Console.Error.WriteLine($"{ServerVariable} is not set: run scripts/bench-store.sh, which starts a PostgreSQL for the benchmark.");
+            Console.Error.WriteLine($"{ServerVariable} is not set: run scripts/bench.sh store, which starts a PostgreSQL for the benchmark.");
             return 2;
         }
 
@@ -56,7 +56,7 @@ public static class StoreBenchmark
         Console.WriteLine($"Ingest through POST /loki/api/v1/push (lines of ~300 bytes; MB/s of line bytes; {(GCSettings.IsServerGC ? "server" : "workstation")} GC)");
         if (!GCSettings.IsServerGC)
         {
-            Console.WriteLine("// the app runs with server GC in production: set DOTNET_gcServer=1 (scripts/bench-store.sh does) for its figures");
+            Console.WriteLine("// the app runs with server GC in production: set DOTNET_gcServer=1 (scripts/bench.sh store does) for its figures");
         }
 
         await using var app = await BenchApp.StartAsync(server);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures the embedded log store end to end (ingest, query latency on 100k and 1M lines, storage, tail latency)
-# against a throwaway PostgreSQL with fsync on, as in production. Usage: scripts/bench-store.sh [ingest] [query] [tail]
+# End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
+#   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage
+#   scripts/bench.sh live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]   live tail through SignalR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -23,4 +24,8 @@ pg_start "$datadir" "$port" "$work/postgresql.log"
 export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=50"
 # The app runs with server GC (the web SDK default); the benchmark process hosts it, so it must too.
 export DOTNET_gcServer=1
-dotnet run -c Release --project tests/Benchmarks -- store "$@"
+case "${1:-}" in
+  store|live) ;;
+  *) die "usage: scripts/bench.sh store|live [options] (see the top of this script)" ;;
+esac
+dotnet run -c Release --project tests/Benchmarks -- "$@"
