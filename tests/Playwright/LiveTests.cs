@@ -139,4 +139,20 @@ public sealed class LiveTests(BrowserFixture fixture)
         await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}}");
         watched.AssertClean();
     }
+
+    [Fact]
+    public async Task AFloodBeyondTheViewersBuffer_IsShownAsDroppedLines_NotLostSilently()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+
+        // One push of 2,000 lines into a view whose tail buffer holds 200 (the fixture's setting).
+        await PushAsync(token, run, [.. Enumerable.Range(0, 2000).Select(i => $"flood line {i:D4}")]);
+
+        await Expect(page.GetByTestId("dropped")).ToContainTextAsync("1,800 lines dropped");
+        await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Live lines" })).ToContainTextAsync("flood line 1999");
+        await Expect(page.GetByText("200 lines shown")).ToBeVisibleAsync();
+        watched.AssertClean();
+    }
 }

@@ -26,16 +26,16 @@ public static class LiveBenchmark
         Console.WriteLine("(after 5 s of warm-up load per cell; pushed counts the warm-up too, and every pushed line must be delivered or reported dropped)");
         Console.WriteLine($"{"clients",7} {"lines/s",8} {"pushed",9} {"p50",7} {"p95",7} {"p99",7} {"delivered/client",20} {"dropped/client",16} {"unaccounted",11} {"app CPU",8} {"peak RSS",9}");
 
-        // The in-process app only prepares the database and the key; the measured app runs in its own process.
-        await using var prepared = await BenchApp.StartAsync(server);
-        await prepared.App.StopAsync();
         var cell = 0;
         foreach (var clients in clientCounts)
         {
             foreach (var rate in rates)
             {
-                cell++;
-                await RunCellAsync(prepared, clients, rate, seconds, cell);
+                // A database per cell: the app loads recent lines into its head at start, and earlier cells' lines
+                // would count in this cell's memory. The in-process app only prepares the database and the key.
+                await using var prepared = await BenchApp.StartAsync(server);
+                await prepared.App.StopAsync();
+                await RunCellAsync(prepared, clients, rate, seconds, ++cell);
             }
         }
 

@@ -27,7 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("browser_tests");
-        _app = new TestApp(_database.ConnectionString);
+        // A small viewer buffer, so that one large push overflows a live view as a slow browser would.
+        _app = new TestApp(_database.ConnectionString, new Dictionary<string, string?> { ["Tail:ViewerBufferLines"] = "200" });
         AppUri = _app.AppUri;
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

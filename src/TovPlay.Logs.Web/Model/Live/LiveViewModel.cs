@@ -98,7 +98,7 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             return;
         }
 
-        _viewer = broker.Subscribe(Query, MaxLines);
+        _viewer = broker.Subscribe(Query);
         _reading = new CancellationTokenSource();
         Status = _viewer.Status;
         _ = ReadAsync(_viewer, _reading.Token);
