@@ -75,7 +75,11 @@ public sealed record TailRequest(string Query)
 /// <summary>An entry a slow tail reader never got, reported by its stream and time.</summary>
 public sealed record DroppedEntry(LabelSet Labels, long TimestampNs);
 
-/// <summary>New entries, and those a slow reader lost: <see cref="Dropped"/> names them (up to a bound), <see cref="DroppedCount"/> counts them all.</summary>
+/// <summary>
+/// New entries, and those a slow reader lost: <see cref="Dropped"/> names them (up to a bound), <see cref="DroppedCount"/>
+/// counts them all. A batch may carry neither: a source that cannot otherwise show it is connected (Loki sends
+/// nothing until it has entries) yields an empty one when its tail opens or reopens.
+/// </summary>
 public sealed record TailBatch(IReadOnlyList<StreamResult> Streams, IReadOnlyList<DroppedEntry> Dropped)
 {
     private readonly long? _droppedCount;

@@ -62,14 +62,5 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async Task<(string Email, string Password)> CreateUserAsync(string role)
-    {
-        var email = $"browser-{Guid.NewGuid():N}@tests.tovplay.org";
-        const string password = "Browser-Passw0rd-1";
-        await using var scope = App.Services.CreateAsyncScope();
-        var tests = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tests")], "tests"));
-        var result = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(tests, email, role, password);
-        Assert.True(result.Succeeded, result.Message);
-        return (email, password);
-    }
+    public Task<(string Email, string Password)> CreateUserAsync(string role) => App.CreateUserAsync(role);
 }

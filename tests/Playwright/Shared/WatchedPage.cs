@@ -44,12 +44,15 @@ public sealed class WatchedPage : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public static async Task<WatchedPage> OpenAsync(BrowserFixture fixture)
+    public static Task<WatchedPage> OpenAsync(BrowserFixture fixture) => OpenAsync(fixture, fixture.AppUri);
+
+    /// <summary>A page of another app than the fixture's (one a test starts for itself).</summary>
+    public static async Task<WatchedPage> OpenAsync(BrowserFixture fixture, Uri appUri)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.AppUri.ToString() });
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = appUri.ToString() });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        return new WatchedPage(context, page, fixture.AppUri);
+        return new WatchedPage(context, page, appUri);
     }
 
     private void Record(string problem)

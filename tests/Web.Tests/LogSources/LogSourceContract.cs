@@ -170,7 +170,13 @@ public abstract class LogSourceContract(WebAppFixture fixture)
         cts.CancelAfter(TimeSpan.FromSeconds(30));
         await using var tail = source.TailAsync(new TailRequest($"{{run=\"{run}\"}} |= \"tie\"") { Limit = 3, StartNs = last - Minute }, cts.Token).GetAsyncEnumerator(cts.Token);
 
-        Assert.True(await tail.MoveNextAsync());
+        // A source may first say it is connected with an empty batch; the history is the first batch with entries.
+        do
+        {
+            Assert.True(await tail.MoveNextAsync());
+        }
+        while (tail.Current.Streams.Count == 0);
+
         var history = tail.Current.Streams.SelectMany(s => s.Entries).ToList();
         using var client = new LokiPushClient(Fixture.App, await Fixture.CreateApiKeyAsync());
         await client.PushAsync(new Dictionary<string, string> { ["job"] = "contract", ["run"] = run }, (LokiPushClient.NowNs, "live tie"), (LokiPushClient.NowNs + 1, "live, filtered out"));

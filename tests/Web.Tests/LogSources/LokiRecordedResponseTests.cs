@@ -153,6 +153,10 @@ public sealed class LokiRecordedResponseTests : IAsyncLifetime
             }
         });
 
+        // First the notice that the tail is open, then one batch per frame.
+        Assert.Empty(batches[0].Streams);
+        batches.RemoveAt(0);
+
         Assert.Equal(3, batches[0].Streams.Count);
         Assert.Equal("INFO plain text tail line A", batches[0].Streams[1].Entries.Single().Line);
         Assert.Equal(1795716701746197420, batches[1].Streams.Single().Entries.Single().TimestampNs);

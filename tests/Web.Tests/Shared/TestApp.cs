@@ -68,6 +68,19 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A new user of this app with one role; returns how to sign in.</summary>
+    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    {
+        var email = $"user-{Guid.NewGuid():N}@tests.tovplay.org";
+        const string password = "Test-Passw0rd-123";
+        await using var scope = Services.CreateAsyncScope();
+        var tests = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests"));
+        var result = await scope.ServiceProvider.GetRequiredService<UserAdministration>().CreateAsync(tests, email, role, password);
+        Assert.True(result.Succeeded, result.Message);
+        return (email, password);
+    }
+
     /// <summary>A new API key in this app's database, with the given scopes; returns the token to send.</summary>
     public async Task<string> CreateApiKeyAsync(bool push = true, bool read = true, int? ingestionRateBytes = null)
     {

@@ -94,11 +94,9 @@ public sealed class LokiLogSource(IHttpClientFactory httpClients, IOptions<LogSo
                 continue;
             }
 
-            if (interrupted)
-            {
-                interrupted = false;
-                yield return new TailBatch([], []) { Resumed = true };
-            }
+            // Loki sends nothing until it has entries: an empty batch tells the reader the tail is open (again).
+            yield return new TailBatch([], []) { Resumed = interrupted };
+            interrupted = false;
 
             while (true)
             {
