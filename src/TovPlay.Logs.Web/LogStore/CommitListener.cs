@@ -8,10 +8,12 @@ namespace TovPlay.Logs.Web.LogStore;
 /// Listens for the commits other app instances announce and hands their entries to this instance's live tails, so
 /// a line pushed to any instance behind the load balancer reaches viewers on all of them. The entries are read back
 /// from the store by the announced ranges; what two overlapping announcements both cover is handed over once.
-/// Nothing is read while no one here is tailing.
+/// Nothing is read while no one here is tailing. Runs only with <see cref="LogStoreOptions.AnnounceCommits"/>, the
+/// setting for several instances on one store; a single instance has no one to hear from.
 /// </summary>
 public sealed class CommitListener(
-    LogStoreDatabase database, CommitAnnouncements announcements, StreamRegistry streams, IngestFeed feed, TimeProvider time, ILogger<CommitListener> logger)
+    LogStoreDatabase database, CommitAnnouncements announcements, StreamRegistry streams, IngestFeed feed,
+    Microsoft.Extensions.Options.IOptions<LogStoreOptions> options, TimeProvider time, ILogger<CommitListener> logger)
     : BackgroundService
 {
     private const int RecentPerStream = 10_000;
@@ -20,6 +22,11 @@ public sealed class CommitListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.AnnounceCommits)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

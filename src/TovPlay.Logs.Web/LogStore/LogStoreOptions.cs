@@ -45,6 +45,13 @@ public sealed class LogStoreOptions
     /// <summary>The age beyond which entries leave the head.</summary>
     public TimeSpan HeadWindow { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Announce each commit to the other app instances (PostgreSQL NOTIFY), so their live tails see lines pushed
+    /// here. Turn it on for every instance when several serve one store. Off by default: a notifying transaction
+    /// holds a database-wide lock while it commits, which serialises commits and costs a single instance ingest rate.
+    /// </summary>
+    public bool AnnounceCommits { get; set; }
+
     public PushLimits ToPushLimits() => new()
     {
         RejectOldSamplesMaxAge = RejectOldSamplesMaxAge,

@@ -265,7 +265,7 @@ public sealed class LogWriter : BackgroundService
         }
 
         // Delivered by PostgreSQL at commit, and only if it commits: other instances' live tails learn of these lines.
-        foreach (var payload in _announcements.Encode(rows
+        foreach (var payload in !_options.AnnounceCommits ? [] : _announcements.Encode(rows
             .GroupBy(r => r.Stream.Id)
             .Select(g => new CommittedRange(g.Key, g.Min(r => r.Entry.TimestampNs), g.Max(r => r.Entry.TimestampNs), g.Count()))))
         {

@@ -8,7 +8,7 @@ namespace TovPlay.Logs.Web.Tests.Tail;
 /// <summary>Two app instances on one database, as behind a load balancer: a line pushed to either reaches viewers on both.</summary>
 public sealed class MultiInstanceTailTests
 {
-    private static readonly Dictionary<string, string?> s_settings = new() { ["LogStore:HeadMegabytes"] = "0" };
+    private static readonly Dictionary<string, string?> s_settings = new() { ["LogStore:HeadMegabytes"] = "0", ["LogStore:AnnounceCommits"] = "true" };
 
     private static async Task<List<string>> ReadLinesAsync(TailViewer viewer, int count)
     {
