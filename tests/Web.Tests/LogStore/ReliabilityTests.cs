@@ -48,7 +48,15 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
                 }
             })).ToList();
 
-            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            // Killed in the middle of the stream: once pushes are being acknowledged (a loaded machine may take a
+            // while to answer the first), and with more on the way.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (acknowledged.Count < 500 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync(TestContext.Current.CancellationToken);
             await stop.CancelAsync();

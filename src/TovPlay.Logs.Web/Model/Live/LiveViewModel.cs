@@ -98,10 +98,15 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             return;
         }
 
-        _viewer = broker.Subscribe(Query);
+        var viewer = broker.Subscribe(Query);
+        lock (_gate)
+        {
+            _viewer = viewer;
+        }
+
         _reading = new CancellationTokenSource();
-        Status = _viewer.Status;
-        _ = ReadAsync(_viewer, _reading.Token);
+        Status = viewer.Status;
+        _ = ReadAsync(viewer, _reading.Token);
     }
 
     public void Stop()
@@ -109,8 +114,16 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
         _reading?.Cancel();
         _reading?.Dispose();
         _reading = null;
-        _viewer?.Dispose();
-        _viewer = null;
+        TailViewer? stopped;
+        lock (_gate)
+        {
+            // The old reader may be between a read and the inbox: from now on it adds nothing.
+            stopped = _viewer;
+            _viewer = null;
+            _inbox.Clear();
+        }
+
+        stopped?.Dispose();
         Status = new TailStatus(TailConnectionState.Stopped);
     }
 
@@ -120,6 +133,11 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
 
     public void Clear()
     {
+        lock (_gate)
+        {
+            _inbox.Clear();
+        }
+
         Lines.Clear();
         DroppedSlow = 0;
         DroppedUpstream = 0;
@@ -148,6 +166,12 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             {
                 lock (_gate)
                 {
+                    if (!ReferenceEquals(viewer, _viewer))
+                    {
+                        // A tail of an earlier query, stopped while this update was on its way.
+                        return;
+                    }
+
                     _inbox.AddRange(update.Lines);
                     // The inbox is drained every render; if the page stalls it is capped like the screen.
                     var excess = _inbox.Count - MaxLines;

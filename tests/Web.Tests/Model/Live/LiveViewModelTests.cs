@@ -107,4 +107,32 @@ public sealed class LiveViewModelTests : IAsyncDisposable
         Assert.Equal(0, _broker.UpstreamCount);
         Assert.Equal(TailConnectionState.Stopped, _model.Status.State);
     }
+
+    [Fact]
+    public async Task Restart_WithANewQuery_ShowsNothingOfTheOldTail()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _model.SetQuery("{job=\"old\"}");
+        _model.Start();
+        var old = await _source.NextCallAsync();
+        old.Send(("old", 1, "from the old query"));
+        _model.Changed += () =>
+        {
+            if (_model.Status.State == TailConnectionState.Live)
+            {
+                arrived.TrySetResult();
+            }
+        };
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // As the page does on a new query: clear, then start the new tail (the old lines sat undrained).
+        _model.SetQuery("{job=\"new\"}");
+        _model.Clear();
+        _model.Start();
+        var fresh = await _source.NextCallAsync();
+        fresh.Send(("new", 2, "from the new query"));
+        await DrainUntilAsync(() => _model.Lines.Shown.Count > 0);
+
+        Assert.Equal(["from the new query"], _model.Lines.Shown.Select(l => l.Source.Line));
+    }
 }
