@@ -113,7 +113,25 @@ public sealed class LogWriter : BackgroundService
         try
         {
             (var written, rows) = await PrepareAsync(batch, stoppingToken);
-            var committed = await CommitAsync(rows, stoppingToken);
+            List<CommittedStream> committed;
+            try
+            {
+                committed = await CommitAsync(rows, stoppingToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
+            {
+                // "No partition for row": a day this instance knew of was dropped by another instance's retention.
+                // Nothing was committed; learn again which days exist and write once more.
+                var days = rows.Select(r => Partitions.DayOf(r.Entry.TimestampNs)).Distinct().ToList();
+                _partitions.Forget(days);
+                foreach (var key in _knownDays.Keys.Where(k => days.Contains(k.Day)))
+                {
+                    _knownDays.TryRemove(key, out _);
+                }
+
+                committed = await CommitAsync(rows, stoppingToken);
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(written[i]);

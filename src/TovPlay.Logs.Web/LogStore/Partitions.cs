@@ -51,6 +51,15 @@ public sealed class Partitions(LogStoreDatabase database)
         }
     }
 
+    /// <summary>Forgets that these days' partitions exist: another instance's retention may have dropped them.</summary>
+    public void Forget(IEnumerable<DateOnly> days)
+    {
+        foreach (var day in days)
+        {
+            _known.TryRemove(day, out _);
+        }
+    }
+
     public async Task<IReadOnlyList<DateOnly>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

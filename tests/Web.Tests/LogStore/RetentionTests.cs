@@ -29,4 +29,23 @@ public sealed class RetentionTests(WebAppFixture fixture)
         Assert.Equal(["fresh, long job", "fresh, short job", "one day old, long job"], (await StoredLines.OfRunAsync(fixture.Database, run)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(fiveDaysAgo, await app.Services.GetRequiredService<Partitions>().ListAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task DayDroppedByAnotherInstancesRetention_IsCreatedAgainOnTheNextPush()
+    {
+        await using var database = await TestDatabase.CreateAsync("partition_race");
+        await using var writer = new TestApp(database.ConnectionString);
+        await using var cleaner = new TestApp(database.ConnectionString, new Dictionary<string, string?> { ["LogStore:Retention"] = "2.00:00:00" });
+        using var client = new LokiPushClient(writer, await writer.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var labels = new Dictionary<string, string> { ["job"] = "partition-race", ["run"] = Guid.NewGuid().ToString("N")[..12] };
+        var old = LokiPushClient.NowNs - 4 * Day;
+        await client.PushAsync(labels, (old, "before the day was dropped"));
+
+        await cleaner.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(Partitions.DayOf(old), await cleaner.Services.GetRequiredService<Partitions>().ListAsync(TestContext.Current.CancellationToken));
+        // The writer still believes the day's partition exists; its push must not fail for that.
+        await client.PushAsync(labels, (old + 1, "after the day was dropped"));
+
+        Assert.Equal(["after the day was dropped"], await StoredLines.OfRunAsync(database, labels["run"]));
+    }
 }
