@@ -112,7 +112,7 @@ public sealed class LiveTests(BrowserFixture fixture)
         await using var owned = watched;
         var page = watched.Page;
         var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
-        Assert.Contains("query=" + Uri.EscapeDataString($"{{run=\"{run}\"}}"), page.Url);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape("query=" + Uri.EscapeDataString($"{{run=\"{run}\"}}"))));
 
         await page.GetByLabel("Line contains").FillAsync("needle");
         await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} |= \"needle\"");
