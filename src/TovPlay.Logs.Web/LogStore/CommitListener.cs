@@ -141,7 +141,7 @@ public sealed class CommitListener(
             // Another commit's entries may fall in this range too: each is handed over once, when first seen.
             if (delivered.TryAdd(RecentEntries.KeyOf(ts, line)))
             {
-                entries.Add(new LogEntry(ts, line, reader.IsDBNull(2) ? null : MetadataColumn.Read(reader.GetString(2))));
+                entries.Add(new LogEntry(ts, line, MetadataColumn.Read(reader, 2)));
             }
         }
 

@@ -124,7 +124,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             var batch = new List<(long, LogEntry)>(4096);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var metadata = reader.IsDBNull(3) ? null : MetadataColumn.Read(reader.GetString(3));
+                var metadata = MetadataColumn.Read(reader, 3);
                 batch.Add((reader.GetInt64(0), new LogEntry(reader.GetInt64(1), reader.GetString(2), metadata)));
                 if (batch.Count == batch.Capacity)
                 {

@@ -11,4 +11,8 @@ public static class MetadataColumn
 
     public static LabelSet Read(string json) =>
         LabelSet.From(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []);
+
+    /// <summary>The column at <paramref name="ordinal"/> of a row, null when the entry has none.</summary>
+    public static LabelSet? Read(Npgsql.NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Read(reader.GetString(ordinal));
 }

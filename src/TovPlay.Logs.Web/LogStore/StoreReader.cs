@@ -180,7 +180,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
                 var line = reader.GetString(1);
                 BytesRead += line.Length;
-                var metadata = reader.IsDBNull(2) ? null : MetadataColumn.Read(reader.GetString(2));
+                var metadata = MetadataColumn.Read(reader, 2);
                 rows.Add(new LogEntry(ts, line, metadata));
             }
 

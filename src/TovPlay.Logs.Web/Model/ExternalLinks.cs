@@ -1,4 +1,3 @@
-using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.LogQL.Building;
 
 namespace TovPlay.Logs.Web.Model;
@@ -29,9 +28,7 @@ public sealed class ExternalLinks(Microsoft.Extensions.Options.IOptions<External
 
         return field switch
         {
-            "correlation_id" => "search?query=" + Uri.EscapeDataString(
-                LogQueryBuilder.From(new LogQueryExpr(new StreamSelector(ValueList.Of(new LabelMatcher("job", MatchOperator.Regex, ".+"))), ValueList<PipelineStage>.Empty))
-                    .Contains(value).ToString()),
+            "correlation_id" => "search?query=" + Uri.EscapeDataString(LogQueryBuilder.AnyJob().Contains(value).ToString()),
             "trace_id" when options.Value.JaegerTraceUrl.Contains("{traceId}", StringComparison.Ordinal) =>
                 options.Value.JaegerTraceUrl.Replace("{traceId}", Uri.EscapeDataString(value), StringComparison.Ordinal),
             _ => null,

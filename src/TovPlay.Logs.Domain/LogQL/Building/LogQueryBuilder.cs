@@ -22,6 +22,9 @@ public sealed class LogQueryBuilder
     /// <summary>Starts from <c>{name="value"}</c>.</summary>
     public static LogQueryBuilder Stream(string name, string value) => new LogQueryBuilder([], []).Where(name, MatchOperator.Equal, value);
 
+    /// <summary>Starts from <c>{job=~".+"}</c>: every stream that has a job, the widest selector LogQL allows.</summary>
+    public static LogQueryBuilder AnyJob() => new LogQueryBuilder([], []).Where("job", MatchOperator.Regex, ".+");
+
     /// <summary>Starts from a parsed or built log query, to extend it.</summary>
     public static LogQueryBuilder From(LogQueryExpr query) => new(query.Selector.Matchers, query.Pipeline);
 

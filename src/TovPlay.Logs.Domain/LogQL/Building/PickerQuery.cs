@@ -23,7 +23,7 @@ public sealed record PickerQuery
     {
         var ordered = Labels.Where(p => p.Key != LevelLabel).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         var builder = ordered.Count == 0
-            ? LogQueryBuilder.From(new LogQueryExpr(new StreamSelector(ValueList.Of(new LabelMatcher("job", MatchOperator.Regex, ".+"))), ValueList<PipelineStage>.Empty))
+            ? LogQueryBuilder.AnyJob()
             : LogQueryBuilder.Stream(ordered[0].Key, ordered[0].Value);
         foreach (var (name, value) in ordered.Skip(1))
         {

@@ -56,21 +56,9 @@ public partial class Live
     protected override void OnParametersSet()
     {
         // From the address (opened, shared, or back/forward): only a query that differs restarts the tail.
-        if (QueryParameter is { Length: > 0 and <= 10_000 } query && TryNormalize(query) != ViewModel.Query && ViewModel.SetQuery(query) && _interactive)
+        if (QueryParameter is { Length: > 0 and <= 10_000 } query && ViewModel.ChangeQuery(query) && _interactive)
         {
             Restart();
-        }
-    }
-
-    private static string? TryNormalize(string query)
-    {
-        try
-        {
-            return TailBroker.Normalize(query);
-        }
-        catch (Exception ex) when (ex is Domain.LogQL.LogQLSyntaxException or ArgumentException)
-        {
-            return null;
         }
     }
 

@@ -14,7 +14,8 @@ namespace TovPlay.Logs.Web.Model.Live;
 public sealed class LiveViewModel(TailBroker broker) : IDisposable
 {
     public const int MaxLines = 10_000;
-    public const string DefaultQuery = "{job=~\".+\"}";
+    /// <summary>The query with nothing picked.</summary>
+    public static readonly string DefaultQuery = new PickerQuery().ToLogQL();
 
     private readonly Lock _gate = new();
     private readonly List<TailLine> _inbox = [];
@@ -61,6 +62,13 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             QueryError = ex.Message;
             return false;
         }
+    }
+
+    /// <summary>Like <see cref="SetQuery"/>, but true only when the query is valid and differs from the current one.</summary>
+    public bool ChangeQuery(string query)
+    {
+        var previous = Query;
+        return SetQuery(query) && Query != previous;
     }
 
     public void SetPicker(PickerQuery picker) => SetQuery(picker.ToLogQL());

@@ -54,6 +54,18 @@ public sealed class LiveViewModelTests : IAsyncDisposable
         Assert.StartsWith("parse error at line 1, col ", _model.QueryError);
     }
 
+    [Fact]
+    public void ChangeQuery_TrueOnlyForAValidDifferentQuery()
+    {
+        _model.SetQuery("{job=\"api\"}");
+
+        Assert.False(_model.ChangeQuery("{ job = \"api\" }"));
+        Assert.False(_model.ChangeQuery("{job=\"api\"} |= "));
+        Assert.NotNull(_model.QueryError);
+        Assert.True(_model.ChangeQuery("{job=\"web\"}"));
+        Assert.Equal("{job=\"web\"}", _model.Query);
+    }
+
     [Theory]
     [InlineData("env", "prod", true, LineKind.Plain, "{job=\"api\", env=\"prod\"}")]
     [InlineData("env", "dev", false, LineKind.Plain, "{job=\"api\", env!=\"dev\"}")]
