@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using TovPlay.Logs.Web.Model;
+using TovPlay.Logs.Web.Model.Lines;
 using TovPlay.Logs.Web.Model.Live;
 using TovPlay.Logs.Web.Tail;
 
@@ -16,7 +17,7 @@ public partial class Live
 
     private RenderThrottle? _throttle;
     private ElementReference _list;
-    private LiveLine? _selected;
+    private ListedLine? _selected;
     private DotNetObjectReference<Live>? _self;
     private bool _interactive;
     private bool _showShortcuts;
@@ -56,7 +57,7 @@ public partial class Live
     protected override void OnParametersSet()
     {
         // From the address (opened, shared, or back/forward): only a query that differs restarts the tail.
-        if (QueryParameter is { Length: > 0 and <= 10_000 } query && ViewModel.ChangeQuery(query) && _interactive)
+        if (QueryParameter is { Length: > 0 and <= 10_000 } query && ViewModel.Editor.ChangeQuery(query) && _interactive)
         {
             Restart();
         }
@@ -110,7 +111,7 @@ public partial class Live
         _selected = null;
     }
 
-    private void Select(LiveLine line) => _selected = line;
+    private void Select(ListedLine line) => _selected = line;
 
     private Task QueryChangedAsync()
     {
@@ -144,9 +145,9 @@ public partial class Live
                     Pause();
                 }
             }
-            else if (key == "Escape" && ViewModel.Picker is { Text.Length: > 0 } picker)
+            else if (key == "Escape" && ViewModel.Editor.Picker is { Text.Length: > 0 } picker)
             {
-                ViewModel.SetPicker(picker with { Text = "" });
+                ViewModel.Editor.SetPicker(picker with { Text = "" });
                 await QueryChangedAsync();
             }
 
@@ -156,7 +157,7 @@ public partial class Live
 
     private async Task FilterAsync(FieldFilter filter)
     {
-        if (ViewModel.AddFilter(filter.Name, filter.Value, filter.Include, filter.FieldOf))
+        if (ViewModel.Editor.AddFilter(filter.Name, filter.Value, filter.Include, filter.FieldOf))
         {
             await QueryChangedAsync();
         }

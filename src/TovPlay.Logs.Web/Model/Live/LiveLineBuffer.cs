@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using TovPlay.Logs.Web.Model.Lines;
 
 namespace TovPlay.Logs.Web.Model.Live;
 
@@ -9,20 +10,20 @@ namespace TovPlay.Logs.Web.Model.Live;
 /// </summary>
 public sealed class LiveLineBuffer
 {
-    private readonly List<LiveLine> _shown;
-    private readonly Queue<LiveLine> _waiting = new();
+    private readonly List<ListedLine> _shown;
+    private readonly Queue<ListedLine> _waiting = new();
 
     public LiveLineBuffer(int capacity)
     {
         Capacity = Math.Max(1, capacity);
-        _shown = new List<LiveLine>(Capacity);
+        _shown = new List<ListedLine>(Capacity);
         Shown = _shown.AsReadOnly();
     }
 
     public int Capacity { get; }
 
     /// <summary>A read-only view of the list (a collection, as the virtualising list wants).</summary>
-    public ReadOnlyCollection<LiveLine> Shown { get; }
+    public ReadOnlyCollection<ListedLine> Shown { get; }
 
     public bool Paused { get; private set; }
 
@@ -35,7 +36,7 @@ public sealed class LiveLineBuffer
     /// <summary>Lines pushed out of the list by newer ones (they were shown).</summary>
     public long Evicted { get; private set; }
 
-    public void Add(IEnumerable<LiveLine> lines)
+    public void Add(IEnumerable<ListedLine> lines)
     {
         foreach (var line in lines)
         {

@@ -1,13 +1,12 @@
-using TovPlay.Logs.Domain.LogQL;
-using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.LogQL.Building;
-using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.Model.Lines;
+using TovPlay.Logs.Web.Model.Queries;
 using TovPlay.Logs.Web.Tail;
 
 namespace TovPlay.Logs.Web.Model.Live;
 
 /// <summary>
-/// The Live page's state: the query (as LogQL and, when it fits, as pickers), the tail it runs, and the lines on
+/// The Live page's state: the query (edited through <see cref="Editor"/>), the tail it runs, and the lines on
 /// screen. Lines arrive on a background reader into an inbox; <see cref="Drain"/> moves them to the screen on the
 /// page's own thread, so rendering never races the reader.
 /// </summary>
@@ -24,13 +23,10 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
     private long _sequence;
     private long _inboxDropped;
 
-    public string Query { get; private set; } = DefaultQuery;
+    /// <summary>The query the tail runs: a log query (a metric query has nothing to tail).</summary>
+    public QueryEditor Editor { get; } = new(TailBroker.Normalize, DefaultQuery);
 
-    /// <summary>Why the query was refused (LogQL errors say line and column); null when it is valid.</summary>
-    public string? QueryError { get; private set; }
-
-    /// <summary>The query in picker form, or null when it says more than the pickers can show.</summary>
-    public PickerQuery? Picker { get; private set; } = new();
+    public string Query => Editor.Query;
 
     public LiveLineBuffer Lines { get; } = new(MaxLines);
 
@@ -46,62 +42,10 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
     /// <summary>Raised from the reader when there is something to drain; the page throttles its renders.</summary>
     public event Action? Changed;
 
-    /// <summary>Takes a LogQL query: false (with <see cref="QueryError"/>) when it is not a tailable log query.</summary>
-    public bool SetQuery(string query)
-    {
-        try
-        {
-            var normalized = TailBroker.Normalize(query);
-            Query = normalized;
-            QueryError = null;
-            Picker = PickerQuery.From((LogQueryExpr)LogQLQuery.Parse(normalized));
-            return true;
-        }
-        catch (Exception ex) when (ex is LogQLSyntaxException or ArgumentException)
-        {
-            QueryError = ex.Message;
-            return false;
-        }
-    }
-
-    /// <summary>Like <see cref="SetQuery"/>, but true only when the query is valid and differs from the current one.</summary>
-    public bool ChangeQuery(string query)
-    {
-        var previous = Query;
-        return SetQuery(query) && Query != previous;
-    }
-
-    public void SetPicker(PickerQuery picker) => SetQuery(picker.ToLogQL());
-
-    /// <summary>
-    /// Narrows the query by a value seen in a line: a stream label becomes a selector matcher, a parsed field a
-    /// label filter after the parser that reads it (added when the query has none).
-    /// </summary>
-    public bool AddFilter(string name, string value, bool include, LineKind fieldOf = LineKind.Plain)
-    {
-        var query = (LogQueryExpr)LogQLQuery.Parse(Query);
-        var builder = LogQueryBuilder.From(query);
-        if (fieldOf == LineKind.Plain)
-        {
-            builder = builder.Where(name, include ? MatchOperator.Equal : MatchOperator.NotEqual, value);
-        }
-        else
-        {
-            if (!query.Pipeline.Any(s => s is JsonParserStage or LogfmtParserStage))
-            {
-                builder = fieldOf == LineKind.Json ? builder.Json() : builder.Logfmt();
-            }
-
-            builder = builder.Label(name, value, include ? MatchOperator.Equal : MatchOperator.NotEqual);
-        }
-
-        return SetQuery(builder.ToString());
-    }
-
     public void Start()
     {
         Stop();
-        if (QueryError is not null)
+        if (Editor.QueryError is not null)
         {
             return;
         }
@@ -163,7 +107,7 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             _inboxDropped = 0;
         }
 
-        Lines.Add(arrived.Select(l => new LiveLine(++_sequence, l)));
+        Lines.Add(arrived.Select(l => new ListedLine(++_sequence, l)));
     }
 
     private async Task ReadAsync(TailViewer viewer, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.Model.Lines;
 using TovPlay.Logs.Web.Model.Live;
 using TovPlay.Logs.Web.Tail;
 
@@ -6,8 +7,8 @@ namespace TovPlay.Logs.Web.Tests.Model.Live;
 
 public sealed class LiveLineBufferTests
 {
-    private static IEnumerable<LiveLine> Lines(int from, int count) =>
-        Enumerable.Range(from, count).Select(i => new LiveLine(i, new TailLine(LabelSet.From(("job", "x")), i, $"line {i}")));
+    private static IEnumerable<ListedLine> Lines(int from, int count) =>
+        Enumerable.Range(from, count).Select(i => new ListedLine(i, new TailLine(LabelSet.From(("job", "x")), i, $"line {i}")));
 
     [Fact]
     public void Add_PastTheCap_EvictsTheOldest()
@@ -59,6 +60,6 @@ public sealed class LiveLineBufferTests
     {
         var labels = label is null ? LabelSet.From(("job", "x")) : LabelSet.From(("job", "x"), ("level", label));
 
-        Assert.Equal(expected, new LiveLine(1, new TailLine(labels, 1, line)).Level);
+        Assert.Equal(expected, new ListedLine(1, new TailLine(labels, 1, line)).Level);
     }
 }

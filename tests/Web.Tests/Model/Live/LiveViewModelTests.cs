@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.Model.Live;
 using TovPlay.Logs.Web.Tail;
@@ -44,56 +43,9 @@ public sealed class LiveViewModelTests : IAsyncDisposable
     }
 
     [Fact]
-    public void SetQuery_Invalid_KeepsTheOldOneAndSaysWhere()
-    {
-        Assert.True(_model.SetQuery("{job=\"api\"}"));
-
-        Assert.False(_model.SetQuery("{job=\"api\"} |= "));
-
-        Assert.Equal("{job=\"api\"}", _model.Query);
-        Assert.StartsWith("parse error at line 1, col ", _model.QueryError);
-    }
-
-    [Fact]
-    public void ChangeQuery_TrueOnlyForAValidDifferentQuery()
-    {
-        _model.SetQuery("{job=\"api\"}");
-
-        Assert.False(_model.ChangeQuery("{ job = \"api\" }"));
-        Assert.False(_model.ChangeQuery("{job=\"api\"} |= "));
-        Assert.NotNull(_model.QueryError);
-        Assert.True(_model.ChangeQuery("{job=\"web\"}"));
-        Assert.Equal("{job=\"web\"}", _model.Query);
-    }
-
-    [Theory]
-    [InlineData("env", "prod", true, LineKind.Plain, "{job=\"api\", env=\"prod\"}")]
-    [InlineData("env", "dev", false, LineKind.Plain, "{job=\"api\", env!=\"dev\"}")]
-    [InlineData("user_id", "7", true, LineKind.Json, "{job=\"api\"} | json | user_id=\"7\"")]
-    [InlineData("status", "500", false, LineKind.Logfmt, "{job=\"api\"} | logfmt | status!=\"500\"")]
-    public void AddFilter_LabelBecomesAMatcher_FieldAFilterAfterItsParser(string name, string value, bool include, LineKind kind, string expected)
-    {
-        _model.SetQuery("{job=\"api\"}");
-
-        Assert.True(_model.AddFilter(name, value, include, kind));
-
-        Assert.Equal(expected, _model.Query);
-    }
-
-    [Fact]
-    public void AddFilter_QueryAlreadyParses_DoesNotAddASecondParser()
-    {
-        _model.SetQuery("{job=\"api\"} | json");
-
-        _model.AddFilter("user", "ann", include: true, LineKind.Json);
-
-        Assert.Equal("{job=\"api\"} | json | user=\"ann\"", _model.Query);
-    }
-
-    [Fact]
     public async Task Start_LinesReachTheScreenOnlyWhenDrained_AndLossesAreSummed()
     {
-        _model.SetQuery("{job=\"api\"}");
+        _model.Editor.SetQuery("{job=\"api\"}");
         _model.Start();
         var call = await _source.NextCallAsync();
 
@@ -109,7 +61,7 @@ public sealed class LiveViewModelTests : IAsyncDisposable
     [Fact]
     public async Task Stop_LeavesTheTail()
     {
-        _model.SetQuery("{job=\"api\"}");
+        _model.Editor.SetQuery("{job=\"api\"}");
         _model.Start();
         var call = await _source.NextCallAsync();
 
@@ -124,7 +76,7 @@ public sealed class LiveViewModelTests : IAsyncDisposable
     public async Task Restart_WithANewQuery_ShowsNothingOfTheOldTail()
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _model.SetQuery("{job=\"old\"}");
+        _model.Editor.SetQuery("{job=\"old\"}");
         _model.Start();
         var old = await _source.NextCallAsync();
         old.Send(("old", 1, "from the old query"));
@@ -138,7 +90,7 @@ public sealed class LiveViewModelTests : IAsyncDisposable
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         // As the page does on a new query: clear, then start the new tail (the old lines sat undrained).
-        _model.SetQuery("{job=\"new\"}");
+        _model.Editor.SetQuery("{job=\"new\"}");
         _model.Clear();
         _model.Start();
         var fresh = await _source.NextCallAsync();

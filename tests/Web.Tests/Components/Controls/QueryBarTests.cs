@@ -13,13 +13,13 @@ using TovPlay.Logs.Web.Tests.Shared;
 namespace TovPlay.Logs.Web.Tests.Components.Controls;
 
 /// <summary>The Live page's query bar: pickers and LogQL editing the same query.</summary>
-public sealed class LiveQueryBarTests : BunitContext
+public sealed class QueryBarTests : BunitContext
 {
     private readonly ScriptedTailSource _source = new();
     private readonly LiveViewModel _model;
     private int _changes;
 
-    public LiveQueryBarTests()
+    public QueryBarTests()
     {
         Services.AddMudServices();
         Services.AddSingleton<ILogSource>(_source);
@@ -30,11 +30,11 @@ public sealed class LiveQueryBarTests : BunitContext
         _model = new LiveViewModel(new TailBroker(_source, Options.Create(new TailOptions()), TimeProvider.System, NullLogger<TailBroker>.Instance));
     }
 
-    private IRenderedComponent<LiveQueryBar> RenderBar()
+    private IRenderedComponent<QueryBar> RenderBar()
     {
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        return Render<LiveQueryBar>(p => p
-            .Add(b => b.ViewModel, _model)
+        return Render<QueryBar>(p => p
+            .Add(b => b.Editor, _model.Editor)
             .Add(b => b.OnQueryChanged, EventCallback.Factory.Create(this, () => _changes++)));
     }
 

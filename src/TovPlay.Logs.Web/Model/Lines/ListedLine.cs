@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using TovPlay.Logs.Web.Tail;
 
-namespace TovPlay.Logs.Web.Model.Live;
+namespace TovPlay.Logs.Web.Model.Lines;
 
-/// <summary>A tailed line as the Live page lists it: numbered in arrival order, with its level found once.</summary>
-public sealed partial record LiveLine(long Sequence, TailLine Source)
+/// <summary>A line as the Live and Search pages list it: numbered in the order it was listed, with its level found once.</summary>
+public sealed partial record ListedLine(long Sequence, TailLine Source)
 {
     public DateTimeOffset Time { get; } = DateTimeOffset.UnixEpoch.AddTicks(Source.TimestampNs / 100);
 
