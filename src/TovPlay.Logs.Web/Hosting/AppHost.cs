@@ -5,6 +5,7 @@ using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Observability;
+using TovPlay.Logs.Web.Search;
 using TovPlay.Logs.Web.Security;
 using TovPlay.Logs.Web.Tail;
 
@@ -81,6 +82,7 @@ public static class AppHost
         app.MapAccountEndpoints();
         app.MapLokiApi();
         app.MapAppTail();
+        app.MapSearchExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

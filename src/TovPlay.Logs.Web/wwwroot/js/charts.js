@@ -1,0 +1,96 @@
+// Time charts for TovPlay Logs, drawn by the vendored ApexCharts 4.7.0 (MIT, wwwroot/lib/apexcharts). The library
+// is fetched on first use so pages without a chart never load it. Dragging across a chart reports the chosen range
+// to .NET instead of zooming: the page re-runs its queries for that range and sends new data.
+(function () {
+    "use strict";
+
+    var loading = null;
+    var charts = new WeakMap();
+
+    function load() {
+        if (window.ApexCharts) {
+            return Promise.resolve();
+        }
+        if (!loading) {
+            loading = new Promise(function (resolve, reject) {
+                var script = document.createElement("script");
+                script.src = document.baseURI.replace(/\/?$/, "/") + "lib/apexcharts/apexcharts.min.js";
+                script.onload = function () { resolve(); };
+                script.onerror = function () { loading = null; reject(new Error("Could not load the chart library.")); };
+                document.head.appendChild(script);
+            });
+        }
+        return loading;
+    }
+
+    function options(spec, owner) {
+        var dark = spec.dark === true;
+        return {
+            chart: {
+                type: spec.kind === "bar" ? "bar" : "line",
+                height: spec.height,
+                stacked: spec.stacked === true,
+                animations: { enabled: false },
+                background: "transparent",
+                fontFamily: "inherit",
+                zoom: { enabled: true, type: "x", autoScaleYaxis: false },
+                toolbar: { show: true, autoSelected: "zoom", tools: { download: false, selection: false, zoom: true, zoomin: false, zoomout: false, pan: false, reset: false } },
+                events: {
+                    beforeZoom: function (context, range) {
+                        if (range && range.xaxis && range.xaxis.max > range.xaxis.min) {
+                            owner.invokeMethodAsync("RangeSelected", Math.round(range.xaxis.min), Math.round(range.xaxis.max));
+                        }
+                        // Keep the axis as it is: the new range comes back as new data.
+                        return { xaxis: { min: spec.min, max: spec.max } };
+                    },
+                    dataPointSelection: function (event, context, config) {
+                        var series = spec.series[config.seriesIndex];
+                        var point = series && series.data[config.dataPointIndex];
+                        if (point) {
+                            owner.invokeMethodAsync("PointClicked", point[0]);
+                        }
+                    }
+                }
+            },
+            theme: { mode: dark ? "dark" : "light" },
+            series: spec.series.map(function (s) { return { name: s.name, data: s.data }; }),
+            colors: spec.series.map(function (s) { return s.color; }),
+            dataLabels: { enabled: false },
+            stroke: { width: spec.kind === "bar" ? 0 : 2, curve: "straight" },
+            markers: { size: 0 },
+            legend: { show: spec.series.length > 1 || spec.kind === "bar", position: "top", horizontalAlign: "left" },
+            plotOptions: { bar: { columnWidth: "90%" } },
+            xaxis: { type: "datetime", min: spec.min, max: spec.max, labels: { datetimeUTC: spec.utc !== false } },
+            yaxis: { min: 0, forceNiceScale: true, labels: { formatter: function (v) { return v === null || v === undefined ? "" : +v.toFixed(3); } } },
+            tooltip: { shared: spec.kind === "bar", intersect: false, x: { format: "yyyy-MM-dd HH:mm:ss" } },
+            annotations: {
+                yaxis: (spec.thresholds || []).map(function (t) {
+                    return { y: t.value, borderColor: t.color || "#e53935", strokeDashArray: 4, label: { text: t.label, style: { color: "#fff", background: t.color || "#e53935" } } };
+                })
+            },
+            noData: { text: spec.empty || "No data in this range" }
+        };
+    }
+
+    window.tovplayCharts = {
+        render: async function (element, owner, spec) {
+            await load();
+            var existing = charts.get(element);
+            if (existing) {
+                existing.destroy();
+            }
+            var chart = new window.ApexCharts(element, options(spec, owner));
+            charts.set(element, chart);
+            await chart.render();
+            element.dataset.rendered = String((+element.dataset.rendered || 0) + 1);
+        },
+
+        destroy: function (element) {
+            var chart = element && charts.get(element);
+            if (chart) {
+                chart.destroy();
+                charts.delete(element);
+            }
+        }
+    };
+})();
