@@ -15,6 +15,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<SavedQuery> SavedQueries => Set<SavedQuery>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -58,6 +60,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
             e.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
             e.HasIndex(x => x.KeyId).IsUnique();
+        });
+
+        builder.Entity<SavedQuery>(e =>
+        {
+            e.ToTable("saved_queries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            e.Property(x => x.Query).HasColumnName("query").HasMaxLength(10_000);
+            e.Property(x => x.QueryHash).HasColumnName("query_hash").HasMaxLength(64);
+            e.Property(x => x.Starred).HasColumnName("starred");
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(100);
+            e.Property(x => x.FirstRunAt).HasColumnName("first_run_at");
+            e.Property(x => x.LastRunAt).HasColumnName("last_run_at");
+            e.Property(x => x.RunCount).HasColumnName("run_count");
+            e.HasIndex(x => new { x.UserId, x.QueryHash }).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.LastRunAt });
+            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AppUser>(e =>

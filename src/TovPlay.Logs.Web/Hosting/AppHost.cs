@@ -51,6 +51,7 @@ public static class AppHost
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddAppModel();
+        builder.Services.AddAppSearch();
 
         var app = builder.Build();
         ConfigurePipeline(app);

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using MudBlazor;
+using TovPlay.Logs.Web.Components.Controls;
+using TovPlay.Logs.Web.Components.Dialogs;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Model.Lines;
 using TovPlay.Logs.Web.Model.Live;
@@ -16,7 +19,8 @@ public partial class Live
     private static readonly TimeSpan s_renderInterval = TimeSpan.FromMilliseconds(100);
 
     private RenderThrottle? _throttle;
-    private ElementReference _list;
+    private LogLineList _list = default!;
+    private IReadOnlyList<string> _columns = [];
     private ListedLine? _selected;
     private DotNetObjectReference<Live>? _self;
     private bool _interactive;
@@ -31,9 +35,16 @@ public partial class Live
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     /// <summary>The query, so a view can be shared by its address.</summary>
     [SupplyParameterFromQuery(Name = "query")]
     public string? QueryParameter { get; set; }
+
+    /// <summary>Fields shown as columns, comma-separated.</summary>
+    [SupplyParameterFromQuery(Name = "columns")]
+    public string? ColumnsParameter { get; set; }
 
     private LiveViewModel ViewModel { get; set; } = default!;
 
@@ -56,6 +67,8 @@ public partial class Live
 
     protected override void OnParametersSet()
     {
+        _columns = LineColumns.Parse(ColumnsParameter);
+
         // From the address (opened, shared, or back/forward): only a query that differs restarts the tail.
         if (QueryParameter is { Length: > 0 and <= 10_000 } query && ViewModel.Editor.ChangeQuery(query) && _interactive)
         {
@@ -81,13 +94,13 @@ public partial class Live
             if (firstRender)
             {
                 _self = DotNetObjectReference.Create(this);
-                await JS.InvokeVoidAsync("tovplayLogs.follow", _list);
+                await JS.InvokeVoidAsync("tovplayLogs.follow", _list.Element);
                 await JS.InvokeVoidAsync("tovplayLogs.liveShortcuts", _self);
             }
 
             if (!ViewModel.Lines.Paused)
             {
-                await JS.InvokeAsync<bool>("tovplayLogs.scrollIfFollowing", _list);
+                await JS.InvokeAsync<bool>("tovplayLogs.scrollIfFollowing", _list.Element);
             }
         }
         catch (JSDisconnectedException)
@@ -116,9 +129,24 @@ public partial class Live
     private Task QueryChangedAsync()
     {
         Restart();
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("query", ViewModel.Query), new NavigationOptions { ReplaceHistoryEntry = true });
+        UpdateAddress();
         return Task.CompletedTask;
     }
+
+    private void ToggleColumn(string name)
+    {
+        _columns = LineColumns.Toggle(_columns, name);
+        UpdateAddress();
+    }
+
+    private Task ShowContextAsync() => LineContextDialog.ShowAsync(Dialogs, _selected!);
+
+    private void UpdateAddress() =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["query"] = ViewModel.Query,
+            ["columns"] = LineColumns.Format(_columns),
+        }), new NavigationOptions { ReplaceHistoryEntry = true });
 
     private void Restart()
     {

@@ -1,0 +1,279 @@
+using System.Globalization;
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs.Search;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.Model.Charts;
+using TovPlay.Logs.Web.Model.Lines;
+using TovPlay.Logs.Web.Model.Live;
+using TovPlay.Logs.Web.Model.Queries;
+using TovPlay.Logs.Web.Search;
+using TovPlay.Logs.Web.Tail;
+
+namespace TovPlay.Logs.Web.Model.Search;
+
+/// <summary>
+/// The Search page's state: what to run (query, range, direction, limit, columns, all held by the address) and
+/// what came back (lines with the volume chart above them, or a metric's series). A new run cancels the one before.
+/// </summary>
+public sealed class SearchViewModel(ILogSource source, TimeProvider time)
+{
+    public static readonly IReadOnlyList<int> LimitChoices = [100, 500, 1000, 5000];
+    public const int DefaultLimit = 1000;
+
+    private static readonly IReadOnlyDictionary<string, string> s_levelColors = new Dictionary<string, string>
+    {
+        ["error"] = "#e53935", ["fatal"] = "#b71c1c", ["critical"] = "#b71c1c", ["warn"] = "#fb8c00", ["warning"] = "#fb8c00",
+        ["info"] = "#1e88e5", ["debug"] = "#9e9e9e", ["trace"] = "#bdbdbd",
+    };
+
+    private CancellationTokenSource? _run;
+
+    public QueryEditor Editor { get; } = new(QueryEditor.AnyQuery, LiveViewModel.DefaultQuery);
+
+    public TimeRange Range { get; private set; } = TimeRange.LastHour;
+
+    public Direction Direction { get; private set; } = Direction.Backward;
+
+    public int Limit { get; private set; } = DefaultLimit;
+
+    /// <summary>Fields shown as columns beside each line (labels or parsed fields).</summary>
+    public IReadOnlyList<string> Columns { get; private set; } = [];
+
+    /// <summary>Why the address could not be read as a search (the rest of it was still taken).</summary>
+    public string? StateError { get; private set; }
+
+    public bool Running { get; private set; }
+
+    /// <summary>Why the last run failed, in the source's words.</summary>
+    public string? Error { get; private set; }
+
+    public bool HasRun { get; private set; }
+
+    public bool IsMetric { get; private set; }
+
+    public DateTimeOffset Start { get; private set; }
+
+    public DateTimeOffset End { get; private set; }
+
+    public IReadOnlyList<ListedLine> Lines { get; private set; } = [];
+
+    public IReadOnlyList<ChartSeries> Volume { get; private set; } = [];
+
+    public TimeSpan VolumeStep { get; private set; }
+
+    /// <summary>Lines the volume chart counted in the range; null when it could not be drawn.</summary>
+    public long? VolumeTotal { get; private set; }
+
+    public string? VolumeError { get; private set; }
+
+    public IReadOnlyList<MetricSeries> Series { get; private set; } = [];
+
+    public IReadOnlyList<ChartSeries> SeriesChart { get; private set; } = [];
+
+    public QueryStatistics? Statistics { get; private set; }
+
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    /// <summary>True when the limit cut the result.</summary>
+    public bool Truncated => !IsMetric && Lines.Count >= Limit;
+
+    /// <summary>What the result holds: "42 lines", or "showing 1,000 of at least 5,321 lines" when the limit cut it.</summary>
+    public string Summary
+    {
+        get
+        {
+            if (IsMetric)
+            {
+                return $"{Series.Count:N0} series";
+            }
+
+            if (!Truncated)
+            {
+                return Lines.Count == 1 ? "1 line" : $"{Lines.Count:N0} lines";
+            }
+
+            return VolumeTotal is { } total && total > Lines.Count
+                ? $"Showing {Lines.Count:N0} of at least {total:N0} lines: the limit cut the result. Raise the limit, narrow the range, or export."
+                : $"Showing {Lines.Count:N0} lines: the limit was reached, so there may be more. Raise the limit, narrow the range, or export.";
+        }
+    }
+
+    /// <summary>
+    /// Takes the search an address describes. Parts that cannot be read keep their previous value and are named in
+    /// <see cref="StateError"/>; true when something that changes the result changed.
+    /// </summary>
+    public bool Apply(SearchState state)
+    {
+        var errors = new List<string>();
+        var before = (Editor.Query, Range, Direction, Limit);
+        if (state.Query is { Length: > 0 } query && !Editor.SetQuery(query))
+        {
+            errors.Add("query: " + Editor.QueryError);
+        }
+
+        if (TimeRange.TryParse(state.From, state.To, out var range, out var rangeError))
+        {
+            Range = range;
+        }
+        else
+        {
+            errors.Add(rangeError!);
+        }
+
+        Direction = state.Direction?.ToLowerInvariant() == "forward" ? Direction.Forward : Direction.Backward;
+        if (state.Limit is { } limit)
+        {
+            if (limit is >= 1 and <= 5000)
+            {
+                Limit = limit;
+            }
+            else
+            {
+                errors.Add("limit: must be from 1 to 5,000 (export for more).");
+            }
+        }
+
+        Columns = LineColumns.Parse(state.Columns);
+        StateError = errors.Count == 0 ? null : string.Join(" ", errors);
+        return before != (Editor.Query, Range, Direction, Limit);
+    }
+
+    /// <summary>The address state for the current search with one part changed.</summary>
+    public SearchState State(string? query = null, TimeRange? range = null, Direction? direction = null, int? limit = null, IReadOnlyList<string>? columns = null)
+    {
+        range ??= Range;
+        return new SearchState(
+            query ?? Editor.Query, range.From, range.To,
+            (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
+            limit ?? Limit,
+            LineColumns.Format(columns ?? Columns));
+    }
+
+    public async Task RunAsync()
+    {
+        var run = new CancellationTokenSource();
+        var previous = Interlocked.Exchange(ref _run, run);
+        previous?.Cancel();
+        previous?.Dispose();
+
+        Running = true;
+        Error = null;
+        var (start, end) = Range.Resolve(time.GetUtcNow());
+        Start = start;
+        End = end;
+        try
+        {
+            var expr = LogQLQuery.Parse(Editor.Query);
+            IsMetric = expr is not LogQueryExpr;
+            if (expr is LogQueryExpr log)
+            {
+                await RunLogsAsync(log, run.Token);
+            }
+            else
+            {
+                await RunMetricAsync(run.Token);
+            }
+
+            HasRun = true;
+        }
+        catch (LogSourceException ex)
+        {
+            Error = ex.Message;
+            Lines = [];
+            Series = [];
+            SeriesChart = [];
+            Volume = [];
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            // A newer run took over.
+            return;
+        }
+        finally
+        {
+            if (ReferenceEquals(_run, run))
+            {
+                Running = false;
+            }
+        }
+    }
+
+    private async Task RunLogsAsync(LogQueryExpr log, CancellationToken cancellationToken)
+    {
+        var startNs = TimeWindow.Ns(Start);
+        var endNs = TimeWindow.Ns(End);
+        var lines = source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, startNs, endNs) { Limit = Limit, Direction = Direction }, cancellationToken);
+        var volume = VolumeAsync(log, cancellationToken);
+        var response = await lines;
+        var sequence = 0L;
+        Lines = [.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))];
+        Statistics = response.Statistics;
+        Warnings = response.Warnings;
+        Series = [];
+        SeriesChart = [];
+        await volume;
+    }
+
+    /// <summary>Lines per bucket and level. A failure here leaves the lines standing and says why the chart is missing.</summary>
+    private async Task VolumeAsync(LogQueryExpr log, CancellationToken cancellationToken)
+    {
+        VolumeStep = LogVolume.StepFor(End - Start);
+        var stepNs = (long)VolumeStep.TotalNanoseconds;
+        var endNs = TimeWindow.Ns(End);
+        // Bars on round times: each point counts the bucket that ends at it.
+        var firstNs = (TimeWindow.Ns(Start) / stepNs + 1) * stepNs;
+        try
+        {
+            var response = await source.QueryRangeAsync(
+                new RangeQueryRequest(LogQLQuery.Print(LogVolume.QueryFor(log, VolumeStep)), firstNs, Math.Max(firstNs, endNs)) { StepNs = stepNs }, cancellationToken);
+            Volume = [.. response.Series
+                .Select(s => (Level: s.Labels[LogVolume.LevelLabel] is { Length: > 0 } l ? l.ToLowerInvariant() : "unknown", s.Points))
+                .GroupBy(s => s.Level)
+                .OrderBy(g => LevelRank(g.Key))
+                .Select(g => new ChartSeries(g.Key, Points(g.SelectMany(s => s.Points)), s_levelColors.GetValueOrDefault(g.Key, "#8e24aa")))];
+            VolumeTotal = (long)response.Series.Sum(s => s.Points.Sum(p => p.Value));
+            VolumeError = null;
+        }
+        catch (LogSourceException ex)
+        {
+            Volume = [];
+            VolumeTotal = null;
+            VolumeError = "The volume chart could not be drawn: " + ex.Message;
+        }
+    }
+
+    private async Task RunMetricAsync(CancellationToken cancellationToken)
+    {
+        var response = await source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, TimeWindow.Ns(Start), TimeWindow.Ns(End)), cancellationToken);
+        Series = response.Series;
+        SeriesChart = [.. response.Series.Select(s => new ChartSeries(s.Labels.Count == 0 ? "{}" : s.Labels.ToString(), Points(s.Points)))];
+        Statistics = response.Statistics;
+        Warnings = response.Warnings;
+        Lines = [];
+        Volume = [];
+        VolumeTotal = null;
+        VolumeError = null;
+    }
+
+    private static ChartPoint[] Points(IEnumerable<SamplePoint> points) =>
+        [.. points.GroupBy(p => p.TimestampNs).OrderBy(g => g.Key)
+            .Select(g => new ChartPoint(DateTimeOffset.UnixEpoch.AddTicks(g.Key / 100), g.Sum(p => p.Value)))];
+
+    private static int LevelRank(string level) => level switch
+    {
+        "fatal" or "critical" => 0,
+        "error" => 1,
+        "warn" or "warning" => 2,
+        "info" => 3,
+        "debug" => 4,
+        "trace" => 5,
+        _ => 6,
+    };
+
+    /// <summary>The range one bar of the volume chart covers: the bucket that ends at its time.</summary>
+    public TimeRange BucketEndingAt(DateTimeOffset time) => TimeRange.Absolute(time - VolumeStep, time);
+
+    public static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
