@@ -9,6 +9,12 @@ public sealed class ExternalLinksOptions
 
     /// <summary>A Jaeger trace page with <c>{traceId}</c> in it, e.g. <c>https://jaeger.example.org/trace/{traceId}</c>; empty for none.</summary>
     public string JaegerTraceUrl { get; set; } = "";
+
+    /// <summary>Grafana's address (e.g. <c>https://grafana.example.org</c>) for "Open in Grafana Explore"; empty for none.</summary>
+    public string GrafanaUrl { get; set; } = "";
+
+    /// <summary>The uid of the Loki data source in that Grafana that reads the same logs.</summary>
+    public string GrafanaLokiDatasourceUid { get; set; } = "";
 }
 
 /// <summary>
@@ -33,5 +39,27 @@ public sealed class ExternalLinks(Microsoft.Extensions.Options.IOptions<External
                 options.Value.JaegerTraceUrl.Replace("{traceId}", Uri.EscapeDataString(value), StringComparison.Ordinal),
             _ => null,
         };
+    }
+
+    /// <summary>The same query and range in Grafana Explore (Grafana 10+ address form), or null when no Grafana is configured.</summary>
+    public string? GrafanaExplore(string query, string from, string to)
+    {
+        var grafana = options.Value.GrafanaUrl.TrimEnd('/');
+        var uid = options.Value.GrafanaLokiDatasourceUid;
+        if (grafana.Length == 0 || uid.Length == 0)
+        {
+            return null;
+        }
+
+        var panes = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["tovplay"] = new
+            {
+                datasource = uid,
+                queries = new[] { new { refId = "A", expr = query, queryType = "range", datasource = new { type = "loki", uid } } },
+                range = new { from, to },
+            },
+        });
+        return $"{grafana}/explore?schemaVersion=1&orgId=1&panes={Uri.EscapeDataString(panes)}";
     }
 }

@@ -57,7 +57,8 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
 
     public DateTimeOffset End { get; private set; }
 
-    public IReadOnlyList<ListedLine> Lines { get; private set; } = [];
+    /// <summary>A collection as well as a list: the virtualised list takes collections.</summary>
+    public System.Collections.ObjectModel.ReadOnlyCollection<ListedLine> Lines { get; private set; } = new([]);
 
     public IReadOnlyList<ChartSeries> Volume { get; private set; } = [];
 
@@ -181,7 +182,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         catch (LogSourceException ex)
         {
             Error = ex.Message;
-            Lines = [];
+            Lines = new([]);
             Series = [];
             SeriesChart = [];
             Volume = [];
@@ -208,7 +209,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         var volume = VolumeAsync(log, cancellationToken);
         var response = await lines;
         var sequence = 0L;
-        Lines = [.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))];
+        Lines = new([.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))]);
         Statistics = response.Statistics;
         Warnings = response.Warnings;
         Series = [];
@@ -251,7 +252,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         SeriesChart = [.. response.Series.Select(s => new ChartSeries(s.Labels.Count == 0 ? "{}" : s.Labels.ToString(), Points(s.Points)))];
         Statistics = response.Statistics;
         Warnings = response.Warnings;
-        Lines = [];
+        Lines = new([]);
         Volume = [];
         VolumeTotal = null;
         VolumeError = null;

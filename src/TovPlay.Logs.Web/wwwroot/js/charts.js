@@ -43,12 +43,18 @@
                         // Keep the axis as it is: the new range comes back as new data.
                         return { xaxis: { min: spec.min, max: spec.max } };
                     },
-                    dataPointSelection: function (event, context, config) {
-                        var series = spec.series[config.seriesIndex];
+                    // A click, not a drag (a drag ends in a click on the common ancestor too): the library's
+                    // point selection fires on mousedown, which would replace the chart under a starting drag.
+                    click: function (event, context, config) {
+                        var moved = Math.abs(event.clientX - (owner._downX === undefined ? event.clientX : owner._downX));
+                        var series = config && spec.series[config.seriesIndex];
                         var point = series && series.data[config.dataPointIndex];
-                        if (point) {
+                        if (point && moved < 5) {
                             owner.invokeMethodAsync("PointClicked", point[0]);
                         }
+                    },
+                    mounted: function (context) {
+                        context.el.addEventListener("mousedown", function (e) { owner._downX = e.clientX; }, { passive: true });
                     }
                 }
             },

@@ -1,0 +1,178 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Direction = TovPlay.Logs.Domain.LogQL.Evaluation.Direction;
+using TovPlay.Logs.Domain.Logs.Search;
+using TovPlay.Logs.Web.Components.Controls;
+using TovPlay.Logs.Web.Components.Dialogs;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.Model;
+using TovPlay.Logs.Web.Model.Lines;
+using TovPlay.Logs.Web.Model.Search;
+using TovPlay.Logs.Web.Search;
+
+namespace TovPlay.Logs.Web.Components.Pages;
+
+/// <summary>
+/// Search: the address is the search. Every change (query, range, order, limit, columns) navigates to the new
+/// address, and reading the address runs the search when something that changes the result changed, so back,
+/// forward, bookmarks and shared links all replay the same view.
+/// </summary>
+public partial class Search
+{
+    private static readonly IReadOnlyList<int> LimitChoices = SearchViewModel.LimitChoices;
+
+    private ListedLine? _selected;
+    private bool _interactive;
+    private bool _starred;
+    private QueryHistoryMenu? _history;
+
+    [Inject]
+    public required ILogSource Source { get; init; }
+
+    [Inject]
+    public required TimeProvider Clock { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ExternalLinks Links { get; init; }
+
+    [Inject]
+    public required QueryHistory History { get; init; }
+
+    [Inject]
+    public required TimeDisplay Time { get; init; }
+
+    [CascadingParameter]
+    public Task<AuthenticationState>? Authentication { get; set; }
+
+    /// <summary>The layout's theme, so charts draw in the same colours.</summary>
+    [CascadingParameter(Name = "DarkMode")]
+    public bool Dark { get; set; }
+
+    [SupplyParameterFromQuery(Name = "query")]
+    public string? QueryParameter { get; set; }
+
+    [SupplyParameterFromQuery(Name = "from")]
+    public string? FromParameter { get; set; }
+
+    [SupplyParameterFromQuery(Name = "to")]
+    public string? ToParameter { get; set; }
+
+    [SupplyParameterFromQuery(Name = "direction")]
+    public string? DirectionParameter { get; set; }
+
+    [SupplyParameterFromQuery(Name = "limit")]
+    public int? LimitParameter { get; set; }
+
+    [SupplyParameterFromQuery(Name = "columns")]
+    public string? ColumnsParameter { get; set; }
+
+    private SearchViewModel ViewModel { get; set; } = default!;
+
+    private string VolumeLabel => ViewModel.VolumeTotal is { } total
+        ? $"Log volume by level: {total:N0} lines from {Time.Format(ViewModel.Start)} to {Time.Format(ViewModel.End)}. Drag across it to zoom in, or click a bar."
+        : "Log volume by level";
+
+    protected override void OnInitialized() => ViewModel = new SearchViewModel(Source, Clock);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var changed = ViewModel.Apply(new SearchState(QueryParameter, FromParameter, ToParameter, DirectionParameter, LimitParameter, ColumnsParameter));
+        if (_interactive && changed)
+        {
+            await RunAsync();
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            // Searches run once the circuit is interactive, not during prerendering.
+            _interactive = true;
+            await RunAsync();
+            StateHasChanged();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        _selected = null;
+        var running = ViewModel.RunAsync();
+        StateHasChanged();
+        await running;
+        if (ViewModel.Error is null && ViewModel.HasRun && await UserAsync() is { } user)
+        {
+            await History.RecordAsync(user, ViewModel.Editor.Query);
+            _starred = await History.IsStarredAsync(user, ViewModel.Editor.Query);
+            _history?.Invalidate();
+        }
+    }
+
+    private Task RunAgainAsync() => RunAsync();
+
+    private async Task<System.Security.Claims.ClaimsPrincipal?> UserAsync() =>
+        Authentication is null ? null : (await Authentication).User;
+
+    private void Go(SearchState state) => Navigation.NavigateTo(state.ToUri(Navigation));
+
+    private void QueryChanged() => Go(ViewModel.State());
+
+    private void ChooseQuery(string query) => Go(ViewModel.State(query: query));
+
+    private void RangeChanged(TimeRange range) => Go(ViewModel.State(range: range));
+
+    private void DirectionChanged(Direction direction) => Go(ViewModel.State(direction: direction));
+
+    private void LimitChanged(int limit) => Go(ViewModel.State(limit: limit));
+
+    private void ColumnsChanged(IEnumerable<string>? columns) =>
+        Navigation.NavigateTo(ViewModel.State(columns: [.. columns ?? []]).ToUri(Navigation), new NavigationOptions { ReplaceHistoryEntry = true });
+
+    private void ToggleColumn(string name) => ColumnsChanged(LineColumns.Toggle(ViewModel.Columns, name));
+
+    private void BrushedAsync((DateTimeOffset Start, DateTimeOffset End) range) => Go(ViewModel.State(range: TimeRange.Absolute(range.Start, range.End)));
+
+    private void BarClickedAsync(DateTimeOffset time) => Go(ViewModel.State(range: ViewModel.BucketEndingAt(time)));
+
+    private void Select(ListedLine line) => _selected = line;
+
+    private async Task FilterAsync(FieldFilter filter)
+    {
+        if (ViewModel.Editor.AddFilter(filter.Name, filter.Value, filter.Include, filter.FieldOf))
+        {
+            QueryChanged();
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private Task ShowContextAsync() => LineContextDialog.ShowAsync(Dialogs, _selected!);
+
+    private async Task OpenLibraryAsync()
+    {
+        if (await QueryLibraryDialog.ChooseAsync(Dialogs) is { } query)
+        {
+            ChooseQuery(query);
+        }
+    }
+
+    private async Task ToggleStarAsync()
+    {
+        if (await UserAsync() is { } user)
+        {
+            await History.SetStarredAsync(user, ViewModel.Editor.Query, !_starred);
+            _starred = !_starred;
+            _history?.Invalidate();
+        }
+    }
+
+    private string ExportLink(string format) =>
+        SearchExport.Link(format, ViewModel.Editor.Query, ViewModel.Range, ViewModel.Direction, SearchExport.MaxLines);
+}
