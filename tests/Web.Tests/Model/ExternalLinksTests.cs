@@ -35,4 +35,24 @@ public sealed class ExternalLinksTests
     {
         Assert.Null(Links().For("correlation_id", new string('a', ExternalLinks.MaxIdLength + 1)));
     }
+
+    [Fact]
+    public void GrafanaExplore_CarriesTheQueryAndRange_ToTheConfiguredLokiDataSource()
+    {
+        var links = new ExternalLinks(Options.Create(new ExternalLinksOptions { GrafanaUrl = "https://grafana.example.org/", GrafanaLokiDatasourceUid = "loki-prod" }));
+
+        var href = links.GrafanaExplore("{job=\"api\"} |= \"a&b\"", "now-15m", "now");
+
+        Assert.NotNull(href);
+        Assert.StartsWith("https://grafana.example.org/explore?schemaVersion=1&orgId=1&panes=", href);
+        var panes = System.Text.Json.JsonDocument.Parse(Uri.UnescapeDataString(href[(href.IndexOf("panes=", StringComparison.Ordinal) + 6)..])).RootElement;
+        var pane = panes.EnumerateObject().Single().Value;
+        Assert.Equal("loki-prod", pane.GetProperty("datasource").GetString());
+        Assert.Equal("{job=\"api\"} |= \"a&b\"", pane.GetProperty("queries")[0].GetProperty("expr").GetString());
+        Assert.Equal("loki", pane.GetProperty("queries")[0].GetProperty("datasource").GetProperty("type").GetString());
+        Assert.Equal(("now-15m", "now"), (pane.GetProperty("range").GetProperty("from").GetString(), pane.GetProperty("range").GetProperty("to").GetString()));
+    }
+
+    [Fact]
+    public void GrafanaExplore_NotConfigured_IsNoLink() => Assert.Null(Links().GrafanaExplore("{job=\"api\"}", "now-1h", "now"));
 }

@@ -12,8 +12,8 @@ public sealed record TimeRange
 {
     public const int MaxTextLength = 40;
 
-    /// <summary>The longest window a search may cover: the store keeps 30 days by default.</summary>
-    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(31);
+    /// <summary>The longest window a search may cover: within Loki's default query length limit (721h).</summary>
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(30);
 
     public static readonly TimeRange LastHour = new("now-1h", "now");
 

@@ -24,7 +24,7 @@ public sealed class TimeRangeTests
     [InlineData("now-15x", "now", "From: 'now-15x' is not a time.")]
     [InlineData("now-1h", "yesterday", "To: 'yesterday' is not a time.")]
     [InlineData("now", "now-1h", "The time range ends before it starts.")]
-    [InlineData("now-40d", "now", "The time range is longer than 31 days.")]
+    [InlineData("now-31d", "now", "The time range is longer than 30 days.")]
     [InlineData("2026-11-27", "now", "From: '2026-11-27' is not a time.")]
     public void TryParse_Bad_SaysWhichEndAndWhy(string from, string to, string expected)
     {
