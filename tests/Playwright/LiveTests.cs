@@ -92,6 +92,31 @@ public sealed class LiveTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task AFieldBecomesAColumnHeldByTheAddress_AndShowContextListsTheLinesAroundIt()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+        await PushAsync(token, run, """{"user":"alice","msg":"one"}""", """{"user":"bob","msg":"two"}""", """{"user":"carol","msg":"three"}""");
+        await Expect(list).ToContainTextAsync("three");
+
+        await list.GetByRole(AriaRole.Row).Filter(new() { HasText = "\"two\"" }).ClickAsync();
+        var details = page.GetByRole(AriaRole.Region, new() { Name = "Line details" });
+        await details.GetByRole(AriaRole.Button, new() { Name = "Show user as a column" }).ClickAsync();
+
+        await Expect(list.GetByRole(AriaRole.Columnheader, new() { Name = "user" })).ToBeVisibleAsync();
+        await Expect(list.GetByRole(AriaRole.Row).Filter(new() { HasText = "\"two\"" }).Locator(".live-column")).ToHaveTextAsync("bob");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("columns=user"));
+
+        await details.GetByRole(AriaRole.Button, new() { Name = "Show context" }).ClickAsync();
+        var context = page.GetByRole(AriaRole.Log, new() { Name = "Context lines" });
+        await Expect(context.GetByRole(AriaRole.Row)).ToHaveCountAsync(3);
+        await Expect(context.Locator("[aria-current=true]")).ToContainTextAsync("\"two\"");
+        watched.AssertClean();
+    }
+
+    [Fact]
     public async Task InvalidLogQL_IsRefusedWithLineAndColumn()
     {
         var (watched, _, _) = await OpenLiveAsync();
