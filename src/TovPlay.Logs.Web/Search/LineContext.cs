@@ -30,13 +30,28 @@ public sealed class LineContext(ILogSource source)
         return [.. lines.Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))];
     }
 
-    /// <summary>Equality on every stream label the line carries; with none known, on all its labels.</summary>
+    /// <summary>
+    /// Equality on every stream label the line carries. A label is taken for a stream label when the store knows
+    /// the name as one, and the line's own fields do not explain it: a json or logfmt stage adds a field as a label
+    /// of its own name, or as <c>name_extracted</c> when a stream label already has the name (Loki's rule), and the
+    /// store may know the name from some other stream.
+    /// </summary>
     public static string Selector(ListedLine line, IReadOnlyCollection<string> streamLabels)
     {
-        var pairs = line.Source.Labels.Pairs.Where(p => streamLabels.Contains(p.Key) && !p.Key.StartsWith("__", StringComparison.Ordinal)).ToList();
+        var labels = line.Source.Labels;
+        var fields = line.Parsed.Fields.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        bool AddedByParser(string name) =>
+            name.EndsWith("_extracted", StringComparison.Ordinal) || (fields.Contains(name) && !labels.Contains(name + "_extracted"));
+
+        var pairs = labels.Pairs.Where(p => !p.Key.StartsWith("__", StringComparison.Ordinal) && !AddedByParser(p.Key)).ToList();
+        if (streamLabels.Count > 0 && pairs.Any(p => streamLabels.Contains(p.Key)))
+        {
+            pairs = [.. pairs.Where(p => streamLabels.Contains(p.Key))];
+        }
+
         if (pairs.Count == 0)
         {
-            pairs = [.. line.Source.Labels.Pairs.Where(p => !p.Key.StartsWith("__", StringComparison.Ordinal))];
+            pairs = [.. labels.Pairs.Where(p => !p.Key.StartsWith("__", StringComparison.Ordinal))];
         }
 
         var builder = LogQueryBuilder.Stream(pairs[0].Key, pairs[0].Value);

@@ -37,4 +37,14 @@ public sealed class LineContextTests(WebAppFixture fixture)
         Assert.Equal("{job=\"a\\\"b\"}", LineContext.Selector(line, ["job", "level"]));
         Assert.Equal("{job=\"a\\\"b\", user=\"ann\"}", LineContext.Selector(line, []));
     }
+
+    [Fact]
+    public void Selector_LeavesOutWhatTheParserAdded_EvenANameSomeOtherStreamUsesAsALabel()
+    {
+        // The json stage added "n" and "level_extracted" ("level" was already a stream label).
+        var line = new ListedLine(1, new TailLine(
+            LabelSet.From(("job", "api"), ("level", "info"), ("level_extracted", "warn"), ("n", "10")), 1, """{"n":10,"level":"warn"}"""));
+
+        Assert.Equal("{job=\"api\", level=\"info\"}", LineContext.Selector(line, ["job", "level", "n"]));
+    }
 }
