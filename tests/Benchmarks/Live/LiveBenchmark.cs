@@ -16,6 +16,8 @@ namespace TovPlay.Logs.Benchmarks.Live;
 /// </summary>
 public static class LiveBenchmark
 {
+    private const long MaxPushLines = 5_000;
+
     public static async Task<int> RunAsync(string server, string[] args)
     {
         var seconds = Option(args, "--seconds", [60])[0];
@@ -100,7 +102,8 @@ public static class LiveBenchmark
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
-            var due = (long)(rate * clock.Elapsed.TotalSeconds) - sent;
+            // A pusher that fell behind catches up in pushes of a bounded size (the API refuses bodies over 16 MiB).
+            var due = Math.Min(MaxPushLines, (long)(rate * clock.Elapsed.TotalSeconds) - sent);
             var seq = before + sent;
             if (due <= 0)
             {

@@ -37,7 +37,7 @@ public sealed class ServerProcess : IAsyncDisposable
             $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:AppDb={connectionString}",
             "--environment=Benchmark",
-            "--Serilog:MinimumLevel:Default=Warning",
+            "--Serilog:MinimumLevel:Default=Error",
             .. settings])
         {
             start.ArgumentList.Add(argument);

@@ -49,7 +49,7 @@ public sealed class BenchApp : IAsyncDisposable
             $"--ConnectionStrings:AppDb={connection}",
             "--urls=http://127.0.0.1:0",
             "--applicationName=TovPlay.Logs.Web",
-            "--Serilog:MinimumLevel:Default=Warning",
+            "--Serilog:MinimumLevel:Default=Error",
             "--environment=Benchmark",
             "--TOVPLAY_LOGS_ADMIN_EMAIL=bench@tovplay.local",
             "--TOVPLAY_LOGS_ADMIN_PASSWORD=Bench-Passw0rd-1234",
