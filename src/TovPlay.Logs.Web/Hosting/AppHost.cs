@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
 using TovPlay.Logs.Web.LogSources;
@@ -52,6 +53,7 @@ public static class AppHost
         builder.Services.AddMudServices();
         builder.Services.AddAppModel();
         builder.Services.AddAppSearch();
+        builder.Services.AddAppAudit();
 
         var app = builder.Build();
         ConfigurePipeline(app);

@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text;
+
+namespace TovPlay.Logs.Domain.Audit;
+
+/// <summary>
+/// The SQL that installs the audit trail into the TovPlay database. Design, and why:
+/// <list type="bullet">
+/// <item>One <c>statements</c> row per audited statement and table, with its connection context and text, so "who
+/// changed this table when" never reads row images.</item>
+/// <item>Row images go to a same-typed shadow table per audited table (<c>rows_&lt;oid&gt;</c>), copied from the
+/// statement's transition tables by a capture function generated per table with static SQL: cached plans, no jsonb
+/// conversion on the write path (it dominated bulk cost), and no single huge value that could fail the statement.</item>
+/// <item>TRUNCATE is captured BEFORE, at statement level, by copying the rows it is about to remove.</item>
+/// <item>Capture functions run as a NOLOGIN owner role (SECURITY DEFINER) with a fixed search_path, so the roles they
+/// watch can neither read nor write the trail; the invoking role is noted by a BEFORE statement trigger that runs
+/// as the caller, since inside a definer function current_user is the owner.</item>
+/// <item>A table that changed shape since install keeps being captured (as jsonb) instead of failing the
+/// application's statement; the coverage report says it needs regenerating.</item>
+/// </list>
+/// </summary>
+public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string ownerRole = AuditSql.DefaultOwnerRole)
+{
+    public const string DefaultSchema = "tovplay_audit";
+    public const string DefaultOwnerRole = "tovplay_audit_owner";
+
+    /// <summary>The version of the generated objects; a higher one means an upgrade is due.</summary>
+    public const int Version = 1;
+
+    public const string InvokerSetting = "tovplay_audit.invoker";
+
+    /// <summary>The application context the backend sets per transaction (DESIGN.md §3).</summary>
+    public static readonly IReadOnlyList<(string Setting, string Column)> ContextSettings =
+    [
+        ("tovplay.user_id", "app_user_id"), ("tovplay.username", "app_username"), ("tovplay.client_ip", "app_client_ip"),
+        ("tovplay.correlation_id", "correlation_id"), ("tovplay.request_path", "request_path"),
+    ];
+
+    private const string Header = "SET LOCAL search_path = pg_catalog, pg_temp;\nSET LOCAL client_min_messages = warning;\n";
+
+    public string Schema { get; } = schema;
+
+    public string OwnerRole { get; } = ownerRole;
+
+    private string S => SqlText.Ident(Schema);
+
+    private string Owner => SqlText.Ident(OwnerRole);
+
+    private string Obj(string name) => SqlText.Qualified(Schema, name);
+
+    public static string ShadowTable(AuditedTable table) => "rows_" + table.Oid.ToString(CultureInfo.InvariantCulture);
+
+    public static string CaptureFunction(AuditedTable table, string action) => $"capture_{table.Oid.ToString(CultureInfo.InvariantCulture)}_{action}";
+
+    /// <summary>The triggers installed on a table, by name: every one starts with the schema's prefix.</summary>
+    public static IReadOnlyList<string> TriggerNames(AuditedTable table) => table.Kind switch
+    {
+        TableKind.Partitioned => [InvokerTrigger, "tovplay_audit_insert", "tovplay_audit_update", "tovplay_audit_delete"],
+        TableKind.Partition => [InvokerTrigger, "tovplay_audit_truncate"],
+        _ => [InvokerTrigger, "tovplay_audit_insert", "tovplay_audit_update", "tovplay_audit_delete", "tovplay_audit_truncate"],
+    };
+
+    private const string InvokerTrigger = "tovplay_audit_invoker";
+
+    /// <summary>The schema, its owner role, the statement table and the shared functions. Safe to run again.</summary>
+    public string InstallSchema()
+    {
+        var sql = new StringBuilder(Header);
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            DO {SqlText.DollarQuoted($"BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {SqlText.Literal(OwnerRole)}) THEN CREATE ROLE {Owner} NOLOGIN; END IF; END")};
+            ALTER ROLE {Owner} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+            CREATE SCHEMA IF NOT EXISTS {S} AUTHORIZATION {Owner};
+            ALTER SCHEMA {S} OWNER TO {Owner};
+            REVOKE ALL ON SCHEMA {S} FROM PUBLIC;
+
+            CREATE TABLE IF NOT EXISTS {Obj("installation")} (
+                version integer NOT NULL,
+                installed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                installed_by text NOT NULL DEFAULT session_user);
+
+            CREATE TABLE IF NOT EXISTS {Obj("audited_tables")} (
+                table_oid oid PRIMARY KEY,
+                schema_name text NOT NULL,
+                table_name text NOT NULL,
+                kind text NOT NULL,
+                shadow_table text NOT NULL,
+                columns_signature text NOT NULL,
+                version integer NOT NULL,
+                installed_at timestamptz NOT NULL DEFAULT clock_timestamp());
+
+            CREATE TABLE IF NOT EXISTS {Obj("statements")} (
+                id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                tx_id bigint NOT NULL,
+                statement_at timestamptz NOT NULL,
+                captured_at timestamptz NOT NULL,
+                table_oid oid NOT NULL,
+                schema_name text NOT NULL,
+                table_name text NOT NULL,
+                action text NOT NULL,
+                row_count bigint NOT NULL,
+                session_role text NOT NULL,
+                invoking_role text,
+                client_addr inet,
+                client_port integer,
+                application_name text,
+                backend_pid integer NOT NULL,
+                app_user_id text,
+                app_username text,
+                app_client_ip text,
+                correlation_id text,
+                request_path text,
+                -- 1 when the statement fired the capture itself; more inside another trigger.
+                trigger_depth integer NOT NULL,
+                query text);
+            CREATE INDEX IF NOT EXISTS statements_statement_at_brin ON {Obj("statements")} USING brin (statement_at);
+            CREATE INDEX IF NOT EXISTS statements_table_action ON {Obj("statements")} (table_oid, action, statement_at);
+            CREATE INDEX IF NOT EXISTS statements_tx ON {Obj("statements")} (tx_id);
+
+            -- Rows of a table whose shape changed since its capture was generated, kept as jsonb.
+            CREATE TABLE IF NOT EXISTS {Obj("rows_fallback")} (
+                statement_id bigint NOT NULL,
+                table_oid oid NOT NULL,
+                image "char" NOT NULL,
+                ordinal integer NOT NULL,
+                row_image jsonb NOT NULL);
+            CREATE INDEX IF NOT EXISTS rows_fallback_statement ON {Obj("rows_fallback")} USING brin (statement_id);
+
+            CREATE OR REPLACE FUNCTION {Obj("record_statement")}(p_id bigint, p_oid oid, p_schema text, p_table text, p_action text, p_count bigint)
+            RETURNS void LANGUAGE sql SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
+                INSERT INTO {Obj("statements")} (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
+                    session_role, invoking_role, client_addr, client_port, application_name, backend_pid,
+                    {string.Join(", ", ContextSettings.Select(c => c.Column))}, trigger_depth, query)
+                VALUES (p_id, txid_current(), statement_timestamp(), clock_timestamp(), p_oid, p_schema, p_table, p_action, p_count,
+                    session_user, nullif(current_setting({SqlText.Literal(InvokerSetting)}, true), ''), inet_client_addr(), inet_client_port(),
+                    nullif(current_setting('application_name', true), ''), pg_backend_pid(),
+                    {string.Join(", ", ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
+                    pg_trigger_depth(), current_query())
+            """)};
+
+            -- Runs as the caller, before the statement: the capture runs as the owner and cannot see who called.
+            -- Only for a statement not started by another trigger: the child deletes of ON DELETE CASCADE run as
+            -- the child table's owner, and their capture fires with the parent's, so they keep the parent's caller.
+            CREATE OR REPLACE FUNCTION {Obj("note_invoker")}() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
+                BEGIN
+                    IF pg_trigger_depth() <= 1 THEN
+                        PERFORM set_config({SqlText.Literal(InvokerSetting)}, current_user, true);
+                    END IF;
+                    RETURN NULL;
+                END
+            """)};
+
+            ALTER TABLE {Obj("installation")} OWNER TO {Owner};
+            ALTER TABLE {Obj("audited_tables")} OWNER TO {Owner};
+            ALTER TABLE {Obj("statements")} OWNER TO {Owner};
+            ALTER TABLE {Obj("rows_fallback")} OWNER TO {Owner};
+            ALTER FUNCTION {Obj("record_statement")}(bigint, oid, text, text, text, bigint) OWNER TO {Owner};
+            ALTER FUNCTION {Obj("note_invoker")}() OWNER TO {Owner};
+            REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM PUBLIC;
+            REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {S} FROM PUBLIC;
+            INSERT INTO {Obj("installation")} (version) SELECT {Version} WHERE NOT EXISTS (SELECT 1 FROM {Obj("installation")} WHERE version = {Version});
+
+            """);
+        return sql.ToString();
+    }
+
+    /// <summary>The shadow table, capture functions and triggers of one table, replacing any earlier ones. Safe to run again.</summary>
+    public string InstallTable(AuditedTable table)
+    {
+        var shadow = Obj(ShadowTable(table));
+        var columns = table.Columns;
+        var sql = new StringBuilder(Header);
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            CREATE TABLE IF NOT EXISTS {shadow} (statement_id bigint NOT NULL, image "char" NOT NULL, ordinal integer NOT NULL);
+            ALTER TABLE {shadow} OWNER TO {Owner};
+            REVOKE ALL ON {shadow} FROM PUBLIC;
+            CREATE INDEX IF NOT EXISTS {SqlText.Ident(ShadowTable(table) + "_statement")} ON {shadow} USING brin (statement_id);
+
+            """);
+        foreach (var column in columns)
+        {
+            // Generated and identity columns are stored as plain values: the image is what the row held.
+            sql.Append(CultureInfo.InvariantCulture, $"ALTER TABLE {shadow} ADD COLUMN IF NOT EXISTS {SqlText.Ident(column.Name)} {column.Type};\n");
+        }
+
+        // The capture reads the table itself on TRUNCATE, from its schema.
+        sql.Append(CultureInfo.InvariantCulture, $"GRANT USAGE ON SCHEMA {SqlText.Ident(table.Schema)} TO {Owner};\n");
+        sql.Append(CultureInfo.InvariantCulture, $"GRANT SELECT ON {table.QualifiedName} TO {Owner};\n");
+
+        foreach (var trigger in TriggerNames(table))
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DROP TRIGGER IF EXISTS {SqlText.Ident(trigger)} ON {table.QualifiedName};\n");
+        }
+
+        var events = table.Kind == TableKind.Partition ? "TRUNCATE" : table.Kind == TableKind.Partitioned ? "INSERT OR UPDATE OR DELETE" : "INSERT OR UPDATE OR DELETE OR TRUNCATE";
+        sql.Append(CultureInfo.InvariantCulture, $"CREATE TRIGGER {SqlText.Ident(InvokerTrigger)} BEFORE {events} ON {table.QualifiedName} FOR EACH STATEMENT EXECUTE FUNCTION {Obj("note_invoker")}();\n");
+
+        if (table.Kind != TableKind.Partition)
+        {
+            sql.Append(Capture(table, "insert", "INSERT", [("N", "tovplay_new")]));
+            sql.Append(Capture(table, "update", "UPDATE", [("O", "tovplay_old"), ("N", "tovplay_new")]));
+            sql.Append(Capture(table, "delete", "DELETE", [("O", "tovplay_old")]));
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                CREATE TRIGGER tovplay_audit_insert AFTER INSERT ON {table.QualifiedName} REFERENCING NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "insert"))}();
+                CREATE TRIGGER tovplay_audit_update AFTER UPDATE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "update"))}();
+                CREATE TRIGGER tovplay_audit_delete AFTER DELETE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "delete"))}();
+
+                """);
+        }
+
+        if (table.Kind != TableKind.Partitioned)
+        {
+            sql.Append(Capture(table, "truncate", "TRUNCATE", [("O", $"ONLY {table.QualifiedName}")]));
+            sql.Append(CultureInfo.InvariantCulture, $"CREATE TRIGGER tovplay_audit_truncate BEFORE TRUNCATE ON {table.QualifiedName} FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "truncate"))}();\n");
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            INSERT INTO {Obj("audited_tables")} (table_oid, schema_name, table_name, kind, shadow_table, columns_signature, version)
+            VALUES ({table.Oid.ToString(CultureInfo.InvariantCulture)}, {SqlText.Literal(table.Schema)}, {SqlText.Literal(table.Name)}, {SqlText.Literal(table.Kind.ToString())}, {SqlText.Literal(ShadowTable(table))}, {SqlText.Literal(table.Signature)}, {Version})
+            ON CONFLICT (table_oid) DO UPDATE SET schema_name = EXCLUDED.schema_name, table_name = EXCLUDED.table_name, kind = EXCLUDED.kind,
+                columns_signature = EXCLUDED.columns_signature, version = EXCLUDED.version, installed_at = clock_timestamp();
+
+            """);
+        return sql.ToString();
+    }
+
+    /// <summary>Stops auditing a table: its triggers and functions go; what was captured stays.</summary>
+    public string RemoveTable(AuditedTable table)
+    {
+        var sql = new StringBuilder(Header);
+        foreach (var trigger in TriggerNames(table).Append("tovplay_audit_truncate").Append("tovplay_audit_insert").Append("tovplay_audit_update").Append("tovplay_audit_delete").Distinct())
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DROP TRIGGER IF EXISTS {SqlText.Ident(trigger)} ON {table.QualifiedName};\n");
+        }
+
+        foreach (var action in new[] { "insert", "update", "delete", "truncate" })
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DROP FUNCTION IF EXISTS {Obj(CaptureFunction(table, action))}();\n");
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $"DELETE FROM {Obj("audited_tables")} WHERE table_oid = {table.Oid.ToString(CultureInfo.InvariantCulture)};\n");
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// A capture function: copies the images into the shadow table in one INSERT per image kind, numbering UPDATE
+    /// rows so old and new halves pair up, then records the statement.
+    /// </summary>
+    private string Capture(AuditedTable table, string action, string verb, IReadOnlyList<(string Image, string Source)> images)
+    {
+        var shadow = Obj(ShadowTable(table));
+        var names = string.Join(", ", table.Columns.Select(c => SqlText.Ident(c.Name)));
+        var values = string.Join(", ", table.Columns.Select(c => "o." + SqlText.Ident(c.Name)));
+        var ordinal = verb == "UPDATE" ? "row_number() OVER ()" : "0";
+        var copy = new StringBuilder();
+        var fallback = new StringBuilder();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var (image, source) = images[i];
+            copy.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {shadow} (statement_id, image, ordinal, {names}) SELECT s, '{image}', {ordinal}, {values} FROM {source} o;\n");
+            fallback.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {Obj("rows_fallback")} (statement_id, table_oid, image, ordinal, row_image) SELECT s, TG_RELID, '{image}', {ordinal}, to_jsonb(o) FROM {source} o;\n");
+            if (i == 0)
+            {
+                copy.Append("        GET DIAGNOSTICS n = ROW_COUNT;\n");
+                fallback.Append("        GET DIAGNOSTICS n = ROW_COUNT;\n");
+            }
+        }
+
+        var record = verb == "TRUNCATE" ? "" : "IF n > 0 THEN ";
+        var recordEnd = verb == "TRUNCATE" ? "" : " END IF;";
+        var function = Obj(CaptureFunction(table, action));
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
+
+            DECLARE
+                s bigint := nextval({SqlText.Literal(SqlText.Ident(Schema) + "." + SqlText.Ident("statements_id_seq"))}::regclass);
+                n bigint := 0;
+            BEGIN
+                BEGIN
+            {copy}    EXCEPTION WHEN undefined_column OR datatype_mismatch OR undefined_table OR cannot_coerce OR wrong_object_type THEN
+                    -- The table changed shape since this function was generated: keep the rows anyway.
+            {fallback}    END;
+                {record}PERFORM {Obj("record_statement")}(s, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, '{verb}', n);{recordEnd}
+                RETURN NULL;
+            END
+
+            """)};
+            ALTER FUNCTION {function}() OWNER TO {Owner};
+            REVOKE ALL ON FUNCTION {function}() FROM PUBLIC;
+
+            """);
+    }
+}

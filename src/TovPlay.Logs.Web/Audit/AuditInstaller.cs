@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Web.Audit;
+
+/// <summary>Installs, removes and reports on the audit trail in the audited database: Domain writes the SQL, this runs it.</summary>
+public sealed class AuditInstaller(IOptions<AuditOptions> options)
+{
+    private AuditOptions Options => options.Value;
+
+    public AuditSql Sql => new(Options.Schema, Options.OwnerRole);
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!Options.IsConfigured)
+        {
+            throw new InvalidOperationException("No audited database is configured: set Audit:TargetConnection (environment Audit__TargetConnection).");
+        }
+
+        var connection = new NpgsqlConnection(Options.TargetConnection);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<IReadOnlyList<AuditedTable>> TablesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
+    }
+
+    /// <summary>The exact SQL an install of these tables runs (schema first), for preview.</summary>
+    public string PreviewInstall(IEnumerable<AuditedTable> tables) =>
+        Sql.InstallSchema() + string.Concat(tables.Select(Sql.InstallTable));
+
+    public string PreviewRemove(IEnumerable<AuditedTable> tables) => string.Concat(tables.Select(Sql.RemoveTable));
+
+    /// <summary>Installs (or upgrades) the schema and these tables in one transaction: all or nothing.</summary>
+    public Task InstallAsync(IReadOnlyCollection<AuditedTable> tables, CancellationToken cancellationToken) =>
+        RunAsync(PreviewInstall(tables), cancellationToken);
+
+    public Task RemoveAsync(IReadOnlyCollection<AuditedTable> tables, CancellationToken cancellationToken) =>
+        RunAsync(PreviewRemove(tables), cancellationToken);
+
+    public async Task<IReadOnlyList<TableCoverage>> CoverageAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var tables = await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
+        var installed = new List<InstalledTable>();
+        if (await SchemaInstalledAsync(connection, cancellationToken))
+        {
+            await using var command = new NpgsqlCommand(
+                $"SELECT table_oid, columns_signature, version FROM {SqlText.Qualified(Options.Schema, "audited_tables")}", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                installed.Add(new InstalledTable(reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetInt32(2)));
+            }
+        }
+
+        var triggers = new Dictionary<uint, IReadOnlyDictionary<string, bool>>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT tgrelid, tgname, tgenabled <> 'D' FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'tovplay\\_audit\\_%'", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var oid = reader.GetFieldValue<uint>(0);
+                if (!triggers.TryGetValue(oid, out var names))
+                {
+                    triggers[oid] = names = new Dictionary<string, bool>();
+                }
+
+                ((Dictionary<string, bool>)names)[reader.GetString(1)] = reader.GetBoolean(2);
+            }
+        }
+
+        return AuditCoverage.Assess(tables, installed, triggers);
+    }
+
+    private async Task<bool> SchemaInstalledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+        command.Parameters.AddWithValue("name", SqlText.Qualified(Options.Schema, "audited_tables"));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task RunAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Web.Audit;
+
+/// <summary>Where the audit trail lives (section <c>Audit</c>).</summary>
+public sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>
+    /// The TovPlay database to audit, as a connection string for a role that may create roles, schemas and triggers
+    /// (a superuser or the tables' owner with CREATEROLE). Secret: set it through <c>Audit__TargetConnection</c>.
+    /// Empty means no audited database is configured.
+    /// </summary>
+    public string TargetConnection { get; set; } = "";
+
+    public string Schema { get; set; } = AuditSql.DefaultSchema;
+
+    /// <summary>The NOLOGIN role that owns the trail; the roles being watched must not be members of it.</summary>
+    public string OwnerRole { get; set; } = AuditSql.DefaultOwnerRole;
+
+    public bool IsConfigured => TargetConnection.Length > 0;
+}

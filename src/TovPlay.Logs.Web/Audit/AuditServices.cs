@@ -1,0 +1,13 @@
+namespace TovPlay.Logs.Web.Audit;
+
+public static class AuditServices
+{
+    public static IServiceCollection AddAppAudit(this IServiceCollection services)
+    {
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.Schema.Length is > 0 and <= 63 && o.OwnerRole.Length is > 0 and <= 63, "Audit:Schema and Audit:OwnerRole must be 1 to 63 characters")
+            .ValidateOnStart();
+        services.AddSingleton<AuditInstaller>();
+        return services;
+    }
+}
