@@ -5,7 +5,7 @@ public enum CoverageState
     /// <summary>Triggers present and enabled, capture generated for the table's current shape.</summary>
     Audited,
     NotAudited,
-    /// <summary>Not audited, and created after the last install (its oid is newer than every audited table's).</summary>
+    /// <summary>Not audited, and created after the last install (its oid is newer than the catalog's was then).</summary>
     NewSinceInstall,
     /// <summary>Columns or version changed since the capture was generated: rows are kept as jsonb until it is regenerated.</summary>
     Outdated,
@@ -25,15 +25,16 @@ public sealed record TableCoverage(AuditedTable Table, CoverageState State, stri
 public static class AuditCoverage
 {
     /// <param name="triggers">Per table oid, its audit triggers by name and whether each is enabled.</param>
+    /// <param name="catalogHighOid">The newest catalog oid at the last install; null before any install.</param>
     public static IReadOnlyList<TableCoverage> Assess(
-        IReadOnlyList<AuditedTable> tables, IReadOnlyList<InstalledTable> installed, IReadOnlyDictionary<uint, IReadOnlyDictionary<string, bool>> triggers)
+        IReadOnlyList<AuditedTable> tables, IReadOnlyList<InstalledTable> installed, IReadOnlyDictionary<uint, IReadOnlyDictionary<string, bool>> triggers,
+        uint? catalogHighOid = null)
     {
         var byOid = installed.ToDictionary(i => i.Oid);
-        var newest = installed.Count == 0 ? 0u : installed.Max(i => i.Oid);
-        return [.. tables.Select(table => Assess(table, byOid, newest, triggers))];
+        return [.. tables.Select(table => Assess(table, byOid, catalogHighOid, triggers))];
     }
 
-    private static TableCoverage Assess(AuditedTable table, Dictionary<uint, InstalledTable> installed, uint newest, IReadOnlyDictionary<uint, IReadOnlyDictionary<string, bool>> triggers)
+    private static TableCoverage Assess(AuditedTable table, Dictionary<uint, InstalledTable> installed, uint? catalogHighOid, IReadOnlyDictionary<uint, IReadOnlyDictionary<string, bool>> triggers)
     {
         var present = triggers.GetValueOrDefault(table.Oid) ?? new Dictionary<string, bool>();
         if (!installed.TryGetValue(table.Oid, out var record))
@@ -44,7 +45,8 @@ public static class AuditCoverage
                     "A partition of an audited table: changes through the parent are captured, but TRUNCATE of this partition alone is not. Install it.");
             }
 
-            return installed.Count > 0 && table.Oid > newest
+            // Oids grow until they wrap at 2^32, which a database rarely reaches between two installs.
+            return table.Oid > catalogHighOid
                 ? new(table, CoverageState.NewSinceInstall, "Created after the last install and not audited.")
                 : new(table, CoverageState.NotAudited, null);
         }

@@ -76,7 +76,9 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             CREATE TABLE IF NOT EXISTS {Obj("installation")} (
                 version integer NOT NULL,
                 installed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-                installed_by text NOT NULL DEFAULT session_user);
+                installed_by text NOT NULL DEFAULT session_user,
+                -- The newest catalog object at the last install: a table with a higher oid was created since.
+                catalog_high_oid oid);
 
             CREATE TABLE IF NOT EXISTS {Obj("audited_tables")} (
                 table_oid oid PRIMARY KEY,
@@ -162,6 +164,10 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             """);
         return sql.ToString();
     }
+
+    /// <summary>Closes an install: notes how far the catalog went, so tables created later are reported as new.</summary>
+    public string FinishInstall() =>
+        $"UPDATE {Obj("installation")} SET catalog_high_oid = (SELECT max(oid) FROM pg_class) WHERE version = {Version};\n";
 
     /// <summary>The shadow table, capture functions and triggers of one table, replacing any earlier ones. Safe to run again.</summary>
     public string InstallTable(AuditedTable table)

@@ -31,7 +31,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options)
 
     /// <summary>The exact SQL an install of these tables runs (schema first), for preview.</summary>
     public string PreviewInstall(IEnumerable<AuditedTable> tables) =>
-        Sql.InstallSchema() + string.Concat(tables.Select(Sql.InstallTable));
+        Sql.InstallSchema() + string.Concat(tables.Select(Sql.InstallTable)) + Sql.FinishInstall();
 
     public string PreviewRemove(IEnumerable<AuditedTable> tables) => string.Concat(tables.Select(Sql.RemoveTable));
 
@@ -47,8 +47,14 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options)
         await using var connection = await OpenAsync(cancellationToken);
         var tables = await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
         var installed = new List<InstalledTable>();
+        uint? highOid = null;
         if (await SchemaInstalledAsync(connection, cancellationToken))
         {
+            await using (var high = new NpgsqlCommand($"SELECT max(catalog_high_oid) FROM {SqlText.Qualified(Options.Schema, "installation")}", connection))
+            {
+                highOid = await high.ExecuteScalarAsync(cancellationToken) is uint value ? value : null;
+            }
+
             await using var command = new NpgsqlCommand(
                 $"SELECT table_oid, columns_signature, version FROM {SqlText.Qualified(Options.Schema, "audited_tables")}", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -75,7 +81,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options)
             }
         }
 
-        return AuditCoverage.Assess(tables, installed, triggers);
+        return AuditCoverage.Assess(tables, installed, triggers, highOid);
     }
 
     private async Task<bool> SchemaInstalledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

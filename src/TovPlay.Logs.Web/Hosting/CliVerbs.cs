@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Data;
 using TovPlay.Logs.Web.Security;
 
@@ -7,14 +8,15 @@ namespace TovPlay.Logs.Web.Hosting;
 
 /// <summary>
 /// Verbs of the web app's own executable, for deployments and first setup:
-/// <c>migrate</c> applies the schema; <c>create-user --email E --role R [--password-stdin]</c> adds an account.
+/// <c>migrate</c> applies the schema; <c>create-user --email E --role R [--password-stdin]</c> adds an account;
+/// <c>audit ...</c> installs and reports on the audit trail (see <see cref="AuditCli"/>).
 /// </summary>
 public static class CliVerbs
 {
     public const string Migrate = "migrate";
     public const string CreateUser = "create-user";
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is Migrate or CreateUser or "help" or "--help";
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is Migrate or CreateUser or AuditCli.Verb or "help" or "--help";
 
     public static async Task<int> RunAsync(WebApplication app, string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -24,10 +26,11 @@ public static class CliVerbs
             {
                 Migrate => await MigrateAsync(app, stdout),
                 CreateUser => await CreateUserAsync(app, args[1..], stdin, stdout, stderr),
+                AuditCli.Verb => await AuditCli.RunAsync(app.Services.GetRequiredService<AuditInstaller>(), args[1..], stdout, stderr, CancellationToken.None),
                 _ => Usage(stdout, 0),
             };
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -90,6 +93,7 @@ public static class CliVerbs
     {
         writer.WriteLine("usage: TovPlay.Logs.Web migrate");
         writer.WriteLine($"       TovPlay.Logs.Web create-user --email EMAIL --role {string.Join("|", AppRoles.All)} [--password-stdin]");
+        writer.WriteLine(AuditCli.Usage);
         return exitCode;
     }
 }

@@ -29,7 +29,7 @@ public sealed class AuditCoverageTests
             [100] = All(users), [101] = All(games, enabled: false), [102] = All(changed), [103] = All(parent),
         };
 
-        var coverage = AuditCoverage.Assess([users, games, old, fresh, changed, parent, partition], installed, triggers).ToDictionary(c => c.Table.Name);
+        var coverage = AuditCoverage.Assess([users, games, old, fresh, changed, parent, partition], installed, triggers, catalogHighOid: 150).ToDictionary(c => c.Table.Name);
 
         Assert.Equal(CoverageState.Audited, coverage["users"].State);
         Assert.Equal(CoverageState.Broken, coverage["games"].State);

@@ -1,0 +1,95 @@
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Web.Audit;
+
+/// <summary>
+/// The <c>audit</c> verb: <c>status</c> prints the coverage report; <c>sql</c> prints what an install would run;
+/// <c>install</c> and <c>remove</c> act on <c>--all</c> tables or each <c>--table schema.name</c>.
+/// Acts on the database in <c>Audit:TargetConnection</c> (environment <c>Audit__TargetConnection</c>).
+/// </summary>
+public static class AuditCli
+{
+    public const string Verb = "audit";
+
+    public static readonly string Usage = "       TovPlay.Logs.Web audit status | sql | install | remove  [--all | --table SCHEMA.NAME ...]";
+
+    public static async Task<int> RunAsync(AuditInstaller installer, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is not ("status" or "sql" or "install" or "remove"))
+        {
+            await stderr.WriteLineAsync("error: audit needs one of status, sql, install, remove.");
+            return 2;
+        }
+
+        var tables = await installer.TablesAsync(cancellationToken);
+        if (args[0] == "status")
+        {
+            foreach (var coverage in await installer.CoverageAsync(cancellationToken))
+            {
+                await stdout.WriteLineAsync($"{coverage.Table.Display,-40} {coverage.Table.Kind,-12} {coverage.State,-26} {coverage.Reason}");
+            }
+
+            return 0;
+        }
+
+        var chosen = Choose(tables, args[1..], out var error);
+        if (error is not null)
+        {
+            await stderr.WriteLineAsync("error: " + error);
+            return 2;
+        }
+
+        switch (args[0])
+        {
+            case "sql":
+                await stdout.WriteAsync(installer.PreviewInstall(chosen));
+                break;
+            case "install":
+                await installer.InstallAsync(chosen, cancellationToken);
+                await stdout.WriteLineAsync($"Audit installed (version {AuditSql.Version}) on {chosen.Count} table(s): {string.Join(", ", chosen.Select(t => t.Display))}");
+                break;
+            default:
+                await installer.RemoveAsync(chosen, cancellationToken);
+                await stdout.WriteLineAsync($"Audit removed from {chosen.Count} table(s); what was captured is kept.");
+                break;
+        }
+
+        return 0;
+    }
+
+    private static List<AuditedTable> Choose(IReadOnlyList<AuditedTable> tables, string[] args, out string? error)
+    {
+        error = null;
+        if (args is ["--all"])
+        {
+            return [.. tables];
+        }
+
+        var chosen = new List<AuditedTable>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] != "--table" || i + 1 >= args.Length)
+            {
+                error = $"unexpected argument '{args[i]}': give --all or --table SCHEMA.NAME.";
+                return [];
+            }
+
+            var name = args[++i];
+            var table = tables.FirstOrDefault(t => t.Display == name || (!name.Contains('.', StringComparison.Ordinal) && t.Schema == "public" && t.Name == name));
+            if (table is null)
+            {
+                error = $"no table '{name}' in the audited database.";
+                return [];
+            }
+
+            chosen.Add(table);
+        }
+
+        if (chosen.Count == 0)
+        {
+            error = "give --all or at least one --table SCHEMA.NAME.";
+        }
+
+        return chosen;
+    }
+}

@@ -1,0 +1,60 @@
+using TovPlay.Logs.Web.Hosting;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.Audit;
+
+/// <summary>The <c>audit</c> verb of the app's executable, against a real TovPlay-like database.</summary>
+public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
+{
+    private readonly TovPlayDatabase _db = new();
+
+    public ValueTask InitializeAsync() => _db.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        await using var app = AppHost.Build(
+            [$"--ConnectionStrings:AppDb={fixture.Database.ConnectionString}", $"--Audit:TargetConnection={_db.Database.ConnectionString}", $"--Audit:OwnerRole={_db.OwnerRole}"], quiet: true);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await CliVerbs.RunAsync(app, args, new StringReader(""), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task InstallOneTable_ThenStatus_ShowsItAuditedAndTheRestNot()
+    {
+        var install = await RunAsync("audit", "install", "--table", "public.users");
+        var status = await RunAsync("audit", "status");
+
+        Assert.Equal((0, ""), (install.Exit, install.Err));
+        Assert.Equal("Audit installed (version 1) on 1 table(s): public.users", install.Out.Trim());
+        var lines = status.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^public\.users\s+Ordinary\s+Audited", lines.Single(l => l.StartsWith("public.users ", StringComparison.Ordinal)));
+        Assert.Matches(@"^public\.notes\s+Ordinary\s+NotAudited", lines.Single(l => l.StartsWith("public.notes ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Sql_PrintsTheScript_WithoutRunningIt()
+    {
+        var sql = await RunAsync("audit", "sql", "--table", "games");
+
+        Assert.Equal(0, sql.Exit);
+        Assert.Contains("CREATE TRIGGER tovplay_audit_delete AFTER DELETE ON \"public\".\"games\"", sql.Out);
+        Assert.Empty(await _db.QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = 'tovplay_audit'"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "audit" }, "error: audit needs one of status, sql, install, remove.")]
+    [InlineData(new[] { "audit", "install" }, "error: give --all or at least one --table SCHEMA.NAME.")]
+    [InlineData(new[] { "audit", "install", "--table", "public.nope" }, "error: no table 'public.nope' in the audited database.")]
+    [InlineData(new[] { "audit", "remove", "--everything" }, "error: unexpected argument '--everything': give --all or --table SCHEMA.NAME.")]
+    public async Task BadArguments_SayWhatIsWrong(string[] args, string message)
+    {
+        var result = await RunAsync(args);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Equal(message, result.Err.Trim());
+    }
+}
