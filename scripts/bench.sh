@@ -2,6 +2,7 @@
 # End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
 #   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage
 #   scripts/bench.sh live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]   live tail through SignalR
+#   scripts/bench.sh audit [--seconds N]   audit trigger cost: bulk changes of 200k rows and pgbench single-row updates
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -26,6 +27,7 @@ export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=po
 export DOTNET_gcServer=1
 case "${1:-}" in
   store|live) ;;
-  *) die "usage: scripts/bench.sh store|live [options] (see the top of this script)" ;;
+  audit) export TOVPLAY_PGBENCH="$(pg_bindir)/pgbench" ;;
+  *) die "usage: scripts/bench.sh store|live|audit [options] (see the top of this script)" ;;
 esac
 dotnet run -c Release --project tests/Benchmarks -- "$@"

@@ -4,6 +4,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      (in-memory LogQL, BenchmarkDotNet)
 // dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]   (embedded store end to end)
 // dotnet run -c Release --project tests/Benchmarks -- live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]
+// dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N]   (audit trigger cost on the audited database)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
@@ -14,6 +15,13 @@ if (args is ["live", .. var options])
     return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
         ? await TovPlay.Logs.Benchmarks.Live.LiveBenchmark.RunAsync(server, options)
         : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh live, which starts a PostgreSQL for the benchmark.");
+}
+
+if (args is ["audit", .. var auditOptions])
+{
+    return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
+        ? await TovPlay.Logs.Benchmarks.Audit.AuditBenchmark.RunAsync(server, auditOptions)
+        : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh audit, which starts a PostgreSQL for the benchmark.");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmark).Assembly).Run(args);

@@ -19,7 +19,11 @@ namespace TovPlay.Logs.Domain.Audit;
 /// application's statement; the coverage report says it needs regenerating.</item>
 /// </list>
 /// </summary>
-public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string ownerRole = AuditSql.DefaultOwnerRole)
+/// <param name="shapeGuard">
+/// Wrap each capture in a block that falls back to jsonb when the table changed shape. It costs a subtransaction
+/// per audited statement; it may go only where something else regenerates the capture on every ALTER TABLE.
+/// </param>
+public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string ownerRole = AuditSql.DefaultOwnerRole, bool shapeGuard = true)
 {
     public const string DefaultSchema = "tovplay_audit";
     public const string DefaultOwnerRole = "tovplay_audit_owner";
@@ -116,7 +120,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
                 query text);
             CREATE INDEX IF NOT EXISTS statements_statement_at_brin ON {Obj("statements")} USING brin (statement_at);
             CREATE INDEX IF NOT EXISTS statements_table_action ON {Obj("statements")} (table_oid, action, statement_at);
-            CREATE INDEX IF NOT EXISTS statements_tx ON {Obj("statements")} (tx_id);
+            CREATE INDEX IF NOT EXISTS statements_tx_brin ON {Obj("statements")} USING brin (tx_id);
 
             -- Rows of a table whose shape changed since its capture was generated, kept as jsonb.
             CREATE TABLE IF NOT EXISTS {Obj("rows_fallback")} (
@@ -127,25 +131,15 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
                 row_image jsonb NOT NULL);
             CREATE INDEX IF NOT EXISTS rows_fallback_statement ON {Obj("rows_fallback")} USING brin (statement_id);
 
-            CREATE OR REPLACE FUNCTION {Obj("record_statement")}(p_id bigint, p_oid oid, p_schema text, p_table text, p_action text, p_count bigint)
-            RETURNS void LANGUAGE sql SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
-                INSERT INTO {Obj("statements")} (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
-                    session_role, invoking_role, client_addr, client_port, application_name, backend_pid,
-                    {string.Join(", ", ContextSettings.Select(c => c.Column))}, trigger_depth, query)
-                VALUES (p_id, txid_current(), statement_timestamp(), clock_timestamp(), p_oid, p_schema, p_table, p_action, p_count,
-                    session_user, nullif(current_setting({SqlText.Literal(InvokerSetting)}, true), ''), inet_client_addr(), inet_client_port(),
-                    nullif(current_setting('application_name', true), ''), pg_backend_pid(),
-                    {string.Join(", ", ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
-                    pg_trigger_depth(), current_query())
-            """)};
-
             -- Runs as the caller, before the statement: the capture runs as the owner and cannot see who called.
             -- Only for a statement not started by another trigger: the child deletes of ON DELETE CASCADE run as
             -- the child table's owner, and their capture fires with the parent's, so they keep the parent's caller.
-            CREATE OR REPLACE FUNCTION {Obj("note_invoker")}() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
+            -- Every call is qualified instead of fixing search_path (a SET clause costs each statement): the caller
+            -- cannot put a look-alike set_config in front of pg_catalog's.
+            CREATE OR REPLACE FUNCTION {Obj("note_invoker")}() RETURNS trigger LANGUAGE plpgsql AS {SqlText.DollarQuoted($"""
                 BEGIN
-                    IF pg_trigger_depth() <= 1 THEN
-                        PERFORM set_config({SqlText.Literal(InvokerSetting)}, current_user, true);
+                    IF pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.<=) 1 THEN
+                        PERFORM pg_catalog.set_config({SqlText.Literal(InvokerSetting)}, CURRENT_USER, true);
                     END IF;
                     RETURN NULL;
                 END
@@ -155,7 +149,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             ALTER TABLE {Obj("audited_tables")} OWNER TO {Owner};
             ALTER TABLE {Obj("statements")} OWNER TO {Owner};
             ALTER TABLE {Obj("rows_fallback")} OWNER TO {Owner};
-            ALTER FUNCTION {Obj("record_statement")}(bigint, oid, text, text, text, bigint) OWNER TO {Owner};
+            DROP FUNCTION IF EXISTS {Obj("record_statement")}(bigint, oid, text, text, text, bigint);
             ALTER FUNCTION {Obj("note_invoker")}() OWNER TO {Owner};
             REVOKE ALL ON ALL TABLES IN SCHEMA {S} FROM PUBLIC;
             REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {S} FROM PUBLIC;
@@ -247,6 +241,18 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
         return sql.ToString();
     }
 
+    /// <summary>The statement row, written inline by each capture function (a function call per statement costs).</summary>
+    private string RecordStatement(string verb) => string.Create(CultureInfo.InvariantCulture, $"""
+        INSERT INTO {Obj("statements")} (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
+                    session_role, invoking_role, client_addr, client_port, application_name, backend_pid,
+                    {string.Join(", ", ContextSettings.Select(c => c.Column))}, trigger_depth, query)
+                VALUES (s, txid_current(), statement_timestamp(), clock_timestamp(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, '{verb}', n,
+                    session_user, nullif(current_setting({SqlText.Literal(InvokerSetting)}, true), ''), inet_client_addr(), inet_client_port(),
+                    nullif(current_setting('application_name', true), ''), pg_backend_pid(),
+                    {string.Join(", ", ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
+                    pg_trigger_depth(), current_query());
+        """);
+
     /// <summary>
     /// A capture function: copies the images into the shadow table in one INSERT per image kind, numbering UPDATE
     /// rows so old and new halves pair up, then records the statement.
@@ -281,11 +287,13 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
                 s bigint := nextval({SqlText.Literal(SqlText.Ident(Schema) + "." + SqlText.Ident("statements_id_seq"))}::regclass);
                 n bigint := 0;
             BEGIN
+            {(shapeGuard ? $"""
                 BEGIN
             {copy}    EXCEPTION WHEN undefined_column OR datatype_mismatch OR undefined_table OR cannot_coerce OR wrong_object_type THEN
                     -- The table changed shape since this function was generated: keep the rows anyway.
             {fallback}    END;
-                {record}PERFORM {Obj("record_statement")}(s, TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, '{verb}', n);{recordEnd}
+            """ : copy.ToString())}
+                {record}{RecordStatement(verb)}{recordEnd}
                 RETURN NULL;
             END
 

@@ -5,11 +5,11 @@ using TovPlay.Logs.Domain.Audit;
 namespace TovPlay.Logs.Web.Audit;
 
 /// <summary>Installs, removes and reports on the audit trail in the audited database: Domain writes the SQL, this runs it.</summary>
-public sealed class AuditInstaller(IOptions<AuditOptions> options)
+public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGuard = true)
 {
     private AuditOptions Options => options.Value;
 
-    public AuditSql Sql => new(Options.Schema, Options.OwnerRole);
+    public AuditSql Sql => new(Options.Schema, Options.OwnerRole, shapeGuard);
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ public sealed class AuditHardeningTests : IAsyncLifetime
     [InlineData("DELETE FROM tovplay_audit.statements")]
     [InlineData("TRUNCATE tovplay_audit.statements")]
     [InlineData("DROP TABLE tovplay_audit.statements")]
-    [InlineData("SELECT tovplay_audit.record_statement(1, 1, 'public', 'notes', 'DELETE', 1)")]
+    [InlineData("SELECT tovplay_audit.note_invoker()")]
     [InlineData("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete")]
     [InlineData("DROP TRIGGER tovplay_audit_delete ON notes")]
     public async Task AppRole_CannotReadForgeOrEraseTheTrail(string sql)

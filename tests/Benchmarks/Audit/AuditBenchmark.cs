@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TovPlay.Logs.Web.Audit;
+
+namespace TovPlay.Logs.Benchmarks.Audit;
+
+/// <summary>
+/// What auditing costs the audited database: bulk INSERT, UPDATE, DELETE and TRUNCATE of 200,000 rows, single-row
+/// UPDATE transactions with pgbench (2 clients), and audit bytes per deleted row, for no audit, the common row-level
+/// design (one jsonb row per changed row) and ours, each on a fresh database of the same cluster.
+/// </summary>
+public static class AuditBenchmark
+{
+    private const int Rows = 200_000;
+    private const int Repeats = 3;
+
+    private const string Schema = """
+        CREATE TABLE games (id bigint PRIMARY KEY, title text NOT NULL, owner_id bigint, created_at timestamptz NOT NULL DEFAULT now(), score numeric, tags text[]);
+        CREATE INDEX games_owner ON games (owner_id);
+        """;
+
+    private static readonly string s_fill = $"INSERT INTO games SELECT g, 'game ' || g, g % 1000, now(), g * 1.5, ARRAY['a', 'b'] FROM generate_series(1, {Rows}) g";
+
+    /// <summary>The common design: a row trigger writing OLD/NEW as jsonb; TRUNCATE noted without its rows.</summary>
+    private const string RowLevel = """
+        CREATE TABLE audit_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(), table_name text NOT NULL, action text NOT NULL,
+                                db_user text NOT NULL DEFAULT session_user, tx bigint NOT NULL DEFAULT txid_current(), old_row jsonb, new_row jsonb);
+        CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                INSERT INTO public.audit_log (table_name, action) VALUES (TG_TABLE_NAME, TG_OP);
+                RETURN NULL;
+            END IF;
+            INSERT INTO public.audit_log (table_name, action, old_row, new_row)
+            VALUES (TG_TABLE_NAME, TG_OP, CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END, CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON games FOR EACH ROW EXECUTE FUNCTION audit_row();
+        CREATE TRIGGER audit_truncate AFTER TRUNCATE ON games FOR EACH STATEMENT EXECUTE FUNCTION audit_row();
+        """;
+
+    public static async Task<int> RunAsync(string server, string[] args)
+    {
+        var seconds = args is ["--seconds", var s] ? int.Parse(s, CultureInfo.InvariantCulture) : 20;
+        Console.WriteLine($"// {Environment.ProcessorCount} cores, {await ServerVersionAsync(server)}; {Rows:N0}-row table, median of {Repeats}; pgbench {seconds} s, 2 clients");
+        Console.WriteLine("design                 INSERT      UPDATE      DELETE      TRUNCATE    1-row UPDATE TPS   audit bytes/deleted row");
+        var baseline = await MeasureAsync(server, "none", _ => Task.CompletedTask, seconds);
+        Print("no audit", baseline, baseline);
+        Print("row-level jsonb", await MeasureAsync(server, "rowlevel", db => ExecuteAsync(db, RowLevel), seconds), baseline);
+        Print("tovplay (ours)", await MeasureAsync(server, "tovplay", db => InstallOursAsync(db, shapeGuard: true), seconds), baseline);
+        Print("ours, no shape guard", await MeasureAsync(server, "noguard", db => InstallOursAsync(db, shapeGuard: false), seconds), baseline);
+        Console.WriteLine("(times in ms; ratios to no audit; TRUNCATE keeps every row only in ours)");
+        return 0;
+    }
+
+    private sealed record Figures(double Insert, double Update, double Delete, double Truncate, double Tps, double BytesPerRow);
+
+    private static void Print(string design, Figures f, Figures none) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{design,-20} {Cell(f.Insert, none.Insert)} {Cell(f.Update, none.Update)} {Cell(f.Delete, none.Delete)} {Cell(f.Truncate, none.Truncate)} {f.Tps,8:0} ({none.Tps / f.Tps:0.00}x)     {f.BytesPerRow,6:0}"));
+
+    private static string Cell(double ms, double baseline) => string.Create(CultureInfo.InvariantCulture, $"{ms,6:0} {ms / baseline,4:0.0}x");
+
+    private static async Task InstallOursAsync(string database, bool shapeGuard)
+    {
+        var installer = new AuditInstaller(Options.Create(new AuditOptions { TargetConnection = database }), shapeGuard);
+        await installer.InstallAsync(await installer.TablesAsync(CancellationToken.None), CancellationToken.None);
+    }
+
+    private static async Task<Figures> MeasureAsync(string server, string name, Func<string, Task> install, int seconds)
+    {
+        var database = $"audit_bench_{name}_{Guid.NewGuid():N}"[..40];
+        await ExecuteAsync(server, $"CREATE DATABASE {database}");
+        var target = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = false }.ConnectionString;
+        try
+        {
+            await ExecuteAsync(target, Schema);
+            await install(target);
+            var insert = new List<double>();
+            var update = new List<double>();
+            var delete = new List<double>();
+            var truncate = new List<double>();
+            var bytes = 0.0;
+            for (var i = 0; i < Repeats; i++)
+            {
+                insert.Add(await TimeAsync(target, s_fill));
+                update.Add(await TimeAsync(target, "UPDATE games SET score = score + 1"));
+                var before = await AuditBytesAsync(target);
+                delete.Add(await TimeAsync(target, "DELETE FROM games"));
+                bytes = (await AuditBytesAsync(target) - before) / (double)Rows;
+                await ExecuteAsync(target, s_fill);
+                truncate.Add(await TimeAsync(target, "TRUNCATE games"));
+                await ExecuteAsync(target, "VACUUM ANALYZE");
+            }
+
+            await ExecuteAsync(target, s_fill);
+            await ExecuteAsync(target, "VACUUM ANALYZE");
+            var tps = await PgbenchAsync(target, seconds);
+            return new Figures(Median(insert), Median(update), Median(delete), Median(truncate), tps, bytes);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>Everything the audit keeps (its tables, indexes and TOAST), in bytes.</summary>
+    private static async Task<long> AuditBytesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND (n.nspname = 'tovplay_audit' OR c.relname = 'audit_log')
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<double> TimeAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 })
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> ServerVersionAsync(string server)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        return "PostgreSQL " + connection.PostgreSqlVersion + ", fsync " + await ScalarAsync(connection, "SHOW fsync");
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Single-row UPDATE transactions on random rows, as pgbench runs them, with 2 clients.</summary>
+    private static async Task<double> PgbenchAsync(string database, int seconds)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database);
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, $"\\set id random(1, {Rows})\nUPDATE games SET score = score + 1 WHERE id = :id;\n");
+        try
+        {
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("TOVPLAY_PGBENCH") ?? "pgbench")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var argument in (string[])["-n", "-c", "2", "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script,
+                         "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("pgbench did not start");
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var tps = output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException("pgbench printed no tps: " + output + await process.StandardError.ReadToEndAsync());
+            return double.Parse(tps[6..].Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+}
