@@ -15,6 +15,7 @@ namespace TovPlay.Logs.Playwright.Shared;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
+    private TestDatabase? _audited;
     private TestApp? _app;
     private IPlaywright? _playwright;
 
@@ -24,11 +25,27 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Uri AppUri { get; private set; } = null!;
 
+    public string AuditOwnerRole { get; } = "audit_owner_browser_" + Guid.NewGuid().ToString("N")[..8];
+
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("browser_tests");
+        // A small TovPlay database for the database-audit pages, with its own owner role (roles are cluster-wide).
+        _audited = await TestDatabase.CreateAsync("browser_audited");
+        await using (var connection = await _audited.OpenAsync())
+        await using (var command = new Npgsql.NpgsqlCommand(
+            "CREATE TABLE players (id bigint PRIMARY KEY, name text NOT NULL); CREATE TABLE matches (id bigint PRIMARY KEY, player_id bigint REFERENCES players (id) ON DELETE CASCADE);", connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
         // A small viewer buffer, so that one large push overflows a live view as a slow browser would.
-        _app = new TestApp(_database.ConnectionString, new Dictionary<string, string?> { ["Tail:ViewerBufferLines"] = "200" });
+        _app = new TestApp(_database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Tail:ViewerBufferLines"] = "200",
+            ["Audit:TargetConnection"] = _audited.ConnectionString,
+            ["Audit:OwnerRole"] = AuditOwnerRole,
+        });
         AppUri = _app.AppUri;
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -59,6 +76,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_database is not null)
         {
             await _database.DisposeAsync();
+        }
+
+        if (_audited is not null)
+        {
+            await _audited.DisposeAsync();
+            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(_audited.ConnectionString) { Database = "postgres" }.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP ROLE IF EXISTS {AuditOwnerRole}", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
