@@ -7,8 +7,11 @@ public enum TableKind
     Partition,
 }
 
-/// <summary>A column as the catalog describes it: its type as <c>format_type</c> prints it.</summary>
-public sealed record TableColumn(string Name, string Type, bool Generated = false);
+/// <summary>
+/// A column as the catalog describes it: its type as <c>format_type</c> prints it; whether it is generated (never
+/// written back); whether a sequence feeds it (identity or serial: a restore must move the sequence past what it wrote).
+/// </summary>
+public sealed record TableColumn(string Name, string Type, bool Generated = false, bool Sequenced = false);
 
 /// <summary>
 /// A table of the audited database as the installer sees it. <see cref="Oid"/> names its audit objects, so a

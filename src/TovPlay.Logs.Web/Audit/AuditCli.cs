@@ -4,21 +4,28 @@ namespace TovPlay.Logs.Web.Audit;
 
 /// <summary>
 /// The <c>audit</c> verb: <c>status</c> prints the coverage report; <c>sql</c> prints what an install would run;
-/// <c>install</c> and <c>remove</c> act on <c>--all</c> tables or each <c>--table schema.name</c>.
+/// <c>install</c> and <c>remove</c> act on <c>--all</c> tables or each <c>--table schema.name</c>; <c>restore</c> prints
+/// the script that puts back what <c>--statement ID</c> (repeatable) or a whole <c>--tx ID</c> deleted or truncated.
 /// Acts on the database in <c>Audit:TargetConnection</c> (environment <c>Audit__TargetConnection</c>).
 /// </summary>
 public static class AuditCli
 {
     public const string Verb = "audit";
 
-    public static readonly string Usage = "       TovPlay.Logs.Web audit status | sql | install | remove  [--all | --table SCHEMA.NAME ...]";
+    public static readonly string Usage = "       TovPlay.Logs.Web audit status | sql | install | remove  [--all | --table SCHEMA.NAME ...]\n"
+        + "       TovPlay.Logs.Web audit restore (--statement ID ... | --tx ID)";
 
-    public static async Task<int> RunAsync(AuditInstaller installer, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AuditInstaller installer, AuditRestore restore, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args[0] is not ("status" or "sql" or "install" or "remove"))
+        if (args.Length == 0 || args[0] is not ("status" or "sql" or "install" or "remove" or "restore"))
         {
-            await stderr.WriteLineAsync("error: audit needs one of status, sql, install, remove.");
+            await stderr.WriteLineAsync("error: audit needs one of status, sql, install, remove, restore.");
             return 2;
+        }
+
+        if (args[0] == "restore")
+        {
+            return await RestoreAsync(restore, args[1..], stdout, stderr, cancellationToken);
         }
 
         var tables = await installer.TablesAsync(cancellationToken);
@@ -54,6 +61,36 @@ public static class AuditCli
                 break;
         }
 
+        return 0;
+    }
+
+    private static async Task<int> RestoreAsync(AuditRestore restore, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args is ["--tx", var tx] && long.TryParse(tx, System.Globalization.CultureInfo.InvariantCulture, out var txId))
+        {
+            await stdout.WriteAsync(await restore.ForTransactionAsync(txId, cancellationToken));
+            return 0;
+        }
+
+        var ids = new List<long>();
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (args[i] != "--statement" || i + 1 >= args.Length || !long.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                await stderr.WriteLineAsync("error: restore needs --tx ID, or one or more --statement ID.");
+                return 2;
+            }
+
+            ids.Add(id);
+        }
+
+        if (ids.Count == 0)
+        {
+            await stderr.WriteLineAsync("error: restore needs --tx ID, or one or more --statement ID.");
+            return 2;
+        }
+
+        await stdout.WriteAsync(await restore.ForStatementsAsync(ids, cancellationToken));
         return 0;
     }
 

@@ -11,17 +11,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
 
     public AuditSql Sql => new(Options.Schema, Options.OwnerRole, shapeGuard);
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!Options.IsConfigured)
-        {
-            throw new InvalidOperationException("No audited database is configured: set Audit:TargetConnection (environment Audit__TargetConnection).");
-        }
-
-        var connection = new NpgsqlConnection(Options.TargetConnection);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => AuditDatabase.OpenAsync(Options, cancellationToken);
 
     public async Task<IReadOnlyList<AuditedTable>> TablesAsync(CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ public static class AuditServices
             .Validate(o => o.Schema.Length is > 0 and <= 63 && o.OwnerRole.Length is > 0 and <= 63, "Audit:Schema and Audit:OwnerRole must be 1 to 63 characters")
             .ValidateOnStart();
         services.AddSingleton<AuditInstaller>();
+        services.AddSingleton<AuditRestore>();
         return services;
     }
 }

@@ -45,8 +45,27 @@ public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Empty(await _db.QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = 'tovplay_audit'"));
     }
 
+    [Fact]
+    public async Task Restore_PrintsTheScriptForATransaction()
+    {
+        await RunAsync("audit", "install", "--table", "public.notes");
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('keep me'); DELETE FROM notes;");
+        }
+
+        var tx = (await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE action = 'DELETE'"))[0]["tx_id"]!.ToString()!;
+        var restore = await RunAsync("audit", "restore", "--tx", tx);
+
+        Assert.Equal((0, ""), (restore.Exit, restore.Err));
+        Assert.StartsWith($"-- TovPlay Logs restore script for transaction {tx}", restore.Out);
+        Assert.Contains("\"body\": \"keep me\"", restore.Out);
+    }
+
     [Theory]
-    [InlineData(new[] { "audit" }, "error: audit needs one of status, sql, install, remove.")]
+    [InlineData(new[] { "audit" }, "error: audit needs one of status, sql, install, remove, restore.")]
+    [InlineData(new[] { "audit", "restore", "--statement" }, "error: restore needs --tx ID, or one or more --statement ID.")]
+    [InlineData(new[] { "audit", "restore", "--tx", "x" }, "error: restore needs --tx ID, or one or more --statement ID.")]
     [InlineData(new[] { "audit", "install" }, "error: give --all or at least one --table SCHEMA.NAME.")]
     [InlineData(new[] { "audit", "install", "--table", "public.nope" }, "error: no table 'public.nope' in the audited database.")]
     [InlineData(new[] { "audit", "remove", "--everything" }, "error: unexpected argument '--everything': give --all or --table SCHEMA.NAME.")]

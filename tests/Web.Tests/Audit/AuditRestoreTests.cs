@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Web.Audit;
+
+namespace TovPlay.Logs.Web.Tests.Audit;
+
+/// <summary>Restore round trips: remove rows, generate the script from the trail, run it, and the data is as before.</summary>
+public sealed class AuditRestoreTests : IAsyncLifetime
+{
+    private readonly TovPlayDatabase _db = new();
+    private AuditRestore _restore = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
+        _restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System);
+        await using var app = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(app, """
+            INSERT INTO users (username, email) SELECT 'user' || g, CASE WHEN g % 2 = 0 THEN 'u' || g || '@x.org' END FROM generate_series(1, 40) g;
+            INSERT INTO games (id, owner_id, title, tags) SELECT g, 1 + g % 40, 'Game ''' || g || ''' $audit$', ARRAY['t' || g, NULL] FROM generate_series(1, 60) g;
+            INSERT INTO sessions (token, user_id) SELECT 'tok' || g, 1 + g % 40 FROM generate_series(1, 30) g;
+            INSERT INTO friendships (user_id, friend_id, since) SELECT g, g + 1, DATE '2026-01-01' + g FROM generate_series(1, 39) g;
+            """);
+    }
+
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
+
+    private Task<List<Dictionary<string, object?>>> SnapshotAsync() => _db.QueryAsync("""
+        SELECT 'users' AS t, to_jsonb(u)::text AS row FROM users u UNION ALL SELECT 'games', to_jsonb(g)::text FROM games g
+        UNION ALL SELECT 'sessions', to_jsonb(s)::text FROM sessions s UNION ALL SELECT 'friendships', to_jsonb(f)::text FROM friendships f
+        ORDER BY 1, 2
+        """);
+
+    private async Task RunScriptAsync(string script)
+    {
+        await using var admin = await _db.Database.OpenAsync();
+        await _db.ExecuteAsync(admin, script);
+    }
+
+    [Fact]
+    public async Task DeleteWithCascade_RestoredForTheTransaction_GivesBackEveryRowOfEveryTable()
+    {
+        var before = await SnapshotAsync();
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "DELETE FROM users WHERE id <= 20");
+        }
+
+        Assert.NotEqual(before.Count, (await SnapshotAsync()).Count);
+        var tx = (long)(await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE table_name = 'users' AND action = 'DELETE'"))[0]["tx_id"]!;
+
+        var script = await _restore.ForTransactionAsync(tx, Ct);
+        await RunScriptAsync(script);
+
+        Assert.Equal(before.Select(r => r["row"]), (await SnapshotAsync()).Select(r => r["row"]));
+        // Parents go back before the rows that reference them.
+        Assert.True(script.IndexOf("-- public.users:", StringComparison.Ordinal) < script.IndexOf("-- public.games:", StringComparison.Ordinal));
+        Assert.Contains("statement ", script);
+    }
+
+    [Fact]
+    public async Task TruncateCascade_RestoredForTheTransaction_GivesBackEverything_AndTheSequenceMovesOn()
+    {
+        var before = await SnapshotAsync();
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "TRUNCATE users CASCADE");
+        }
+
+        var tx = (long)(await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE action = 'TRUNCATE' LIMIT 1"))[0]["tx_id"]!;
+        await RunScriptAsync(await _restore.ForTransactionAsync(tx, Ct));
+
+        Assert.Equal(before.Select(r => r["row"]), (await SnapshotAsync()).Select(r => r["row"]));
+        await using var app2 = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(app2, "INSERT INTO users (username) VALUES ('after restore')");
+        Assert.True((long)(await _db.QueryAsync("SELECT id FROM users WHERE username = 'after restore'"))[0]["id"]! > 40);
+    }
+
+    [Fact]
+    public async Task Restore_RunTwice_ChangesNothingTheSecondTime_AndLeavesRowsThatCameBack()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "DELETE FROM sessions WHERE token IN ('tok1', 'tok2')");
+            await _db.ExecuteAsync(app, "INSERT INTO sessions (token, user_id) VALUES ('tok1', 5)");
+        }
+
+        var id = (long)(await _db.QueryAsync("SELECT id FROM tovplay_audit.statements WHERE table_name = 'sessions' AND action = 'DELETE'"))[0]["id"]!;
+        var script = await _restore.ForStatementsAsync([id], Ct);
+        await RunScriptAsync(script);
+        await RunScriptAsync(script);
+
+        var sessions = await _db.QueryAsync("SELECT token, user_id FROM sessions WHERE token IN ('tok1', 'tok2') ORDER BY token");
+        Assert.Equal([("tok1", 5L), ("tok2", 3L)], sessions.Select(s => ((string)s["token"]!, (long)s["user_id"]!)));
+    }
+
+    [Fact]
+    public async Task Restore_OfAnInsert_IsRefusedWithWhy()
+    {
+        var insert = (long)(await _db.QueryAsync("SELECT id FROM tovplay_audit.statements WHERE table_name = 'users' AND action = 'INSERT'"))[0]["id"]!;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([insert], Ct));
+
+        Assert.Equal($"Statement {insert} is an INSERT: only rows removed by DELETE or TRUNCATE can be restored this way.", error.Message);
+        Assert.Equal("No audited statement 999999.", (await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([999999], Ct))).Message);
+    }
+}
