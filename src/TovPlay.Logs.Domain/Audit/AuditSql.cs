@@ -52,7 +52,10 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
 
     private string Obj(string name) => SqlText.Qualified(Schema, name);
 
-    public static string ShadowTable(AuditedTable table) => "rows_" + table.Oid.ToString(CultureInfo.InvariantCulture);
+    public static string ShadowTable(AuditedTable table) => ShadowTable(table.Oid);
+
+    /// <summary>Named by the oid the table had when it was audited, so a dropped table's images stay findable.</summary>
+    public static string ShadowTable(uint tableOid) => "rows_" + tableOid.ToString(CultureInfo.InvariantCulture);
 
     public static string CaptureFunction(AuditedTable table, string action) => $"capture_{table.Oid.ToString(CultureInfo.InvariantCulture)}_{action}";
 

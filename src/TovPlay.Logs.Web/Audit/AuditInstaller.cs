@@ -21,7 +21,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
 
     /// <summary>The exact SQL an install of these tables runs (schema first), for preview.</summary>
     public string PreviewInstall(IEnumerable<AuditedTable> tables) =>
-        Sql.InstallSchema() + string.Concat(tables.Select(Sql.InstallTable)) + Sql.FinishInstall();
+        Sql.InstallSchema() + new AuditDdlSql(Sql).Install() + string.Concat(tables.Select(Sql.InstallTable)) + Sql.FinishInstall();
 
     public string PreviewRemove(IEnumerable<AuditedTable> tables) => string.Concat(tables.Select(Sql.RemoveTable));
 

@@ -12,7 +12,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
 
     private string Obj(string name) => SqlText.Qualified(Options.Schema, name);
 
-    /// <summary>The script for these statements (DELETE or TRUNCATE); any other statement is refused with its action.</summary>
+    /// <summary>The script for these statements (DELETE, TRUNCATE or DROP TABLE); any other statement is refused with its action.</summary>
     public async Task<string> ForStatementsAsync(IReadOnlyCollection<long> statementIds, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -30,7 +30,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
     public async Task<string> ForTransactionAsync(long txId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var statements = await StatementsAsync(connection, "tx_id = @tx AND action IN ('DELETE', 'TRUNCATE')", p => p.AddWithValue("tx", txId), cancellationToken);
+        var statements = await StatementsAsync(connection, "tx_id = @tx AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE')", p => p.AddWithValue("tx", txId), cancellationToken);
         if (statements.Count == 0)
         {
             throw new InvalidOperationException($"Transaction {txId} deleted or truncated nothing the audit saw.");
@@ -43,22 +43,25 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
 
     private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<Statement> statements, string what, CancellationToken cancellationToken)
     {
-        var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE"));
+        var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE" or "DROP TABLE"));
         if (refused is not null)
         {
-            throw new InvalidOperationException($"Statement {refused.Id} is an {refused.Action}: only rows removed by DELETE or TRUNCATE can be restored this way.");
+            throw new InvalidOperationException($"Statement {refused.Id} is an {refused.Action}: only rows removed by DELETE, TRUNCATE or DROP TABLE can be restored this way.");
         }
 
-        var tables = (await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken)).ToDictionary(t => t.Oid);
+        var current = await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
+        var tables = current.ToDictionary(t => t.Oid);
         var restores = new List<RestoreRows>();
         foreach (var group in statements.GroupBy(s => s.TableOid))
         {
-            if (!tables.TryGetValue(group.Key, out var table))
+            // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
+            var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().Table);
+            if (table is null)
             {
-                throw new InvalidOperationException($"Table {group.First().Table} no longer exists (oid {group.Key}): recreate it before restoring its rows.");
+                throw new InvalidOperationException($"Table {group.First().Table} no longer exists: recreate it before restoring its rows.");
             }
 
-            restores.Add(new RestoreRows(table, await RowsAsync(connection, table, [.. group.Select(s => s.Id)], cancellationToken)));
+            restores.Add(new RestoreRows(table, await RowsAsync(connection, group.Key, [.. group.Select(s => s.Id)], cancellationToken)));
         }
 
         var header = new List<string>
@@ -71,12 +74,22 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return RestoreScript.Build(restores, await AuditCatalog.ForeignKeysAsync(connection, cancellationToken), header);
     }
 
-    private async Task<IReadOnlyList<string>> RowsAsync(NpgsqlConnection connection, AuditedTable table, long[] statementIds, CancellationToken cancellationToken)
+    /// <summary>Before images the statements kept: in the table's shadow (by the oid it had then) and as jsonb in the fallback.</summary>
+    private async Task<IReadOnlyList<string>> RowsAsync(NpgsqlConnection connection, uint tableOid, long[] statementIds, CancellationToken cancellationToken)
     {
+        string? shadow = Obj(AuditSql.ShadowTable(tableOid));
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("name", shadow);
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                shadow = null;
+            }
+        }
+
+        var fromShadow = shadow is null ? "" : $"SELECT (to_jsonb(r) - 'statement_id' - 'image' - 'ordinal')::text FROM {shadow} r WHERE statement_id = ANY(@ids) AND image = 'O' UNION ALL ";
         await using var command = new NpgsqlCommand($"""
-            SELECT (to_jsonb(r) - 'statement_id' - 'image' - 'ordinal')::text FROM {Obj(AuditSql.ShadowTable(table))} r WHERE statement_id = ANY(@ids) AND image = 'O'
-            UNION ALL
-            SELECT row_image::text FROM {Obj("rows_fallback")} WHERE statement_id = ANY(@ids) AND image = 'O'
+            {fromShadow}SELECT row_image::text FROM {Obj("rows_fallback")} WHERE statement_id = ANY(@ids) AND image = 'O'
             """, connection);
         command.Parameters.AddWithValue("ids", statementIds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

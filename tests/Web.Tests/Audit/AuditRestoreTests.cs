@@ -103,7 +103,7 @@ public sealed class AuditRestoreTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([insert], Ct));
 
-        Assert.Equal($"Statement {insert} is an INSERT: only rows removed by DELETE or TRUNCATE can be restored this way.", error.Message);
+        Assert.Equal($"Statement {insert} is an INSERT: only rows removed by DELETE, TRUNCATE or DROP TABLE can be restored this way.", error.Message);
         Assert.Equal("No audited statement 999999.", (await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([999999], Ct))).Message);
     }
 }

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TovPlay.Logs.Web.Audit;
+
+namespace TovPlay.Logs.Web.Tests.Audit;
+
+/// <summary>DDL capture: rows kept before DROP TABLE, drops that cannot keep them refused, DDL logged with who ran it.</summary>
+public sealed class AuditDdlTests : IAsyncLifetime
+{
+    private readonly TovPlayDatabase _db = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            await _db.ExecuteAsync(admin, "CREATE SCHEMA game_data; CREATE TABLE game_data.scores (id int PRIMARY KEY, points int); INSERT INTO game_data.scores SELECT g, g * 10 FROM generate_series(1, 5) g;");
+        }
+
+        await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
+        await using var app = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(app, "INSERT INTO notes SELECT 'note ' || g FROM generate_series(1, 25) g");
+    }
+
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
+
+    private async Task AsOwnerAsync(string sql)
+    {
+        await using var admin = await _db.Database.OpenAsync();
+        await _db.ExecuteAsync(admin, sql);
+    }
+
+    [Fact]
+    public async Task DropTable_KeepsEveryRowFirst_AndTheRecreatedTableCanBeRestored()
+    {
+        await AsOwnerAsync("DROP TABLE notes");
+
+        var drop = Assert.Single(await _db.QueryAsync("SELECT id, row_count, session_role FROM tovplay_audit.statements WHERE action = 'DROP TABLE'"));
+        Assert.Equal(25L, drop["row_count"]);
+        Assert.Equal("rows kept", Assert.Single(await _db.QueryAsync("SELECT note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"))["note"]);
+
+        await AsOwnerAsync("CREATE TABLE notes (body text)");
+        var restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System);
+        await AsOwnerAsync(await restore.ForStatementsAsync([(long)drop["id"]!], Ct));
+        Assert.Equal(25L, (await _db.QueryAsync("SELECT count(*) AS n FROM notes"))[0]["n"]);
+    }
+
+    [Fact]
+    public async Task DropSchemaCascade_ThatWouldTakeAnAuditedTableUnkept_IsRefused_UnlessExplicitlyAllowed()
+    {
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerAsync("DROP SCHEMA game_data CASCADE"));
+        Assert.Contains("game_data.scores is audited and its rows could not be kept before this drop (DROP SCHEMA)", refused.MessageText);
+        Assert.Single(await _db.QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = 'game_data'"));
+
+        await AsOwnerAsync("BEGIN; SET LOCAL tovplay_audit.allow_unkept_drop = on; DROP SCHEMA game_data CASCADE; COMMIT;");
+
+        var logged = Assert.Single(await _db.QueryAsync("SELECT object_identity, note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"));
+        Assert.Equal("game_data.scores", logged["object_identity"]);
+        Assert.StartsWith("dropped WITHOUT its rows", (string)logged["note"]!);
+    }
+
+    [Fact]
+    public async Task DropThroughDynamicSql_ThatHidesTheName_IsRefused()
+    {
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerAsync("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'no' || 'tes'; END $$"));
+
+        Assert.Contains("public.notes is audited", refused.MessageText);
+        Assert.Equal(25L, (await _db.QueryAsync("SELECT count(*) AS n FROM notes"))[0]["n"]);
+    }
+
+    [Fact]
+    public async Task DisablingAnAuditTrigger_IsLoggedWithWhoDidIt()
+    {
+        await AsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
+
+        var logged = Assert.Single(await _db.QueryAsync("SELECT command_tag, object_identity, note, session_role, query FROM tovplay_audit.ddl_events WHERE note IS NOT NULL"));
+        Assert.Equal(("ALTER TABLE", "public.notes"), ((string)logged["command_tag"]!, (string)logged["object_identity"]!));
+        Assert.Contains("a trigger was disabled", (string)logged["note"]!);
+        Assert.Contains("DISABLE TRIGGER tovplay_audit_delete", (string)logged["query"]!);
+    }
+}
