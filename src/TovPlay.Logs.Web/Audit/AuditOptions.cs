@@ -19,5 +19,11 @@ public sealed class AuditOptions
     /// <summary>The NOLOGIN role that owns the trail; the roles being watched must not be members of it.</summary>
     public string OwnerRole { get; set; } = AuditSql.DefaultOwnerRole;
 
+    /// <summary>Copy each audited statement into the embedded log store (job tovplay-db-audit).</summary>
+    public bool ShipToLogStore { get; set; } = true;
+
+    /// <summary>How often new audited statements are shipped.</summary>
+    public TimeSpan ShipInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public bool IsConfigured => TargetConnection.Length > 0;
 }

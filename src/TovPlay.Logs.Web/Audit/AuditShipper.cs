@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Web.LogStore;
+
+namespace TovPlay.Logs.Web.Audit;
+
+/// <summary>
+/// Copies each audited statement into the embedded log store as one line (<c>job="tovplay-db-audit"</c>), so the
+/// evidence survives the audited database. Exactly once across restarts: the high-water mark lives beside the trail
+/// and moves only after the store committed; a batch written twice after a crash is dropped by the store as exact
+/// duplicates. A failure is logged and retried on the next round; nothing is skipped.
+/// </summary>
+public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvider services, ILogger<AuditShipper> logger) : BackgroundService
+{
+    public const string Sink = "embedded-log-store";
+    public const int BatchSize = 1000;
+
+    private AuditOptions Options => options.Value;
+
+    private string Obj(string name) => SqlText.Qualified(Options.Schema, name);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Options.IsConfigured || !Options.ShipToLogStore)
+        {
+            return;
+        }
+
+        if (services.GetService<LogWriter>() is not { } writer)
+        {
+            logger.LogWarning("Audit shipping is on but the log source is not the embedded store; audited statements are not copied to Loki by this version");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await ShipOnceAsync(writer, stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or LogStoreUnavailableException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Shipping audited statements to the log store failed; retrying in {Interval}", Options.ShipInterval);
+            }
+
+            await Task.Delay(Options.ShipInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Ships the next batch after the high-water mark; returns how many statements it shipped.</summary>
+    public async Task<int> ShipOnceAsync(LogWriter writer, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
+        if (!await InstalledAsync(connection, cancellationToken))
+        {
+            return 0;
+        }
+
+        var mark = await MarkAsync(connection, cancellationToken);
+        var batch = await StatementsAfterAsync(connection, mark, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var streams = batch.GroupBy(AuditLogLine.Labels)
+            .Select(g => new PushStream(g.Key, [.. g.Select(s => new LogEntry(AuditLogLine.TimestampNs(s), AuditLogLine.Line(s)))]))
+            .ToList();
+        await writer.WriteAsync(streams, cancellationToken);
+        await using var advance = new NpgsqlCommand(
+            $"INSERT INTO {Obj("shipping")} (sink, last_statement_id) VALUES (@sink, @id) ON CONFLICT (sink) DO UPDATE SET last_statement_id = EXCLUDED.last_statement_id, updated_at = clock_timestamp()",
+            connection);
+        advance.Parameters.AddWithValue("sink", Sink);
+        advance.Parameters.AddWithValue("id", batch[^1].Id);
+        await advance.ExecuteNonQueryAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    private async Task<bool> InstalledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+        command.Parameters.AddWithValue("name", Obj("shipping"));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<long> MarkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT last_statement_id FROM {Obj("shipping")} WHERE sink = @sink", connection);
+        command.Parameters.AddWithValue("sink", Sink);
+        return await command.ExecuteScalarAsync(cancellationToken) is long mark ? mark : 0;
+    }
+
+    private async Task<List<AuditStatement>> StatementsAfterAsync(NpgsqlConnection connection, long mark, CancellationToken cancellationToken)
+    {
+        // Ids come from a sequence when a statement is captured, so an open transaction may still commit an id lower
+        // than one already visible. Only statements captured before the oldest open transaction began are taken:
+        // anything still to come took its id after that moment, so above every id shipped now. (Reading other
+        // sessions' transaction starts needs pg_read_all_stats, which the installing role has.)
+        await using var command = new NpgsqlCommand($"""
+            SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
+                   application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query
+            FROM {Obj("statements")}
+            WHERE id > @mark
+              AND captured_at < coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), clock_timestamp())
+            ORDER BY id
+            LIMIT {BatchSize}
+            """, connection);
+        command.Parameters.AddWithValue("mark", mark);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var statements = new List<AuditStatement>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            statements.Add(new AuditStatement(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetInt64(6), reader.GetString(7), Text(8), Text(9), reader.IsDBNull(10) ? null : reader.GetInt32(10), Text(11), reader.GetInt32(12),
+                Text(13), Text(14), Text(15), Text(16), Text(17), Text(18)));
+        }
+
+        return statements;
+    }
+}

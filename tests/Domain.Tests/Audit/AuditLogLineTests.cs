@@ -1,0 +1,36 @@
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Domain.Tests.Audit;
+
+public sealed class AuditLogLineTests
+{
+    private static readonly AuditStatement s_truncate = new(
+        7, 901, new DateTimeOffset(2026, 11, 27, 3, 14, 0, TimeSpan.Zero), "public", "users", "TRUNCATE", 1842,
+        "dba", "dba", "198.51.100.23", 50122, "psql", 4242, null, null, null, null, null, "TRUNCATE users CASCADE;\n-- \"oops\" = C:\\temp");
+
+    [Fact]
+    public void Line_IsLogfmtTheLibraryReads_QuotingWhatNeedsIt_LeavingOutWhatIsUnknown()
+    {
+        var line = AuditLogLine.Line(s_truncate);
+
+        Assert.Equal("action=TRUNCATE table=users schema=public rows=1842 db_user=dba invoking_role=dba client_addr=198.51.100.23 client_port=50122 application=psql backend_pid=4242 txid=901 statement_id=7 statement=\"TRUNCATE users CASCADE; -- \\\"oops\\\" = C:\\\\temp\"", line);
+        Assert.Equal(LabelSet.From(("job", "tovplay-db-audit"), ("service", "postgres"), ("level", "warn")), AuditLogLine.Labels(s_truncate));
+        Assert.Equal(1795749240000000000, AuditLogLine.TimestampNs(s_truncate));
+    }
+
+    [Fact]
+    public void Line_ReadBackByTheLogfmtStage_GivesTheSameFields()
+    {
+        var query = (LogQueryExpr)LogQLQuery.Parse("{job=\"tovplay-db-audit\"} | logfmt");
+        var stream = new LogStream(AuditLogLine.Labels(s_truncate), [new LogEntry(AuditLogLine.TimestampNs(s_truncate), AuditLogLine.Line(s_truncate))]);
+
+        var result = Assert.Single(LogQueryEvaluator.Run(query, new InMemoryLogSource([stream]), 0, long.MaxValue, Direction.Forward, 10));
+
+        Assert.Equal("1842", result.Labels["rows"]);
+        Assert.Equal("TRUNCATE users CASCADE; -- \"oops\" = C:\\temp", result.Labels["statement"]);
+    }
+}

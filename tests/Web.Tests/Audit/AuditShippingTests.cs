@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
+using TovPlay.Logs.Web.Audit;
+using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.Audit;
+
+/// <summary>Audited statements reach the embedded log store as lines, once each, even across a crash or an open transaction.</summary>
+public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
+{
+    private readonly TovPlayDatabase _db = new();
+    private TestApp _app = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
+        _app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Audit:TargetConnection"] = _db.Database.ConnectionString,
+            ["Audit:OwnerRole"] = _db.OwnerRole,
+            // The test ships by hand, so each step is deterministic.
+            ["Audit:ShipToLogStore"] = "false",
+        });
+        _ = _app.ServerAddress;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private Task<int> ShipAsync() =>
+        _app.Services.GetRequiredService<AuditShipper>().ShipOnceAsync(_app.Services.GetRequiredService<LogWriter>(), Ct);
+
+    /// <summary>The shipped lines of this test's statements (backend pid and database are unique to it), by statement id.</summary>
+    private async Task<List<(string Line, IReadOnlyDictionary<string, string> Labels)>> ShippedAsync(string table)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var response = await _app.Services.GetRequiredService<ILogSource>().QueryRangeAsync(
+            new RangeQueryRequest($"{{job=\"tovplay-db-audit\"}} | logfmt | table=\"{table}\" | db_user=\"{_db.AppRole}\"", TimeWindow.Ns(now.AddHours(-1)), TimeWindow.Ns(now.AddMinutes(1)))
+            { Limit = 1000, Direction = Direction.Forward }, Ct);
+        return [.. response.Streams.SelectMany(s => s.Entries.Select(e => (e.Line, (IReadOnlyDictionary<string, string>)s.Labels.Pairs.ToDictionary())))];
+    }
+
+    [Fact]
+    public async Task Delete_IsShippedAsOneLineWithItsEvidence_AndOnlyOnce_EvenWhenShippedAgainAfterACrash()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO users (username) SELECT 'u' || g FROM generate_series(1, 3) g");
+            await _db.ExecuteAsync(app, "BEGIN; SET LOCAL tovplay.username = 'mallory'; SET LOCAL tovplay.correlation_id = 'c-42'; DELETE FROM users; COMMIT;");
+        }
+
+        Assert.Equal(2, await ShipAsync());
+        Assert.Equal(0, await ShipAsync());
+        // A crash after the store committed but before the mark moved: the batch goes again and the store drops it.
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            await _db.ExecuteAsync(admin, "UPDATE tovplay_audit.shipping SET last_statement_id = 0");
+        }
+
+        Assert.Equal(2, await ShipAsync());
+
+        var lines = await ShippedAsync("users");
+        Assert.Equal(2, lines.Count);
+        var delete = lines.Single(l => l.Line.StartsWith("action=DELETE ", StringComparison.Ordinal));
+        Assert.Contains(" rows=3 ", delete.Line);
+        Assert.Contains(" app_username=mallory ", delete.Line);
+        Assert.Contains(" correlation_id=c-42 ", delete.Line);
+        Assert.Contains(" application=tovplay-backend ", delete.Line);
+        Assert.EndsWith(" statement=\"DELETE FROM users\"", delete.Line);
+        Assert.Equal(("warn", "postgres"), (delete.Labels["level"], delete.Labels["service"]));
+    }
+
+    [Fact]
+    public async Task AStatementOfAnOpenTransaction_HoldsBackLaterOnes_SoNoneIsSkipped()
+    {
+        await using var slow = await _db.OpenAsAppAsync();
+        await using var fast = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(slow, "BEGIN; INSERT INTO notes VALUES ('slow, committed last')");
+        await _db.ExecuteAsync(fast, "INSERT INTO notes VALUES ('fast, committed first')");
+
+        await ShipAsync();
+        Assert.Empty(await ShippedAsync("notes"));
+
+        await _db.ExecuteAsync(slow, "COMMIT");
+        await ShipAsync();
+
+        Assert.Equal(2, (await ShippedAsync("notes")).Count);
+    }
+}
