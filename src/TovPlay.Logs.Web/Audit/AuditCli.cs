@@ -5,7 +5,8 @@ namespace TovPlay.Logs.Web.Audit;
 /// <summary>
 /// The <c>audit</c> verb: <c>status</c> prints the coverage report; <c>sql</c> prints what an install would run;
 /// <c>install</c> and <c>remove</c> act on <c>--all</c> tables or each <c>--table schema.name</c>; <c>restore</c> prints
-/// the script that puts back what <c>--statement ID</c> (repeatable) or a whole <c>--tx ID</c> deleted or truncated.
+/// the script that puts back what <c>--statement ID</c> (repeatable) or a whole <c>--tx ID</c> deleted or truncated;
+/// <c>seal</c> seals new statements into the hash chain and <c>verify</c> checks it (exit 1 when tampered with).
 /// Acts on the database in <c>Audit:TargetConnection</c> (environment <c>Audit__TargetConnection</c>).
 /// </summary>
 public static class AuditCli
@@ -13,14 +14,42 @@ public static class AuditCli
     public const string Verb = "audit";
 
     public static readonly string Usage = "       TovPlay.Logs.Web audit status | sql | install | remove  [--all | --table SCHEMA.NAME ...]\n"
-        + "       TovPlay.Logs.Web audit restore (--statement ID ... | --tx ID)";
+        + "       TovPlay.Logs.Web audit restore (--statement ID ... | --tx ID)\n"
+        + "       TovPlay.Logs.Web audit seal | verify";
 
-    public static async Task<int> RunAsync(AuditInstaller installer, AuditRestore restore, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(AuditInstaller installer, AuditRestore restore, AuditSeal seal, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (args.Length == 0 || args[0] is not ("status" or "sql" or "install" or "remove" or "restore"))
+        if (args.Length == 0 || args[0] is not ("status" or "sql" or "install" or "remove" or "restore" or "seal" or "verify"))
         {
-            await stderr.WriteLineAsync("error: audit needs one of status, sql, install, remove, restore.");
+            await stderr.WriteLineAsync("error: audit needs one of status, sql, install, remove, restore, seal, verify.");
             return 2;
+        }
+
+        if (args[0] == "seal")
+        {
+            long sealedNow = 0, batch;
+            while ((batch = await seal.SealAsync(cancellationToken)) > 0)
+            {
+                sealedNow += batch;
+            }
+
+            await stdout.WriteLineAsync($"Sealed {sealedNow} statement(s).");
+            return 0;
+        }
+
+        if (args[0] == "verify")
+        {
+            var findings = await seal.VerifyAsync(cancellationToken);
+            foreach (var finding in findings.Where(f => !f.Intact))
+            {
+                await stdout.WriteLineAsync(finding.Describe());
+            }
+
+            var broken = findings.Count(f => !f.Intact);
+            await stdout.WriteLineAsync(broken == 0
+                ? $"The trail is intact: {findings.Count} seal(s), {findings.Sum(f => f.Checkpoint.Count)} statement(s)."
+                : $"The trail was tampered with: {broken} of {findings.Count} seal(s) broken.");
+            return broken == 0 ? 0 : 1;
         }
 
         if (args[0] == "restore")

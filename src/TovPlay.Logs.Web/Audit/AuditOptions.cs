@@ -25,5 +25,11 @@ public sealed class AuditOptions
     /// <summary>How often new audited statements are shipped.</summary>
     public TimeSpan ShipInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often new statements are sealed into the hash chain; zero-length or negative is refused.</summary>
+    public TimeSpan SealInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Seal in the background (a superuser or the owner role must be able to write the seals table).</summary>
+    public bool Seal { get; set; } = true;
+
     public bool IsConfigured => TargetConnection.Length > 0;
 }

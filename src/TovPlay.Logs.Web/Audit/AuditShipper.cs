@@ -97,16 +97,13 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
 
     private async Task<List<AuditStatement>> StatementsAfterAsync(NpgsqlConnection connection, long mark, CancellationToken cancellationToken)
     {
-        // Ids come from a sequence when a statement is captured, so an open transaction may still commit an id lower
-        // than one already visible. Only statements captured before the oldest open transaction began are taken:
-        // anything still to come took its id after that moment, so above every id shipped now. (Reading other
-        // sessions' transaction starts needs pg_read_all_stats, which the installing role has.)
+        // An open transaction may still commit an id lower than one already visible: only final statements go.
         await using var command = new NpgsqlCommand($"""
             SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
                    application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query
             FROM {Obj("statements")}
             WHERE id > @mark
-              AND captured_at < coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), clock_timestamp())
+              AND captured_at < {AuditSql.FinishedBefore}
             ORDER BY id
             LIMIT {BatchSize}
             """, connection);

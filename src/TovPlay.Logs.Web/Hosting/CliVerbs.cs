@@ -26,7 +26,7 @@ public static class CliVerbs
             {
                 Migrate => await MigrateAsync(app, stdout),
                 CreateUser => await CreateUserAsync(app, args[1..], stdin, stdout, stderr),
-                AuditCli.Verb => await AuditCli.RunAsync(app.Services.GetRequiredService<AuditInstaller>(), app.Services.GetRequiredService<AuditRestore>(), args[1..], stdout, stderr, CancellationToken.None),
+                AuditCli.Verb => await AuditCli.RunAsync(app.Services.GetRequiredService<AuditInstaller>(), app.Services.GetRequiredService<AuditRestore>(), app.Services.GetRequiredService<AuditSeal>(), args[1..], stdout, stderr, CancellationToken.None),
                 _ => Usage(stdout, 0),
             };
         }

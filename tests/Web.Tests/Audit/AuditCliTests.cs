@@ -62,8 +62,33 @@ public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Contains("\"body\": \"keep me\"", restore.Out);
     }
 
+    [Fact]
+    public async Task SealThenVerify_IntactExitsZero_TamperedExitsOneNamingTheSeal()
+    {
+        await RunAsync("audit", "install", "--table", "public.notes");
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('a'); INSERT INTO notes VALUES ('b');");
+        }
+
+        var seal = await RunAsync("audit", "seal");
+        var intact = await RunAsync("audit", "verify");
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            await _db.ExecuteAsync(admin, "UPDATE tovplay_audit.statements SET session_role = 'nobody'");
+        }
+
+        var tampered = await RunAsync("audit", "verify");
+
+        Assert.Equal((0, "Sealed 2 statement(s)."), (seal.Exit, seal.Out.Trim()));
+        Assert.Equal((0, "The trail is intact: 1 seal(s), 2 statement(s)."), (intact.Exit, intact.Out.Trim()));
+        Assert.Equal(1, tampered.Exit);
+        Assert.EndsWith("The trail was tampered with: 1 of 1 seal(s) broken.", tampered.Out.Trim());
+        Assert.Contains("the hash differs", tampered.Out);
+    }
+
     [Theory]
-    [InlineData(new[] { "audit" }, "error: audit needs one of status, sql, install, remove, restore.")]
+    [InlineData(new[] { "audit" }, "error: audit needs one of status, sql, install, remove, restore, seal, verify.")]
     [InlineData(new[] { "audit", "restore", "--statement" }, "error: restore needs --tx ID, or one or more --statement ID.")]
     [InlineData(new[] { "audit", "restore", "--tx", "x" }, "error: restore needs --tx ID, or one or more --statement ID.")]
     [InlineData(new[] { "audit", "install" }, "error: give --all or at least one --table SCHEMA.NAME.")]
