@@ -127,4 +127,34 @@ public sealed class SearchTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("result-summary")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Showing 20 of at least 5\\d lines"));
         watched.AssertClean();
     }
+
+    [Fact]
+    public async Task TypedQueryAndClickedField_RunAndNarrow_AndLeavingThePageStaysLeft()
+    {
+        var (run, user) = await SeedAsync();
+        await using var watched = await OpenAsync("search?from=now-1h&to=now");
+        var page = watched.Page;
+        var summary = page.GetByTestId("result-summary");
+        var query = page.GetByLabel("LogQL query");
+
+        await query.FillAsync($"{{run=\"{run}\"}} | json");
+        await query.PressAsync("Enter");
+        await Expect(summary).ToHaveTextAsync("50 lines");
+
+        var results = page.GetByRole(AriaRole.Log, new() { Name = "Search results" });
+        await results.GetByRole(AriaRole.Row).Filter(new() { HasText = "deleted game 5\"" }).ClickAsync();
+        await page.GetByRole(AriaRole.Region, new() { Name = "Line details" }).GetByRole(AriaRole.Button, new() { Name = $"Only username={user}" }).ClickAsync();
+        await Expect(query).ToHaveValueAsync($"{{run=\"{run}\"}} | json | username=\"{user}\"");
+        await Expect(summary).ToHaveTextAsync("10 lines");
+
+        // Pressing Enter on the query the address already holds runs it again rather than doing nothing.
+        await query.PressAsync("Enter");
+        await Expect(summary).ToHaveTextAsync("10 lines");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Live", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Live");
+        await page.WaitForTimeoutAsync(1000);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Live");
+        watched.AssertClean();
+    }
 }

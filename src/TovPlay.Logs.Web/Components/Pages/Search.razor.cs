@@ -26,6 +26,7 @@ public partial class Search
     private bool _interactive;
     private bool _starred;
     private QueryHistoryMenu? _history;
+    private object? _ranFor;
 
     [Inject]
     public required ILogSource Source { get; init; }
@@ -81,10 +82,13 @@ public partial class Search
 
     protected override void OnInitialized() => ViewModel = new SearchViewModel(Source, Clock);
 
+    /// <summary>What a run depends on: the query bar may have taken a query before the address caught up.</summary>
+    private object RunKey => (ViewModel.Editor.Query, ViewModel.Range, ViewModel.Direction, ViewModel.Limit);
+
     protected override async Task OnParametersSetAsync()
     {
-        var changed = ViewModel.Apply(new SearchState(QueryParameter, FromParameter, ToParameter, DirectionParameter, LimitParameter, ColumnsParameter));
-        if (_interactive && changed)
+        ViewModel.Apply(new SearchState(QueryParameter, FromParameter, ToParameter, DirectionParameter, LimitParameter, ColumnsParameter));
+        if (_interactive && !Equals(RunKey, _ranFor))
         {
             await RunAsync();
         }
@@ -103,6 +107,7 @@ public partial class Search
 
     private async Task RunAsync()
     {
+        _ranFor = RunKey;
         _selected = null;
         var running = ViewModel.RunAsync();
         StateHasChanged();
@@ -120,9 +125,33 @@ public partial class Search
     private async Task<System.Security.Claims.ClaimsPrincipal?> UserAsync() =>
         Authentication is null ? null : (await Authentication).User;
 
-    private void Go(SearchState state) => Navigation.NavigateTo(state.ToUri(Navigation));
+    /// <summary>
+    /// Moves to the search's new address, when it differs and the user is still on this page: controls may report
+    /// a value they were given (a select re-announcing its selection when its options change), and such a late
+    /// report must not pull the user back here from the page they went to.
+    /// </summary>
+    private void Go(SearchState state, bool replace = false)
+    {
+        var uri = state.ToUri(Navigation);
+        if (uri != Navigation.Uri && Navigation.ToBaseRelativePath(Navigation.Uri).StartsWith("search", StringComparison.Ordinal))
+        {
+            Navigation.NavigateTo(uri, new NavigationOptions { ReplaceHistoryEntry = replace });
+        }
+    }
 
-    private void QueryChanged() => Go(ViewModel.State());
+    /// <summary>The query bar took a query: show it in the address, or run it again when the address already holds it.</summary>
+    private async Task QueryChangedAsync()
+    {
+        var state = ViewModel.State();
+        if (state.ToUri(Navigation) == Navigation.Uri)
+        {
+            await RunAsync();
+        }
+        else
+        {
+            Go(state);
+        }
+    }
 
     private void ChooseQuery(string query) => Go(ViewModel.State(query: query));
 
@@ -132,8 +161,7 @@ public partial class Search
 
     private void LimitChanged(int limit) => Go(ViewModel.State(limit: limit));
 
-    private void ColumnsChanged(IEnumerable<string>? columns) =>
-        Navigation.NavigateTo(ViewModel.State(columns: [.. columns ?? []]).ToUri(Navigation), new NavigationOptions { ReplaceHistoryEntry = true });
+    private void ColumnsChanged(IEnumerable<string>? columns) => Go(ViewModel.State(columns: [.. columns ?? []]), replace: true);
 
     private void ToggleColumn(string name) => ColumnsChanged(LineColumns.Toggle(ViewModel.Columns, name));
 
@@ -147,10 +175,8 @@ public partial class Search
     {
         if (ViewModel.Editor.AddFilter(filter.Name, filter.Value, filter.Include, filter.FieldOf))
         {
-            QueryChanged();
+            await QueryChangedAsync();
         }
-
-        await Task.CompletedTask;
     }
 
     private Task ShowContextAsync() => LineContextDialog.ShowAsync(Dialogs, _selected!);
