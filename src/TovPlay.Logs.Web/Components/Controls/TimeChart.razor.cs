@@ -86,8 +86,9 @@ public partial class TimeChart : IAsyncDisposable
             _error = "The chart could not be drawn: " + ex.Message;
             StateHasChanged();
         }
-        catch (JSDisconnectedException)
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or OperationCanceledException)
         {
+            // The page went away while the chart was being drawn.
         }
     }
 
@@ -126,7 +127,7 @@ public partial class TimeChart : IAsyncDisposable
         {
             await JS.InvokeVoidAsync("tovplayCharts.destroy", _element);
         }
-        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // The circuit is gone, and the chart with it.
         }

@@ -103,8 +103,9 @@ public partial class Live
                 await JS.InvokeAsync<bool>("tovplayLogs.scrollIfFollowing", _list.Element);
             }
         }
-        catch (JSDisconnectedException)
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or OperationCanceledException)
         {
+            // The user left the page (or the circuit went) while this render's script calls were on their way.
         }
     }
 
@@ -206,7 +207,7 @@ public partial class Live
         {
             await JS.InvokeVoidAsync("tovplayLogs.stopLiveShortcuts");
         }
-        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JSDisconnectedException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // The circuit is gone, and the page's script with it.
         }
