@@ -31,5 +31,10 @@ public sealed class AuditOptions
     /// <summary>Seal in the background (a superuser or the owner role must be able to write the seals table).</summary>
     public bool Seal { get; set; } = true;
 
+    /// <summary>Reinstall a table's capture when its columns changed (until then its rows are kept as jsonb).</summary>
+    public bool RegenerateOnChange { get; set; } = true;
+
+    public TimeSpan UpkeepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool IsConfigured => TargetConnection.Length > 0;
 }

@@ -6,10 +6,13 @@ public static class AuditServices
     {
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => o.Schema.Length is > 0 and <= 63 && o.OwnerRole.Length is > 0 and <= 63, "Audit:Schema and Audit:OwnerRole must be 1 to 63 characters")
-            .Validate(o => o.ShipInterval > TimeSpan.Zero && o.SealInterval > TimeSpan.Zero, "Audit:ShipInterval and Audit:SealInterval must be positive")
+            .Validate(o => o.ShipInterval > TimeSpan.Zero && o.SealInterval > TimeSpan.Zero && o.UpkeepInterval > TimeSpan.Zero,
+                "Audit:ShipInterval, Audit:SealInterval and Audit:UpkeepInterval must be positive")
             .ValidateOnStart();
         services.AddSingleton<AuditInstaller>();
         services.AddSingleton<AuditRestore>();
+        services.AddSingleton<AuditUpkeep>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditUpkeep>());
         services.AddSingleton<AuditSeal>();
         services.AddHostedService<AuditSealer>();
         services.AddSingleton<AuditShipper>();

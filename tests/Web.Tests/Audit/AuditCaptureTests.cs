@@ -212,4 +212,30 @@ public sealed class AuditCaptureTests : IAsyncLifetime
         var games = (await _db.Installer.CoverageAsync(TestContext.Current.CancellationToken)).Single(c => c.Table.Name == "games");
         Assert.Equal(CoverageState.Outdated, games.State);
     }
+
+    [Fact]
+    public async Task ConcurrentWriters_EveryStatementIsCapturedOnce_WithItsOwnRowsAndCaller()
+    {
+        const int Writers = 8, Rounds = 25;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(async w =>
+        {
+            await using var app = await _db.OpenAsAppAsync($"writer-{w}");
+            for (var r = 0; r < Rounds; r++)
+            {
+                await _db.ExecuteAsync(app, $"BEGIN; SET LOCAL tovplay.username = 'w{w}'; INSERT INTO notes VALUES ('w{w} r{r} a'), ('w{w} r{r} b'); DELETE FROM notes WHERE body = 'w{w} r{r} a'; COMMIT;");
+            }
+        }));
+
+        var statements = await StatementsAsync("notes");
+        Assert.Equal(Writers * Rounds * 2, statements.Count);
+        Assert.Equal(statements.Count, statements.Select(s => s["id"]).Distinct().Count());
+        Assert.All(statements, s => Assert.Equal("writer-" + ((string)s["app_username"]!)[1..], s["application_name"]));
+        Assert.All(statements.Where(s => (string)s["action"]! == "DELETE"), s => Assert.Equal(1L, s["row_count"]));
+        var oid = (await _db.QueryAsync("SELECT 'notes'::regclass::oid AS oid"))[0]["oid"];
+        var images = await _db.QueryAsync($"""
+            SELECT s.app_username, r.body FROM tovplay_audit.rows_{oid} r JOIN tovplay_audit.statements s ON s.id = r.statement_id WHERE s.action = 'DELETE'
+            """);
+        Assert.Equal(Writers * Rounds, images.Count);
+        Assert.All(images, i => Assert.StartsWith((string)i["app_username"]! + " ", (string)i["body"]!));
+    }
 }
