@@ -26,35 +26,29 @@ public sealed class AuditDdlTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
-    private async Task AsOwnerAsync(string sql)
-    {
-        await using var admin = await _db.Database.OpenAsync();
-        await _db.ExecuteAsync(admin, sql);
-    }
-
     [Fact]
     public async Task DropTable_KeepsEveryRowFirst_AndTheRecreatedTableCanBeRestored()
     {
-        await AsOwnerAsync("DROP TABLE notes");
+        await _db.ExecuteAsOwnerAsync("DROP TABLE notes");
 
         var drop = Assert.Single(await _db.QueryAsync("SELECT id, row_count, session_role FROM tovplay_audit.statements WHERE action = 'DROP TABLE'"));
         Assert.Equal(25L, drop["row_count"]);
         Assert.Equal("rows kept", Assert.Single(await _db.QueryAsync("SELECT note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"))["note"]);
 
-        await AsOwnerAsync("CREATE TABLE notes (body text)");
+        await _db.ExecuteAsOwnerAsync("CREATE TABLE notes (body text)");
         var restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System);
-        await AsOwnerAsync(await restore.ForStatementsAsync([(long)drop["id"]!], Ct));
+        await _db.ExecuteAsOwnerAsync(await restore.ForStatementsAsync([(long)drop["id"]!], Ct));
         Assert.Equal(25L, (await _db.QueryAsync("SELECT count(*) AS n FROM notes"))[0]["n"]);
     }
 
     [Fact]
     public async Task DropSchemaCascade_ThatWouldTakeAnAuditedTableUnkept_IsRefused_UnlessExplicitlyAllowed()
     {
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerAsync("DROP SCHEMA game_data CASCADE"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => _db.ExecuteAsOwnerAsync("DROP SCHEMA game_data CASCADE"));
         Assert.Contains("game_data.scores is audited and its rows could not be kept before this drop (DROP SCHEMA)", refused.MessageText);
         Assert.Single(await _db.QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = 'game_data'"));
 
-        await AsOwnerAsync("BEGIN; SET LOCAL tovplay_audit.allow_unkept_drop = on; DROP SCHEMA game_data CASCADE; COMMIT;");
+        await _db.ExecuteAsOwnerAsync("BEGIN; SET LOCAL tovplay_audit.allow_unkept_drop = on; DROP SCHEMA game_data CASCADE; COMMIT;");
 
         var logged = Assert.Single(await _db.QueryAsync("SELECT object_identity, note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"));
         Assert.Equal("game_data.scores", logged["object_identity"]);
@@ -64,7 +58,7 @@ public sealed class AuditDdlTests : IAsyncLifetime
     [Fact]
     public async Task DropThroughDynamicSql_ThatHidesTheName_IsRefused()
     {
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerAsync("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'no' || 'tes'; END $$"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => _db.ExecuteAsOwnerAsync("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'no' || 'tes'; END $$"));
 
         Assert.Contains("public.notes is audited", refused.MessageText);
         Assert.Equal(25L, (await _db.QueryAsync("SELECT count(*) AS n FROM notes"))[0]["n"]);
@@ -73,7 +67,7 @@ public sealed class AuditDdlTests : IAsyncLifetime
     [Fact]
     public async Task DisablingAnAuditTrigger_IsLoggedWithWhoDidIt()
     {
-        await AsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
+        await _db.ExecuteAsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
 
         var logged = Assert.Single(await _db.QueryAsync("SELECT command_tag, object_identity, note, session_role, query FROM tovplay_audit.ddl_events WHERE note IS NOT NULL"));
         Assert.Equal(("ALTER TABLE", "public.notes"), ((string)logged["command_tag"]!, (string)logged["object_identity"]!));

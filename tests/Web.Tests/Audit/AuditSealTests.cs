@@ -29,12 +29,6 @@ public sealed class AuditSealTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
-    private async Task TamperAsync(string sql)
-    {
-        await using var admin = await _db.Database.OpenAsync();
-        await _db.ExecuteAsync(admin, sql);
-    }
-
     [Fact]
     public async Task Untouched_EveryCheckpointIsIntact()
     {
@@ -50,7 +44,7 @@ public sealed class AuditSealTests : IAsyncLifetime
     [InlineData("INSERT INTO tovplay_audit.statements SELECT 2, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, 'DELETE', 0, session_role, invoking_role, client_addr, client_port, application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, trigger_depth, query FROM tovplay_audit.statements WHERE action = 'INSERT' AND table_name = 'users'", "so some were inserted")]
     public async Task StatementTamperedWith_BreaksItsCheckpointOnly(string tamper, string expected)
     {
-        await TamperAsync(tamper);
+        await _db.ExecuteAsOwnerAsync(tamper);
 
         var findings = await _seal.VerifyAsync(Ct);
 
@@ -63,7 +57,7 @@ public sealed class AuditSealTests : IAsyncLifetime
     public async Task ARowImageEditedOrRemoved_BreaksTheCheckpoint()
     {
         var oid = (await _db.QueryAsync("SELECT 'users'::regclass::oid AS oid"))[0]["oid"];
-        await TamperAsync($"UPDATE tovplay_audit.rows_{oid} SET username = 'forged' WHERE username = 'u1' AND image = 'O'");
+        await _db.ExecuteAsOwnerAsync($"UPDATE tovplay_audit.rows_{oid} SET username = 'forged' WHERE username = 'u1' AND image = 'O'");
 
         var edited = await _seal.VerifyAsync(Ct);
 
@@ -75,7 +69,7 @@ public sealed class AuditSealTests : IAsyncLifetime
     public async Task ACheckpointRemovedToHideAStatement_IsCaughtByTheNextOnesLink()
     {
         // Remove a statement and its checkpoint, as someone covering their tracks would.
-        await TamperAsync("DELETE FROM tovplay_audit.statements WHERE action = 'DELETE'; DELETE FROM tovplay_audit.seals WHERE id = (SELECT min(id) FROM tovplay_audit.seals);");
+        await _db.ExecuteAsOwnerAsync("DELETE FROM tovplay_audit.statements WHERE action = 'DELETE'; DELETE FROM tovplay_audit.seals WHERE id = (SELECT min(id) FROM tovplay_audit.seals);");
 
         var findings = await _seal.VerifyAsync(Ct);
 

@@ -22,16 +22,10 @@ public sealed class AuditUpkeepTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
 
-    private async Task AsOwnerAsync(string sql)
-    {
-        await using var admin = await _db.Database.OpenAsync();
-        await _db.ExecuteAsync(admin, sql);
-    }
-
     [Fact]
     public async Task ColumnsChanged_AreFollowed_RowsGoBackToTheShadowTableWithTheNewColumn()
     {
-        await AsOwnerAsync("ALTER TABLE games ADD COLUMN rating integer; ALTER TABLE games DROP COLUMN tags;");
+        await _db.ExecuteAsOwnerAsync("ALTER TABLE games ADD COLUMN rating integer; ALTER TABLE games DROP COLUMN tags;");
 
         var regenerated = await _upkeep.RunOnceAsync(Ct);
 
@@ -49,7 +43,7 @@ public sealed class AuditUpkeepTests : IAsyncLifetime
     [Fact]
     public async Task ADisabledTrigger_IsNotQuietlyPutBack()
     {
-        await AsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
+        await _db.ExecuteAsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
 
         Assert.Empty(await _upkeep.RunOnceAsync(Ct));
 

@@ -74,6 +74,13 @@ public sealed class TovPlayDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs SQL as the database's owner (a superuser): DDL, or tampering an attacker with full rights could do.</summary>
+    public async Task ExecuteAsOwnerAsync(string sql)
+    {
+        await using var admin = await Database.OpenAsync();
+        await ExecuteAsync(admin, sql);
+    }
+
     /// <summary>Rows of a query as dictionaries, read as the superuser.</summary>
     public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql)
     {
