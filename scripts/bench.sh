@@ -2,7 +2,8 @@
 # End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
 #   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage
 #   scripts/bench.sh live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]   live tail through SignalR
-#   scripts/bench.sh audit [--seconds N]   audit trigger cost: bulk changes of 200k rows and pgbench single-row updates
+#   scripts/bench.sh audit [--seconds N]   audit trigger cost: bulk changes of 200k rows and pgbench single-row updates,
+#                                          then the forensic query on 2M audited statements (alone: scripts/bench.sh audit forensic)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

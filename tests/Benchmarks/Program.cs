@@ -4,7 +4,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      (in-memory LogQL, BenchmarkDotNet)
 // dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]   (embedded store end to end)
 // dotnet run -c Release --project tests/Benchmarks -- live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]
-// dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N]   (audit trigger cost on the audited database)
+// dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N] | audit forensic   (audit cost on the audited database)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
