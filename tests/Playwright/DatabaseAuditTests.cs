@@ -19,6 +19,7 @@ public sealed class DatabaseAuditTests(BrowserFixture fixture)
         await watched.WaitForCircuitAsync();
         var players = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "public.players" });
         await Expect(players).ToContainTextAsync("Not audited");
+        await Expect(page.GetByTestId("audit-limits")).ToContainTextAsync("session_replication_role = replica");
 
         await players.GetByRole(AriaRole.Checkbox).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview SQL" }).ClickAsync();
