@@ -25,6 +25,23 @@ public static class AuditLogLine
 
     public static long TimestampNs(AuditStatement statement) => (statement.StatementAt - DateTimeOffset.UnixEpoch).Ticks * 100;
 
+    /// <summary>
+    /// A seal checkpoint as a log line: a copy of the chain outside the audited database, so rebuilding the chain
+    /// there (which its superuser could do) no longer matches what the log store kept.
+    /// </summary>
+    public static string SealLine(string database, SealCheckpoint checkpoint)
+    {
+        var line = new StringBuilder(200);
+        Add(line, "event", "seal");
+        Add(line, "database", database);
+        Add(line, "seal_id", checkpoint.Id.ToString(CultureInfo.InvariantCulture));
+        Add(line, "first_statement_id", checkpoint.FirstId.ToString(CultureInfo.InvariantCulture));
+        Add(line, "last_statement_id", checkpoint.LastId.ToString(CultureInfo.InvariantCulture));
+        Add(line, "statements", checkpoint.Count.ToString(CultureInfo.InvariantCulture));
+        Add(line, "hash", Convert.ToHexStringLower(checkpoint.Hash));
+        return line.ToString();
+    }
+
     public static string Line(AuditStatement s)
     {
         var line = new StringBuilder(256);

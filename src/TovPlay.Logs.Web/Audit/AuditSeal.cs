@@ -18,7 +18,10 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
     private string Obj(string name) => SqlText.Qualified(Options.Schema, name);
 
     /// <summary>Seals the final statements after the last checkpoint; returns how many it sealed.</summary>
-    public async Task<long> SealAsync(CancellationToken cancellationToken)
+    public async Task<long> SealAsync(CancellationToken cancellationToken) => (await SealCheckpointAsync(cancellationToken))?.Count ?? 0;
+
+    /// <summary>Seals the final statements after the last checkpoint; returns the new checkpoint, or null when there was nothing to seal.</summary>
+    public async Task<SealCheckpoint?> SealCheckpointAsync(CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
         var last = (await CheckpointsAsync(connection, cancellationToken)).LastOrDefault();
@@ -30,7 +33,7 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
             command.Parameters.AddWithValue("after", after);
             if (await command.ExecuteScalarAsync(cancellationToken) is not long max)
             {
-                return 0;
+                return null;
             }
 
             upTo = max;
@@ -40,14 +43,14 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         var previous = last?.Hash ?? HashChain.Genesis;
         var hash = HashChain.Extend(previous, digests);
         await using var insert = new NpgsqlCommand(
-            $"INSERT INTO {Obj("seals")} (first_statement_id, last_statement_id, statement_count, previous_hash, hash) VALUES (@first, @last, @count, @previous, @hash)", connection);
+            $"INSERT INTO {Obj("seals")} (first_statement_id, last_statement_id, statement_count, previous_hash, hash) VALUES (@first, @last, @count, @previous, @hash) RETURNING id", connection);
         insert.Parameters.AddWithValue("first", digests[0].Id);
         insert.Parameters.AddWithValue("last", upTo);
         insert.Parameters.AddWithValue("count", (long)digests.Count);
         insert.Parameters.AddWithValue("previous", previous);
         insert.Parameters.AddWithValue("hash", hash);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-        return digests.Count;
+        var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        return new SealCheckpoint(id, digests[0].Id, upTo, digests.Count, previous, hash);
     }
 
     /// <summary>Recomputes every checkpoint; each finding says whether it still holds and, if not, how it broke.</summary>

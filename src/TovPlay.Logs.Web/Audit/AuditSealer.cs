@@ -1,10 +1,17 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Web.LogStore;
 
 namespace TovPlay.Logs.Web.Audit;
 
-/// <summary>Seals new audited statements every <see cref="AuditOptions.SealInterval"/>; failures are logged and retried.</summary>
-public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, ILogger<AuditSealer> logger) : BackgroundService
+/// <summary>
+/// Seals new audited statements every <see cref="AuditOptions.SealInterval"/> and copies each checkpoint into the
+/// embedded log store; failures are logged and retried.
+/// </summary>
+public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IServiceProvider services, TimeProvider time, ILogger<AuditSealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,16 +24,34 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
         {
             try
             {
-                while (await seal.SealAsync(stoppingToken) == AuditSeal.MaxPerCheckpoint)
+                while (await seal.SealCheckpointAsync(stoppingToken) is { } checkpoint)
                 {
+                    await CopyAsync(checkpoint, stoppingToken);
+                    if (checkpoint.Count < AuditSeal.MaxPerCheckpoint)
+                    {
+                        break;
+                    }
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or LogStoreUnavailableException && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Sealing the audit trail failed; retrying in {Interval}", options.Value.SealInterval);
             }
 
             await Task.Delay(options.Value.SealInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    private async Task CopyAsync(SealCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if (services.GetService<LogWriter>() is not { } writer)
+        {
+            return;
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(options.Value.TargetConnection).Database ?? "";
+        var now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var labels = LabelSet.From(("job", AuditLogLine.Job), ("service", "postgres"), ("level", "info"));
+        await writer.WriteAsync([new PushStream(labels, [new LogEntry(now, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
     }
 }

@@ -33,4 +33,13 @@ public sealed class AuditLogLineTests
         Assert.Equal("1842", result.Labels["rows"]);
         Assert.Equal("TRUNCATE users CASCADE; -- \"oops\" = C:\\temp", result.Labels["statement"]);
     }
+
+    [Fact]
+    public void SealLine_CarriesTheCheckpointAndItsHashInHex()
+    {
+        var checkpoint = new SealCheckpoint(4, 101, 250, 120, HashChain.Genesis, Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
+        Assert.Equal("event=seal database=tovplay seal_id=4 first_statement_id=101 last_statement_id=250 statements=120 hash=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+            AuditLogLine.SealLine("tovplay", checkpoint));
+    }
 }

@@ -23,8 +23,9 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
         {
             ["Audit:TargetConnection"] = _db.Database.ConnectionString,
             ["Audit:OwnerRole"] = _db.OwnerRole,
-            // The test ships by hand, so each step is deterministic.
+            // The test ships by hand, so each step is deterministic; sealing runs in the background.
             ["Audit:ShipToLogStore"] = "false",
+            ["Audit:SealInterval"] = "00:00:00.200",
         });
         _ = _app.ServerAddress;
     }
@@ -93,5 +94,31 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
         await ShipAsync();
 
         Assert.Equal(2, (await ShippedAsync("notes")).Count);
+    }
+
+    [Fact]
+    public async Task SealCheckpoints_AreCopiedToTheLogStore_WithTheirHash()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('sealed')");
+        }
+
+        var source = _app.Services.GetRequiredService<ILogSource>();
+        var query = $"{{job=\"tovplay-db-audit\"}} | logfmt | event=\"seal\" | database=\"{_db.Database.Name}\"";
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        IReadOnlyList<string> lines = [];
+        while (lines.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, Ct);
+            var now = DateTimeOffset.UtcNow;
+            var response = await source.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(now.AddHours(-1)), TimeWindow.Ns(now.AddMinutes(1))), Ct);
+            lines = [.. response.Streams.SelectMany(s => s.Entries).Select(e => e.Line)];
+        }
+
+        var line = Assert.Single(lines);
+        var seal = Assert.Single(await _db.QueryAsync("SELECT id, encode(hash, 'hex') AS hash FROM tovplay_audit.seals"));
+        Assert.Contains($" seal_id={seal["id"]} ", line);
+        Assert.EndsWith($" statements=1 hash={seal["hash"]}", line);
     }
 }
