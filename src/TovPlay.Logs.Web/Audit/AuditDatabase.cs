@@ -16,4 +16,12 @@ public static class AuditDatabase
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>Whether a table (schema-qualified, quoted) exists: the trail may be partly or not yet installed.</summary>
+    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+        command.Parameters.AddWithValue("name", relation);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 }

@@ -38,7 +38,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         var tables = await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
         var installed = new List<InstalledTable>();
         uint? highOid = null;
-        if (await SchemaInstalledAsync(connection, cancellationToken))
+        if (await AuditDatabase.ExistsAsync(connection, SqlText.Qualified(Options.Schema, "audited_tables"), cancellationToken))
         {
             await using (var high = new NpgsqlCommand($"SELECT max(catalog_high_oid) FROM {SqlText.Qualified(Options.Schema, "installation")}", connection))
             {
@@ -72,13 +72,6 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         }
 
         return AuditCoverage.Assess(tables, installed, triggers, highOid);
-    }
-
-    private async Task<bool> SchemaInstalledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        command.Parameters.AddWithValue("name", SqlText.Qualified(Options.Schema, "audited_tables"));
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task RunAsync(string sql, CancellationToken cancellationToken)

@@ -77,17 +77,8 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
     /// <summary>Before images the statements kept: in the table's shadow (by the oid it had then) and as jsonb in the fallback.</summary>
     private async Task<IReadOnlyList<string>> RowsAsync(NpgsqlConnection connection, uint tableOid, long[] statementIds, CancellationToken cancellationToken)
     {
-        string? shadow = Obj(AuditSql.ShadowTable(tableOid));
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
-        {
-            exists.Parameters.AddWithValue("name", shadow);
-            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
-            {
-                shadow = null;
-            }
-        }
-
-        var fromShadow = shadow is null ? "" : $"SELECT (to_jsonb(r) - 'statement_id' - 'image' - 'ordinal')::text FROM {shadow} r WHERE statement_id = ANY(@ids) AND image = 'O' UNION ALL ";
+        var shadow = Obj(AuditSql.ShadowTable(tableOid));
+        var fromShadow = !await AuditDatabase.ExistsAsync(connection, shadow, cancellationToken) ? "" : $"SELECT (to_jsonb(r) - 'statement_id' - 'image' - 'ordinal')::text FROM {shadow} r WHERE statement_id = ANY(@ids) AND image = 'O' UNION ALL ";
         await using var command = new NpgsqlCommand($"""
             {fromShadow}SELECT row_image::text FROM {Obj("rows_fallback")} WHERE statement_id = ANY(@ids) AND image = 'O'
             """, connection);

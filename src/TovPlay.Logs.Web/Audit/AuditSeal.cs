@@ -117,7 +117,7 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         foreach (var table in statements.Select(s => s.Table).Distinct())
         {
             var shadow = Obj(AuditSql.ShadowTable(table));
-            if (await ExistsAsync(connection, shadow, cancellationToken))
+            if (await AuditDatabase.ExistsAsync(connection, shadow, cancellationToken))
             {
                 sources.Add($"SELECT statement_id, to_jsonb(r)::text FROM {shadow} r WHERE statement_id > @after AND statement_id <= @upTo");
             }
@@ -136,12 +136,5 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         }
 
         return [.. statements.Select(s => (s.Id, SHA256.HashData([.. s.Digest, .. rows.GetValueOrDefault(s.Id, HashChain.Genesis)])))];
-    }
-
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        command.Parameters.AddWithValue("name", relation);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -56,7 +56,7 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
     public async Task<int> ShipOnceAsync(LogWriter writer, CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
-        if (!await InstalledAsync(connection, cancellationToken))
+        if (!await AuditDatabase.ExistsAsync(connection, Obj("shipping"), cancellationToken))
         {
             return 0;
         }
@@ -79,13 +79,6 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
         advance.Parameters.AddWithValue("id", batch[^1].Id);
         await advance.ExecuteNonQueryAsync(cancellationToken);
         return batch.Count;
-    }
-
-    private async Task<bool> InstalledAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        command.Parameters.AddWithValue("name", Obj("shipping"));
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task<long> MarkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
