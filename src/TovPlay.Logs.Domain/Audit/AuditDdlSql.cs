@@ -53,18 +53,11 @@ public sealed class AuditDdlSql(AuditSql sql)
             FOR t IN SELECT a.table_oid, c.oid::regclass AS rel, a.schema_name, a.table_name FROM {Obj("audited_tables")} a JOIN pg_class c ON c.oid = a.table_oid
                      WHERE c.relkind IN ('r', 'p')
                        AND (strpos(q, lower(a.table_name)) > 0 OR strpos(q, lower(quote_ident(a.table_name))) > 0) LOOP
-                s := nextval({SqlText.Literal(SqlText.Ident(sql.Schema) + "." + SqlText.Ident("statements_id_seq"))}::regclass);
+                s := {sql.NextStatementId};
                 EXECUTE format('INSERT INTO {Obj("rows_fallback").Replace("%", "%%", StringComparison.Ordinal)} (statement_id, table_oid, image, ordinal, row_image) SELECT $1, $2, %L, 0, to_jsonb(r) FROM %s r', 'O', t.rel)
                     USING s, t.table_oid;
                 GET DIAGNOSTICS n = ROW_COUNT;
-                INSERT INTO {Obj("statements")} (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
-                    session_role, invoking_role, client_addr, client_port, application_name, backend_pid,
-                    {string.Join(", ", AuditSql.ContextSettings.Select(c => c.Column))}, trigger_depth, query)
-                VALUES (s, txid_current(), statement_timestamp(), clock_timestamp(), t.table_oid, t.schema_name, t.table_name, 'DROP TABLE', n,
-                    session_user, nullif(current_setting({SqlText.Literal(AuditSql.InvokerSetting)}, true), ''), inet_client_addr(), inet_client_port(),
-                    nullif(current_setting('application_name', true), ''), pg_backend_pid(),
-                    {string.Join(", ", AuditSql.ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
-                    0, current_query());
+                {sql.RecordStatement("s", "t.table_oid", "t.schema_name", "t.table_name", "DROP TABLE", "n", "0")}
             END LOOP;
         END
 

@@ -270,16 +270,24 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
         return sql.ToString();
     }
 
-    /// <summary>The statement row, written inline by each capture function (a function call per statement costs).</summary>
-    private string RecordStatement(string verb) => string.Create(CultureInfo.InvariantCulture, $"""
+    /// <summary>The next statement id, taken before its rows are copied so they can refer to it.</summary>
+    internal string NextStatementId => $"nextval({SqlText.Literal(SqlText.Ident(Schema) + "." + SqlText.Ident("statements_id_seq"))}::regclass)";
+
+    /// <summary>
+    /// The statement row with its connection context, written inline (a function call per statement costs) by each
+    /// capture function and by the DROP TABLE event function; the arguments are plpgsql expressions, the rest is
+    /// read where it runs.
+    /// </summary>
+    internal string RecordStatement(string id, string tableOid, string schemaName, string tableName, string action, string rowCount, string triggerDepth) =>
+        string.Create(CultureInfo.InvariantCulture, $"""
         INSERT INTO {Obj("statements")} (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
                     session_role, invoking_role, client_addr, client_port, application_name, backend_pid,
                     {string.Join(", ", ContextSettings.Select(c => c.Column))}, trigger_depth, query)
-                VALUES (s, txid_current(), statement_timestamp(), clock_timestamp(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, '{verb}', n,
+                VALUES ({id}, txid_current(), statement_timestamp(), clock_timestamp(), {tableOid}, {schemaName}, {tableName}, {SqlText.Literal(action)}, {rowCount},
                     session_user, nullif(current_setting({SqlText.Literal(InvokerSetting)}, true), ''), inet_client_addr(), inet_client_port(),
                     nullif(current_setting('application_name', true), ''), pg_backend_pid(),
                     {string.Join(", ", ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
-                    pg_trigger_depth(), current_query());
+                    {triggerDepth}, current_query());
         """);
 
     /// <summary>
@@ -313,7 +321,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS {SqlText.DollarQuoted($"""
 
             DECLARE
-                s bigint := nextval({SqlText.Literal(SqlText.Ident(Schema) + "." + SqlText.Ident("statements_id_seq"))}::regclass);
+                s bigint := {NextStatementId};
                 n bigint := 0;
             BEGIN
             {(shapeGuard ? $"""
@@ -322,7 +330,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
                     -- The table changed shape since this function was generated: keep the rows anyway.
             {fallback}    END;
             """ : copy.ToString())}
-                {record}{RecordStatement(verb)}{recordEnd}
+                {record}{RecordStatement("s", "TG_RELID", "TG_TABLE_SCHEMA", "TG_TABLE_NAME", verb, "n", "pg_trigger_depth()")}{recordEnd}
                 RETURN NULL;
             END
 
