@@ -55,11 +55,15 @@ public sealed class QueryHistory(IDbContextFactory<AppDbContext> dbFactory, Time
             throw new ArgumentException($"Title: longer than {MaxTitleLength} characters.");
         }
 
-        await RecordIfMissingAsync(userId, query, cancellationToken);
-        var hash = Hash(query);
+        var kept = starred ? title : null;
+        var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.SavedQueries.Where(q => q.UserId == userId && q.QueryHash == hash)
-            .ExecuteUpdateAsync(s => s.SetProperty(q => q.Starred, starred).SetProperty(q => q.Title, starred ? title : null), cancellationToken);
+        // Starring a query never run before puts it in the history with no runs.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO saved_queries (user_id, query, query_hash, starred, title, first_run_at, last_run_at, run_count)
+            VALUES ({userId}, {query}, {Hash(query)}, {starred}, {kept}, {now}, {now}, 0)
+            ON CONFLICT (user_id, query_hash) DO UPDATE SET starred = EXCLUDED.starred, title = EXCLUDED.title
+            """, cancellationToken);
     }
 
     public async Task<bool> IsStarredAsync(ClaimsPrincipal user, string query, CancellationToken cancellationToken = default)
@@ -72,17 +76,6 @@ public sealed class QueryHistory(IDbContextFactory<AppDbContext> dbFactory, Time
         var hash = Hash(query);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.SavedQueries.AnyAsync(q => q.UserId == userId && q.QueryHash == hash && q.Starred, cancellationToken);
-    }
-
-    private async Task RecordIfMissingAsync(string userId, string query, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO saved_queries (user_id, query, query_hash, starred, first_run_at, last_run_at, run_count)
-            VALUES ({userId}, {query}, {Hash(query)}, false, {now}, {now}, 0)
-            ON CONFLICT (user_id, query_hash) DO NOTHING
-            """, cancellationToken);
     }
 
     private async Task<IReadOnlyList<SavedQueryView>> ListAsync(ClaimsPrincipal user, System.Linq.Expressions.Expression<Func<SavedQuery, bool>> filter, int count, CancellationToken cancellationToken)
