@@ -20,26 +20,17 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        await AuditRounds.RunAsync(async cancellationToken =>
         {
-            try
+            while (await seal.SealCheckpointAsync(cancellationToken) is { } checkpoint)
             {
-                while (await seal.SealCheckpointAsync(stoppingToken) is { } checkpoint)
+                await CopyAsync(checkpoint, cancellationToken);
+                if (checkpoint.Count < AuditSeal.MaxPerCheckpoint)
                 {
-                    await CopyAsync(checkpoint, stoppingToken);
-                    if (checkpoint.Count < AuditSeal.MaxPerCheckpoint)
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or LogStoreUnavailableException && !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Sealing the audit trail failed; retrying in {Interval}", options.Value.SealInterval);
-            }
-
-            await Task.Delay(options.Value.SealInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        }, options.Value.SealInterval, "Sealing the audit trail failed", logger, stoppingToken);
     }
 
     private async Task CopyAsync(SealCheckpoint checkpoint, CancellationToken cancellationToken)

@@ -35,21 +35,12 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        await AuditRounds.RunAsync(async cancellationToken =>
         {
-            try
+            while (await ShipOnceAsync(writer, cancellationToken) == BatchSize)
             {
-                while (await ShipOnceAsync(writer, stoppingToken) == BatchSize)
-                {
-                }
             }
-            catch (Exception ex) when (ex is NpgsqlException or LogStoreUnavailableException or TimeoutException && !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Shipping audited statements to the log store failed; retrying in {Interval}", Options.ShipInterval);
-            }
-
-            await Task.Delay(Options.ShipInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        }, Options.ShipInterval, "Shipping audited statements to the log store failed", logger, stoppingToken);
     }
 
     /// <summary>Ships the next batch after the high-water mark; returns how many statements it shipped.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 
 namespace TovPlay.Logs.Web.Audit;
@@ -31,18 +30,6 @@ public sealed class AuditUpkeep(IOptions<AuditOptions> options, AuditInstaller i
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Checking the audit capture against the tables failed; retrying in {Interval}", options.Value.UpkeepInterval);
-            }
-
-            await Task.Delay(options.Value.UpkeepInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        await AuditRounds.RunAsync(RunOnceAsync, options.Value.UpkeepInterval, "Checking the audit capture against the tables failed", logger, stoppingToken);
     }
 }
