@@ -8,7 +8,13 @@ namespace TovPlay.Logs.Domain.Audit;
 public sealed record AuditStatement(
     long Id, long TxId, DateTimeOffset StatementAt, string Schema, string Table, string Action, long Rows,
     string SessionRole, string? InvokingRole, string? ClientAddr, int? ClientPort, string? Application, int BackendPid,
-    string? AppUserId, string? AppUsername, string? AppClientIp, string? CorrelationId, string? RequestPath, string? Query);
+    string? AppUserId, string? AppUsername, string? AppClientIp, string? CorrelationId, string? RequestPath, string? Query)
+{
+    /// <summary>The table's oid when the statement ran (a dropped and recreated table has another).</summary>
+    public uint TableOid { get; init; }
+
+    public string QualifiedTable => $"{Schema}.{Table}";
+}
 
 /// <summary>
 /// The log line of an audited statement in the log store (<c>job="tovplay-db-audit"</c>, logfmt, the fields the

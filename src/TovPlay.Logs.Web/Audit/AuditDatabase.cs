@@ -1,4 +1,5 @@
 using Npgsql;
+using TovPlay.Logs.Domain.Audit;
 
 namespace TovPlay.Logs.Web.Audit;
 
@@ -23,5 +24,35 @@ public static class AuditDatabase
         await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
         command.Parameters.AddWithValue("name", relation);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Audited statements, in id order, matching a condition on the statements table (and a LIMIT, if given).</summary>
+    public static async Task<List<AuditStatement>> StatementsAsync(
+        NpgsqlConnection connection, string schema, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken, int? limit = null)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
+                   application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query, table_oid
+            FROM {SqlText.Qualified(schema, "statements")}
+            WHERE {where}
+            ORDER BY id
+            {(limit is { } n ? $"LIMIT {n}" : "")}
+            """, connection);
+        parameters(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var statements = new List<AuditStatement>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            statements.Add(new AuditStatement(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetInt64(6), reader.GetString(7), Text(8), Text(9), reader.IsDBNull(10) ? null : reader.GetInt32(10), Text(11), reader.GetInt32(12),
+                Text(13), Text(14), Text(15), Text(16), Text(17), Text(18))
+            {
+                TableOid = reader.GetFieldValue<uint>(19),
+            });
+        }
+
+        return statements;
     }
 }

@@ -39,9 +39,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return await BuildAsync(connection, statements, $"transaction {txId}", cancellationToken);
     }
 
-    private sealed record Statement(long Id, uint TableOid, string Table, string Action, DateTimeOffset At, string SessionRole, string? AppUser, long Rows);
-
-    private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<Statement> statements, string what, CancellationToken cancellationToken)
+    private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<AuditStatement> statements, string what, CancellationToken cancellationToken)
     {
         var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE" or "DROP TABLE"));
         if (refused is not null)
@@ -55,10 +53,10 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         foreach (var group in statements.GroupBy(s => s.TableOid))
         {
             // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
-            var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().Table);
+            var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().QualifiedTable);
             if (table is null)
             {
-                throw new InvalidOperationException($"Table {group.First().Table} no longer exists: recreate it before restoring its rows.");
+                throw new InvalidOperationException($"Table {group.First().QualifiedTable} no longer exists: recreate it before restoring its rows.");
             }
 
             restores.Add(new RestoreRows(table, await RowsAsync(connection, group.Key, [.. group.Select(s => s.Id)], cancellationToken)));
@@ -70,7 +68,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
             "Puts back the rows these statements removed; rows that exist again are left as they are. Review it, then run it in one go (psql -1 -f).",
         };
         header.AddRange(statements.Select(s =>
-            $"statement {s.Id}: {s.Action} on {s.Table}, {s.Rows} row(s), {s.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture)}, role {s.SessionRole}{(s.AppUser is null ? "" : ", app user " + s.AppUser)}"));
+            $"statement {s.Id}: {s.Action} on {s.QualifiedTable}, {s.Rows} row(s), {s.StatementAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture)}, role {s.SessionRole}{(s.AppUsername is null ? "" : ", app user " + s.AppUsername)}"));
         return RestoreScript.Build(restores, await AuditCatalog.ForeignKeysAsync(connection, cancellationToken), header);
     }
 
@@ -93,21 +91,8 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return rows;
     }
 
-    private async Task<IReadOnlyList<Statement>> StatementsAsync(NpgsqlConnection connection, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            $"SELECT id, table_oid, schema_name || '.' || table_name, action, statement_at, session_role, app_username, row_count FROM {Obj("statements")} WHERE {where} ORDER BY id", connection);
-        parameters(command.Parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var statements = new List<Statement>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            statements.Add(new Statement(reader.GetInt64(0), reader.GetFieldValue<uint>(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7)));
-        }
-
-        return statements;
-    }
+    private Task<List<AuditStatement>> StatementsAsync(NpgsqlConnection connection, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
+        AuditDatabase.StatementsAsync(connection, Options.Schema, where, parameters, cancellationToken);
 
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => AuditDatabase.OpenAsync(Options, cancellationToken);
 }

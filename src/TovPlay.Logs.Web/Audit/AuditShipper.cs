@@ -79,30 +79,8 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
         return await command.ExecuteScalarAsync(cancellationToken) is long mark ? mark : 0;
     }
 
-    private async Task<List<AuditStatement>> StatementsAfterAsync(NpgsqlConnection connection, long mark, CancellationToken cancellationToken)
-    {
-        // An open transaction may still commit an id lower than one already visible: only final statements go.
-        await using var command = new NpgsqlCommand($"""
-            SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
-                   application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query
-            FROM {Obj("statements")}
-            WHERE id > @mark
-              AND captured_at < {AuditSql.FinishedBefore}
-            ORDER BY id
-            LIMIT {BatchSize}
-            """, connection);
-        command.Parameters.AddWithValue("mark", mark);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var statements = new List<AuditStatement>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            statements.Add(new AuditStatement(
-                reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.GetInt64(6), reader.GetString(7), Text(8), Text(9), reader.IsDBNull(10) ? null : reader.GetInt32(10), Text(11), reader.GetInt32(12),
-                Text(13), Text(14), Text(15), Text(16), Text(17), Text(18)));
-        }
-
-        return statements;
-    }
+    // An open transaction may still commit an id lower than one already visible: only final statements go.
+    private Task<List<AuditStatement>> StatementsAfterAsync(NpgsqlConnection connection, long mark, CancellationToken cancellationToken) =>
+        AuditDatabase.StatementsAsync(connection, Options.Schema, $"id > @mark AND captured_at < {AuditSql.FinishedBefore}",
+            p => p.AddWithValue("mark", mark), cancellationToken, BatchSize);
 }
