@@ -20,8 +20,6 @@ namespace TovPlay.Logs.Web.Components.Pages;
 /// </summary>
 public partial class Search
 {
-    private static readonly IReadOnlyList<int> LimitChoices = SearchViewModel.LimitChoices;
-
     private ListedLine? _selected;
     private bool _interactive;
     private bool _starred;
