@@ -56,6 +56,12 @@ for check in --self-test ""; do
   fi
 done
 
+# Repeat each failure (name and first lines of its message) here, where the tail of a long log still shows it.
+if grep -qE "^\s*failed [^ ]" "$work/test.log"; then
+  log "Failed tests"
+  grep -E -A 8 "^\s*failed [^ ]" "$work/test.log" | grep -v '^\s*{"@t' | cut -c 1-300 | head -n 60
+fi
+
 log "Tests took $(( $(date +%s) - started )) s in all"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$test_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then

@@ -20,10 +20,16 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
     /// <summary>Seals the final statements after the last checkpoint; returns how many it sealed.</summary>
     public async Task<long> SealAsync(CancellationToken cancellationToken) => (await SealCheckpointAsync(cancellationToken))?.Count ?? 0;
 
-    /// <summary>Seals the final statements after the last checkpoint; returns the new checkpoint, or null when there was nothing to seal.</summary>
+    /// <summary>Seals the final statements after the last checkpoint; returns the new checkpoint, or null when there was nothing to seal (or no trail).</summary>
     public async Task<SealCheckpoint?> SealCheckpointAsync(CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
+        // Not installed (yet): nothing to seal, and nothing wrong.
+        if (!await AuditDatabase.ExistsAsync(connection, Obj("seals"), cancellationToken))
+        {
+            return null;
+        }
+
         var last = (await CheckpointsAsync(connection, cancellationToken)).LastOrDefault();
         var after = last?.LastId ?? 0;
         long upTo;

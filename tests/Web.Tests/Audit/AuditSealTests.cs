@@ -38,6 +38,14 @@ public sealed class AuditSealTests : IAsyncLifetime
         Assert.All(findings, f => Assert.True(f.Intact, f.Describe()));
     }
 
+    [Fact]
+    public async Task NoTrailInstalled_SealsNothingWithoutFailing()
+    {
+        var elsewhere = new AuditSeal(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, Schema = "not_installed_here" }));
+
+        Assert.Null(await elsewhere.SealCheckpointAsync(Ct));
+    }
+
     [Theory]
     [InlineData("UPDATE tovplay_audit.statements SET app_username = 'someone else' WHERE action = 'DELETE'", "the hash differs")]
     [InlineData("DELETE FROM tovplay_audit.statements WHERE action = 'DELETE'", "2 statement(s) sealed, 1 found, so some were removed")]
