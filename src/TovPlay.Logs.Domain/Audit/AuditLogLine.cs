@@ -1,5 +1,7 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Audit;
@@ -17,14 +19,17 @@ public sealed record AuditStatement(
 }
 
 /// <summary>
-/// The log line of an audited statement in the log store (<c>job="tovplay-db-audit"</c>, logfmt, the fields the
-/// forensic query library reads), so the evidence outlives the audited database. Deterministic: shipping a statement
-/// twice gives the same entry, which the store drops as a duplicate.
+/// The log line of an audited statement in the log store (<c>job="tovplay-db-audit"</c>, one JSON object with the
+/// fields the forensic query library reads through <c>| json</c>), so the evidence outlives the audited database.
+/// Deterministic: shipping a statement twice gives the same entry, which the store drops as a duplicate.
 /// </summary>
 public static class AuditLogLine
 {
     public const string Job = "tovplay-db-audit";
     public const int MaxStatementLength = 1000;
+
+    // Log text is shown as text, never as HTML, so the relaxed encoder keeps quotes and non-ASCII readable.
+    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static LabelSet Labels(AuditStatement statement) =>
         LabelSet.From(("job", Job), ("service", "postgres"), ("level", statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE" ? "warn" : "info"));
@@ -35,73 +40,65 @@ public static class AuditLogLine
     /// A seal checkpoint as a log line: a copy of the chain outside the audited database, so rebuilding the chain
     /// there (which its superuser could do) no longer matches what the log store kept.
     /// </summary>
-    public static string SealLine(string database, SealCheckpoint checkpoint)
+    public static string SealLine(string database, SealCheckpoint checkpoint) => Write(json =>
     {
-        var line = new StringBuilder(200);
-        Add(line, "event", "seal");
-        Add(line, "database", database);
-        Add(line, "seal_id", checkpoint.Id.ToString(CultureInfo.InvariantCulture));
-        Add(line, "first_statement_id", checkpoint.FirstId.ToString(CultureInfo.InvariantCulture));
-        Add(line, "last_statement_id", checkpoint.LastId.ToString(CultureInfo.InvariantCulture));
-        Add(line, "statements", checkpoint.Count.ToString(CultureInfo.InvariantCulture));
-        Add(line, "hash", Convert.ToHexStringLower(checkpoint.Hash));
-        return line.ToString();
-    }
+        json.WriteString("event", "seal");
+        json.WriteString("database", database);
+        json.WriteNumber("seal_id", checkpoint.Id);
+        json.WriteNumber("first_statement_id", checkpoint.FirstId);
+        json.WriteNumber("last_statement_id", checkpoint.LastId);
+        json.WriteNumber("statements", checkpoint.Count);
+        json.WriteString("hash", Convert.ToHexStringLower(checkpoint.Hash));
+    });
 
-    public static string Line(AuditStatement s)
+    public static string Line(AuditStatement s) => Write(json =>
     {
-        var line = new StringBuilder(256);
-        Add(line, "action", s.Action);
-        Add(line, "table", s.Table);
-        Add(line, "schema", s.Schema);
-        Add(line, "rows", s.Rows.ToString(CultureInfo.InvariantCulture));
-        Add(line, "db_user", s.SessionRole);
-        Add(line, "invoking_role", s.InvokingRole);
-        Add(line, "app_user_id", s.AppUserId);
-        Add(line, "app_username", s.AppUsername);
-        Add(line, "app_client_ip", s.AppClientIp);
-        Add(line, "client_addr", s.ClientAddr);
-        Add(line, "client_port", s.ClientPort?.ToString(CultureInfo.InvariantCulture));
-        Add(line, "application", s.Application);
-        Add(line, "backend_pid", s.BackendPid.ToString(CultureInfo.InvariantCulture));
-        Add(line, "txid", s.TxId.ToString(CultureInfo.InvariantCulture));
-        Add(line, "statement_id", s.Id.ToString(CultureInfo.InvariantCulture));
-        Add(line, "correlation_id", s.CorrelationId);
-        Add(line, "request_path", s.RequestPath);
+        json.WriteString("action", s.Action);
+        json.WriteString("table", s.Table);
+        json.WriteString("schema", s.Schema);
+        json.WriteNumber("rows", s.Rows);
+        json.WriteString("db_user", s.SessionRole);
+        Optional(json, "invoking_role", s.InvokingRole);
+        Optional(json, "app_user_id", s.AppUserId);
+        Optional(json, "app_username", s.AppUsername);
+        Optional(json, "app_client_ip", s.AppClientIp);
+        Optional(json, "client_addr", s.ClientAddr);
+        if (s.ClientPort is { } port)
+        {
+            json.WriteNumber("client_port", port);
+        }
+
+        Optional(json, "application", s.Application);
+        json.WriteNumber("backend_pid", s.BackendPid);
+        json.WriteNumber("txid", s.TxId);
+        json.WriteNumber("statement_id", s.Id);
+        Optional(json, "correlation_id", s.CorrelationId);
+        Optional(json, "request_path", s.RequestPath);
         if (s.Query is { } query)
         {
-            var flat = string.Join(' ', query.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
-            Add(line, "statement", flat.Length > MaxStatementLength ? flat[..MaxStatementLength] + "…" : flat);
+            var text = query.Trim();
+            json.WriteString("statement", text.Length > MaxStatementLength ? text[..MaxStatementLength] + "…" : text);
         }
+    });
 
-        return line.ToString();
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
-    private static void Add(StringBuilder line, string key, string? value)
+    private static string Write(Action<Utf8JsonWriter> fields)
     {
-        if (value is null)
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, s_writer))
         {
-            return;
+            json.WriteStartObject();
+            fields(json);
+            json.WriteEndObject();
         }
 
-        if (line.Length > 0)
-        {
-            line.Append(' ');
-        }
-
-        line.Append(key).Append('=');
-        if (value.Length > 0 && value.All(c => c > ' ' && c != '"' && c != '=' && c != '\\' && !char.IsControl(c)))
-        {
-            line.Append(value);
-            return;
-        }
-
-        line.Append('"');
-        foreach (var c in value)
-        {
-            line.Append(c switch { '"' => "\\\"", '\\' => "\\\\", _ when char.IsControl(c) => " ", _ => c.ToString() });
-        }
-
-        line.Append('"');
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -18,8 +18,8 @@ public sealed class ForensicQueryLibraryTests
         var backendLine = SampleData.Lines("tovplay-backend").First().Entry.Line;
         using var backend = JsonDocument.Parse(backendLine);
         var frontendCorrelation = JsonDocument.Parse(SampleData.Lines("tovplay-frontend").First().Entry.Line).RootElement.GetProperty("correlation_id").GetString();
-        var truncate = SampleData.Lines("tovplay-db-audit").First(l => l.Entry.Line.Contains("action=TRUNCATE", StringComparison.Ordinal)).Entry.Line;
-        var txid = truncate.Split(' ').First(p => p.StartsWith("txid=", StringComparison.Ordinal))["txid=".Length..];
+        var truncate = SampleData.Lines("tovplay-db-audit").First(l => l.Entry.Line.Contains("\"action\":\"TRUNCATE\"", StringComparison.Ordinal)).Entry.Line;
+        var txid = JsonDocument.Parse(truncate).RootElement.GetProperty("txid").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var sample = new Dictionary<string, string?>
         {

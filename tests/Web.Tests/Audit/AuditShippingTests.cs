@@ -44,7 +44,7 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
     {
         var now = DateTimeOffset.UtcNow;
         var response = await _app.Services.GetRequiredService<ILogSource>().QueryRangeAsync(
-            new RangeQueryRequest($"{{job=\"tovplay-db-audit\"}} | logfmt | table=\"{table}\" | db_user=\"{_db.AppRole}\"", TimeWindow.Ns(now.AddHours(-1)), TimeWindow.Ns(now.AddMinutes(1)))
+            new RangeQueryRequest($"{{job=\"tovplay-db-audit\"}} | json | table=\"{table}\" | db_user=\"{_db.AppRole}\"", TimeWindow.Ns(now.AddHours(-1)), TimeWindow.Ns(now.AddMinutes(1)))
             { Limit = 1000, Direction = Direction.Forward }, Ct);
         return [.. response.Streams.SelectMany(s => s.Entries.Select(e => (e.Line, (IReadOnlyDictionary<string, string>)s.Labels.Pairs.ToDictionary())))];
     }
@@ -70,12 +70,13 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
 
         var lines = await ShippedAsync("users");
         Assert.Equal(2, lines.Count);
-        var delete = lines.Single(l => l.Line.StartsWith("action=DELETE ", StringComparison.Ordinal));
-        Assert.Contains(" rows=3 ", delete.Line);
-        Assert.Contains(" app_username=mallory ", delete.Line);
-        Assert.Contains(" correlation_id=c-42 ", delete.Line);
-        Assert.Contains(" application=tovplay-backend ", delete.Line);
-        Assert.EndsWith(" statement=\"DELETE FROM users\"", delete.Line);
+        var delete = lines.Single(l => l.Line.StartsWith("{\"action\":\"DELETE\",", StringComparison.Ordinal));
+        var fields = System.Text.Json.JsonDocument.Parse(delete.Line).RootElement;
+        Assert.Equal(3, fields.GetProperty("rows").GetInt64());
+        Assert.Equal("mallory", fields.GetProperty("app_username").GetString());
+        Assert.Equal("c-42", fields.GetProperty("correlation_id").GetString());
+        Assert.Equal("tovplay-backend", fields.GetProperty("application").GetString());
+        Assert.Equal("DELETE FROM users", fields.GetProperty("statement").GetString());
         Assert.Equal(("warn", "postgres"), (delete.Labels["level"], delete.Labels["service"]));
     }
 
@@ -105,7 +106,7 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
         }
 
         var source = _app.Services.GetRequiredService<ILogSource>();
-        var query = $"{{job=\"tovplay-db-audit\"}} | logfmt | event=\"seal\" | database=\"{_db.Database.Name}\"";
+        var query = $"{{job=\"tovplay-db-audit\"}} | json | event=\"seal\" | database=\"{_db.Database.Name}\"";
         var deadline = DateTime.UtcNow.AddSeconds(15);
         IReadOnlyList<string> lines = [];
         while (lines.Count == 0 && DateTime.UtcNow < deadline)
@@ -118,7 +119,9 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
 
         var line = Assert.Single(lines);
         var seal = Assert.Single(await _db.QueryAsync("SELECT id, encode(hash, 'hex') AS hash FROM tovplay_audit.seals"));
-        Assert.Contains($" seal_id={seal["id"]} ", line);
-        Assert.EndsWith($" statements=1 hash={seal["hash"]}", line);
+        var fields = System.Text.Json.JsonDocument.Parse(line).RootElement;
+        Assert.Equal(seal["id"], fields.GetProperty("seal_id").GetInt64());
+        Assert.Equal(1, fields.GetProperty("statements").GetInt64());
+        Assert.Equal(seal["hash"], fields.GetProperty("hash").GetString());
     }
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
+using TovPlay.Logs.Domain.Audit;
 
 namespace TovPlay.Logs.Domain.Logs.Samples;
 
 /// <summary>
 /// Generates logs shaped like TovPlay's (DESIGN.md §3): backend JSON request lines, frontend JSON actions and errors,
-/// database-audit logfmt lines and PostgreSQL's own plain-text log, joined by correlation ids, with one incident in
+/// database-audit JSON lines and PostgreSQL's own plain-text log, joined by correlation ids, with one incident in
 /// the middle: a stranger's psql session from a new address truncates the users table. Deterministic per seed;
 /// used by tests, benchmarks and demonstrations.
 /// </summary>
@@ -79,7 +80,7 @@ public static class SampleDataSet
             {
                 var table = path.Contains("users", StringComparison.Ordinal) ? "users" : path.Contains("games", StringComparison.Ordinal) ? "games" : "matches";
                 var rows = method == "DELETE" && random.NextDouble() < 0.02 ? random.Next(50, 400) : 1;
-                audit.Add(new LogEntry(ts + 1_000_000, AuditLine(method == "POST" ? "INSERT" : method == "PUT" ? "UPDATE" : "DELETE", table, rows,
+                audit.Add(new LogEntry(ts + 1_000_000, AuditLine(ts + 1_000_000, method == "POST" ? "INSERT" : method == "PUT" ? "UPDATE" : "DELETE", table, rows,
                     "tovplay_app", user, "10.0.1.5", "tovplay-backend", ++txid, correlation)));
             }
 
@@ -206,22 +207,8 @@ public static class SampleDataSet
         return sb.Append('}').ToString();
     }
 
-    private static string AuditLine(string action, string table, int rows, string dbUser, User? user, string clientAddr, string application, long txid, string? correlation)
+    private static string AuditLine(long ts, string action, string table, int rows, string dbUser, User? user, string clientAddr, string application, long txid, string? correlation)
     {
-        var sb = new StringBuilder(256);
-        sb.Append("action=").Append(action).Append(" table=").Append(table).Append(" rows=").Append(rows)
-            .Append(" db_user=").Append(dbUser).Append(" invoking_role=").Append(dbUser);
-        if (user is not null)
-        {
-            sb.Append(" app_user_id=").Append(user.Id).Append(" app_username=").Append(user.Name);
-        }
-
-        sb.Append(" client_addr=").Append(clientAddr).Append(" application=").Append(application).Append(" txid=").Append(txid);
-        if (correlation is not null)
-        {
-            sb.Append(" correlation_id=").Append(correlation);
-        }
-
         var statement = action switch
         {
             "TRUNCATE" => $"TRUNCATE {table}",
@@ -229,7 +216,9 @@ public static class SampleDataSet
             "INSERT" => $"INSERT INTO {table} VALUES ($1, $2)",
             _ => $"UPDATE {table} SET updated_at = now() WHERE id = $1",
         };
-        return sb.Append(" statement=\"").Append(statement).Append('"').ToString();
+        var at = DateTimeOffset.UnixEpoch.AddTicks(ts / 100);
+        return AuditLogLine.Line(new AuditStatement(txid, txid, at, "public", table, action, rows, dbUser, dbUser, clientAddr, null, application,
+            (int)(4000 + (txid % 200)), user?.Id.ToString(CultureInfo.InvariantCulture), user?.Name, null, correlation, null, statement));
     }
 
     private static string PostgresLine(long ts, int pid, string user, string message) =>
@@ -256,8 +245,8 @@ public static class SampleDataSet
         postgres.Add(new LogEntry(ns - 60_000_000_000, PostgresLine(ns - 60_000_000_000, pid, IncidentDbUser,
             $"LOG:  connection authorized: user={IncidentDbUser} database=tovplay application_name=psql host={IncidentIp}")));
         postgres.Add(new LogEntry(ns, PostgresLine(ns, pid, IncidentDbUser, $"LOG:  statement: TRUNCATE {IncidentTable} CASCADE")));
-        audit.Add(new LogEntry(ns + 1_000_000, AuditLine("TRUNCATE", IncidentTable, 1842, IncidentDbUser, null, IncidentIp, "psql", ++txid, null)));
-        audit.Add(new LogEntry(ns + 2_000_000, AuditLine("TRUNCATE", "friends", 5310, IncidentDbUser, null, IncidentIp, "psql", txid, null)));
+        audit.Add(new LogEntry(ns + 1_000_000, AuditLine(ns + 1_000_000, "TRUNCATE", IncidentTable, 1842, IncidentDbUser, null, IncidentIp, "psql", ++txid, null)));
+        audit.Add(new LogEntry(ns + 2_000_000, AuditLine(ns + 2_000_000, "TRUNCATE", "friends", 5310, IncidentDbUser, null, IncidentIp, "psql", txid, null)));
         postgres.Add(new LogEntry(ns + 90_000_000_000, PostgresLine(ns + 90_000_000_000, pid, IncidentDbUser, "LOG:  disconnection: session time: 0:02:30.001")));
 
         // Right after, the app starts failing on the missing rows.

@@ -14,7 +14,7 @@ internal static class Streams
 
     public static LogQueryBuilder Frontend => LogQueryBuilder.Stream("job", "tovplay-frontend");
 
-    public static LogQueryBuilder Audit => LogQueryBuilder.Stream("job", "tovplay-db-audit").Logfmt();
+    public static LogQueryBuilder Audit => LogQueryBuilder.Stream("job", "tovplay-db-audit").Json();
 
     public static LogQueryBuilder Postgres => LogQueryBuilder.Stream("job", "postgres");
 

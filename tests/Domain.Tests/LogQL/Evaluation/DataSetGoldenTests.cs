@@ -52,7 +52,7 @@ public sealed class DataSetGoldenTests
     [Fact]
     public void LogfmtFilter_Truncates_AreTheIncident()
     {
-        var result = Logs("{job=\"tovplay-db-audit\"} | logfmt | action=\"TRUNCATE\"");
+        var result = Logs("{job=\"tovplay-db-audit\"} | json | action=\"TRUNCATE\"");
 
         Assert.Equal(["users", "friends"], result.Select(r => r.Labels["table"]));
         Assert.All(result, r =>
@@ -106,8 +106,8 @@ public sealed class DataSetGoldenTests
     [Fact]
     public void CorrelationId_JoinsFrontendBackendAndAudit()
     {
-        var audit = SampleData.Lines("tovplay-db-audit").First(l => l.Entry.Line.Contains("correlation_id=", StringComparison.Ordinal)).Entry.Line;
-        var correlation = audit.Split(' ').First(p => p.StartsWith("correlation_id=", StringComparison.Ordinal))["correlation_id=".Length..];
+        var audit = SampleData.Lines("tovplay-db-audit").First(l => l.Entry.Line.Contains("\"correlation_id\"", StringComparison.Ordinal)).Entry.Line;
+        var correlation = System.Text.Json.JsonDocument.Parse(audit).RootElement.GetProperty("correlation_id").GetString();
 
         var result = Logs($"{{env=\"prod\", job=~\"tovplay-.*\"}} |= \"{correlation}\"");
 
