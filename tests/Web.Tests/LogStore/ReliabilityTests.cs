@@ -21,7 +21,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
 
         using (var child = StartAppProcess(port))
         {
-            await WaitReadyAsync(port);
+            await WaitReadyAsync(port, child);
             using var stop = new CancellationTokenSource();
             var pushers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
             {
@@ -57,8 +57,8 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+            child.Process.Kill(entireProcessTree: true);
+            await child.Process.WaitForExitAsync(TestContext.Current.CancellationToken);
             await stop.CancelAsync();
             await Task.WhenAll(pushers);
         }
@@ -67,7 +67,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         using var restarted = StartAppProcess(port);
         try
         {
-            await WaitReadyAsync(port);
+            await WaitReadyAsync(port, restarted);
             var stored = (await StoredLines.OfRunAsync(fixture.Database, run)).ToHashSet();
             using var http = new HttpClient();
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -80,7 +80,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         }
         finally
         {
-            restarted.Kill(entireProcessTree: true);
+            restarted.Process.Kill(entireProcessTree: true);
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
     }
 
     /// <summary>The app as its own process (so it can be killed outright), on the fixture's database.</summary>
-    private Process StartAppProcess(int port)
+    private AppProcess StartAppProcess(int port)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "TovPlay.Logs.Web.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--contentRoot", AppContext.BaseDirectory])
@@ -174,18 +174,43 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
         info.Environment["Database__MigrateOnStartup"] = "false";
         info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         var process = Process.Start(info) ?? throw new InvalidOperationException("the app did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                output.Enqueue(line);
+                while (output.Count > 40 && output.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return new AppProcess(process, output);
     }
 
-    private static async Task WaitReadyAsync(int port)
+    /// <summary>The app's process and the last lines it wrote, to explain a start that failed.</summary>
+    private sealed record AppProcess(Process Process, System.Collections.Concurrent.ConcurrentQueue<string> Output) : IDisposable
     {
-        using var http = new HttpClient();
-        for (var i = 0; i < 120; i++)
+        public void Dispose() => Process.Dispose();
+    }
+
+    /// <summary>Waits up to 90 s: on a loaded 2-core machine a cold start of the app can take tens of seconds.</summary>
+    private static async Task WaitReadyAsync(int port, AppProcess app)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
         {
+            if (app.Process.HasExited)
+            {
+                throw new InvalidOperationException($"the app on port {port} exited with {app.Process.ExitCode}:\n{string.Join('\n', app.Output)}");
+            }
+
             try
             {
                 using var response = await http.GetAsync($"http://127.0.0.1:{port}/logs/loki/ready", TestContext.Current.CancellationToken);
@@ -201,7 +226,7 @@ public sealed class ReliabilityTests(WebAppFixture fixture)
             await Task.Delay(250, TestContext.Current.CancellationToken);
         }
 
-        throw new TimeoutException($"the app on port {port} did not become ready");
+        throw new TimeoutException($"the app on port {port} did not become ready in 90 s; its last lines:\n{string.Join('\n', app.Output)}");
     }
 
 }
