@@ -29,7 +29,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     public const string DefaultOwnerRole = "tovplay_audit_owner";
 
     /// <summary>The version of the generated objects; a higher one means an upgrade is due.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string InvokerSetting = "tovplay_audit.invoker";
 
@@ -59,6 +59,26 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     private string Owner => SqlText.Ident(OwnerRole);
 
     private string Obj(string name) => SqlText.Qualified(Schema, name);
+
+    /// <summary>
+    /// A shadow table's own columns, before the table's: named with a <c>$</c>, legal inside a PostgreSQL name, so
+    /// that a table's column (an <c>image</c> or <c>ordinal</c> of its own) never collides with them.
+    /// </summary>
+    public const string StatementColumn = "audit$statement";
+
+    public const string ImageColumn = "audit$image";
+
+    public const string OrdinalColumn = "audit$ordinal";
+
+    public static readonly IReadOnlyList<string> ShadowColumns = [StatementColumn, ImageColumn, OrdinalColumn];
+
+    /// <summary>A shadow row's table columns as <c>jsonb</c>, without the shadow's own.</summary>
+    public static string ShadowRowJson(string alias) =>
+        $"(to_jsonb({alias}) - '{StatementColumn}' - '{ImageColumn}' - '{OrdinalColumn}')";
+
+    /// <summary>A shadow row's table columns as <c>json</c> in the table's column order, for display.</summary>
+    public static string ShadowRowOrderedJson(AuditedTable table, string alias) =>
+        "json_build_object(" + string.Join(", ", table.Columns.Select(c => $"{SqlText.Literal(c.Name)}, {alias}.{SqlText.Ident(c.Name)}")) + ")";
 
     public static string ShadowTable(AuditedTable table) => ShadowTable(table.Oid);
 
@@ -195,14 +215,21 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     /// <summary>The shadow table, capture functions and triggers of one table, replacing any earlier ones. Safe to run again.</summary>
     public string InstallTable(AuditedTable table)
     {
+        if (table.Columns.FirstOrDefault(c => ShadowColumns.Contains(c.Name)) is { } clash)
+        {
+            throw new ArgumentException($"{table.Display} has a column named {clash.Name}, which the audit keeps for itself; rename it to audit this table.");
+        }
+
         var shadow = Obj(ShadowTable(table));
         var columns = table.Columns;
         var sql = new StringBuilder(Header);
+        var (statementColumn, imageColumn, ordinalColumn) = (SqlText.Ident(StatementColumn), SqlText.Ident(ImageColumn), SqlText.Ident(OrdinalColumn));
         sql.Append(CultureInfo.InvariantCulture, $"""
-            CREATE TABLE IF NOT EXISTS {shadow} (statement_id bigint NOT NULL, image "char" NOT NULL, ordinal integer NOT NULL);
+            CREATE TABLE IF NOT EXISTS {shadow} ({statementColumn} bigint NOT NULL, {imageColumn} "char" NOT NULL, {ordinalColumn} integer NOT NULL);
+            {UpgradeShadowColumns(shadow)}
             ALTER TABLE {shadow} OWNER TO {Owner};
             REVOKE ALL ON {shadow} FROM PUBLIC;
-            CREATE INDEX IF NOT EXISTS {SqlText.Ident(ShadowTable(table) + "_statement")} ON {shadow} USING brin (statement_id);
+            CREATE INDEX IF NOT EXISTS {SqlText.Ident(ShadowTable(table) + "_statement")} ON {shadow} USING brin ({statementColumn});
 
             """);
         foreach (var column in columns)
@@ -291,6 +318,22 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
         """);
 
     /// <summary>
+    /// Version 1 named the shadow's own columns statement_id, image and ordinal (the first three): renamed in place,
+    /// so the rows already kept stay.
+    /// </summary>
+    private static string UpgradeShadowColumns(string shadow) => string.Create(CultureInfo.InvariantCulture, $"""
+        DO {SqlText.DollarQuoted($"""
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {SqlText.Literal(shadow)}::regclass AND attnum = 1 AND attname = 'statement_id') THEN
+                ALTER TABLE {shadow} RENAME COLUMN statement_id TO {SqlText.Ident(StatementColumn)};
+                ALTER TABLE {shadow} RENAME COLUMN image TO {SqlText.Ident(ImageColumn)};
+                ALTER TABLE {shadow} RENAME COLUMN ordinal TO {SqlText.Ident(OrdinalColumn)};
+            END IF;
+        END
+        """)};
+        """);
+
+    /// <summary>
     /// A capture function: copies the images into the shadow table in one INSERT per image kind, numbering UPDATE
     /// rows so old and new halves pair up, then records the statement.
     /// </summary>
@@ -305,7 +348,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
         for (var i = 0; i < images.Count; i++)
         {
             var (image, source) = images[i];
-            copy.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {shadow} (statement_id, image, ordinal, {names}) SELECT s, '{image}', {ordinal}, {values} FROM {source} o;\n");
+            copy.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {shadow} ({SqlText.Ident(StatementColumn)}, {SqlText.Ident(ImageColumn)}, {SqlText.Ident(OrdinalColumn)}, {names}) SELECT s, '{image}', {ordinal}, {values} FROM {source} o;\n");
             fallback.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {Obj("rows_fallback")} (statement_id, table_oid, image, ordinal, row_image) SELECT s, TG_RELID, '{image}', {ordinal}, to_jsonb(o) FROM {source} o;\n");
             if (i == 0)
             {

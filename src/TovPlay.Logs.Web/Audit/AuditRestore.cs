@@ -76,7 +76,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
     private async Task<IReadOnlyList<string>> RowsAsync(NpgsqlConnection connection, uint tableOid, long[] statementIds, CancellationToken cancellationToken)
     {
         var shadow = Obj(AuditSql.ShadowTable(tableOid));
-        var fromShadow = !await AuditDatabase.ExistsAsync(connection, shadow, cancellationToken) ? "" : $"SELECT (to_jsonb(r) - 'statement_id' - 'image' - 'ordinal')::text FROM {shadow} r WHERE statement_id = ANY(@ids) AND image = 'O' UNION ALL ";
+        var fromShadow = !await AuditDatabase.ExistsAsync(connection, shadow, cancellationToken) ? "" : $"SELECT {AuditSql.ShadowRowJson("r")}::text FROM {shadow} r WHERE r.{SqlText.Ident(AuditSql.StatementColumn)} = ANY(@ids) AND r.{SqlText.Ident(AuditSql.ImageColumn)} = 'O' UNION ALL ";
         await using var command = new NpgsqlCommand($"""
             {fromShadow}SELECT row_image::text FROM {Obj("rows_fallback")} WHERE statement_id = ANY(@ids) AND image = 'O'
             """, connection);

@@ -125,7 +125,8 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
             var shadow = Obj(AuditSql.ShadowTable(table));
             if (await AuditDatabase.ExistsAsync(connection, shadow, cancellationToken))
             {
-                sources.Add($"SELECT statement_id, to_jsonb(r)::text FROM {shadow} r WHERE statement_id > @after AND statement_id <= @upTo");
+                var statement = SqlText.Ident(AuditSql.StatementColumn);
+                sources.Add($"SELECT {statement}, to_jsonb(r)::text FROM {shadow} r WHERE {statement} > @after AND {statement} <= @upTo");
             }
         }
 

@@ -23,7 +23,7 @@ public sealed class AuditCaptureTests : IAsyncLifetime
     private async Task<List<Dictionary<string, object?>>> RowsAsync(string table, long statementId)
     {
         var oid = (await _db.QueryAsync($"SELECT {SqlText.Literal(table)}::regclass::oid AS oid"))[0]["oid"];
-        return await _db.QueryAsync($"SELECT * FROM tovplay_audit.rows_{oid} WHERE statement_id = {statementId} ORDER BY image DESC, ordinal, 4");
+        return await _db.QueryAsync($"SELECT * FROM tovplay_audit.rows_{oid} WHERE \"audit$statement\" = {statementId} ORDER BY \"audit$image\" DESC, \"audit$ordinal\", 4");
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class AuditCaptureTests : IAsyncLifetime
         Assert.Equal(1, delete["trigger_depth"]);
         var rows = await RowsAsync("users", (long)delete["id"]!);
         Assert.Equal(["user1", "user2", "user3"], rows.Select(r => (string)r["username"]!).Order());
-        Assert.All(rows, r => Assert.Equal('O', (char)r["image"]!));
+        Assert.All(rows, r => Assert.Equal('O', (char)r["audit$image"]!));
     }
 
     [Fact]
@@ -77,15 +77,18 @@ public sealed class AuditCaptureTests : IAsyncLifetime
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, "INSERT INTO users (id, username) VALUES (100, 'ann'); INSERT INTO games (id, owner_id, title) VALUES (1, 100, 'Chess'), (2, 100, 'Go')");
 
-        await _db.ExecuteAsync(app, "UPDATE games SET title = upper(title)");
+        await _db.ExecuteAsync(app, "UPDATE games SET title = upper(title), image = 'cover.png', ordinal = 7");
         await _db.ExecuteAsync(app, "UPDATE games SET id = id + 10 WHERE id = 1");
 
         var updates = (await StatementsAsync("games")).Where(s => (string)s["action"]! == "UPDATE").ToList();
         Assert.Equal([2L, 1L], updates.Select(u => u["row_count"]));
         var titles = await RowsAsync("games", (long)updates[0]["id"]!);
-        var pairs = titles.GroupBy(r => r["ordinal"]).Select(g => (Old: (string)g.Single(r => (char)r["image"]! == 'O')["title"]!, New: (string)g.Single(r => (char)r["image"]! == 'N')["title"]!)).OrderBy(p => p.Old).ToList();
+        var pairs = titles.GroupBy(r => r["audit$ordinal"]).Select(g => (Old: (string)g.Single(r => (char)r["audit$image"]! == 'O')["title"]!, New: (string)g.Single(r => (char)r["audit$image"]! == 'N')["title"]!)).OrderBy(p => p.Old).ToList();
         Assert.Equal([("Chess", "CHESS"), ("Go", "GO")], pairs);
-        Assert.Equal("chess", titles.Single(r => (char)r["image"]! == 'N' && (string)r["title"]! == "CHESS")["title_lower"]);
+        var chess = titles.Single(r => (char)r["audit$image"]! == 'N' && (string)r["title"]! == "CHESS");
+        Assert.Equal("chess", chess["title_lower"]);
+        // The table's own image and ordinal columns are kept like any other, beside the trail's.
+        Assert.Equal(("cover.png", 7), ((string)chess["image"]!, (int)chess["ordinal"]!));
         var key = await RowsAsync("games", (long)updates[1]["id"]!);
         Assert.Equal([(long?)1, 11], key.Select(r => (long?)r["id"]));
     }
@@ -233,7 +236,7 @@ public sealed class AuditCaptureTests : IAsyncLifetime
         Assert.All(statements.Where(s => (string)s["action"]! == "DELETE"), s => Assert.Equal(1L, s["row_count"]));
         var oid = (await _db.QueryAsync("SELECT 'notes'::regclass::oid AS oid"))[0]["oid"];
         var images = await _db.QueryAsync($"""
-            SELECT s.app_username, r.body FROM tovplay_audit.rows_{oid} r JOIN tovplay_audit.statements s ON s.id = r.statement_id WHERE s.action = 'DELETE'
+            SELECT s.app_username, r.body FROM tovplay_audit.rows_{oid} r JOIN tovplay_audit.statements s ON s.id = r."audit$statement" WHERE s.action = 'DELETE'
             """);
         Assert.Equal(Writers * Rounds, images.Count);
         Assert.All(images, i => Assert.StartsWith((string)i["app_username"]! + " ", (string)i["body"]!));

@@ -1,3 +1,4 @@
+using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Web.Hosting;
 using TovPlay.Logs.Web.Tests.Shared;
 
@@ -29,7 +30,7 @@ public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
         var status = await RunAsync("audit", "status");
 
         Assert.Equal((0, ""), (install.Exit, install.Err));
-        Assert.Equal("Audit installed (version 1) on 1 table(s): public.users", install.Out.Trim());
+        Assert.Equal($"Audit installed (version {AuditSql.Version}) on 1 table(s): public.users", install.Out.Trim());
         var lines = status.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^public\.users\s+Ordinary\s+Audited", lines.Single(l => l.StartsWith("public.users ", StringComparison.Ordinal)));
         Assert.Matches(@"^public\.notes\s+Ordinary\s+NotAudited", lines.Single(l => l.StartsWith("public.notes ", StringComparison.Ordinal)));

@@ -31,6 +31,55 @@ public sealed class AuditInstallerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATableWithAColumnNamedLikeTheTrailsOwn_IsRefusedWithTheReason()
+    {
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            await _db.ExecuteAsync(admin, "CREATE TABLE clash (id int PRIMARY KEY, \"audit$image\" text)");
+        }
+
+        var clash = (await _db.Installer.TablesAsync(Ct)).Single(t => t.Name == "clash");
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _db.Installer.InstallAsync([clash], Ct));
+
+        Assert.Contains("public.clash has a column named audit$image", refused.Message);
+    }
+
+    [Fact]
+    public async Task UpgradeFromVersion1_RenamesTheShadowsOwnColumns_KeepingTheRows()
+    {
+        var tables = await _db.Installer.TablesAsync(Ct);
+        await _db.Installer.InstallAsync(tables, Ct);
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('before the upgrade')");
+        }
+
+        var oid = (await _db.QueryAsync("SELECT 'notes'::regclass::oid AS oid"))[0]["oid"];
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            // How version 1 left the shadow table.
+            await _db.ExecuteAsync(admin, $"""
+                ALTER TABLE tovplay_audit.rows_{oid} RENAME "audit$statement" TO statement_id;
+                ALTER TABLE tovplay_audit.rows_{oid} RENAME "audit$image" TO image;
+                ALTER TABLE tovplay_audit.rows_{oid} RENAME "audit$ordinal" TO ordinal;
+                UPDATE tovplay_audit.audited_tables SET version = 1;
+                """);
+        }
+
+        Assert.Contains(await _db.Installer.CoverageAsync(Ct), c => c.State == CoverageState.Outdated);
+        await _db.Installer.InstallAsync(tables, Ct);
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('after the upgrade')");
+        }
+
+        var kept = await _db.QueryAsync($"SELECT body, \"audit$image\" AS image FROM tovplay_audit.rows_{oid} ORDER BY \"audit$statement\"");
+        Assert.Equal(["before the upgrade", "after the upgrade"], kept.Select(r => (string)r["body"]!));
+        Assert.All(await _db.Installer.CoverageAsync(Ct), c => Assert.Equal(CoverageState.Audited, c.State));
+    }
+
+    [Fact]
     public async Task Install_Twice_IsIdempotent_AndEveryTableIsAudited()
     {
         var tables = await _db.Installer.TablesAsync(Ct);

@@ -65,7 +65,7 @@ public sealed class AuditSealTests : IAsyncLifetime
     public async Task ARowImageEditedOrRemoved_BreaksTheCheckpoint()
     {
         var oid = (await _db.QueryAsync("SELECT 'users'::regclass::oid AS oid"))[0]["oid"];
-        await _db.ExecuteAsOwnerAsync($"UPDATE tovplay_audit.rows_{oid} SET username = 'forged' WHERE username = 'u1' AND image = 'O'");
+        await _db.ExecuteAsOwnerAsync($"UPDATE tovplay_audit.rows_{oid} SET username = 'forged' WHERE username = 'u1' AND \"audit$image\" = 'O'");
 
         var edited = await _seal.VerifyAsync(Ct);
 

@@ -35,7 +35,7 @@ public sealed class AuditUpkeepTests : IAsyncLifetime
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, "INSERT INTO users (id, username) VALUES (1, 'a'); INSERT INTO games (id, owner_id, title, rating) VALUES (1, 1, 'Rated', 5); DELETE FROM games;");
         var oid = (await _db.QueryAsync("SELECT 'games'::regclass::oid AS oid"))[0]["oid"];
-        var kept = Assert.Single(await _db.QueryAsync($"SELECT rating FROM tovplay_audit.rows_{oid} WHERE image = 'O'"));
+        var kept = Assert.Single(await _db.QueryAsync($"SELECT rating FROM tovplay_audit.rows_{oid} WHERE \"audit$image\" = 'O'"));
         Assert.Equal(5, kept["rating"]);
         Assert.Empty(await _db.QueryAsync("SELECT 1 FROM tovplay_audit.rows_fallback"));
     }
