@@ -48,12 +48,14 @@ public sealed record TimeRange
         return new(start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), end.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Reads both ends; on failure <paramref name="error"/> names the end and why.</summary>
-    public static bool TryParse(string? from, string? to, out TimeRange range, out string? error)
+    /// <summary>Reads both ends (missing ones from <paramref name="fallback"/>, else the last hour); on failure <paramref name="error"/> names the end and why.</summary>
+    public static bool TryParse(string? from, string? to, out TimeRange range, out string? error, TimeSpan? maxSpan = null, TimeRange? fallback = null)
     {
-        range = LastHour;
-        from = string.IsNullOrWhiteSpace(from) ? LastHour.From : from.Trim();
-        to = string.IsNullOrWhiteSpace(to) ? LastHour.To : to.Trim();
+        fallback ??= LastHour;
+        var longest = maxSpan ?? MaxSpan;
+        range = fallback;
+        from = string.IsNullOrWhiteSpace(from) ? fallback.From : from.Trim();
+        to = string.IsNullOrWhiteSpace(to) ? fallback.To : to.Trim();
         error = Check("From", from) ?? Check("To", to);
         if (error is not null)
         {
@@ -68,9 +70,9 @@ public sealed record TimeRange
             return false;
         }
 
-        if (end - start > MaxSpan)
+        if (end - start > longest)
         {
-            error = $"The time range is longer than {MaxSpan.TotalDays:0} days.";
+            error = $"The time range is longer than {longest.TotalDays:0} days.";
             return false;
         }
 
