@@ -29,7 +29,7 @@ public static class AuditLogLine
     public const int MaxStatementLength = 1000;
 
     // Log text is shown as text, never as HTML, so the relaxed encoder keeps quotes and non-ASCII readable.
-    private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static LabelSet Labels(AuditStatement statement) =>
         LabelSet.From(("job", Job), ("service", "postgres"), ("level", statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE" ? "warn" : "info"));
@@ -51,7 +51,10 @@ public static class AuditLogLine
         json.WriteString("hash", Convert.ToHexStringLower(checkpoint.Hash));
     });
 
-    public static string Line(AuditStatement s) => Write(json =>
+    public static string Line(AuditStatement s) => Write(json => WriteFields(json, s, MaxStatementLength));
+
+    /// <summary>The statement's fields as JSON properties (the statement text cut to <paramref name="maxStatement"/> characters, if given).</summary>
+    public static void WriteFields(Utf8JsonWriter json, AuditStatement s, int? maxStatement)
     {
         json.WriteString("action", s.Action);
         json.WriteString("table", s.Table);
@@ -77,9 +80,9 @@ public static class AuditLogLine
         if (s.Query is { } query)
         {
             var text = query.Trim();
-            json.WriteString("statement", text.Length > MaxStatementLength ? text[..MaxStatementLength] + "…" : text);
+            json.WriteString("statement", text.Length > maxStatement ? text[..maxStatement.Value] + "…" : text);
         }
-    });
+    }
 
     private static void Optional(Utf8JsonWriter json, string name, string? value)
     {
@@ -92,7 +95,7 @@ public static class AuditLogLine
     private static string Write(Action<Utf8JsonWriter> fields)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, s_writer))
+        using (var json = new Utf8JsonWriter(buffer, Writer))
         {
             json.WriteStartObject();
             fields(json);

@@ -88,7 +88,11 @@ public sealed record RowChange(long StatementId, int Ordinal, string? Before, st
         using var document = JsonDocument.Parse(json);
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            values[property.Name] = property.Value.GetRawText();
+            // A shadow row read whole carries the trail's own columns too; they are not the table's.
+            if (!AuditSql.ShadowColumns.Contains(property.Name))
+            {
+                values[property.Name] = property.Value.GetRawText();
+            }
         }
 
         return values;

@@ -23,10 +23,13 @@ public static class AppAuditActions
     public const string LogsExported = "logs.exported";
     public const string DatabaseAuditInstalled = "database-audit.installed";
     public const string DatabaseAuditRemoved = "database-audit.removed";
+    public const string DatabaseAuditExported = "database-audit.exported";
+    public const string DataRestored = "database-audit.restored";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
+        DatabaseAuditExported, DataRestored,
     ];
 }

@@ -26,16 +26,17 @@ public static class AuditDatabase
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Audited statements, in id order, matching a condition on the statements table (and a LIMIT, if given).</summary>
+    /// <summary>Audited statements, in id order (newest first if asked), matching a condition on the statements table (and a LIMIT, if given).</summary>
     public static async Task<List<AuditStatement>> StatementsAsync(
-        NpgsqlConnection connection, string schema, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken, int? limit = null)
+        NpgsqlConnection connection, string schema, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken, int? limit = null,
+        bool newestFirst = false)
     {
         await using var command = new NpgsqlCommand($"""
             SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
                    application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query, table_oid
             FROM {SqlText.Qualified(schema, "statements")}
             WHERE {where}
-            ORDER BY id
+            ORDER BY id{(newestFirst ? " DESC" : "")}
             {(limit is { } n ? $"LIMIT {n}" : "")}
             """, connection);
         parameters(command.Parameters);

@@ -5,7 +5,13 @@ using TovPlay.Logs.Domain.Audit;
 
 namespace TovPlay.Logs.Web.Audit;
 
-/// <summary>Builds restore scripts for rows that DELETE or TRUNCATE statements removed, from the audit trail.</summary>
+/// <summary>The application user a restore runs for: recorded as the context of the restore's own statements.</summary>
+public sealed record RestoringUser(string Name, string? Id);
+
+/// <summary>A restore was asked for without typing the table's name.</summary>
+public sealed class RestoreNotConfirmedException(string message) : Exception(message);
+
+/// <summary>Builds (and runs) restore scripts for rows that DELETE or TRUNCATE statements removed, from the audit trail.</summary>
 public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider time)
 {
     private AuditOptions Options => options.Value;
@@ -26,6 +32,15 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return await BuildAsync(connection, statements, $"statement(s) {string.Join(", ", statementIds)}", cancellationToken);
     }
 
+    /// <summary>The script for every DELETE and TRUNCATE of the transaction this statement ran in.</summary>
+    public async Task<string> ForStatementTransactionAsync(long statementId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var statement = (await StatementsAsync(connection, "id = @id", p => p.AddWithValue("id", statementId), cancellationToken)).SingleOrDefault()
+            ?? throw new InvalidOperationException($"No audited statement {statementId}.");
+        return await ForTransactionAsync(statement.TxId, cancellationToken);
+    }
+
     /// <summary>The script for every DELETE and TRUNCATE of one transaction (a cascade spans several tables).</summary>
     public async Task<string> ForTransactionAsync(long txId, CancellationToken cancellationToken)
     {
@@ -38,6 +53,62 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
 
         return await BuildAsync(connection, statements, $"transaction {txId}", cancellationToken);
     }
+
+    /// <summary>
+    /// Runs the restore of one statement (or its whole transaction) in the audited database, in one transaction,
+    /// after checking <paramref name="confirmation"/> names the statement's table. The script is built here, never
+    /// taken from the caller. The restoring user is set as the application context, so the trail records the
+    /// restore's INSERTs under their name; returns those statements.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditStatement>> RunAsync(long statementId, bool wholeTransaction, string confirmation, RestoringUser user, CancellationToken cancellationToken)
+    {
+        string script;
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            var statement = (await StatementsAsync(connection, "id = @id", p => p.AddWithValue("id", statementId), cancellationToken)).SingleOrDefault()
+                ?? throw new InvalidOperationException($"No audited statement {statementId}.");
+            if (!ConfirmationMatches(statement, confirmation))
+            {
+                throw new RestoreNotConfirmedException($"Type the table name {statement.Table} to confirm the restore.");
+            }
+
+            script = wholeTransaction ? await ForTransactionAsync(statement.TxId, cancellationToken) : await BuildAsync(connection, [statement], $"statement(s) {statementId}", cancellationToken);
+        }
+
+        var correlation = "restore-" + Guid.NewGuid().ToString("N");
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            await using (var context = new NpgsqlCommand(
+                "SELECT set_config('application_name', 'tovplay-logs restore', false), set_config('tovplay.username', @name, false), set_config('tovplay.user_id', @id, false), " +
+                "set_config('tovplay.correlation_id', @correlation, false), set_config('tovplay.request_path', @path, false)", connection))
+            {
+                context.Parameters.AddWithValue("name", user.Name);
+                context.Parameters.AddWithValue("id", user.Id ?? "");
+                context.Parameters.AddWithValue("correlation", correlation);
+                context.Parameters.AddWithValue("path", $"restore of statement {statementId}{(wholeTransaction ? " and its transaction" : "")}");
+                await context.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // The script is one transaction (BEGIN ... COMMIT): a failure anywhere leaves the data as it was.
+            try
+            {
+                await using var run = new NpgsqlCommand(script, connection) { CommandTimeout = 600 };
+                await run.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+                throw;
+            }
+
+            return await StatementsAsync(connection, "correlation_id = @c", p => p.AddWithValue("c", correlation), cancellationToken);
+        }
+    }
+
+    /// <summary>The table's name, bare or with its schema, exactly as the trail spells it.</summary>
+    public static bool ConfirmationMatches(AuditStatement statement, string? confirmation) =>
+        confirmation?.Trim() is { } typed && (typed == statement.Table || typed == $"{statement.Schema}.{statement.Table}");
 
     private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<AuditStatement> statements, string what, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ public static class AuditServices
             .ValidateOnStart();
         services.AddSingleton<AuditInstaller>();
         services.AddSingleton<AuditRestore>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<AuditUpkeep>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditUpkeep>());
         services.AddSingleton<AuditSeal>();

@@ -86,6 +86,7 @@ public static class AppHost
         app.MapLokiApi();
         app.MapAppTail();
         app.MapSearchExport();
+        app.MapAuditEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

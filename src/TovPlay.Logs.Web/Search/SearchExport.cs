@@ -9,6 +9,7 @@ using TovPlay.Logs.Domain.Logs.Export;
 using TovPlay.Logs.Domain.Logs.Search;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.Hosting;
 using TovPlay.Logs.Web.Security;
 
 namespace TovPlay.Logs.Web.Search;
@@ -45,7 +46,7 @@ public static class SearchExport
         var request = Read(query, from, to, direction, limit, format);
         if (request.Error is { } error)
         {
-            await Refuse(context, StatusCodes.Status400BadRequest, error);
+            await PlainRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 
@@ -62,7 +63,7 @@ public static class SearchExport
         }
         catch (LogSourceException ex)
         {
-            await Refuse(context, ex.StatusCode, ex.Message);
+            await PlainRefusal.WriteAsync(context, ex.StatusCode, ex.Message);
             return;
         }
 
@@ -107,13 +108,6 @@ public static class SearchExport
             yield return enumerator.Current;
         }
         while (await enumerator.MoveNextAsync());
-    }
-
-    private static Task Refuse(HttpContext context, int status, string reason)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(reason + "\n");
     }
 
     private sealed record Request(string? Query, TimeRange? Range, Direction Direction, int Limit, string Format, string? Error);
