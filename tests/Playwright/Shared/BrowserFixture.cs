@@ -25,6 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Uri AppUri { get; private set; } = null!;
 
+    /// <summary>The audited TovPlay-like database the app's database-audit pages work on.</summary>
+    public TestDatabase Audited => _audited ?? throw new InvalidOperationException("Fixture not initialised.");
+
     public string AuditOwnerRole { get; } = "audit_owner_browser_" + Guid.NewGuid().ToString("N")[..8];
 
     public async ValueTask InitializeAsync()
