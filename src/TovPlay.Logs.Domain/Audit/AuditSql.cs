@@ -29,7 +29,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     public const string DefaultOwnerRole = "tovplay_audit_owner";
 
     /// <summary>The version of the generated objects; a higher one means an upgrade is due.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string InvokerSetting = "tovplay_audit.invoker";
 
@@ -76,10 +76,6 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     public static string ShadowRowJson(string alias) =>
         $"(to_jsonb({alias}) - '{StatementColumn}' - '{ImageColumn}' - '{OrdinalColumn}')";
 
-    /// <summary>A shadow row's table columns as <c>json</c> in the table's column order, for display.</summary>
-    public static string ShadowRowOrderedJson(AuditedTable table, string alias) =>
-        "json_build_object(" + string.Join(", ", table.Columns.Select(c => $"{SqlText.Literal(c.Name)}, {alias}.{SqlText.Ident(c.Name)}")) + ")";
-
     public static string ShadowTable(AuditedTable table) => ShadowTable(table.Oid);
 
     /// <summary>Named by the oid the table had when it was audited, so a dropped table's images stay findable.</summary>
@@ -91,7 +87,6 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     public static IReadOnlyList<string> TriggerNames(AuditedTable table) => table.Kind switch
     {
         TableKind.Partitioned => [InvokerTrigger, "tovplay_audit_insert", "tovplay_audit_update", "tovplay_audit_delete"],
-        TableKind.Partition => [InvokerTrigger, "tovplay_audit_truncate"],
         _ => [InvokerTrigger, "tovplay_audit_insert", "tovplay_audit_update", "tovplay_audit_delete", "tovplay_audit_truncate"],
     };
 
@@ -247,21 +242,21 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             sql.Append(CultureInfo.InvariantCulture, $"DROP TRIGGER IF EXISTS {SqlText.Ident(trigger)} ON {table.QualifiedName};\n");
         }
 
-        var events = table.Kind == TableKind.Partition ? "TRUNCATE" : table.Kind == TableKind.Partitioned ? "INSERT OR UPDATE OR DELETE" : "INSERT OR UPDATE OR DELETE OR TRUNCATE";
+        // A statement fires the statement triggers of the table it names only: DML through the parent is captured on
+        // the parent, DML on a partition directly on the partition. TRUNCATE of a parent fires every partition's
+        // TRUNCATE trigger too, so only partitions capture TRUNCATE (once, with their rows).
+        var events = table.Kind == TableKind.Partitioned ? "INSERT OR UPDATE OR DELETE" : "INSERT OR UPDATE OR DELETE OR TRUNCATE";
         sql.Append(CultureInfo.InvariantCulture, $"CREATE TRIGGER {SqlText.Ident(InvokerTrigger)} BEFORE {events} ON {table.QualifiedName} FOR EACH STATEMENT EXECUTE FUNCTION {Obj("note_invoker")}();\n");
 
-        if (table.Kind != TableKind.Partition)
-        {
-            sql.Append(Capture(table, "insert", "INSERT", [("N", "tovplay_new")]));
-            sql.Append(Capture(table, "update", "UPDATE", [("O", "tovplay_old"), ("N", "tovplay_new")]));
-            sql.Append(Capture(table, "delete", "DELETE", [("O", "tovplay_old")]));
-            sql.Append(CultureInfo.InvariantCulture, $"""
-                CREATE TRIGGER tovplay_audit_insert AFTER INSERT ON {table.QualifiedName} REFERENCING NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "insert"))}();
-                CREATE TRIGGER tovplay_audit_update AFTER UPDATE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "update"))}();
-                CREATE TRIGGER tovplay_audit_delete AFTER DELETE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "delete"))}();
+        sql.Append(Capture(table, "insert", "INSERT", [("N", "tovplay_new")]));
+        sql.Append(Capture(table, "update", "UPDATE", [("O", "tovplay_old"), ("N", "tovplay_new")]));
+        sql.Append(Capture(table, "delete", "DELETE", [("O", "tovplay_old")]));
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            CREATE TRIGGER tovplay_audit_insert AFTER INSERT ON {table.QualifiedName} REFERENCING NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "insert"))}();
+            CREATE TRIGGER tovplay_audit_update AFTER UPDATE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old NEW TABLE AS tovplay_new FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "update"))}();
+            CREATE TRIGGER tovplay_audit_delete AFTER DELETE ON {table.QualifiedName} REFERENCING OLD TABLE AS tovplay_old FOR EACH STATEMENT EXECUTE FUNCTION {Obj(CaptureFunction(table, "delete"))}();
 
-                """);
-        }
+            """);
 
         if (table.Kind != TableKind.Partitioned)
         {

@@ -198,6 +198,21 @@ public sealed class AuditCaptureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PartitionChangedDirectly_IsCapturedOnThePartition_AndOnlyThere()
+    {
+        await using var app = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(app, "INSERT INTO events_old VALUES (1, '2020-05-01', 'direct')");
+        await _db.ExecuteAsync(app, "UPDATE events_old SET payload = 'changed'");
+        await _db.ExecuteAsync(app, "DELETE FROM events_old");
+
+        Assert.Empty(await StatementsAsync("events"));
+        var direct = await StatementsAsync("events_old");
+        Assert.Equal(["INSERT", "UPDATE", "DELETE"], direct.Select(s => (string)s["action"]!));
+        var deleted = Assert.Single(await RowsAsync("events_old", (long)direct[2]["id"]!));
+        Assert.Equal("changed", deleted["payload"]);
+    }
+
+    [Fact]
     public async Task ADroppedColumn_NeverFailsTheApplicationsStatement_RowsAreKeptAsJson_AndCoverageSaysOutdated()
     {
         await using (var admin = await _db.Database.OpenAsync())
