@@ -26,7 +26,10 @@ public sealed class AuditPageTests(BrowserFixture fixture) : IAsyncLifetime
         await ExecuteAsync($"""
             INSERT INTO {_guilds} VALUES (1, 'Knights', 'Ni'), (2, 'Rooks', '=1+1');
             INSERT INTO {Members} VALUES (10, 1, 'arthur'), (11, 1, 'lancelot');
-            UPDATE {_guilds} SET motto = 'We are the knights who say Ni' WHERE id = 1;
+            """);
+        await ExecuteAsync($"UPDATE {_guilds} SET motto = 'We are the knights who say Ni' WHERE id = 1");
+        // Its own transaction: restoring "the whole transaction" of the DELETE must not take the UPDATE back.
+        await ExecuteAsync($"""
             BEGIN;
             SET LOCAL application_name = 'psql';
             SET LOCAL tovplay.username = 'mallory';

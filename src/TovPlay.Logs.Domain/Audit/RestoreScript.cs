@@ -6,11 +6,23 @@ namespace TovPlay.Logs.Domain.Audit;
 /// <summary>Rows to put back into one table: each a JSON object of column values, as <c>to_jsonb</c> wrote the image.</summary>
 public sealed record RestoreRows(AuditedTable Table, IReadOnlyList<string> Rows);
 
+/// <summary>An UPDATE to take back: its row changes (before and after images) on one table.</summary>
+public sealed record RevertUpdate(AuditedTable Table, long StatementId, IReadOnlyList<RowChange> Changes)
+{
+    /// <summary>Columns some row of the statement changed: only these are set back (an identity column the statement left alone stays untouched).</summary>
+    public IReadOnlyList<string> ChangedColumns =>
+        [.. Table.Columns.Where(c => !c.Generated && Changes.Any(ch => ch.ChangedColumns.Contains(c.Name))).Select(c => c.Name)];
+
+    /// <summary>The pairs as a JSON array of <c>{"before": ..., "after": ...}</c>.</summary>
+    public string PairsJson => "[" + string.Join(",\n", Changes.Where(c => c.Before is not null && c.After is not null)
+        .Select(c => $$"""{"before": {{c.Before}}, "after": {{c.After}}}""")) + "]";
+}
+
 /// <summary>
-/// A SQL script that puts deleted or truncated rows back: one transaction, parents before children (foreign keys),
+/// A SQL script that puts deleted or truncated rows back and takes updates back: one transaction, parents before children (foreign keys),
 /// <c>INSERT ... ON CONFLICT DO NOTHING</c> so rows that exist again are left alone, values carried as JSON and typed
 /// by the table itself (<c>jsonb_populate_recordset</c>), generated columns left to the table, and sequences moved
-/// past the restored keys. Self-contained: it needs no access to the audit schema, so it can be reviewed, kept with
+/// past the restored keys; an UPDATE is taken back only on rows that still hold what it wrote. Self-contained: it needs no access to the audit schema, so it can be reviewed, kept with
 /// the incident, and run with psql.
 /// </summary>
 public static class RestoreScript
@@ -18,7 +30,8 @@ public static class RestoreScript
     public const int RowsPerStatement = 1000;
 
     /// <param name="header">Comment lines naming what is restored and why (one per line, without "--").</param>
-    public static string Build(IReadOnlyList<RestoreRows> tables, IReadOnlyList<(uint Child, uint Parent)> foreignKeys, IEnumerable<string> header)
+    /// <param name="reverts">UPDATEs to take back, after the rows are back, newest first (so each finds the row as its own after image left it).</param>
+    public static string Build(IReadOnlyList<RestoreRows> tables, IReadOnlyList<(uint Child, uint Parent)> foreignKeys, IEnumerable<string> header, IReadOnlyList<RevertUpdate>? reverts = null)
     {
         var sql = new StringBuilder();
         foreach (var line in header)
@@ -54,8 +67,44 @@ public static class RestoreScript
             }
         }
 
+        foreach (var revert in (reverts ?? []).OrderByDescending(r => r.StatementId))
+        {
+            var columns = revert.ChangedColumns;
+            if (columns.Count == 0)
+            {
+                continue;
+            }
+
+            var table = revert.Table.QualifiedName;
+            sql.Append(CultureInfo.InvariantCulture, $"""
+
+                -- {revert.Table.Display}: take back UPDATE statement {revert.StatementId} ({revert.Changes.Count} row(s)); a row changed since is left as it is
+                WITH pairs AS ({PairsSelect(revert)})
+                UPDATE {table} AS t SET ({string.Join(", ", columns.Select(SqlText.Ident))}) = ROW({string.Join(", ", columns.Select(c => "(p.b)." + SqlText.Ident(c)))})
+                FROM pairs p WHERE pg_catalog.to_jsonb(t) = pg_catalog.to_jsonb(p.a);
+
+                """);
+        }
+
         sql.Append("\nCOMMIT;\n");
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// A query counting the statement's rows that no longer hold its after image (changed since, or gone), with up to
+    /// ten of those after images: the revert leaves them alone, and the script's reader should know which.
+    /// </summary>
+    public static string ChangedSinceQuery(RevertUpdate revert) => $"""
+        WITH pairs AS ({PairsSelect(revert)}),
+             gone AS (SELECT pg_catalog.to_jsonb(p.a) AS a FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM {revert.Table.QualifiedName} t WHERE pg_catalog.to_jsonb(t) = pg_catalog.to_jsonb(p.a)))
+        SELECT (SELECT count(*) FROM gone), (SELECT pg_catalog.array_agg(a::text) FROM (SELECT a FROM gone LIMIT 10) x)
+        """;
+
+    private static string PairsSelect(RevertUpdate revert)
+    {
+        var type = revert.Table.QualifiedName;
+        return $"SELECT pg_catalog.jsonb_populate_record(NULL::{type}, e->'before') AS b, pg_catalog.jsonb_populate_record(NULL::{type}, e->'after') AS a " +
+            $"FROM pg_catalog.jsonb_array_elements({SqlText.DollarQuoted(revert.PairsJson)}::jsonb) e";
     }
 
     /// <summary>Tables ordered so each comes after the tables it references; a cycle keeps the given order for its members.</summary>

@@ -77,6 +77,13 @@ public sealed record RowChange(long StatementId, int Ordinal, string? Before, st
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// An image's table values in one canonical text (columns sorted, the trail's own left out), so images of the
+    /// same row state compare equal whichever statement kept them.
+    /// </summary>
+    public static string Canonical(string json) =>
+        string.Join('\u001f', Values(json).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+
     private static Dictionary<string, string> Values(string? json)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -14,7 +14,7 @@ public static class AuditCli
     public const string Verb = "audit";
 
     public static readonly string Usage = "       TovPlay.Logs.Web audit status | sql | install | remove  [--all | --table SCHEMA.NAME ...]\n"
-        + "       TovPlay.Logs.Web audit restore (--statement ID ... | --tx ID)\n"
+        + "       TovPlay.Logs.Web audit restore (--statement ID ... | --tx ID | --from TIME --to TIME [--table NAME])\n"
         + "       TovPlay.Logs.Web audit seal | verify";
 
     public static async Task<int> RunAsync(AuditInstaller installer, AuditRestore restore, AuditSeal seal, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -98,6 +98,30 @@ public static class AuditCli
         if (args is ["--tx", var tx] && long.TryParse(tx, System.Globalization.CultureInfo.InvariantCulture, out var txId))
         {
             await stdout.WriteAsync(await restore.ForTransactionAsync(txId, cancellationToken));
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] is "--from" or "--to" or "--table")
+        {
+            var named = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i + 1 < args.Length; i += 2)
+            {
+                named[args[i].TrimStart('-')] = args[i + 1];
+            }
+
+            if (args.Length % 2 != 0 || named.Keys.Any(k => k is not ("from" or "to" or "table")) || !named.ContainsKey("from"))
+            {
+                await stderr.WriteLineAsync("error: a window restore needs --from TIME, and takes --to TIME and --table NAME.");
+                return 2;
+            }
+
+            if (!Domain.Audit.AuditFilter.TryRead(named.GetValueOrDefault, out var window, out var errors))
+            {
+                await stderr.WriteLineAsync("error: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+                return 2;
+            }
+
+            await stdout.WriteAsync(await restore.ForFilterAsync(window, cancellationToken));
             return 0;
         }
 

@@ -108,8 +108,24 @@ public static class AuditEndpoints
         }
     }
 
+    /// <summary>The script taking back everything the filter finds (a window, a table, a user...).</summary>
+    public static string WindowScriptLink(AuditFilter filter) =>
+        ScriptPath.TrimStart('/') + "?window=true" + (filter.ToQueryString() is { Length: > 0 } query ? "&" + query : "");
+
     private static async Task ScriptAsync(HttpContext context, AuditRestore restore, IOptions<AuditOptions> options, TimeProvider time)
     {
+        if (context.Request.Query["window"] == "true")
+        {
+            if (!AuditFilter.TryRead(name => context.Request.Query[name].ToString(), out var filter, out var errors))
+            {
+                await PlainRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, string.Join("\n", errors.Select(e => $"{e.Field}: {e.Message}")));
+                return;
+            }
+
+            await ScriptDownloadAsync(context, options, time, "window", () => restore.ForFilterAsync(filter, context.RequestAborted));
+            return;
+        }
+
         if (!long.TryParse(context.Request.Query["statement"], NumberStyles.None, CultureInfo.InvariantCulture, out var statementId))
         {
             await PlainRefusal.WriteAsync(context, StatusCodes.Status400BadRequest, "statement: required, the id of an audited statement.");
@@ -123,6 +139,13 @@ public static class AuditEndpoints
             return;
         }
 
+        await ScriptDownloadAsync(context, options, time, statementId.ToString(CultureInfo.InvariantCulture), () => transaction == "true"
+            ? restore.ForStatementTransactionAsync(statementId, context.RequestAborted)
+            : restore.ForStatementsAsync([statementId], context.RequestAborted));
+    }
+
+    private static async Task ScriptDownloadAsync(HttpContext context, IOptions<AuditOptions> options, TimeProvider time, string name, Func<Task<string>> build)
+    {
         if (!options.Value.IsConfigured)
         {
             await PlainRefusal.WriteAsync(context, StatusCodes.Status409Conflict, $"No audited database: set {AuditOptions.Section}:TargetConnection.");
@@ -132,9 +155,7 @@ public static class AuditEndpoints
         string script;
         try
         {
-            script = transaction == "true"
-                ? await restore.ForStatementTransactionAsync(statementId, context.RequestAborted)
-                : await restore.ForStatementsAsync([statementId], context.RequestAborted);
+            script = await build();
         }
         catch (InvalidOperationException ex)
         {
@@ -144,7 +165,7 @@ public static class AuditEndpoints
 
         context.Response.ContentType = "application/sql; charset=utf-8";
         context.Response.Headers.ContentDisposition =
-            $"attachment; filename=\"tovplay-restore-{statementId.ToString(CultureInfo.InvariantCulture)}-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.sql\"";
+            $"attachment; filename=\"tovplay-restore-{name}-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.sql\"";
         await context.Response.WriteAsync(script, context.RequestAborted);
     }
 }

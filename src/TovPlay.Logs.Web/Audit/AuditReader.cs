@@ -48,12 +48,12 @@ public sealed class AuditReader(IOptions<AuditOptions> options, TimeProvider tim
         return found.SingleOrDefault();
     }
 
-    /// <summary>What the statement did to each row (the first <see cref="MaxRowsShown"/> rows).</summary>
-    public async Task<IReadOnlyList<RowChange>> ChangesAsync(AuditStatement statement, CancellationToken cancellationToken)
+    /// <summary>What the statement did to each row: the first <see cref="MaxRowsShown"/> rows, or <paramref name="all"/> of them.</summary>
+    public async Task<IReadOnlyList<RowChange>> ChangesAsync(AuditStatement statement, CancellationToken cancellationToken, bool all = false)
     {
         await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
         var statementColumn = SqlText.Ident(AuditSql.StatementColumn);
-        var images = await ImagesAsync(connection, statement.TableOid, $"r.{statementColumn} = @id", "statement_id = @id", p => p.AddWithValue("id", statement.Id), cancellationToken);
+        var images = await ImagesAsync(connection, statement.TableOid, $"r.{statementColumn} = @id", "statement_id = @id", p => p.AddWithValue("id", statement.Id), cancellationToken, all);
         return RowChange.Pair(images);
     }
 
@@ -97,7 +97,8 @@ public sealed class AuditReader(IOptions<AuditOptions> options, TimeProvider tim
     /// applies to the table's rows there; <c>@oid</c> is the table's oid).
     /// </summary>
     private async Task<List<RowImage>> ImagesAsync(
-        NpgsqlConnection connection, uint tableOid, string shadowWhere, string fallbackWhere, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+        NpgsqlConnection connection, uint tableOid, string shadowWhere, string fallbackWhere, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken,
+        bool all = false)
     {
         var shadow = Obj(AuditSql.ShadowTable(tableOid));
         var (statementColumn, imageColumn, ordinalColumn) = (SqlText.Ident(AuditSql.StatementColumn), SqlText.Ident(AuditSql.ImageColumn), SqlText.Ident(AuditSql.OrdinalColumn));
@@ -108,7 +109,7 @@ public sealed class AuditReader(IOptions<AuditOptions> options, TimeProvider tim
             SELECT * FROM (
                 {fromShadow}SELECT statement_id, image, ordinal, row_image::text FROM {Obj("rows_fallback")} WHERE table_oid = @oid AND {fallbackWhere}
             ) x ORDER BY 1, 3, 2 DESC
-            LIMIT {MaxRowsShown * 2}
+            {(all ? "" : $"LIMIT {MaxRowsShown * 2}")}
             """, connection);
         command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = tableOid });
         parameters(command.Parameters);

@@ -11,8 +11,11 @@ public sealed record RestoringUser(string Name, string? Id);
 /// <summary>A restore was asked for without typing the table's name.</summary>
 public sealed class RestoreNotConfirmedException(string message) : Exception(message);
 
-/// <summary>Builds (and runs) restore scripts for rows that DELETE or TRUNCATE statements removed, from the audit trail.</summary>
-public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider time)
+/// <summary>
+/// Builds (and runs) restore scripts from the audit trail: rows that DELETE, TRUNCATE or DROP TABLE removed go back,
+/// UPDATEs are taken back where the row still holds what they wrote.
+/// </summary>
+public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader reader, TimeProvider time)
 {
     private AuditOptions Options => options.Value;
 
@@ -41,14 +44,42 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return await ForTransactionAsync(statement.TxId, cancellationToken);
     }
 
-    /// <summary>The script for every DELETE and TRUNCATE of one transaction (a cascade spans several tables).</summary>
+    /// <summary>
+    /// The script for every DELETE, TRUNCATE, DROP TABLE and UPDATE the filter finds (a time window, a table, a
+    /// user...), at most <see cref="MaxStatementsPerScript"/> of them.
+    /// </summary>
+    public async Task<string> ForFilterAsync(AuditFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var where = filter.ToSql(time.GetUtcNow());
+        var statements = await StatementsAsync(connection, where.Sql + " AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE', 'UPDATE')", p =>
+        {
+            foreach (var (name, value) in where.Parameters)
+            {
+                p.AddWithValue(name, value);
+            }
+        }, cancellationToken, MaxStatementsPerScript + 1);
+        if (statements.Count == 0)
+        {
+            throw new InvalidOperationException("Nothing in this window was deleted, truncated or updated.");
+        }
+
+        if (statements.Count > MaxStatementsPerScript)
+        {
+            throw new InvalidOperationException($"More than {MaxStatementsPerScript:N0} statements match: narrow the window or the filter.");
+        }
+
+        return await BuildAsync(connection, statements, $"{statements.Count} statement(s) matching {filter.ToQueryString()}", cancellationToken);
+    }
+
+    /// <summary>The script for every DELETE, TRUNCATE and UPDATE of one transaction (a cascade spans several tables).</summary>
     public async Task<string> ForTransactionAsync(long txId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var statements = await StatementsAsync(connection, "tx_id = @tx AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE')", p => p.AddWithValue("tx", txId), cancellationToken);
+        var statements = await StatementsAsync(connection, "tx_id = @tx AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE', 'UPDATE')", p => p.AddWithValue("tx", txId), cancellationToken);
         if (statements.Count == 0)
         {
-            throw new InvalidOperationException($"Transaction {txId} deleted or truncated nothing the audit saw.");
+            throw new InvalidOperationException($"Transaction {txId} deleted, truncated or updated nothing the audit saw.");
         }
 
         return await BuildAsync(connection, statements, $"transaction {txId}", cancellationToken);
@@ -110,18 +141,60 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
     public static bool ConfirmationMatches(AuditStatement statement, string? confirmation) =>
         confirmation?.Trim() is { } typed && (typed == statement.Table || typed == $"{statement.Schema}.{statement.Table}");
 
+    public const int MaxStatementsPerScript = 10_000;
+
     private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<AuditStatement> statements, string what, CancellationToken cancellationToken)
     {
-        var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE" or "DROP TABLE"));
+        var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE" or "DROP TABLE" or "UPDATE"));
         if (refused is not null)
         {
-            throw new InvalidOperationException($"Statement {refused.Id} is an {refused.Action}: only rows removed by DELETE, TRUNCATE or DROP TABLE can be restored this way.");
+            throw new InvalidOperationException($"Statement {refused.Id} is an {refused.Action}: only rows removed by DELETE, TRUNCATE or DROP TABLE, or changed by UPDATE, can be restored this way.");
         }
 
         var current = await AuditCatalog.TablesAsync(connection, Options.Schema, cancellationToken);
         var tables = current.ToDictionary(t => t.Oid);
         var restores = new List<RestoreRows>();
-        foreach (var group in statements.GroupBy(s => s.TableOid))
+        var reverts = new List<RevertUpdate>();
+        var notes = new List<string>();
+        // Newest first, as the script takes them back: a row a later statement of this script changed gets its state
+        // back from that statement's revert (or restore) first, so only rows changed by others count as changed since.
+        var handled = new HashSet<(uint Table, string Row)>();
+        foreach (var removal in statements.Where(s => s.Action != "UPDATE"))
+        {
+            foreach (var row in await RowsAsync(connection, removal.TableOid, [removal.Id], cancellationToken))
+            {
+                handled.Add((removal.TableOid, RowChange.Canonical(row)));
+            }
+        }
+
+        foreach (var update in statements.Where(s => s.Action == "UPDATE").OrderByDescending(s => s.Id))
+        {
+            var table = tables.GetValueOrDefault(update.TableOid)
+                ?? throw new InvalidOperationException($"Table {update.QualifiedTable} is gone: statement {update.Id} cannot be taken back.");
+            var revert = new RevertUpdate(table, update.Id, await reader.ChangesAsync(update, cancellationToken, all: true));
+            reverts.Add(revert);
+            var exposed = revert with { Changes = [.. revert.Changes.Where(c => c.After is not null && !handled.Contains((update.TableOid, RowChange.Canonical(c.After))))] };
+            foreach (var change in revert.Changes.Where(c => c.Before is not null))
+            {
+                handled.Add((update.TableOid, RowChange.Canonical(change.Before!)));
+            }
+
+            if (exposed.Changes.Count == 0)
+            {
+                continue;
+            }
+
+            await using var check = new NpgsqlCommand(RestoreScript.ChangedSinceQuery(exposed), connection);
+            await using var result = await check.ExecuteReaderAsync(cancellationToken);
+            await result.ReadAsync(cancellationToken);
+            if (result.GetInt64(0) is > 0 and var changed)
+            {
+                notes.Add($"statement {update.Id}: {changed} of {revert.Changes.Count} row(s) changed since (or are gone) and stay as they are now, e.g. "
+                    + string.Join("; ", result.GetFieldValue<string[]>(1).Take(3)));
+            }
+        }
+
+        foreach (var group in statements.Where(s => s.Action != "UPDATE").GroupBy(s => s.TableOid))
         {
             // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
             var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().QualifiedTable);
@@ -136,11 +209,12 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         var header = new List<string>
         {
             $"TovPlay Logs restore script for {what}, generated {time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}.",
-            "Puts back the rows these statements removed; rows that exist again are left as they are. Review it, then run it in one go (psql -1 -f).",
+            "Puts back the rows these statements removed (rows that exist again are left as they are) and takes their updates back (rows changed since are left as they are). Review it, then run it in one go (psql -1 -f).",
         };
         header.AddRange(statements.Select(s =>
             $"statement {s.Id}: {s.Action} on {s.QualifiedTable}, {s.Rows} row(s), {s.StatementAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture)}, role {s.SessionRole}{(s.AppUsername is null ? "" : ", app user " + s.AppUsername)}"));
-        return RestoreScript.Build(restores, await AuditCatalog.ForeignKeysAsync(connection, cancellationToken), header);
+        header.AddRange(notes);
+        return RestoreScript.Build(restores, await AuditCatalog.ForeignKeysAsync(connection, cancellationToken), header, reverts);
     }
 
     /// <summary>Before images the statements kept: in the table's shadow (by the oid it had then) and as jsonb in the fallback.</summary>
@@ -162,8 +236,9 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, TimeProvider ti
         return rows;
     }
 
-    private Task<List<AuditStatement>> StatementsAsync(NpgsqlConnection connection, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
-        AuditDatabase.StatementsAsync(connection, Options.Schema, where, parameters, cancellationToken);
+    private Task<List<AuditStatement>> StatementsAsync(
+        NpgsqlConnection connection, string where, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken, int? limit = null) =>
+        AuditDatabase.StatementsAsync(connection, Options.Schema, where, parameters, cancellationToken, limit);
 
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => AuditDatabase.OpenAsync(Options, cancellationToken);
 }

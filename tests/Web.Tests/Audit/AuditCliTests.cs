@@ -61,6 +61,13 @@ public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Equal((0, ""), (restore.Exit, restore.Err));
         Assert.StartsWith($"-- TovPlay Logs restore script for transaction {tx}", restore.Out);
         Assert.Contains("\"body\": \"keep me\"", restore.Out);
+
+        var window = await RunAsync("audit", "restore", "--from", "now-1h", "--table", "notes");
+        Assert.Equal((0, ""), (window.Exit, window.Err));
+        Assert.Contains("\"body\": \"keep me\"", window.Out);
+        var bad = await RunAsync("audit", "restore", "--from", "yesterday");
+        Assert.Equal(2, bad.Exit);
+        Assert.StartsWith("error: from: From: 'yesterday' is not a time.", bad.Err);
     }
 
     [Fact]

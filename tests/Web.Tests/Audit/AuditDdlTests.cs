@@ -36,7 +36,8 @@ public sealed class AuditDdlTests : IAsyncLifetime
         Assert.Equal("rows kept", Assert.Single(await _db.QueryAsync("SELECT note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"))["note"]);
 
         await _db.ExecuteAsOwnerAsync("CREATE TABLE notes (body text)");
-        var restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System);
+        var restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }),
+            new AuditReader(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System), TimeProvider.System);
         await _db.ExecuteAsOwnerAsync(await restore.ForStatementsAsync([(long)drop["id"]!], Ct));
         Assert.Equal(25L, (await _db.QueryAsync("SELECT count(*) AS n FROM notes"))[0]["n"]);
     }

@@ -135,7 +135,7 @@ public sealed class AuditReaderTests(WebAppFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RestoreScript_ForADelete_IsADownload_AnInsertIsRefusedWithWhy()
+    public async Task RestoreScript_ForADeleteOrAWindow_IsADownload_AnInsertIsRefusedWithWhy()
     {
         var investigator = await _app.CreateUserAsync("Investigator");
         using var client = await SignInClient.SignedInAsync(_app, new TestUser(investigator.Email, investigator.Password));
@@ -149,6 +149,14 @@ public sealed class AuditReaderTests(WebAppFixture fixture) : IAsyncLifetime
         using var refused = await client.GetAsync("/logs/" + AuditEndpoints.ScriptLink(statements[^1].Id, false), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("is an INSERT", await refused.Content.ReadAsStringAsync(Ct));
+
+        // Everything mallory did to users, taken back in one script: the deleted row back, the update undone.
+        var window = await client.GetStringAsync("/logs/" + AuditEndpoints.WindowScriptLink(Filter(("table", "users"), ("user", "mallory"))), Ct);
+        Assert.Contains("-- public.users: 1 row(s)", window);
+        Assert.Contains("take back UPDATE statement", window);
+        using var nothing = await client.GetAsync("/logs/" + AuditEndpoints.WindowScriptLink(Filter(("table", "games"), ("action", "DELETE"))), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+        Assert.Equal("Nothing in this window was deleted, truncated or updated.", (await nothing.Content.ReadAsStringAsync(Ct)).Trim());
     }
 
     [Fact]

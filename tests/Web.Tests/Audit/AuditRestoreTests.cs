@@ -15,7 +15,8 @@ public sealed class AuditRestoreTests : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        _restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System);
+        _restore = new AuditRestore(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }),
+            new AuditReader(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), TimeProvider.System), TimeProvider.System);
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, """
             INSERT INTO users (username, email) SELECT 'user' || g, CASE WHEN g % 2 = 0 THEN 'u' || g || '@x.org' END FROM generate_series(1, 40) g;
@@ -103,7 +104,53 @@ public sealed class AuditRestoreTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([insert], Ct));
 
-        Assert.Equal($"Statement {insert} is an INSERT: only rows removed by DELETE, TRUNCATE or DROP TABLE can be restored this way.", error.Message);
+        Assert.Equal($"Statement {insert} is an INSERT: only rows removed by DELETE, TRUNCATE or DROP TABLE, or changed by UPDATE, can be restored this way.", error.Message);
         Assert.Equal("No audited statement 999999.", (await Assert.ThrowsAsync<InvalidOperationException>(() => _restore.ForStatementsAsync([999999], Ct))).Message);
+    }
+
+    [Fact]
+    public async Task Updates_TakenBack_NewestFirst_LeavingRowsChangedSince_AndSayingWhich()
+    {
+        var before = await SnapshotAsync();
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, """
+                BEGIN;
+                UPDATE users SET email = 'wiped@x.org' WHERE id <= 10;
+                UPDATE users SET username = username || '-renamed', email = NULL WHERE id <= 5;
+                UPDATE games SET tags = NULL, title = 'x' WHERE owner_id = 3;
+                COMMIT;
+                """);
+            // Someone changed user 9 again afterwards: taking the wipe back must not undo that.
+            await _db.ExecuteAsync(app, "UPDATE users SET email = 'own-choice@x.org' WHERE id = 9");
+        }
+
+        var tx = (long)(await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE table_name = 'games' AND action = 'UPDATE'"))[0]["tx_id"]!;
+        var script = await _restore.ForTransactionAsync(tx, Ct);
+        await RunScriptAsync(script);
+
+        var after = await SnapshotAsync();
+        var user9 = after.Single(r => ((string)r["row"]!).Contains("\"username\": \"user9\"", StringComparison.Ordinal));
+        Assert.Contains("own-choice@x.org", (string)user9["row"]!);
+        Assert.Equal(before.Where(r => !((string)r["row"]!).Contains("\"username\": \"user9\"", StringComparison.Ordinal)).Select(r => r["row"]),
+            after.Where(r => r != user9).Select(r => r["row"]));
+        Assert.Matches(@"-- statement \d+: 1 of 10 row\(s\) changed since \(or are gone\) and stay as they are now, e\.g\. \{.*""id"": 9", script);
+        Assert.DoesNotContain("SET (\"id\"", script);
+    }
+
+    [Fact]
+    public async Task Window_RestoresEveryRemovalAndUpdateTheFilterFinds()
+    {
+        var before = await SnapshotAsync();
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "DELETE FROM friendships WHERE user_id < 10");
+            await _db.ExecuteAsync(app, "UPDATE sessions SET user_id = 1");
+        }
+
+        Assert.True(Domain.Audit.AuditFilter.TryRead(n => n switch { "from" => "now-10m", "to" => "now", _ => null }, out var window, out _));
+        await RunScriptAsync(await _restore.ForFilterAsync(window, Ct));
+
+        Assert.Equal(before.Select(r => r["row"]), (await SnapshotAsync()).Select(r => r["row"]));
     }
 }

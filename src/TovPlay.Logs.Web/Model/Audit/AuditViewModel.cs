@@ -118,8 +118,8 @@ public sealed class AuditViewModel(AuditReader reader)
         });
     }
 
-    /// <summary>Statements that can be restored: their rows were removed.</summary>
-    public static bool Restorable(AuditStatement statement) => statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE";
+    /// <summary>Statements that can be taken back: their rows were removed or changed.</summary>
+    public static bool Restorable(AuditStatement statement) => statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE" or "UPDATE";
 
     private async Task GuardAsync(Func<Task> read)
     {
