@@ -6,12 +6,20 @@ namespace TovPlay.Logs.Domain.Audit;
 /// <summary>A seal checkpoint: statements (previous checkpoint's last, <see cref="LastId"/>], how many, and the chain hash after them.</summary>
 public sealed record SealCheckpoint(long Id, long FirstId, long LastId, long Count, byte[] PreviousHash, byte[] Hash);
 
-/// <summary>What verifying one checkpoint found.</summary>
-public sealed record SealFinding(SealCheckpoint Checkpoint, long CountFound, bool HashMatches)
+/// <summary>
+/// What verifying one checkpoint found. <see cref="Expired"/>: retention removed (some of) its statements, so it can
+/// no longer be recomputed; it is neither intact nor broken, and the checkpoints after it still link to its hash.
+/// </summary>
+public sealed record SealFinding(SealCheckpoint Checkpoint, long CountFound, bool HashMatches, bool Expired = false)
 {
-    public bool Intact => HashMatches && CountFound == Checkpoint.Count;
+    public bool Intact => !Expired && HashMatches && CountFound == Checkpoint.Count;
 
-    public string Describe() => Intact
+    /// <summary>Something was edited, removed or inserted: not intact, and not explained by retention.</summary>
+    public bool Broken => !Intact && !Expired;
+
+    public string Describe() => Expired
+        ? $"Seal {Checkpoint.Id} (statements {Checkpoint.FirstId}-{Checkpoint.LastId}): expired, its statements are past retention."
+        : Intact
         ? $"Seal {Checkpoint.Id} (statements {Checkpoint.FirstId}-{Checkpoint.LastId}): intact."
         : $"Seal {Checkpoint.Id} (statements {Checkpoint.FirstId}-{Checkpoint.LastId}): {Checkpoint.Count} statement(s) sealed, {CountFound} found"
           + (CountFound < Checkpoint.Count ? ", so some were removed" : CountFound > Checkpoint.Count ? ", so some were inserted" : "")

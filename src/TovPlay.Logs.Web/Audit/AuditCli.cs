@@ -45,9 +45,11 @@ public static class AuditCli
                 await stdout.WriteLineAsync(finding.Describe());
             }
 
-            var broken = findings.Count(f => !f.Intact);
+            var broken = findings.Count(f => f.Broken);
+            var expired = findings.Count(f => f.Expired);
             await stdout.WriteLineAsync(broken == 0
-                ? $"The trail is intact: {findings.Count} seal(s), {findings.Sum(f => f.Checkpoint.Count)} statement(s)."
+                ? $"The trail is intact: {findings.Count - expired} seal(s), {findings.Where(f => !f.Expired).Sum(f => f.Checkpoint.Count)} statement(s)"
+                  + (expired > 0 ? $"; {expired} older seal(s) past retention." : ".")
                 : $"The trail was tampered with: {broken} of {findings.Count} seal(s) broken.");
             return broken == 0 ? 0 : 1;
         }

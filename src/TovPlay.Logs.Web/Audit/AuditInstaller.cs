@@ -74,6 +74,53 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         return AuditCoverage.Assess(tables, installed, triggers, highOid);
     }
 
+    /// <summary>
+    /// Keeps the statements' monthly partitions ready ahead and drops those past <see cref="AuditOptions.RetentionMonths"/>
+    /// (with their row images); returns the partitions retention dropped this time. Nothing to do when not installed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MaintainPartitionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        if (!await AuditDatabase.ExistsAsync(connection, SqlText.Qualified(Options.Schema, "retention"), cancellationToken))
+        {
+            return [];
+        }
+
+        var partitions = new AuditPartitions(Sql);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long before;
+        await using (var mark = new NpgsqlCommand($"SELECT coalesce(max(id), 0) FROM {SqlText.Qualified(Options.Schema, "retention")}", connection, transaction))
+        {
+            before = (long)(await mark.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var sql = partitions.EnsureMonths(AuditSql.MonthsAhead);
+        if (Options.RetentionMonths > 0)
+        {
+            var first = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            sql += partitions.DropExpired(first.AddMonths(-Options.RetentionMonths));
+        }
+
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var dropped = new List<string>();
+        await using (var read = new NpgsqlCommand($"SELECT partition_name FROM {SqlText.Qualified(Options.Schema, "retention")} WHERE id > @before ORDER BY id", connection, transaction))
+        {
+            read.Parameters.AddWithValue("before", before);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                dropped.Add(reader.GetString(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return dropped;
+    }
+
     private async Task RunAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

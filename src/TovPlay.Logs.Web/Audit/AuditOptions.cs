@@ -36,5 +36,8 @@ public sealed class AuditOptions
 
     public TimeSpan UpkeepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Months of statements (and their rows) kept; older monthly partitions are dropped. 0 keeps everything.</summary>
+    public int RetentionMonths { get; set; } = 12;
+
     public bool IsConfigured => TargetConnection.Length > 0;
 }

@@ -66,8 +66,18 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         var findings = new List<SealFinding>();
         long after = 0;
         var expectedPrevious = HashChain.Genesis;
+        var expiredUpTo = await ExpiredUpToAsync(connection, cancellationToken);
         foreach (var checkpoint in await CheckpointsAsync(connection, cancellationToken))
         {
+            if (checkpoint.FirstId <= expiredUpTo)
+            {
+                // Past retention: not recomputable; the next checkpoint must still link to the hash it kept.
+                findings.Add(new SealFinding(checkpoint, 0, HashMatches: false, Expired: true));
+                after = checkpoint.LastId;
+                expectedPrevious = checkpoint.Hash;
+                continue;
+            }
+
             var digests = await DigestsAsync(connection, after, checkpoint.LastId, cancellationToken);
             var hash = HashChain.Extend(checkpoint.PreviousHash, digests);
             // A removed or rewritten checkpoint breaks the link from the one before.
@@ -78,6 +88,18 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         }
 
         return findings;
+    }
+
+    /// <summary>The highest statement id retention removed (0 when none was).</summary>
+    private async Task<long> ExpiredUpToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await AuditDatabase.ExistsAsync(connection, Obj("retention"), cancellationToken))
+        {
+            return 0;
+        }
+
+        await using var command = new NpgsqlCommand($"SELECT coalesce(max(up_to_statement_id), 0) FROM {Obj("retention")}", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task<List<SealCheckpoint>> CheckpointsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ public static class AuditServices
             .Validate(o => o.Schema.Length is > 0 and <= 63 && o.OwnerRole.Length is > 0 and <= 63, "Audit:Schema and Audit:OwnerRole must be 1 to 63 characters")
             .Validate(o => o.ShipInterval > TimeSpan.Zero && o.SealInterval > TimeSpan.Zero && o.UpkeepInterval > TimeSpan.Zero,
                 "Audit:ShipInterval, Audit:SealInterval and Audit:UpkeepInterval must be positive")
+            .Validate(o => o.RetentionMonths is >= 0 and <= 120, "Audit:RetentionMonths must be 0 (keep everything) to 120")
             .ValidateOnStart();
         services.AddSingleton<AuditInstaller>();
         services.AddSingleton<AuditRestore>();

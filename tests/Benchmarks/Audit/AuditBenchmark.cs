@@ -74,9 +74,9 @@ public static class AuditBenchmark
             await ExecuteAsync(target, Schema);
             await InstallOursAsync(target, shapeGuard: true);
             await ExecuteAsync(target, $"""
-                INSERT INTO tovplay_audit.statements (tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
+                INSERT INTO tovplay_audit.statements (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
                     session_role, invoking_role, client_addr, client_port, application_name, backend_pid, app_username, trigger_depth, query)
-                SELECT 1000 + g, t, t, 100000 + g % 60, 'public', 't' || g % 60, (ARRAY['INSERT', 'UPDATE', 'DELETE', 'INSERT'])[1 + g % 4], 1 + g % 50,
+                SELECT nextval('tovplay_audit.statements_id_seq'), 1000 + g, t, t, 100000 + g % 60, 'public', 't' || g % 60, (ARRAY['INSERT', 'UPDATE', 'DELETE', 'INSERT'])[1 + g % 4], 1 + g % 50,
                     'tovplay_app', 'tovplay_app', ('10.0.' || g % 7 || '.' || g % 250)::inet, 40000 + g % 1000, 'tovplay-backend', 1000 + g % 300,
                     'user' || g % 5000, 1, 'DELETE FROM t WHERE id = $1'
                 FROM (SELECT g, now() - interval '30 days' + g * (interval '30 days' / {Statements}) AS t FROM generate_series(1, {Statements}) g) x

@@ -17,7 +17,7 @@ public sealed class AuditUpkeepTests : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        _upkeep = new AuditUpkeep(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), _db.Installer, NullLogger<AuditUpkeep>.Instance);
+        _upkeep = new AuditUpkeep(Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole }), _db.Installer, TimeProvider.System, NullLogger<AuditUpkeep>.Instance);
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
