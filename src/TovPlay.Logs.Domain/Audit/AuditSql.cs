@@ -205,11 +205,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             CREATE INDEX IF NOT EXISTS {SqlText.Ident(ShadowTable(table) + "_statement")} ON {shadow} USING brin ({statementColumn});
 
             """);
-        foreach (var column in columns)
-        {
-            // Generated and identity columns are stored as plain values: the image is what the row held.
-            sql.Append(CultureInfo.InvariantCulture, $"ALTER TABLE {shadow} ADD COLUMN IF NOT EXISTS {SqlText.Ident(column.Name)} {column.Type};\n");
-        }
+        sql.Append(ShadowColumnsInStep(shadow, columns));
 
         // The capture reads the table itself on TRUNCATE, from its schema.
         sql.Append(CultureInfo.InvariantCulture, $"GRANT USAGE ON SCHEMA {SqlText.Ident(table.Schema)} TO {Owner};\n");
@@ -289,6 +285,47 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
                     {string.Join(", ", ContextSettings.Select(c => $"nullif(current_setting({SqlText.Literal(c.Setting)}, true), '')"))},
                     {triggerDepth}, current_query());
         """);
+
+    /// <summary>
+    /// The shadow's columns in step with the table's: a new column is added; a column whose type changed is converted
+    /// in place (the images kept so far converted with it) or, when its values do not convert, the old column is kept
+    /// under <c>name$1</c> (<c>$2</c>...) beside a new one. Generated and identity columns are plain values here: the
+    /// image is what the row held.
+    /// </summary>
+    private static string ShadowColumnsInStep(string shadow, IReadOnlyList<TableColumn> columns)
+    {
+        var names = string.Join(", ", columns.Select(c => SqlText.Literal(c.Name)));
+        var types = string.Join(", ", columns.Select(c => SqlText.Literal(c.Type)));
+        var table = shadow.Replace("%", "%%", StringComparison.Ordinal);
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            DO {SqlText.DollarQuoted($"""
+            DECLARE
+                c record;
+                have text;
+                kept text;
+            BEGIN
+                -- unnest of two arrays is FROM-clause syntax, not a function to qualify; search_path is pg_catalog here.
+                FOR c IN SELECT * FROM unnest(ARRAY[{names}]::text[], ARRAY[{types}]::text[]) AS x(name, type) LOOP
+                    SELECT pg_catalog.format_type(atttypid, atttypmod) INTO have FROM pg_catalog.pg_attribute
+                    WHERE attrelid = {SqlText.Literal(shadow)}::regclass AND attname = c.name AND NOT attisdropped;
+                    IF have IS NULL THEN
+                        EXECUTE pg_catalog.format('ALTER TABLE {table} ADD COLUMN %I %s', c.name, c.type);
+                    ELSIF have <> c.type THEN
+                        BEGIN
+                            EXECUTE pg_catalog.format('ALTER TABLE {table} ALTER COLUMN %I TYPE %s USING %I::%s', c.name, c.type, c.name, c.type);
+                        EXCEPTION WHEN OTHERS THEN
+                            kept := c.name || '$' || (SELECT count(*) + 1 FROM pg_catalog.pg_attribute
+                                WHERE attrelid = {SqlText.Literal(shadow)}::regclass AND NOT attisdropped AND attname LIKE pg_catalog.replace(c.name, '_', '\_') || '$%');
+                            EXECUTE pg_catalog.format('ALTER TABLE {table} RENAME COLUMN %I TO %I', c.name, kept);
+                            EXECUTE pg_catalog.format('ALTER TABLE {table} ADD COLUMN %I %s', c.name, c.type);
+                        END;
+                    END IF;
+                END LOOP;
+            END
+            """)};
+
+            """);
+    }
 
     /// <summary>
     /// Version 1 named the shadow's own columns statement_id, image and ordinal (the first three): renamed in place,

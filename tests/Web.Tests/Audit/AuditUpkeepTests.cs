@@ -41,6 +41,35 @@ public sealed class AuditUpkeepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AColumnTypeChanged_TheShadowFollows_KeepingWhatItHeld_ConvertedOrBesideIt()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO games (id, title, ordinal, image) VALUES (1, 'Before', 7, 'cover.png'); DELETE FROM games;");
+        }
+
+        // One that converts (int to text) and one that does not (text to int).
+        await _db.ExecuteAsOwnerAsync("ALTER TABLE games ALTER COLUMN ordinal TYPE text; ALTER TABLE games ALTER COLUMN image TYPE integer USING length(image);");
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO games (id, title, ordinal, image) VALUES (2, 'Meanwhile', 'eighth', 9)");
+        }
+
+        Assert.Equal(["games"], (await _upkeep.RunOnceAsync(Ct)).Select(t => t.Name));
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "INSERT INTO games (id, title, ordinal, image) VALUES (3, 'After', 'ninth', 10)");
+        }
+
+        var oid = (await _db.QueryAsync("SELECT 'games'::regclass::oid AS oid"))[0]["oid"];
+        var kept = await _db.QueryAsync($"SELECT title, ordinal, image, \"image$1\" AS old_image FROM tovplay_audit.rows_{oid} ORDER BY \"audit$statement\", \"audit$image\" DESC");
+        Assert.Equal([("Before", "7", null, "cover.png"), ("Before", "7", null, "cover.png"), ("After", "ninth", 10, null)],
+            kept.Select(r => ((string)r["title"]!, (string)r["ordinal"]!, (int?)r["image"], (string?)r["old_image"])));
+        // The one in between was kept as jsonb while the capture was out of step.
+        Assert.Single(await _db.QueryAsync("SELECT 1 FROM tovplay_audit.rows_fallback WHERE row_image ->> 'title' = 'Meanwhile'"));
+    }
+
+    [Fact]
     public async Task ADisabledTrigger_IsNotQuietlyPutBack()
     {
         await _db.ExecuteAsOwnerAsync("ALTER TABLE notes DISABLE TRIGGER tovplay_audit_delete");
