@@ -3,15 +3,14 @@ using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
-using TovPlay.Logs.Web.LogStore;
 
 namespace TovPlay.Logs.Web.Audit;
 
 /// <summary>
 /// Seals new audited statements every <see cref="AuditOptions.SealInterval"/> and copies each checkpoint into the
-/// embedded log store; failures are logged and retried.
+/// log store (embedded or Loki); failures are logged and retried.
 /// </summary>
-public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IServiceProvider services, TimeProvider time, ILogger<AuditSealer> logger) : BackgroundService
+public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IAuditLogSink sink, TimeProvider time, ILogger<AuditSealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,14 +34,9 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
 
     private async Task CopyAsync(SealCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        if (services.GetService<LogWriter>() is not { } writer)
-        {
-            return;
-        }
-
         var database = new NpgsqlConnectionStringBuilder(options.Value.TargetConnection).Database ?? "";
         var now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         var labels = LabelSet.From(("job", AuditLogLine.Job), ("service", "postgres"), ("level", "info"));
-        await writer.WriteAsync([new PushStream(labels, [new LogEntry(now, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
+        await sink.WriteAsync([new PushStream(labels, [new LogEntry(now, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
     }
 }

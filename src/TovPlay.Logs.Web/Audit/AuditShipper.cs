@@ -3,19 +3,17 @@ using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
-using TovPlay.Logs.Web.LogStore;
 
 namespace TovPlay.Logs.Web.Audit;
 
 /// <summary>
-/// Copies each audited statement into the embedded log store as one line (<c>job="tovplay-db-audit"</c>), so the
+/// Copies each audited statement into the log store (embedded or Loki) as one line (<c>job="tovplay-db-audit"</c>), so the
 /// evidence survives the audited database. Exactly once across restarts: the high-water mark lives beside the trail
 /// and moves only after the store committed; a batch written twice after a crash is dropped by the store as exact
 /// duplicates. A failure is logged and retried on the next round; nothing is skipped.
 /// </summary>
-public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvider services, ILogger<AuditShipper> logger) : BackgroundService
+public sealed class AuditShipper(IOptions<AuditOptions> options, IAuditLogSink sink, ILogger<AuditShipper> logger) : BackgroundService
 {
-    public const string Sink = "embedded-log-store";
     public const int BatchSize = 1000;
 
     private AuditOptions Options => options.Value;
@@ -29,22 +27,16 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
             return;
         }
 
-        if (services.GetService<LogWriter>() is not { } writer)
-        {
-            logger.LogWarning("Audit shipping is on but the log source is not the embedded store; audited statements are not copied to Loki by this version");
-            return;
-        }
-
         await AuditRounds.RunAsync(async cancellationToken =>
         {
-            while (await ShipOnceAsync(writer, cancellationToken) == BatchSize)
+            while (await ShipOnceAsync(cancellationToken) == BatchSize)
             {
             }
         }, Options.ShipInterval, "Shipping audited statements to the log store failed", logger, stoppingToken);
     }
 
     /// <summary>Ships the next batch after the high-water mark; returns how many statements it shipped.</summary>
-    public async Task<int> ShipOnceAsync(LogWriter writer, CancellationToken cancellationToken)
+    public async Task<int> ShipOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
         if (!await AuditDatabase.ExistsAsync(connection, Obj("shipping"), cancellationToken))
@@ -62,11 +54,21 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
         var streams = batch.GroupBy(AuditLogLine.Labels)
             .Select(g => new PushStream(g.Key, [.. g.Select(s => new LogEntry(AuditLogLine.TimestampNs(s), AuditLogLine.Line(s)))]))
             .ToList();
-        await writer.WriteAsync(streams, cancellationToken);
+        try
+        {
+            await sink.WriteAsync(streams, cancellationToken);
+        }
+        catch (AuditLinesRefusedException ex)
+        {
+            // Retrying cannot help: say which statements the store lacks (the trail keeps them) and go on.
+            logger.LogError("Audited statements {First} to {Last} were not copied to the log store ({Sink}), which refused them for good: {Reason}. They remain in the audit trail.",
+                batch[0].Id, batch[^1].Id, sink.Name, ex.Message);
+        }
+
         await using var advance = new NpgsqlCommand(
             $"INSERT INTO {Obj("shipping")} (sink, last_statement_id) VALUES (@sink, @id) ON CONFLICT (sink) DO UPDATE SET last_statement_id = EXCLUDED.last_statement_id, updated_at = clock_timestamp()",
             connection);
-        advance.Parameters.AddWithValue("sink", Sink);
+        advance.Parameters.AddWithValue("sink", sink.Name);
         advance.Parameters.AddWithValue("id", batch[^1].Id);
         await advance.ExecuteNonQueryAsync(cancellationToken);
         return batch.Count;
@@ -75,7 +77,7 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IServiceProvide
     private async Task<long> MarkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT last_statement_id FROM {Obj("shipping")} WHERE sink = @sink", connection);
-        command.Parameters.AddWithValue("sink", Sink);
+        command.Parameters.AddWithValue("sink", sink.Name);
         return await command.ExecuteScalarAsync(cancellationToken) is long mark ? mark : 0;
     }
 

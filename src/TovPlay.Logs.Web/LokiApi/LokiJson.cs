@@ -84,22 +84,7 @@ public static class LokiJson
         json.WriteEndObject();
     }
 
-    public static void WriteStream(Utf8JsonWriter json, StreamResult stream)
-    {
-        json.WriteStartObject();
-        WriteLabels(json, "stream", stream.Labels);
-        json.WriteStartArray("values");
-        foreach (var entry in stream.Entries)
-        {
-            json.WriteStartArray();
-            json.WriteStringValue(entry.TimestampNs.ToString(CultureInfo.InvariantCulture));
-            json.WriteStringValue(entry.Line);
-            json.WriteEndArray();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
+    public static void WriteStream(Utf8JsonWriter json, StreamResult stream) => Domain.Logs.Push.PushJson.WriteStream(json, stream.Labels, stream.Entries);
 
     public static void WriteLabels(Utf8JsonWriter json, string name, LabelSet labels)
     {

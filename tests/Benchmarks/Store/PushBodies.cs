@@ -2,44 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
 
 namespace TovPlay.Logs.Benchmarks.Store;
 
 /// <summary>Push bodies as clients send them: Loki JSON, and block-snappy protobuf as promtail does.</summary>
 public static class PushBodies
 {
-    public static byte[] Json(LabelSet labels, IReadOnlyList<LogEntry> entries)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("streams");
-            json.WriteStartObject();
-            json.WriteStartObject("stream");
-            foreach (var (name, value) in labels.Pairs)
-            {
-                json.WriteString(name, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteStartArray("values");
-            foreach (var entry in entries)
-            {
-                json.WriteStartArray();
-                json.WriteStringValue(entry.TimestampNs.ToString(CultureInfo.InvariantCulture));
-                json.WriteStringValue(entry.Line);
-                json.WriteEndArray();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    public static byte[] Json(LabelSet labels, IReadOnlyList<LogEntry> entries) => PushJson.Encode([new PushStream(labels, entries)]);
 
     public static byte[] Protobuf(LabelSet labels, IReadOnlyList<LogEntry> entries)
     {

@@ -37,7 +37,7 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
     }
 
     private Task<int> ShipAsync() =>
-        _app.Services.GetRequiredService<AuditShipper>().ShipOnceAsync(_app.Services.GetRequiredService<LogWriter>(), Ct);
+        _app.Services.GetRequiredService<AuditShipper>().ShipOnceAsync(Ct);
 
     /// <summary>The shipped lines of this test's statements (backend pid and database are unique to it), by statement id.</summary>
     private async Task<List<(string Line, IReadOnlyDictionary<string, string> Labels)>> ShippedAsync(string table)
