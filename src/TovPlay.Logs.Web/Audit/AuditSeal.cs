@@ -90,6 +90,46 @@ public sealed class AuditSeal(IOptions<AuditOptions> options)
         return findings;
     }
 
+    /// <summary>Checkpoints not yet copied to this log store, oldest first, with when each was sealed.</summary>
+    public async Task<IReadOnlyList<(SealCheckpoint Checkpoint, DateTimeOffset SealedAt)>> UncopiedAsync(string sink, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
+        if (!await AuditDatabase.ExistsAsync(connection, Obj("seals"), cancellationToken))
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            SELECT id, first_statement_id, last_statement_id, statement_count, previous_hash, hash, sealed_at FROM {Obj("seals")}
+            WHERE id > coalesce((SELECT last_statement_id FROM {Obj("shipping")} WHERE sink = @sink), 0) ORDER BY id
+            """, connection);
+        command.Parameters.AddWithValue("sink", CopySink(sink));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pending = new List<(SealCheckpoint, DateTimeOffset)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending.Add((new SealCheckpoint(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                reader.GetFieldValue<byte[]>(4), reader.GetFieldValue<byte[]>(5)), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return pending;
+    }
+
+    /// <summary>Notes a checkpoint (and those before it) as copied to this log store.</summary>
+    public async Task MarkCopiedAsync(string sink, long sealId, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(Options, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {Obj("shipping")} (sink, last_statement_id) VALUES (@sink, @id) ON CONFLICT (sink) DO UPDATE SET last_statement_id = EXCLUDED.last_statement_id, updated_at = clock_timestamp()",
+            connection);
+        command.Parameters.AddWithValue("sink", CopySink(sink));
+        command.Parameters.AddWithValue("id", sealId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The shipping mark of seal copies to a store (its column holds a seal id, not a statement id).</summary>
+    private static string CopySink(string sink) => "seals:" + sink;
+
     /// <summary>The highest statement id retention removed (0 when none was).</summary>
     private async Task<long> ExpiredUpToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace TovPlay.Logs.Web.Audit;
 /// Seals new audited statements every <see cref="AuditOptions.SealInterval"/> and copies each checkpoint into the
 /// log store (embedded or Loki); failures are logged and retried.
 /// </summary>
-public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IAuditLogSink sink, TimeProvider time, ILogger<AuditSealer> logger) : BackgroundService
+public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IAuditLogSink sink, ILogger<AuditSealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,24 +19,32 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
             return;
         }
 
-        await AuditRounds.RunAsync(async cancellationToken =>
-        {
-            while (await seal.SealCheckpointAsync(cancellationToken) is { } checkpoint)
-            {
-                await CopyAsync(checkpoint, cancellationToken);
-                if (checkpoint.Count < AuditSeal.MaxPerCheckpoint)
-                {
-                    break;
-                }
-            }
-        }, options.Value.SealInterval, "Sealing the audit trail failed", logger, stoppingToken);
+        await AuditRounds.RunAsync(RoundAsync, options.Value.SealInterval, "Sealing the audit trail failed", logger, stoppingToken);
     }
 
-    private async Task CopyAsync(SealCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// <summary>Seals what is new, then copies every checkpoint not copied yet (one that failed last round goes again).</summary>
+    public async Task RoundAsync(CancellationToken cancellationToken)
     {
+        while (await seal.SealCheckpointAsync(cancellationToken) is { Count: AuditSeal.MaxPerCheckpoint })
+        {
+        }
+
         var database = new NpgsqlConnectionStringBuilder(options.Value.TargetConnection).Database ?? "";
-        var now = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         var labels = LabelSet.From(("job", AuditLogLine.Job), ("service", "postgres"), ("level", "info"));
-        await sink.WriteAsync([new PushStream(labels, [new LogEntry(now, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
+        foreach (var (checkpoint, sealedAt) in await seal.UncopiedAsync(sink.Name, cancellationToken))
+        {
+            // Stamped with the time it was sealed: a copy sent twice is the same entry, which the store drops.
+            var at = (sealedAt - DateTimeOffset.UnixEpoch).Ticks * 100;
+            try
+            {
+                await sink.WriteAsync([new PushStream(labels, [new LogEntry(at, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
+            }
+            catch (AuditLinesRefusedException ex)
+            {
+                logger.LogError("Seal checkpoint {Seal} was not copied to the log store ({Sink}), which refused it for good: {Reason}", checkpoint.Id, sink.Name, ex.Message);
+            }
+
+            await seal.MarkCopiedAsync(sink.Name, checkpoint.Id, cancellationToken);
+        }
     }
 }

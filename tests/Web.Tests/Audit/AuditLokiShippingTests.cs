@@ -73,6 +73,25 @@ public sealed class AuditLokiShippingTests : IAsyncLifetime
         Assert.Contains("timestamp too old", error.Message);
     }
 
+    [Fact]
+    public async Task ASealCopyThatFailed_GoesAgainNextRound_TheSameEntry()
+    {
+        var options = Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole });
+        var sealer = new AuditSealer(options, new AuditSeal(options), new LokiAuditSink(_services.GetRequiredService<IHttpClientFactory>()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditSealer>.Instance);
+        _loki.Fail(500).Replay("push_single");
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sealer.RoundAsync(Ct));
+        await sealer.RoundAsync(Ct);
+        await sealer.RoundAsync(Ct);
+
+        var pushes = _loki.Requests.Select(r => r.Body).ToList();
+        Assert.Equal(2, pushes.Count);
+        Assert.Equal(pushes[0], pushes[1]);
+        Assert.Contains("\"event\":\"seal\"", JsonDocument.Parse(pushes[1]).RootElement.GetProperty("streams")[0].GetProperty("values")[0][1].GetString());
+        Assert.Single(await _db.QueryAsync("SELECT 1 FROM tovplay_audit.seals"));
+    }
+
     /// <summary>Keeps what was logged, to see a failure surfaced.</summary>
     private sealed class ListLogger : ILogger<AuditShipper>
     {
