@@ -7,9 +7,10 @@ namespace TovPlay.Logs.Domain.Audit;
 /// every DDL command is logged with who ran it; before <c>DROP TABLE</c> of an audited table its rows are kept
 /// (as jsonb: a dropped table has no shape left to match); and a drop that removes an audited table that could not
 /// be kept first (<c>DROP SCHEMA ... CASCADE</c>, a name built by dynamic SQL) is refused, unless the session sets
-/// <c>tovplay_audit.allow_unkept_drop = on</c>, which is itself logged.
+/// <c>tovplay_audit.allow_unkept_drop = on</c>, which is itself logged. Each part can be switched off: the rows kept
+/// before DROP TABLE, the refusal, or DDL capture altogether.
 /// </summary>
-public sealed class AuditDdlSql(AuditSql sql)
+public sealed class AuditDdlSql(AuditSql sql, bool captureDdl = true, bool keepRowsBeforeDrop = true, bool refuseUnkeptDrop = true)
 {
     public const string AllowUnkeptDropSetting = "tovplay_audit.allow_unkept_drop";
 
@@ -72,12 +73,13 @@ public sealed class AuditDdlSql(AuditSql sql)
         BEGIN
             FOR d IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE object_type = 'table' AND objid IN (SELECT table_oid FROM {Obj("audited_tables")}) LOOP
                 kept := EXISTS (SELECT 1 FROM {Obj("statements")} WHERE table_oid = d.objid AND action = 'DROP TABLE' AND tx_id = txid_current());
-                IF NOT kept AND coalesce(current_setting({SqlText.Literal(AllowUnkeptDropSetting)}, true), '') <> 'on' THEN
+                IF {(refuseUnkeptDrop ? "" : "false AND ")}NOT kept AND coalesce(current_setting({SqlText.Literal(AllowUnkeptDropSetting)}, true), '') <> 'on' THEN
                     RAISE EXCEPTION 'TovPlay audit: % is audited and its rows could not be kept before this drop (%). Drop it with DROP TABLE naming it, or SET {AllowUnkeptDropSetting} = on to drop it without its rows.',
                         d.object_identity, tg_tag USING ERRCODE = 'insufficient_privilege';
                 END IF;
                 INSERT INTO {Obj("ddl_events")} (tx_id, event, command_tag, object_type, object_identity, note, query)
-                VALUES (txid_current(), 'sql_drop', tg_tag, d.object_type, d.object_identity, CASE WHEN kept THEN 'rows kept' ELSE 'dropped WITHOUT its rows ({AllowUnkeptDropSetting} = on)' END, current_query());
+                VALUES (txid_current(), 'sql_drop', tg_tag, d.object_type, d.object_identity,
+                        CASE WHEN kept THEN 'rows kept' ELSE {SqlText.Literal(refuseUnkeptDrop ? $"dropped WITHOUT its rows ({AllowUnkeptDropSetting} = on)" : "dropped WITHOUT its rows (the refusal is switched off)")} END, current_query());
             END LOOP;
         END
 
@@ -111,10 +113,12 @@ public sealed class AuditDdlSql(AuditSql sql)
                 DROP EVENT TRIGGER IF EXISTS {SqlText.Ident(Prefix + "_ddl_start")};
                 DROP EVENT TRIGGER IF EXISTS {SqlText.Ident(Prefix + "_sql_drop")};
                 DROP EVENT TRIGGER IF EXISTS {SqlText.Ident(Prefix + "_ddl_end")};
-                CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_ddl_start")} ON ddl_command_start WHEN TAG IN ('DROP TABLE') EXECUTE FUNCTION {Obj("on_ddl_start")}();
-                CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_sql_drop")} ON sql_drop EXECUTE FUNCTION {Obj("on_sql_drop")}();
-                CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_ddl_end")} ON ddl_command_end EXECUTE FUNCTION {Obj("on_ddl_end")}();
-            ELSE
+            {(!captureDdl ? "" : $"""
+                    {(keepRowsBeforeDrop ? $"CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_ddl_start")} ON ddl_command_start WHEN TAG IN ('DROP TABLE') EXECUTE FUNCTION {Obj("on_ddl_start")}();" : "-- Rows are not kept before DROP TABLE (switched off).")}
+                    CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_sql_drop")} ON sql_drop EXECUTE FUNCTION {Obj("on_sql_drop")}();
+                    CREATE EVENT TRIGGER {SqlText.Ident(Prefix + "_ddl_end")} ON ddl_command_end EXECUTE FUNCTION {Obj("on_ddl_end")}();
+            """)}
+            ELSIF {(captureDdl ? "true" : "false")} THEN
                 RAISE WARNING 'TovPlay audit: DDL capture needs a superuser to install its event triggers; DROP TABLE and ALTER TABLE are not captured.';
             END IF;
         END
@@ -122,6 +126,8 @@ public sealed class AuditDdlSql(AuditSql sql)
 
         """);
 
-    /// <summary>The event trigger names, for the coverage report.</summary>
-    public IReadOnlyList<string> EventTriggers => [Prefix + "_ddl_start", Prefix + "_sql_drop", Prefix + "_ddl_end"];
+    /// <summary>The event trigger names this install creates, for the coverage report.</summary>
+    public IReadOnlyList<string> EventTriggers => !captureDdl ? [] : keepRowsBeforeDrop
+        ? [Prefix + "_ddl_start", Prefix + "_sql_drop", Prefix + "_ddl_end"]
+        : [Prefix + "_sql_drop", Prefix + "_ddl_end"];
 }

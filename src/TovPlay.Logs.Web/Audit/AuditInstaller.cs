@@ -11,6 +11,8 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
 
     public AuditSql Sql => new(Options.Schema, Options.OwnerRole, shapeGuard);
 
+    public AuditDdlSql Ddl => new(Sql, Options.CaptureDdl, Options.KeepRowsBeforeDrop, Options.RefuseUnkeptDrop);
+
     private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => AuditDatabase.OpenAsync(Options, cancellationToken);
 
     public async Task<IReadOnlyList<AuditedTable>> TablesAsync(CancellationToken cancellationToken)
@@ -21,7 +23,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
 
     /// <summary>The exact SQL an install of these tables runs (schema first), for preview.</summary>
     public string PreviewInstall(IEnumerable<AuditedTable> tables) =>
-        Sql.InstallSchema() + new AuditDdlSql(Sql).Install() + string.Concat(tables.Select(Sql.InstallTable)) + Sql.FinishInstall();
+        Sql.InstallSchema() + Ddl.Install() + string.Concat(tables.Select(Sql.InstallTable)) + Sql.FinishInstall();
 
     public string PreviewRemove(IEnumerable<AuditedTable> tables) => string.Concat(tables.Select(Sql.RemoveTable));
 

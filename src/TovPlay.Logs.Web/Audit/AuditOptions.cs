@@ -36,6 +36,15 @@ public sealed class AuditOptions
 
     public TimeSpan UpkeepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>DDL capture through event triggers (installed only by a superuser): every DDL command logged.</summary>
+    public bool CaptureDdl { get; set; } = true;
+
+    /// <summary>With DDL capture: keep an audited table's rows before a DROP TABLE naming it.</summary>
+    public bool KeepRowsBeforeDrop { get; set; } = true;
+
+    /// <summary>With DDL capture: refuse a drop that would remove an audited table without its rows kept.</summary>
+    public bool RefuseUnkeptDrop { get; set; } = true;
+
     /// <summary>Months of statements (and their rows) kept; older monthly partitions are dropped. 0 keeps everything.</summary>
     public int RetentionMonths { get; set; } = 12;
 

@@ -57,6 +57,34 @@ public sealed class AuditDdlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Switches_RefusalOff_LetsTheDropThroughLogged_KeepOff_KeepsNothing_CaptureOff_RemovesTheEventTriggers()
+    {
+        AuditInstaller With(bool capture = true, bool keep = true, bool refuse = true) => new(Options.Create(new AuditOptions
+        {
+            TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole, CaptureDdl = capture, KeepRowsBeforeDrop = keep, RefuseUnkeptDrop = refuse,
+        }));
+
+        var noRefusal = With(refuse: false);
+        await noRefusal.InstallAsync(await noRefusal.TablesAsync(Ct), Ct);
+        await _db.ExecuteAsOwnerAsync("DROP SCHEMA game_data CASCADE");
+        Assert.Equal("dropped WITHOUT its rows (the refusal is switched off)",
+            Assert.Single(await _db.QueryAsync("SELECT note FROM tovplay_audit.ddl_events WHERE event = 'sql_drop'"))["note"]);
+
+        var noKeeping = With(keep: false, refuse: false);
+        await noKeeping.InstallAsync(await noKeeping.TablesAsync(Ct), Ct);
+        await _db.ExecuteAsOwnerAsync("DROP TABLE notes");
+        Assert.Empty(await _db.QueryAsync("SELECT 1 FROM tovplay_audit.statements WHERE action = 'DROP TABLE'"));
+        Assert.Equal(["tovplay_audit_ddl_end", "tovplay_audit_sql_drop"], await EventTriggersAsync());
+
+        var off = With(capture: false);
+        await off.InstallAsync(await off.TablesAsync(Ct), Ct);
+        Assert.Empty(await EventTriggersAsync());
+    }
+
+    private async Task<List<string>> EventTriggersAsync() =>
+        [.. (await _db.QueryAsync("SELECT evtname FROM pg_event_trigger WHERE evtname LIKE 'tovplay\\_audit%' ORDER BY 1")).Select(r => (string)r["evtname"]!)];
+
+    [Fact]
     public async Task DropThroughDynamicSql_ThatHidesTheName_IsRefused()
     {
         var refused = await Assert.ThrowsAsync<PostgresException>(() => _db.ExecuteAsOwnerAsync("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'no' || 'tes'; END $$"));
