@@ -29,7 +29,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     public const string DefaultOwnerRole = "tovplay_audit_owner";
 
     /// <summary>The version of the generated objects; a higher one means an upgrade is due.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Monthly partitions of the statements are kept ready this many months ahead.</summary>
     public const int MonthsAhead = 2;
@@ -353,19 +353,21 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
         var names = string.Join(", ", table.Columns.Select(c => SqlText.Ident(c.Name)));
         var values = string.Join(", ", table.Columns.Select(c => "o." + SqlText.Ident(c.Name)));
         var ordinal = verb == "UPDATE" ? "row_number() OVER ()" : "0";
-        var copy = new StringBuilder();
-        var fallback = new StringBuilder();
-        for (var i = 0; i < images.Count; i++)
-        {
-            var (image, source) = images[i];
-            copy.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {shadow} ({SqlText.Ident(StatementColumn)}, {SqlText.Ident(ImageColumn)}, {SqlText.Ident(OrdinalColumn)}, {names}) SELECT s, '{image}', {ordinal}, {values} FROM {source} o;\n");
-            fallback.Append(CultureInfo.InvariantCulture, $"        INSERT INTO {Obj("rows_fallback")} (statement_id, table_oid, image, ordinal, row_image) SELECT s, TG_RELID, '{image}', {ordinal}, to_jsonb(o) FROM {source} o;\n");
-            if (i == 0)
-            {
-                copy.Append("        GET DIAGNOSTICS n = ROW_COUNT;\n");
-                fallback.Append("        GET DIAGNOSTICS n = ROW_COUNT;\n");
-            }
-        }
+        // All images in one INSERT (an UPDATE's old and new halves together: one executor run per statement, not
+        // two); ROW_COUNT then counts every image, so it is divided back to rows.
+        var copySelects = string.Join(" UNION ALL ", images.Select(i => $"SELECT s, '{i.Image}'::\"char\", {ordinal}, {values} FROM {i.Source} o"));
+        var fallbackSelects = string.Join(" UNION ALL ", images.Select(i => $"SELECT s, TG_RELID, '{i.Image}'::\"char\", {ordinal}, to_jsonb(o) FROM {i.Source} o"));
+        var rows = images.Count == 1 ? "" : $"\n        n := n / {images.Count.ToString(CultureInfo.InvariantCulture)};";
+        var copy = $"""
+                    INSERT INTO {shadow} ({SqlText.Ident(StatementColumn)}, {SqlText.Ident(ImageColumn)}, {SqlText.Ident(OrdinalColumn)}, {names}) {copySelects};
+                    GET DIAGNOSTICS n = ROW_COUNT;{rows}
+
+            """;
+        var fallback = $"""
+                    INSERT INTO {Obj("rows_fallback")} (statement_id, table_oid, image, ordinal, row_image) {fallbackSelects};
+                    GET DIAGNOSTICS n = ROW_COUNT;{rows}
+
+            """;
 
         var record = verb == "TRUNCATE" ? "" : "IF n > 0 THEN ";
         var recordEnd = verb == "TRUNCATE" ? "" : " END IF;";
@@ -382,7 +384,7 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
             {copy}    EXCEPTION WHEN undefined_column OR datatype_mismatch OR undefined_table OR cannot_coerce OR wrong_object_type THEN
                     -- The table changed shape since this function was generated: keep the rows anyway.
             {fallback}    END;
-            """ : copy.ToString())}
+            """ : copy)}
                 {record}{RecordStatement("s", "TG_RELID", "TG_TABLE_SCHEMA", "TG_TABLE_NAME", verb, "n", "pg_trigger_depth()")}{recordEnd}
                 RETURN NULL;
             END
