@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace TovPlay.Logs.Domain.Investigations;
+
+/// <summary>One bucket of an activity series: its start and value (a count, a rate, a latency).</summary>
+public readonly record struct ActivityPoint(DateTimeOffset Start, double Value);
+
+/// <summary>The window the detector proposes, how unusual it is, and one sentence saying how it was found.</summary>
+public sealed record AnomalyWindow(DateTimeOffset Start, DateTimeOffset End, double Peak, double Baseline, double Score, string Explanation);
+
+/// <summary>
+/// Proposes the anomaly window in an activity series. Spikes (a wipe, an error burst): buckets far above the series'
+/// median, measured against its median absolute deviation, so the spike itself does not hide in the average; the run
+/// of such buckets nearest the operator's approximate time wins. Level shifts (an endpoint slow since a deploy): the
+/// single split that best divides the series into a before and an after level.
+/// </summary>
+public static class ActivityWindow
+{
+    /// <summary>Robust z-score a bucket needs to count as part of a spike.</summary>
+    public const double SpikeScore = 4;
+
+    public static AnomalyWindow? Spike(IReadOnlyList<ActivityPoint> series, TimeSpan step, DateTimeOffset? around = null)
+    {
+        if (series.Count < 3)
+        {
+            return null;
+        }
+
+        var values = series.Select(p => p.Value).ToArray();
+        var median = Median(values);
+        // Scaled MAD estimates the standard deviation of normal traffic; a floor of 1 keeps a flat, quiet series
+        // (all zeros) from calling any single event a spike of infinite score.
+        var spread = Math.Max(1, 1.4826 * Median(values.Select(v => Math.Abs(v - median)).ToArray()));
+        var scores = values.Select(v => (v - median) / spread).ToArray();
+
+        var runs = new List<(int First, int Last)>();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] < SpikeScore)
+            {
+                continue;
+            }
+
+            if (runs.Count > 0 && runs[^1].Last == i - 1)
+            {
+                runs[^1] = (runs[^1].First, i);
+            }
+            else
+            {
+                runs.Add((i, i));
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            return null;
+        }
+
+        var chosen = around is { } hint
+            ? runs.MinBy(r => Distance(series[r.First].Start, series[r.Last].Start + step, hint))
+            : runs.MaxBy(r => values[r.First..(r.Last + 1)].Max());
+        var peakIndex = Enumerable.Range(chosen.First, chosen.Last - chosen.First + 1).MaxBy(i => values[i]);
+        var start = series[chosen.First].Start;
+        var end = series[chosen.Last].Start + step;
+        var score = scores[peakIndex];
+        var explanation = string.Create(CultureInfo.InvariantCulture,
+            $"From {Clock(start)} to {Clock(end)} UTC activity reached {values[peakIndex]:0.##} per {Describe(step)}, against a usual {median:0.##} (robust z-score {score:0.#}: {score:0.#} times the normal spread above the median).");
+        return new AnomalyWindow(start, end, values[peakIndex], median, score, explanation);
+    }
+
+    /// <summary>The best single split into a before and an after level, when the after level differs clearly; null otherwise.</summary>
+    public static AnomalyWindow? LevelShift(IReadOnlyList<ActivityPoint> series, TimeSpan step, double minimumRatio = 1.5)
+    {
+        if (series.Count < 6)
+        {
+            return null;
+        }
+
+        var values = series.Select(p => p.Value).ToArray();
+        var prefix = new double[values.Length + 1];
+        var prefixSquares = new double[values.Length + 1];
+        for (var i = 0; i < values.Length; i++)
+        {
+            prefix[i + 1] = prefix[i] + values[i];
+            prefixSquares[i + 1] = prefixSquares[i] + (values[i] * values[i]);
+        }
+
+        double Cost(int from, int to)
+        {
+            var n = to - from;
+            var sum = prefix[to] - prefix[from];
+            return prefixSquares[to] - prefixSquares[from] - (sum * sum / n);
+        }
+
+        // Each side keeps at least two buckets, so one odd bucket is not a "level".
+        var split = Enumerable.Range(2, values.Length - 3).MinBy(k => Cost(0, k) + Cost(k, values.Length));
+        var before = (prefix[split] - prefix[0]) / split;
+        var after = (prefix[values.Length] - prefix[split]) / (values.Length - split);
+        var ratio = before <= 0 ? double.PositiveInfinity : after / before;
+        if (ratio < minimumRatio)
+        {
+            return null;
+        }
+
+        var start = series[split].Start;
+        var end = series[^1].Start + step;
+        var explanation = string.Create(CultureInfo.InvariantCulture,
+            $"From {Clock(start)} UTC the level rose from {before:0.##} to {after:0.##} per {Describe(step)} ({ratio:0.#}x) and stayed there: the split that best divides the series into a before and an after.");
+        return new AnomalyWindow(start, end, values[split..].Max(), before, ratio, explanation);
+    }
+
+    private static TimeSpan Distance(DateTimeOffset start, DateTimeOffset end, DateTimeOffset hint) =>
+        hint < start ? start - hint : hint > end ? hint - end : TimeSpan.Zero;
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static string Clock(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Describe(TimeSpan step) => step.TotalSeconds switch
+    {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        _ when step.TotalMinutes >= 1 && step.TotalMinutes % 1 == 0 => $"{step.TotalMinutes:0} minutes",
+        _ => $"{step.TotalSeconds:0} seconds",
+    };
+}

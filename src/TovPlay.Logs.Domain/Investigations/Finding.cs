@@ -1,0 +1,56 @@
+namespace TovPlay.Logs.Domain.Investigations;
+
+/// <summary>The wizard's steps, in the order an operator walks them.</summary>
+public enum InvestigationStep
+{
+    When,
+    What,
+    Who,
+    Why,
+    Prevent,
+    Recover,
+}
+
+/// <summary>How a finding was established: seen directly in a record, or joined by inference (with a confidence).</summary>
+public enum FindingBasis
+{
+    /// <summary>An audit row or a log line says so.</summary>
+    Direct,
+
+    /// <summary>Joined by circumstance (time, user, path): likely, not proven.</summary>
+    Inferred,
+}
+
+/// <summary>What a finding rests on: the query that was run, and what it returned then (so the report stands after retention).</summary>
+public sealed record Evidence(string Source, string Query, string Snapshot, DateTimeOffset TakenAt);
+
+/// <summary>
+/// One answer of the investigation, never a bare claim: what was found, how (direct or inferred, with the join used and
+/// a confidence for an inference), and the evidence behind it.
+/// </summary>
+public sealed record Finding(InvestigationStep Step, string Statement, FindingBasis Basis, string How, IReadOnlyList<Evidence> Evidence)
+{
+    /// <summary>1 for direct evidence; for an inference, how sure the join is (0 to 1).</summary>
+    public double Confidence { get; init; } = 1;
+
+    public static Finding Direct(InvestigationStep step, string statement, string how, params Evidence[] evidence) =>
+        new(step, statement, FindingBasis.Direct, how, evidence);
+
+    public static Finding Inferred(InvestigationStep step, string statement, string how, double confidence, params Evidence[] evidence)
+    {
+        if (confidence is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "An inference is neither certain nor impossible: between 0 and 1.");
+        }
+
+        return new(step, statement, FindingBasis.Inferred, how, evidence) { Confidence = confidence };
+    }
+
+    /// <summary>How the report labels it: "direct evidence" or "inferred (70% confidence)".</summary>
+    public string BasisLabel => Basis == FindingBasis.Direct
+        ? "direct evidence"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inferred ({Confidence * 100:0}% confidence)");
+}
+
+/// <summary>Something the investigation could not establish, and why (audit not installed, triggers disabled, retention passed...).</summary>
+public sealed record Unknown(InvestigationStep Step, string What, string Why);
