@@ -1,0 +1,134 @@
+using System.Globalization;
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Domain.Investigations;
+
+/// <summary>What the investigation of a wipe works from: the destructive statements found, the application's profile, and the application's log lines around them.</summary>
+public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, ApplicationProfile Application, IReadOnlyList<RequestLine> Requests);
+
+/// <summary>The answers, each with how it was established, and what could not be established.</summary>
+public sealed record InvestigationResult(IReadOnlyList<Finding> Findings, IReadOnlyList<Unknown> Unknowns)
+{
+    public IEnumerable<Finding> For(InvestigationStep step) => Findings.Where(f => f.Step == step);
+}
+
+/// <summary>
+/// "The table got wiped": WHAT (each destructive statement, its table and rows), WHO (database role, invoking role,
+/// application user, client, program, backend, transaction), and WHY/HOW (through the application or around it; the
+/// request behind it by correlation id, or by time and user as a stated inference; the frontend action before it).
+/// </summary>
+public static class WipeInvestigation
+{
+    /// <summary>How close in time a request must be to a statement for the time-and-user join.</summary>
+    public static readonly TimeSpan JoinTolerance = TimeSpan.FromSeconds(2);
+
+    private static readonly string[] s_mutating = ["DELETE", "POST", "PUT", "PATCH"];
+
+    public static InvestigationResult Analyse(WipeEvidence evidence, DateTimeOffset now)
+    {
+        var findings = new List<Finding>();
+        var unknowns = new List<Unknown>();
+        if (evidence.Statements.Count == 0)
+        {
+            unknowns.Add(new Unknown(InvestigationStep.What, "what removed the rows",
+                "the audit trail holds no DELETE, TRUNCATE or DROP TABLE in this window: the table may not be audited, its triggers may have been disabled, or the window is wrong"));
+            return new InvestigationResult(findings, unknowns);
+        }
+
+        foreach (var statement in evidence.Statements.OrderBy(s => s.Id))
+        {
+            var record = Record(statement, now);
+            findings.Add(Finding.Direct(InvestigationStep.What,
+                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} removed {statement.Rows:N0} row(s) at {Time(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
+                "an audit row, written by the table's trigger in the same transaction", record));
+        }
+
+        // One actor per connection: statements of one transaction share it; a wipe over several transactions is said per transaction.
+        foreach (var transaction in evidence.Statements.GroupBy(s => s.TxId).OrderBy(g => g.Min(s => s.Id)))
+        {
+            var first = transaction.OrderBy(s => s.Id).First();
+            var record = Record(first, now);
+            var who = $"Database role {first.SessionRole}"
+                + (first.InvokingRole is { } invoking && invoking != first.SessionRole ? $" acting as {invoking}" : "")
+                + $", from {(first.ClientAddr is { } addr ? $"{addr}:{first.ClientPort}" : "a local socket on the database server")}"
+                + $", program {first.Application ?? "(none given)"}, backend pid {first.BackendPid}, transaction {first.TxId}";
+            findings.Add(Finding.Direct(InvestigationStep.Who, who, "the connection record the audit trigger wrote with the statement", record));
+            if ((first.AppUsername ?? first.AppUserId) is not null)
+            {
+                findings.Add(Finding.Direct(InvestigationStep.Who,
+                    $"Application user {first.AppUsername ?? "(no name)"}{(first.AppUserId is { } id ? $" (id {id})" : "")}" + (first.AppClientIp is { } ip ? $" from {ip}" : ""),
+                    "the application's tovplay.* context on the connection, recorded with the statement", record));
+            }
+            else
+            {
+                unknowns.Add(new Unknown(InvestigationStep.Who, "the application user",
+                    "the connection carried no tovplay.* context, so no signed-in user is recorded (expected when the change did not come through the application)"));
+            }
+
+            var channel = Channel.Of(first, evidence.Application);
+            findings.Add(Finding.Direct(InvestigationStep.Why, channel.Sentence, "the statement's connection record compared with the application's own connections", record));
+            Requests(first, channel, evidence.Requests, now, findings, unknowns);
+        }
+
+        return new InvestigationResult(findings, unknowns);
+    }
+
+    private static void Requests(AuditStatement statement, ChannelVerdict channel, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    {
+        if (channel.Kind == ChannelKind.Direct)
+        {
+            unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it",
+                "there is none to find: the statement did not come through the application; PostgreSQL's own log (job=\"postgres\") holds the session's connection, if it is shipped"));
+            return;
+        }
+
+        if (statement.CorrelationId is { } correlation)
+        {
+            var chain = lines.Where(l => l.Field("correlation_id") == correlation).OrderBy(l => l.At).ToList();
+            if (chain.Count == 0)
+            {
+                unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it",
+                    $"no log line carries correlation id {correlation}: the lines may be past retention or were never shipped"));
+                return;
+            }
+
+            foreach (var line in chain)
+            {
+                findings.Add(Finding.Direct(InvestigationStep.Why,
+                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {Time(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : ""),
+                    $"the same correlation id {correlation} on the log line and the audit row",
+                    new Evidence("logs", $"{{job=~\"tovplay-.*\"}} |= \"{correlation}\"", line.Line, now)));
+            }
+
+            return;
+        }
+
+        // No id: join by time and the application user; an inference, with its confidence.
+        var user = statement.AppUsername;
+        var candidates = lines.Where(l => !l.Job.Contains("frontend", StringComparison.Ordinal)
+                && (l.At - statement.StatementAt).Duration() <= JoinTolerance
+                && (user is null || l.Field("username") == user)
+                && (l.Field("method") is not { } method || s_mutating.Contains(method, StringComparer.OrdinalIgnoreCase)))
+            .OrderBy(l => (l.At - statement.StatementAt).Duration())
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it",
+                $"the statement carries no correlation id and no changing request{(user is null ? "" : $" by {user}")} was logged within {JoinTolerance.TotalSeconds:0} s of it"));
+            return;
+        }
+
+        var best = candidates[0];
+        // One candidate that matches the user is a strong join; several, or no user to match, a weak one.
+        var confidence = user is null ? 0.3 : candidates.Count == 1 ? 0.7 : 0.5;
+        findings.Add(Finding.Inferred(InvestigationStep.Why,
+            $"Probably the request {best.Describe()}{(best.Field("username") is { } u ? $" by {u}" : "")} at {Time(best.At)}",
+            $"no correlation id: the {(candidates.Count == 1 ? "only" : "closest of " + candidates.Count.ToString(CultureInfo.InvariantCulture))} changing request{(user is null ? "" : $" by {user}")} within {JoinTolerance.TotalSeconds:0} s of the statement",
+            confidence, new Evidence("logs", "{job=\"tovplay-backend\"} | json" + (user is null ? "" : $" | username=\"{user}\""), best.Line, now)));
+    }
+
+    private static Evidence Record(AuditStatement statement, DateTimeOffset now) =>
+        new("audit", $"SELECT * FROM tovplay_audit.statements WHERE id = {statement.Id.ToString(CultureInfo.InvariantCulture)}", AuditLogLine.Line(statement), now);
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,88 @@
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Domain.Tests.Investigations;
+
+public sealed class WipeInvestigationTests
+{
+    private static readonly DateTimeOffset s_at = new(2026, 11, 27, 10, 31, 12, TimeSpan.Zero);
+    private static readonly ApplicationProfile s_app = new(["10.0.1.5"], ["tovplay-backend"], ["tovplay_app"]);
+
+    private static AuditStatement Delete(long id = 7, string? correlation = "c-42", string? user = "mallory", string application = "tovplay-backend", string addr = "10.0.1.5", string role = "tovplay_app") =>
+        new(id, 901, s_at, "public", "users", "DELETE", 1842, role, role, addr, 50122, application, 4242, user is null ? null : "77", user, "203.0.113.9", correlation, "/api/users/bulk-delete", "DELETE FROM users WHERE id = ANY($1)");
+
+    private static RequestLine Line(string job, double seconds, params (string Name, string Value)[] fields) =>
+        new(s_at.AddSeconds(seconds), job, fields.ToDictionary(f => f.Name, f => f.Value), "{" + string.Join(",", fields.Select(f => $"\"{f.Name}\":\"{f.Value}\"")) + "}");
+
+    [Fact]
+    public void ThroughTheApp_WithACorrelationId_EveryAnswerIsDirect_AndTheChainRunsFromClickToRequest()
+    {
+        var requests = new[]
+        {
+            Line("tovplay-frontend", -0.4, ("correlation_id", "c-42"), ("action", "click:bulk-delete"), ("username", "mallory")),
+            Line("tovplay-backend", -0.1, ("correlation_id", "c-42"), ("method", "POST"), ("path", "/api/users/bulk-delete"), ("status", "200"), ("username", "mallory")),
+            Line("tovplay-backend", 0.2, ("correlation_id", "c-other"), ("method", "DELETE"), ("path", "/api/games/3"), ("username", "bob")),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([Delete()], s_app, requests), s_at);
+
+        Assert.All(result.Findings, f => Assert.Equal(FindingBasis.Direct, f.Basis));
+        Assert.Equal("DELETE on public.users removed 1,842 row(s) at 2026-11-27 10:31:12.000 UTC (statement 7, transaction 901)", Assert.Single(result.For(InvestigationStep.What)).Statement);
+        Assert.Equal(
+            ["Database role tovplay_app, from 10.0.1.5:50122, program tovplay-backend, backend pid 4242, transaction 901", "Application user mallory (id 77) from 203.0.113.9"],
+            result.For(InvestigationStep.Who).Select(f => f.Statement));
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.StartsWith("The change came through the application", why[0]);
+        Assert.Equal(["Frontend at 2026-11-27 10:31:11.600 UTC: click:bulk-delete by mallory", "Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (200) by mallory"], why[1..]);
+        Assert.Contains("\"action\":\"DELETE\"", result.Findings[0].Evidence[0].Snapshot);
+        Assert.Empty(result.Unknowns);
+    }
+
+    [Fact]
+    public void PsqlFromAnUnknownAddress_IsSaidToBeAroundTheApp_AndNoRequestIsInvented()
+    {
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        var requests = new[] { Line("tovplay-backend", 0.5, ("method", "DELETE"), ("path", "/api/users/3"), ("username", "bob")) };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, requests), s_at);
+
+        Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
+        Assert.Equal(["the application user", "the request behind it"], result.Unknowns.Select(u => u.What));
+        Assert.Contains("did not come through the application", result.Unknowns[1].Why);
+    }
+
+    [Fact]
+    public void NoCorrelationId_TheRequestIsJoinedByTimeAndUser_AsAnInferenceWithItsConfidence()
+    {
+        var requests = new[]
+        {
+            Line("tovplay-backend", 0.8, ("method", "POST"), ("path", "/api/users/bulk-delete"), ("username", "mallory")),
+            Line("tovplay-backend", 0.3, ("method", "GET"), ("path", "/api/users"), ("username", "mallory")),
+            Line("tovplay-backend", 5, ("method", "POST"), ("path", "/api/users/other"), ("username", "mallory")),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([Delete(correlation: null)], s_app, requests), s_at);
+
+        var inferred = Assert.Single(result.Findings, f => f.Basis == FindingBasis.Inferred);
+        Assert.Equal("Probably the request POST /api/users/bulk-delete by mallory at 2026-11-27 10:31:12.800 UTC", inferred.Statement);
+        Assert.Equal(0.7, inferred.Confidence);
+        Assert.Equal("no correlation id: the only changing request by mallory within 2 s of the statement", inferred.How);
+    }
+
+    [Fact]
+    public void NothingInTheTrail_SaysWhatCouldNotBeEstablishedAndWhy()
+    {
+        var result = WipeInvestigation.Analyse(new WipeEvidence([], s_app, []), s_at);
+
+        Assert.Empty(result.Findings);
+        Assert.Contains("the table may not be audited, its triggers may have been disabled", Assert.Single(result.Unknowns).Why);
+    }
+
+    [Fact]
+    public void ACorrelationIdWithNoLines_IsAnUnknown_NotASilence()
+    {
+        var result = WipeInvestigation.Analyse(new WipeEvidence([Delete()], s_app, []), s_at);
+
+        Assert.Equal("no log line carries correlation id c-42: the lines may be past retention or were never shipped", Assert.Single(result.Unknowns).Why);
+    }
+}
