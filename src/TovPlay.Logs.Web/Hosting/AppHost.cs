@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.Investigations;
 using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model;
@@ -54,6 +55,7 @@ public static class AppHost
         builder.Services.AddAppModel();
         builder.Services.AddAppSearch();
         builder.Services.AddAppAudit();
+        builder.Services.AddInvestigations();
 
         var app = builder.Build();
         ConfigurePipeline(app);

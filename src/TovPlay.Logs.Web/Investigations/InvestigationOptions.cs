@@ -1,0 +1,20 @@
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Web.Investigations;
+
+/// <summary>What the application's own database connections look like (section <c>Investigations</c>), to tell its changes from changes made around it.</summary>
+public sealed class InvestigationOptions
+{
+    public const string Section = "Investigations";
+
+    /// <summary>Addresses the application servers connect to the database from.</summary>
+    public List<string> AppServerAddresses { get; set; } = [];
+
+    /// <summary>The <c>application_name</c> the backend sets on its connections.</summary>
+    public List<string> ApplicationNames { get; set; } = ["tovplay-backend"];
+
+    /// <summary>The database roles the application uses.</summary>
+    public List<string> DatabaseRoles { get; set; } = ["tovplay_app"];
+
+    public ApplicationProfile Profile => new(AppServerAddresses, ApplicationNames, DatabaseRoles);
+}

@@ -1,0 +1,13 @@
+namespace TovPlay.Logs.Web.Investigations;
+
+public static class InvestigationServices
+{
+    public static IServiceCollection AddInvestigations(this IServiceCollection services)
+    {
+        services.AddOptions<InvestigationOptions>().BindConfiguration(InvestigationOptions.Section)
+            .Validate(o => o.AppServerAddresses.All(a => System.Net.IPAddress.TryParse(a, out _)), "Investigations:AppServerAddresses must be IP addresses")
+            .ValidateOnStart();
+        services.AddSingleton<WipeInvestigator>();
+        return services;
+    }
+}

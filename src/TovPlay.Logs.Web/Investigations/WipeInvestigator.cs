@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.LogQL.Building;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Web.Audit;
+using TovPlay.Logs.Web.LogSources;
+
+namespace TovPlay.Logs.Web.Investigations;
+
+/// <summary>
+/// Gathers the evidence of a wipe and hands it to the Domain's analysis: the destructive statements in the window (with
+/// the rest of their transactions, so a cascade is whole) from the audit trail, and the application's log lines that
+/// can explain them (by correlation id, and around each statement for the time-and-user join) from the log source.
+/// </summary>
+public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, TimeProvider time)
+{
+    public const int MaxStatements = 200;
+    private const int MaxLinesPerQuery = 500;
+
+    public async Task<(IReadOnlyList<AuditStatement> Statements, InvestigationResult Result)> InvestigateAsync(
+        string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var statements = await StatementsAsync(table, from, to, cancellationToken);
+        var requests = await RequestsAsync(statements, cancellationToken);
+        return (statements, WipeInvestigation.Analyse(new WipeEvidence(statements, options.Value.Profile, requests), time.GetUtcNow()));
+    }
+
+    private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+        var statements = SqlText.Qualified(audit.Value.Schema, "statements");
+        return await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
+            action IN ('DELETE', 'TRUNCATE', 'DROP TABLE') AND tx_id IN (
+                SELECT tx_id FROM {statements} WHERE statement_at >= @from AND statement_at < @to AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE')
+                  AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table))
+            AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
+            """, p =>
+        {
+            p.AddWithValue("from", from);
+            p.AddWithValue("to", to);
+            p.Add(new Npgsql.NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
+        }, cancellationToken, MaxStatements);
+    }
+
+    /// <summary>Lines with each statement's correlation id, and the backend's lines around each statement without one.</summary>
+    private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
+    {
+        var lines = new List<RequestLine>();
+        foreach (var statement in statements.GroupBy(s => s.TxId).Select(g => g.First()))
+        {
+            // By id: the whole request chain, which starts before the statement (the click, the request). Without
+            // one: the backend's lines close enough for the time-and-user join.
+            var (query, around) = statement.CorrelationId is { } correlation
+                ? (LogQueryBuilder.AnyJob().Contains(correlation).ToString(), (Start: statement.StatementAt - TimeSpan.FromMinutes(5), End: statement.StatementAt + TimeSpan.FromMinutes(1)))
+                : (LogQueryBuilder.Stream("job", "tovplay-backend").ToString(),
+                    (Start: statement.StatementAt - WipeInvestigation.JoinTolerance, End: statement.StatementAt + WipeInvestigation.JoinTolerance));
+
+            var response = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(around.Start), TimeWindow.Ns(around.End)) { Limit = MaxLinesPerQuery }, cancellationToken);
+            foreach (var stream in response.Streams)
+            {
+                var job = stream.Labels["job"] ?? "";
+                foreach (var entry in stream.Entries)
+                {
+                    var fields = LineFields.Extract(entry.Line).Fields
+                        .GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+                    lines.Add(new RequestLine(DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100), job, fields, entry.Line));
+                }
+            }
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Web.Investigations;
+using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.Tests.Audit;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.Investigations;
+
+/// <summary>The wiped-table investigation over a real audited database and the app's embedded log store.</summary>
+public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetime
+{
+    private readonly TovPlayDatabase _db = new();
+    private TestApp _app = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
+        _app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Audit:TargetConnection"] = _db.Database.ConnectionString,
+            ["Audit:OwnerRole"] = _db.OwnerRole,
+            ["Audit:ShipToLogStore"] = "false",
+            ["Investigations:DatabaseRoles:0"] = _db.AppRole,
+            ["Investigations:AppServerAddresses:0"] = "127.0.0.1",
+        });
+        _ = _app.ServerAddress;
+        await using var app = await _db.OpenAsAppAsync();
+        await _db.ExecuteAsync(app, """
+            INSERT INTO users (id, username) SELECT g, 'u' || g FROM generate_series(1, 30) g;
+            INSERT INTO games (id, owner_id, title) SELECT g, g, 'g' || g FROM generate_series(1, 30) g;
+            """);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private async Task PushAsync(string job, DateTimeOffset at, string line)
+    {
+        var writer = _app.Services.GetRequiredService<LogWriter>();
+        var labels = LabelSet.From(("job", job), ("env", "test"), ("run", _db.Suffix));
+        await writer.WriteAsync([new PushStream(labels, [new LogEntry((at - DateTimeOffset.UnixEpoch).Ticks * 100, line)])], Ct);
+    }
+
+    [Fact]
+    public async Task ADeleteThroughTheApi_NamesTheUserTheRequestAndTheClick_AndTheCascade()
+    {
+        var correlation = "corr-" + _db.Suffix;
+        var now = DateTimeOffset.UtcNow;
+        await PushAsync("tovplay-frontend", now.AddMilliseconds(-300), $$"""{"level":"info","action":"click:delete-all","username":"mallory","correlation_id":"{{correlation}}"}""");
+        await PushAsync("tovplay-backend", now.AddMilliseconds(-100), $$"""{"level":"info","method":"POST","path":"/api/users/purge","status":200,"username":"mallory","correlation_id":"{{correlation}}"}""");
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, $"""
+                BEGIN;
+                SET LOCAL application_name = 'tovplay-backend';
+                SET LOCAL tovplay.username = 'mallory';
+                SET LOCAL tovplay.user_id = '77';
+                SET LOCAL tovplay.correlation_id = '{correlation}';
+                DELETE FROM users WHERE id <= 20;
+                COMMIT;
+                """);
+        }
+
+        var (statements, result) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("users", now.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+
+        // The cascade to games is part of the same transaction, so it is part of the answer.
+        Assert.Equal(["users", "games"], statements.Select(s => s.Table));
+        Assert.Equal(2, result.For(InvestigationStep.What).Count());
+        Assert.Contains(result.For(InvestigationStep.Who), f => f.Statement == "Application user mallory (id 77)");
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.StartsWith("The change came through the application", why[0]);
+        Assert.Contains(why, w => w.StartsWith("Frontend at ", StringComparison.Ordinal) && w.EndsWith(": click:delete-all by mallory", StringComparison.Ordinal));
+        Assert.Contains(why, w => w.EndsWith(": POST /api/users/purge (200) by mallory", StringComparison.Ordinal));
+        Assert.All(result.Findings, f => Assert.Equal(FindingBasis.Direct, f.Basis));
+    }
+
+    [Fact]
+    public async Task ATruncateFromPsql_IsAroundTheApp_WithNoRequestInvented()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var admin = await _db.Database.OpenAsync())
+        {
+            await _db.ExecuteAsync(admin, "SET application_name = 'psql'; TRUNCATE games;");
+        }
+
+        var (statements, result) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+
+        Assert.Equal(("TRUNCATE", 30L), (Assert.Single(statements).Action, statements[0].Rows));
+        Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
+        Assert.Contains(result.Unknowns, u => u.What == "the request behind it");
+    }
+}
