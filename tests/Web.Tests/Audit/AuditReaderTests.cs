@@ -21,14 +21,7 @@ public sealed class AuditReaderTests(WebAppFixture fixture) : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        _app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
-        {
-            ["Audit:TargetConnection"] = _db.Database.ConnectionString,
-            ["Audit:OwnerRole"] = _db.OwnerRole,
-            ["Audit:ShipToLogStore"] = "false",
-            ["Audit:Seal"] = "false",
-        });
-        _ = _app.ServerAddress;
+        _app = _db.StartApp(fixture.Database.ConnectionString, ("Audit:Seal", "false"));
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, """
             INSERT INTO users (id, username, email) VALUES (1, 'ann', 'ann@example.org'), (2, 'bob', '=cmd|calc');

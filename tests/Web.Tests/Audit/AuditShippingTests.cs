@@ -19,15 +19,8 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        _app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
-        {
-            ["Audit:TargetConnection"] = _db.Database.ConnectionString,
-            ["Audit:OwnerRole"] = _db.OwnerRole,
-            // The test ships by hand, so each step is deterministic; sealing runs in the background.
-            ["Audit:ShipToLogStore"] = "false",
-            ["Audit:SealInterval"] = "00:00:00.200",
-        });
-        _ = _app.ServerAddress;
+        // The test ships by hand, so each step is deterministic; sealing runs in the background.
+        _app = _db.StartApp(fixture.Database.ConnectionString, ("Audit:SealInterval", "00:00:00.200"));
     }
 
     public async ValueTask DisposeAsync()

@@ -76,6 +76,28 @@ public sealed class TovPlayDatabase : IAsyncLifetime
     }
 
     /// <summary>Runs SQL as the database's owner (a superuser): DDL, or tampering an attacker with full rights could do.</summary>
+    /// <summary>
+    /// A test app auditing this database, shipping by hand (the test decides when), with more settings if given;
+    /// started, so its background jobs run.
+    /// </summary>
+    public TestApp StartApp(string appDatabase, params (string Key, string? Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Audit:TargetConnection"] = Database.ConnectionString,
+            ["Audit:OwnerRole"] = OwnerRole,
+            ["Audit:ShipToLogStore"] = "false",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        var app = new TestApp(appDatabase, all);
+        _ = app.ServerAddress;
+        return app;
+    }
+
     public async Task ExecuteAsOwnerAsync(string sql)
     {
         await using var admin = await Database.OpenAsync();

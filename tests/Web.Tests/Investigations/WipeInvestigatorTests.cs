@@ -21,15 +21,7 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        _app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
-        {
-            ["Audit:TargetConnection"] = _db.Database.ConnectionString,
-            ["Audit:OwnerRole"] = _db.OwnerRole,
-            ["Audit:ShipToLogStore"] = "false",
-            ["Investigations:DatabaseRoles:0"] = _db.AppRole,
-            ["Investigations:AppServerAddresses:0"] = "127.0.0.1",
-        });
-        _ = _app.ServerAddress;
+        _app = _db.StartApp(fixture.Database.ConnectionString, ("Investigations:DatabaseRoles:0", _db.AppRole), ("Investigations:AppServerAddresses:0", "127.0.0.1"));
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, """
             INSERT INTO users (id, username) SELECT g, 'u' || g FROM generate_series(1, 30) g;
