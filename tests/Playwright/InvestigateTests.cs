@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Playwright.Shared;
+using TovPlay.Logs.Web.Audit;
+using static Microsoft.Playwright.Assertions;
+
+namespace TovPlay.Logs.Playwright;
+
+/// <summary>The wiped-table investigation in Chromium: from a table name to who, how, and the restore script.</summary>
+public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private readonly string _table = "vault_" + Guid.NewGuid().ToString("N")[..8];
+
+    public async ValueTask InitializeAsync()
+    {
+        await ExecuteAsync($"CREATE TABLE {_table} (id bigint PRIMARY KEY, item text NOT NULL)");
+        var installer = fixture.App.Services.GetRequiredService<AuditInstaller>();
+        await installer.InstallAsync([.. (await installer.TablesAsync(TestContext.Current.CancellationToken)).Where(t => t.Name == _table)], TestContext.Current.CancellationToken);
+        await ExecuteAsync($"INSERT INTO {_table} SELECT g, 'sword ' || g FROM generate_series(1, 12) g");
+        await ExecuteAsync($"SET application_name = 'psql'; TRUNCATE {_table};");
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await fixture.Audited.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task AWipedTable_WhatWhoAndHow_EachSayingHowItIsKnown_ThenTheRestoreScript()
+    {
+        var (email, password) = await fixture.CreateUserAsync(AppRoles.Investigator);
+        await using var watched = await WatchedPage.OpenAsync(fixture);
+        await watched.SignInAsync(email, password);
+        var page = watched.Page;
+        await page.GotoAsync("investigate");
+        await watched.WaitForCircuitAsync();
+
+        await page.GetByLabel("Table").FillAsync(_table);
+        await page.GetByLabel("From").FillAsync("now-1h");
+        await page.GetByTestId("investigate").ClickAsync();
+
+        await Expect(page.GetByTestId("step-what")).ToContainTextAsync($"TRUNCATE on public.{_table} removed 12 row(s)");
+        await Expect(page.GetByTestId("step-who")).ToContainTextAsync("program psql");
+        await Expect(page.GetByTestId("step-why")).ToContainTextAsync("The change did not come through the application");
+        await Expect(page.GetByTestId("step-why").GetByTestId("unknown")).ToContainTextAsync("the request behind it");
+        await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").ClickAsync());
+        var script = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+        Assert.Contains("sword 12", script);
+        watched.AssertClean();
+    }
+}
