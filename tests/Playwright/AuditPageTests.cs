@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Playwright.Shared;
-using TovPlay.Logs.Web.Audit;
 using static Microsoft.Playwright.Assertions;
 
 namespace TovPlay.Logs.Playwright;
@@ -16,20 +14,18 @@ public sealed class AuditPageTests(BrowserFixture fixture) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await ExecuteAsync($"""
+        await fixture.ExecuteAuditedAsync($"""
             CREATE TABLE {_guilds} (id bigint PRIMARY KEY, name text NOT NULL, motto text);
             CREATE TABLE {Members} (id bigint PRIMARY KEY, guild_id bigint NOT NULL REFERENCES {_guilds} (id) ON DELETE CASCADE, nick text);
             """);
-        var installer = fixture.App.Services.GetRequiredService<AuditInstaller>();
-        var tables = (await installer.TablesAsync(TestContext.Current.CancellationToken)).Where(t => t.Name == _guilds || t.Name == Members).ToList();
-        await installer.InstallAsync(tables, TestContext.Current.CancellationToken);
-        await ExecuteAsync($"""
+        await fixture.AuditTablesAsync(_guilds, Members);
+        await fixture.ExecuteAuditedAsync($"""
             INSERT INTO {_guilds} VALUES (1, 'Knights', 'Ni'), (2, 'Rooks', '=1+1');
             INSERT INTO {Members} VALUES (10, 1, 'arthur'), (11, 1, 'lancelot');
             """);
-        await ExecuteAsync($"UPDATE {_guilds} SET motto = 'We are the knights who say Ni' WHERE id = 1");
+        await fixture.ExecuteAuditedAsync($"UPDATE {_guilds} SET motto = 'We are the knights who say Ni' WHERE id = 1");
         // Its own transaction: restoring "the whole transaction" of the DELETE must not take the UPDATE back.
-        await ExecuteAsync($"""
+        await fixture.ExecuteAuditedAsync($"""
             BEGIN;
             SET LOCAL application_name = 'psql';
             SET LOCAL tovplay.username = 'mallory';
@@ -39,13 +35,6 @@ public sealed class AuditPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await fixture.Audited.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
 
     private async Task<long> CountAsync(string sql)
     {

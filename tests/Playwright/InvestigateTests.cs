@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Playwright.Shared;
-using TovPlay.Logs.Web.Audit;
 using static Microsoft.Playwright.Assertions;
 
 namespace TovPlay.Logs.Playwright;
@@ -14,21 +12,13 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await ExecuteAsync($"CREATE TABLE {_table} (id bigint PRIMARY KEY, item text NOT NULL)");
-        var installer = fixture.App.Services.GetRequiredService<AuditInstaller>();
-        await installer.InstallAsync([.. (await installer.TablesAsync(TestContext.Current.CancellationToken)).Where(t => t.Name == _table)], TestContext.Current.CancellationToken);
-        await ExecuteAsync($"INSERT INTO {_table} SELECT g, 'sword ' || g FROM generate_series(1, 12) g");
-        await ExecuteAsync($"SET application_name = 'psql'; TRUNCATE {_table};");
+        await fixture.ExecuteAuditedAsync($"CREATE TABLE {_table} (id bigint PRIMARY KEY, item text NOT NULL)");
+        await fixture.AuditTablesAsync(_table);
+        await fixture.ExecuteAuditedAsync($"INSERT INTO {_table} SELECT g, 'sword ' || g FROM generate_series(1, 12) g");
+        await fixture.ExecuteAuditedAsync($"SET application_name = 'psql'; TRUNCATE {_table};");
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await fixture.Audited.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
 
     [Fact]
     public async Task AWipedTable_WhatWhoAndHow_EachSayingHowItIsKnown_ThenTheRestoreScript()

@@ -90,6 +90,7 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
 
         var partitions = new AuditPartitions(Sql);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
         long before;
         await using (var mark = new NpgsqlCommand($"SELECT coalesce(max(id), 0) FROM {SqlText.Qualified(Options.Schema, "retention")}", connection, transaction))
         {
@@ -123,10 +124,22 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         return dropped;
     }
 
+    /// <summary>
+    /// One change of the audit's objects at a time per database (two admins, or an admin and the upkeep job):
+    /// concurrent CREATE OR REPLACE of the same functions would fail with "tuple concurrently updated".
+    /// </summary>
+    private async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@key))", connection, transaction);
+        command.Parameters.AddWithValue("key", "tovplay-logs audit install " + Options.Schema);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private async Task RunAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
         await using (var command = new NpgsqlCommand(sql, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -92,4 +92,20 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     public Task<(string Email, string Password)> CreateUserAsync(string role) => App.CreateUserAsync(role);
+
+    /// <summary>Runs SQL in the audited database as its owner (the tests' own tables, their changes).</summary>
+    public async Task ExecuteAuditedAsync(string sql)
+    {
+        await using var connection = await Audited.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Installs the audit on these tables of the audited database, through the app's installer.</summary>
+    public async Task AuditTablesAsync(params string[] names)
+    {
+        var installer = App.Services.GetRequiredService<Web.Audit.AuditInstaller>();
+        var tables = await installer.TablesAsync(TestContext.Current.CancellationToken);
+        await installer.InstallAsync([.. tables.Where(t => names.Contains(t.Name))], TestContext.Current.CancellationToken);
+    }
 }
