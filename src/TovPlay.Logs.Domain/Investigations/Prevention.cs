@@ -1,0 +1,71 @@
+using System.Globalization;
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Domain.Investigations;
+
+/// <summary>A recommendation drawn from the evidence, with the exact change to make and why it would have helped.</summary>
+public sealed record Recommendation(string Title, string Why, string Change, string ChangeKind);
+
+/// <summary>
+/// PREVENT for a wipe: what would have stopped or caught this one, from what the evidence says about it. Each
+/// recommendation carries the exact change (SQL, a pg_hba.conf line, a LogQL alert), never a generic tip.
+/// </summary>
+public static class Prevention
+{
+    public const int GuardSlack = 10;
+
+    public static IReadOnlyList<Recommendation> ForWipe(IReadOnlyList<AuditStatement> statements, ApplicationProfile application, AuditSql sql)
+    {
+        var list = new List<Recommendation>();
+        foreach (var transaction in statements.GroupBy(s => s.TxId))
+        {
+            var first = transaction.OrderBy(s => s.Id).First();
+            var channel = Channel.Of(first, application);
+            if (channel.Kind != ChannelKind.Application && !application.DatabaseRoles.Contains(first.SessionRole, StringComparer.Ordinal))
+            {
+                foreach (var statement in transaction.Where(s => s.Action is "TRUNCATE" or "DELETE").DistinctBy(s => (s.Action, s.QualifiedTable)))
+                {
+                    list.Add(new Recommendation(
+                        $"Take {statement.Action} on {statement.QualifiedTable} away from {statement.SessionRole}",
+                        $"The role {statement.SessionRole} used it outside the application; people who need to read the data rarely need to remove it.",
+                        $"REVOKE {statement.Action} ON {SqlText.Qualified(statement.Schema, statement.Table)} FROM {SqlText.Ident(statement.SessionRole)};",
+                        "sql"));
+                }
+            }
+
+            if (channel.Kind == ChannelKind.Direct && first.ClientAddr is { } address)
+            {
+                list.Add(new Recommendation(
+                    $"Refuse direct connections from {address} as {first.SessionRole}",
+                    "The change came from a client that is not an application server; pg_hba.conf can refuse it before it signs in (first matching line wins, so put it above the broader rules).",
+                    $"host  all  {first.SessionRole}  {address}/{(address.Contains(':', StringComparison.Ordinal) ? 128 : 32)}  reject",
+                    "pg_hba"));
+            }
+        }
+
+        foreach (var table in statements.Where(s => s.Action is "DELETE" or "TRUNCATE").GroupBy(s => (s.Schema, s.Table)))
+        {
+            var largest = table.Max(s => s.Rows);
+            // Above what the application does in one statement, below what this incident did.
+            var limit = Math.Max(GuardSlack, (int)Math.Min(int.MaxValue, largest / 10));
+            list.Add(new Recommendation(
+                $"Guard {table.Key.Schema}.{table.Key.Table} against mass changes over {limit.ToString("N0", CultureInfo.InvariantCulture)} rows",
+                $"The largest statement here removed {largest.ToString("N0", CultureInfo.InvariantCulture)} rows at once; the guard refuses that unless the transaction first says it means it (SET LOCAL {MassChangeGuard.OverrideSetting} = on).",
+                new MassChangeGuard(sql).Install(new AuditedTable(table.First().TableOid, table.Key.Schema, table.Key.Table, TableKind.Ordinary, [], []), limit).Trim(),
+                "sql"));
+            list.Add(new Recommendation(
+                $"Alert when {table.Key.Schema}.{table.Key.Table} loses many rows",
+                "An alert on the audit lines would have told on-call within a minute.",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"sum(sum_over_time({{job=\"{AuditLogLine.Job}\"}} | json | table=\"{table.Key.Table}\" | action=~\"DELETE|TRUNCATE\" | unwrap rows [1m])) > {limit}"),
+                "logql-alert"));
+        }
+
+        list.Add(new Recommendation(
+            "Check that point-in-time recovery would have worked",
+            "The audit trail restores what it saw; a base backup plus WAL archive restores everything, including tables the audit does not cover.",
+            "archive_mode = on and a tested archive_command (or pgBackRest/WAL-G); a base backup in the last 24 h; a restore rehearsed to a point in time this quarter.",
+            "checklist"));
+        return list;
+    }
+}

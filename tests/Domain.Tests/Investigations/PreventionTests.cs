@@ -1,0 +1,37 @@
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Domain.Tests.Investigations;
+
+public sealed class PreventionTests
+{
+    private static readonly ApplicationProfile s_app = new(["10.0.1.5"], ["tovplay-backend"], ["tovplay_app"]);
+
+    private static AuditStatement Statement(string action, long rows, string role, string? addr, string application, string? correlation) =>
+        new(7, 901, DateTimeOffset.UnixEpoch, "public", "users", action, rows, role, role, addr, 50122, application, 4242, null, null, null, correlation, null, action + " users") { TableOid = 16400 };
+
+    [Fact]
+    public void ADirectTruncate_RevokesIt_RefusesTheAddress_GuardsAndAlerts_WithTheExactChange()
+    {
+        var list = Prevention.ForWipe([Statement("TRUNCATE", 1842, "dba", "198.51.100.23", "psql", null)], s_app, new AuditSql());
+
+        Assert.Equal("REVOKE TRUNCATE ON \"public\".\"users\" FROM \"dba\";", list.Single(r => r.Title.StartsWith("Take", StringComparison.Ordinal)).Change);
+        Assert.Equal("host  all  dba  198.51.100.23/32  reject", list.Single(r => r.ChangeKind == "pg_hba").Change);
+        var guard = list.Single(r => r.Title.StartsWith("Guard", StringComparison.Ordinal));
+        Assert.Equal("Guard public.users against mass changes over 184 rows", guard.Title);
+        Assert.Contains("EXECUTE FUNCTION \"tovplay_audit\".\"guard_truncate\"('184')", guard.Change);
+        Assert.Equal("sum(sum_over_time({job=\"tovplay-db-audit\"} | json | table=\"users\" | action=~\"DELETE|TRUNCATE\" | unwrap rows [1m])) > 184",
+            list.Single(r => r.ChangeKind == "logql-alert").Change);
+        Assert.True(TovPlay.Logs.Domain.LogQL.LogQLQuery.TryParse(list.Single(r => r.ChangeKind == "logql-alert").Change, out _, out var error), error?.Message);
+        Assert.Equal("checklist", list[^1].ChangeKind);
+    }
+
+    [Fact]
+    public void ADeleteThroughTheApp_IsNotAnswered_ByTakingPrivilegesFromTheApp()
+    {
+        var list = Prevention.ForWipe([Statement("DELETE", 40, "tovplay_app", "10.0.1.5", "tovplay-backend", "c-1")], s_app, new AuditSql());
+
+        Assert.DoesNotContain(list, r => r.ChangeKind == "pg_hba" || r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
+        Assert.Contains(list, r => r.Title == "Guard public.users against mass changes over 10 rows");
+    }
+}
