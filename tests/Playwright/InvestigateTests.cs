@@ -40,6 +40,8 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.GetByTestId("step-why").GetByTestId("unknown")).ToContainTextAsync("the request behind it");
         await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
 
+        await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync($"REVOKE TRUNCATE ON \"public\".\"{_table}\"");
+
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").ClickAsync());
         var script = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
         Assert.Contains("sword 12", script);

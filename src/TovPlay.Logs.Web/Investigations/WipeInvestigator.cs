@@ -13,17 +13,21 @@ namespace TovPlay.Logs.Web.Investigations;
 /// the rest of their transactions, so a cascade is whole) from the audit trail, and the application's log lines that
 /// can explain them (by correlation id, and around each statement for the time-and-user join) from the log source.
 /// </summary>
+/// <summary>The answer to a wipe: the statements found, the findings and unknowns, and what would prevent the next one.</summary>
+public sealed record WipeAnswer(IReadOnlyList<AuditStatement> Statements, InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations);
+
 public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, TimeProvider time)
 {
     public const int MaxStatements = 200;
     private const int MaxLinesPerQuery = 500;
 
-    public async Task<(IReadOnlyList<AuditStatement> Statements, InvestigationResult Result)> InvestigateAsync(
-        string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<WipeAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var statements = await StatementsAsync(table, from, to, cancellationToken);
         var requests = await RequestsAsync(statements, cancellationToken);
-        return (statements, WipeInvestigation.Analyse(new WipeEvidence(statements, options.Value.Profile, requests), time.GetUtcNow()));
+        var profile = options.Value.Profile;
+        return new WipeAnswer(statements, WipeInvestigation.Analyse(new WipeEvidence(statements, profile, requests), time.GetUtcNow()),
+            statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole)));
     }
 
     private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

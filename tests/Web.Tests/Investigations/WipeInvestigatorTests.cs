@@ -62,7 +62,7 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
                 """);
         }
 
-        var (statements, result) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("users", now.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        var (statements, result, prevent) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("users", now.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
 
         // The cascade to games is part of the same transaction, so it is part of the answer.
         Assert.Equal(["users", "games"], statements.Select(s => s.Table));
@@ -73,6 +73,9 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         Assert.Contains(why, w => w.StartsWith("Frontend at ", StringComparison.Ordinal) && w.EndsWith(": click:delete-all by mallory", StringComparison.Ordinal));
         Assert.Contains(why, w => w.EndsWith(": POST /api/users/purge (200) by mallory", StringComparison.Ordinal));
         Assert.All(result.Findings, f => Assert.Equal(FindingBasis.Direct, f.Basis));
+        // Through the application with its own role: nothing to revoke, but a guard and an alert.
+        Assert.DoesNotContain(prevent, r => r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
+        Assert.Contains(prevent, r => r.Title.StartsWith("Guard public.users", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,10 +87,11 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
             await _db.ExecuteAsync(admin, "SET application_name = 'psql'; TRUNCATE games;");
         }
 
-        var (statements, result) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        var (statements, result, prevent) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
 
         Assert.Equal(("TRUNCATE", 30L), (Assert.Single(statements).Action, statements[0].Rows));
         Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
         Assert.Contains(result.Unknowns, u => u.What == "the request behind it");
+        Assert.Contains(prevent, r => r.Change == "REVOKE TRUNCATE ON \"public\".\"games\" FROM \"postgres\";");
     }
 }

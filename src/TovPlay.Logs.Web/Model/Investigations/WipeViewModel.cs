@@ -28,6 +28,8 @@ public sealed class WipeViewModel(WipeInvestigator investigator, TimeProvider ti
 
     public InvestigationResult? Result { get; private set; }
 
+    public IReadOnlyList<Recommendation> Recommendations { get; private set; } = [];
+
     /// <summary>The transactions the answer found (a restore script each), first statement of each.</summary>
     public IEnumerable<AuditStatement> Transactions => Statements.GroupBy(s => s.TxId).Select(g => g.OrderBy(s => s.Id).First());
 
@@ -45,7 +47,8 @@ public sealed class WipeViewModel(WipeInvestigator investigator, TimeProvider ti
         try
         {
             var (start, end) = range.Resolve(time.GetUtcNow());
-            (Statements, Result) = await investigator.InvestigateAsync(string.IsNullOrWhiteSpace(Table) ? null : Table.Trim(), start, end, cancellationToken);
+            var answer = await investigator.InvestigateAsync(string.IsNullOrWhiteSpace(Table) ? null : Table.Trim(), start, end, cancellationToken);
+            (Statements, Result, Recommendations) = (answer.Statements, answer.Result, answer.Recommendations);
         }
         catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException or LogSourceException)
         {
