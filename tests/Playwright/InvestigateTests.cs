@@ -40,7 +40,8 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.GetByTestId("step-why").GetByTestId("unknown")).ToContainTextAsync("the request behind it");
         await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
 
-        await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync($"REVOKE TRUNCATE ON \"public\".\"{_table}\"");
+        await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync("Stop working as the superuser postgres");
+        await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync($"Guard public.{_table} against mass changes");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").ClickAsync());
         var script = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);

@@ -14,14 +14,23 @@ public static class Prevention
 {
     public const int GuardSlack = 10;
 
-    public static IReadOnlyList<Recommendation> ForWipe(IReadOnlyList<AuditStatement> statements, ApplicationProfile application, AuditSql sql)
+    /// <param name="superusers">The session roles that are superusers: privileges and triggers do not bind them.</param>
+    public static IReadOnlyList<Recommendation> ForWipe(IReadOnlyList<AuditStatement> statements, ApplicationProfile application, AuditSql sql, IReadOnlySet<string>? superusers = null)
     {
         var list = new List<Recommendation>();
         foreach (var transaction in statements.GroupBy(s => s.TxId))
         {
             var first = transaction.OrderBy(s => s.Id).First();
             var channel = Channel.Of(first, application);
-            if (channel.Kind != ChannelKind.Application && !application.DatabaseRoles.Contains(first.SessionRole, StringComparer.Ordinal))
+            if (superusers?.Contains(first.SessionRole) == true)
+            {
+                list.Add(new Recommendation(
+                    $"Stop working as the superuser {first.SessionRole}",
+                    "A superuser is bound by no privilege and can switch triggers off: revoking rights from it would change nothing. People should sign in as roles granted only what they need.",
+                    $"ALTER ROLE {SqlText.Ident(first.SessionRole)} NOSUPERUSER;  -- after giving its people their own roles with only the privileges they use",
+                    "sql"));
+            }
+            else if (channel.Kind != ChannelKind.Application && !application.DatabaseRoles.Contains(first.SessionRole, StringComparer.Ordinal))
             {
                 foreach (var statement in transaction.Where(s => s.Action is "TRUNCATE" or "DELETE").DistinctBy(s => (s.Action, s.QualifiedTable)))
                 {

@@ -27,7 +27,23 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var requests = await RequestsAsync(statements, cancellationToken);
         var profile = options.Value.Profile;
         return new WipeAnswer(statements, WipeInvestigation.Analyse(new WipeEvidence(statements, profile, requests), time.GetUtcNow()),
-            statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole)));
+            statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
+                await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
+    }
+
+    private async Task<IReadOnlySet<string>> SuperusersAsync(string[] roles, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT rolname FROM pg_catalog.pg_roles WHERE rolsuper AND rolname = ANY(@roles)", connection);
+        command.Parameters.AddWithValue("roles", roles);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var superusers = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            superusers.Add(reader.GetString(0));
+        }
+
+        return superusers;
     }
 
     private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

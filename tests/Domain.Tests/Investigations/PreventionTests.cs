@@ -27,6 +27,15 @@ public sealed class PreventionTests
     }
 
     [Fact]
+    public void ASuperuser_IsNotToldToRevoke_ButToStopWorkingAsSuperuser()
+    {
+        var list = Prevention.ForWipe([Statement("TRUNCATE", 1842, "postgres", "198.51.100.23", "psql", null)], s_app, new AuditSql(), new HashSet<string> { "postgres" });
+
+        Assert.DoesNotContain(list, r => r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
+        Assert.StartsWith("ALTER ROLE \"postgres\" NOSUPERUSER;", list.Single(r => r.Title == "Stop working as the superuser postgres").Change);
+    }
+
+    [Fact]
     public void ADeleteThroughTheApp_IsNotAnswered_ByTakingPrivilegesFromTheApp()
     {
         var list = Prevention.ForWipe([Statement("DELETE", 40, "tovplay_app", "10.0.1.5", "tovplay-backend", "c-1")], s_app, new AuditSql());
