@@ -27,9 +27,12 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         await using var watched = await WatchedPage.OpenAsync(fixture);
         await watched.SignInAsync(email, password);
         var page = watched.Page;
-        await page.GotoAsync("investigate");
+        await page.GotoAsync("");
         await watched.WaitForCircuitAsync();
 
+        // From the home page: one click to the scenario, one to the answer.
+        await page.GetByTestId("scenarios").GetByRole(AriaRole.Link, new() { Name = "Data deleted or wiped" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/investigate$"));
         await page.GetByLabel("Table").FillAsync(_table);
         await page.GetByLabel("From").FillAsync("now-1h");
         await page.GetByTestId("investigate").ClickAsync();
