@@ -156,16 +156,25 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
         var restores = new List<RestoreRows>();
         var reverts = new List<RevertUpdate>();
         var notes = new List<string>();
+        // Rows the script puts back, by the oid their statements saw.
+        var removed = new HashSet<(uint Table, string Row)>();
+        foreach (var group in statements.Where(s => s.Action != "UPDATE").GroupBy(s => s.TableOid))
+        {
+            // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
+            var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().QualifiedTable);
+            if (table is null)
+            {
+                throw new InvalidOperationException($"Table {group.First().QualifiedTable} no longer exists: recreate it before restoring its rows.");
+            }
+
+            var rows = await RowsAsync(connection, group.Key, [.. group.Select(s => s.Id)], cancellationToken);
+            restores.Add(new RestoreRows(table, rows));
+            removed.UnionWith(rows.Select(row => (group.Key, RowChange.Canonical(row))));
+        }
+
         // Newest first, as the script takes them back: a row a later statement of this script changed gets its state
         // back from that statement's revert (or restore) first, so only rows changed by others count as changed since.
-        var handled = new HashSet<(uint Table, string Row)>();
-        foreach (var removal in statements.Where(s => s.Action != "UPDATE"))
-        {
-            foreach (var row in await RowsAsync(connection, removal.TableOid, [removal.Id], cancellationToken))
-            {
-                handled.Add((removal.TableOid, RowChange.Canonical(row)));
-            }
-        }
+        var handled = new HashSet<(uint Table, string Row)>(removed);
 
         foreach (var update in statements.Where(s => s.Action == "UPDATE").OrderByDescending(s => s.Id))
         {
@@ -194,17 +203,6 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
             }
         }
 
-        foreach (var group in statements.Where(s => s.Action != "UPDATE").GroupBy(s => s.TableOid))
-        {
-            // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
-            var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().QualifiedTable);
-            if (table is null)
-            {
-                throw new InvalidOperationException($"Table {group.First().QualifiedTable} no longer exists: recreate it before restoring its rows.");
-            }
-
-            restores.Add(new RestoreRows(table, await RowsAsync(connection, group.Key, [.. group.Select(s => s.Id)], cancellationToken)));
-        }
 
         var header = new List<string>
         {
