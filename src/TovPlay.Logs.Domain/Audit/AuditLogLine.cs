@@ -16,6 +16,19 @@ public sealed record AuditStatement(
     public uint TableOid { get; init; }
 
     public string QualifiedTable => $"{Schema}.{Table}";
+
+    /// <summary>Actions that remove rows: what a wipe is made of, and what a restore puts back.</summary>
+    public static readonly IReadOnlyList<string> RemovingActions = ["DELETE", "TRUNCATE", "DROP TABLE"];
+
+    /// <summary>Actions a restore can take back: removals, and updates.</summary>
+    public static readonly IReadOnlyList<string> RestorableActions = [.. RemovingActions, "UPDATE"];
+
+    /// <summary>An SQL list of actions for <c>action IN (...)</c>.</summary>
+    public static string SqlList(IEnumerable<string> actions) => string.Join(", ", actions.Select(SqlText.Literal));
+
+    public bool Removes => RemovingActions.Contains(Action);
+
+    public bool Restorable => RestorableActions.Contains(Action);
 }
 
 /// <summary>
@@ -32,7 +45,7 @@ public static class AuditLogLine
     internal static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static LabelSet Labels(AuditStatement statement) =>
-        LabelSet.From(("job", Job), ("service", "postgres"), ("level", statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE" ? "warn" : "info"));
+        LabelSet.From(("job", Job), ("service", "postgres"), ("level", statement.Removes ? "warn" : "info"));
 
     public static long TimestampNs(AuditStatement statement) => (statement.StatementAt - DateTimeOffset.UnixEpoch).Ticks * 100;
 

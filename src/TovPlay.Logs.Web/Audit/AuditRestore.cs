@@ -52,7 +52,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
     {
         await using var connection = await OpenAsync(cancellationToken);
         var where = filter.ToSql(time.GetUtcNow());
-        var statements = await StatementsAsync(connection, where.Sql + " AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE', 'UPDATE')", p =>
+        var statements = await StatementsAsync(connection, where.Sql + $" AND action IN ({AuditStatement.SqlList(AuditStatement.RestorableActions)})", p =>
         {
             foreach (var (name, value) in where.Parameters)
             {
@@ -76,7 +76,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
     public async Task<string> ForTransactionAsync(long txId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var statements = await StatementsAsync(connection, "tx_id = @tx AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE', 'UPDATE')", p => p.AddWithValue("tx", txId), cancellationToken);
+        var statements = await StatementsAsync(connection, $"tx_id = @tx AND action IN ({AuditStatement.SqlList(AuditStatement.RestorableActions)})", p => p.AddWithValue("tx", txId), cancellationToken);
         if (statements.Count == 0)
         {
             throw new InvalidOperationException($"Transaction {txId} deleted, truncated or updated nothing the audit saw.");
@@ -145,7 +145,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
 
     private async Task<string> BuildAsync(NpgsqlConnection connection, IReadOnlyList<AuditStatement> statements, string what, CancellationToken cancellationToken)
     {
-        var refused = statements.FirstOrDefault(s => s.Action is not ("DELETE" or "TRUNCATE" or "DROP TABLE" or "UPDATE"));
+        var refused = statements.FirstOrDefault(s => !s.Restorable);
         if (refused is not null)
         {
             throw new InvalidOperationException($"Statement {refused.Id} is an {refused.Action}: only rows removed by DELETE, TRUNCATE or DROP TABLE, or changed by UPDATE, can be restored this way.");
@@ -158,7 +158,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
         var notes = new List<string>();
         // Rows the script puts back, by the oid their statements saw.
         var removed = new HashSet<(uint Table, string Row)>();
-        foreach (var group in statements.Where(s => s.Action != "UPDATE").GroupBy(s => s.TableOid))
+        foreach (var group in statements.Where(s => s.Removes).GroupBy(s => s.TableOid))
         {
             // A dropped table comes back under a new oid: the one recreated under the same name takes its rows.
             var table = tables.GetValueOrDefault(group.Key) ?? current.FirstOrDefault(t => $"{t.Schema}.{t.Name}" == group.First().QualifiedTable);

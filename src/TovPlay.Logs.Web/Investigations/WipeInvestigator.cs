@@ -51,8 +51,8 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
         var statements = SqlText.Qualified(audit.Value.Schema, "statements");
         return await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
-            action IN ('DELETE', 'TRUNCATE', 'DROP TABLE') AND tx_id IN (
-                SELECT tx_id FROM {statements} WHERE statement_at >= @from AND statement_at < @to AND action IN ('DELETE', 'TRUNCATE', 'DROP TABLE')
+            action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) AND tx_id IN (
+                SELECT tx_id FROM {statements} WHERE statement_at >= @from AND statement_at < @to AND action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)})
                   AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table))
             AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
             """, p =>

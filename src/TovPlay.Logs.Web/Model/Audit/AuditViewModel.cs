@@ -119,7 +119,7 @@ public sealed class AuditViewModel(AuditReader reader)
     }
 
     /// <summary>Statements that can be taken back: their rows were removed or changed.</summary>
-    public static bool Restorable(AuditStatement statement) => statement.Action is "DELETE" or "TRUNCATE" or "DROP TABLE" or "UPDATE";
+    public static bool Restorable(AuditStatement statement) => statement.Restorable;
 
     private async Task GuardAsync(Func<Task> read)
     {
