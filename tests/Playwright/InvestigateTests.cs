@@ -30,21 +30,42 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GotoAsync("");
         await watched.WaitForCircuitAsync();
 
-        // From the home page: one click to the scenario, one to the answer.
+        // From the home page: the scenario (1), the window (2), WHAT (3), WHO (4).
+        var clicks = 0;
         await page.GetByTestId("scenarios").GetByRole(AriaRole.Link, new() { Name = "Data deleted or wiped" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/investigate$"));
+        clicks++;
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/investigate"));
         await page.GetByLabel("Table").FillAsync(_table);
         await page.GetByLabel("From").FillAsync("now-1h");
-        await page.GetByTestId("investigate").ClickAsync();
+        await page.GetByTestId("find-window").ClickAsync();
+        clicks++;
+        await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Rows removed: ");
+        await Expect(page.GetByTestId("when-audit-chart")).ToBeVisibleAsync();
+        await watched.ScreenshotAsync("investigate-wipe", "1-when");
 
+        await page.GetByTestId("next").ClickAsync();
+        clicks++;
         await Expect(page.GetByTestId("step-what")).ToContainTextAsync($"TRUNCATE on public.{_table} removed 12 row(s)");
+        await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
+        await page.GetByLabel("Search the removed rows").FillAsync("sword 7");
+        await Expect(page.GetByTestId("removed-rows-count")).ToContainTextAsync("1 of 12 row(s) shown");
+        await watched.ScreenshotAsync("investigate-wipe", "2-what");
+
+        await page.GetByTestId("next").ClickAsync();
+        clicks++;
         await Expect(page.GetByTestId("step-who")).ToContainTextAsync("program psql");
+        Assert.True(clicks <= 5, $"{clicks} clicks from the home page to WHO");
+        await watched.ScreenshotAsync("investigate-wipe", "3-who");
+
+        await page.GetByTestId("next").ClickAsync();
         await Expect(page.GetByTestId("step-why")).ToContainTextAsync("The change did not come through the application");
         await Expect(page.GetByTestId("step-why").GetByTestId("unknown")).ToContainTextAsync("the request behind it");
-        await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
+        await watched.ScreenshotAsync("investigate-wipe", "4-why");
 
+        await page.GetByTestId("next").ClickAsync();
         await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync("Stop working as the superuser postgres");
         await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync($"Guard public.{_table} against mass changes");
+        await watched.ScreenshotAsync("investigate-wipe", "5-prevent-recover");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").ClickAsync());
         var script = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);

@@ -19,6 +19,9 @@ public static class ActivityWindow
     /// <summary>Robust z-score a bucket needs to count as part of a spike.</summary>
     public const double SpikeScore = 4;
 
+    /// <summary>How many standard errors apart the before and after levels must be to count as a shift.</summary>
+    public const double ShiftScore = 4;
+
     public static AnomalyWindow? Spike(IReadOnlyList<ActivityPoint> series, TimeSpan step, DateTimeOffset? around = null)
     {
         if (series.Count < 3)
@@ -97,7 +100,10 @@ public static class ActivityWindow
         var before = (prefix[split] - prefix[0]) / split;
         var after = (prefix[values.Length] - prefix[split]) / (values.Length - split);
         var ratio = before <= 0 ? double.PositiveInfinity : after / before;
-        if (ratio < minimumRatio)
+        // Clear in size (the ratio) and beyond the noise of either level (Welch's t), so a wobble in a quiet series is no shift.
+        var afterCount = values.Length - split;
+        var noise = Math.Sqrt((Cost(0, split) / Math.Max(1, split - 1) / split) + (Cost(split, values.Length) / Math.Max(1, afterCount - 1) / afterCount));
+        if (ratio < minimumRatio || (after - before) < ShiftScore * noise)
         {
             return null;
         }

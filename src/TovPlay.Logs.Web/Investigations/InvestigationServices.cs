@@ -8,6 +8,7 @@ public static class InvestigationServices
             .Validate(o => o.AppServerAddresses.All(a => System.Net.IPAddress.TryParse(a, out _)), "Investigations:AppServerAddresses must be IP addresses")
             .ValidateOnStart();
         services.AddSingleton<WipeInvestigator>();
+        services.AddSingleton<ActivityReader>();
         return services;
     }
 }

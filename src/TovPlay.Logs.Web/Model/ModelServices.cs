@@ -13,6 +13,8 @@ public static class ModelServices
                 "Links:GrafanaUrl must be an http(s) URL, with Links:GrafanaLokiDatasourceUid set to the Loki data source's uid")
             .ValidateOnStart();
         services.AddSingleton<ExternalLinks>();
+        services.AddTransient<Investigations.WhenViewModel>();
+        services.AddTransient<Investigations.WipeViewModel>();
         return services;
     }
 }

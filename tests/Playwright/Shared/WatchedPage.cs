@@ -55,6 +55,18 @@ public sealed class WatchedPage : IAsyncDisposable
         return new WatchedPage(context, page, appUri);
     }
 
+    /// <summary>
+    /// A full-page picture of where the test is, kept under the test output's <c>screenshots/&lt;name&gt;/</c> (the path
+    /// is returned, so a failing step can be looked at).
+    /// </summary>
+    public async Task<string> ScreenshotAsync(string name, string step)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name, step + ".png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
     private void Record(string problem)
     {
         lock (_problems)

@@ -38,6 +38,9 @@ public partial class TimeChart : IAsyncDisposable
     public IReadOnlyList<ChartThreshold> Thresholds { get; set; } = [];
 
     [Parameter]
+    public ChartBand? Band { get; set; }
+
+    [Parameter]
     public int Height { get; set; } = 180;
 
     [Parameter]
@@ -64,7 +67,7 @@ public partial class TimeChart : IAsyncDisposable
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         // Same inputs, same picture: the series list is replaced, never edited, when data changes.
-        var key = (Series, Kind, Stacked, Start, End, Thresholds, Height, Dark, Utc);
+        var key = (Series, Kind, Stacked, Start, End, Thresholds, Band, Height, Dark, Utc);
         if (Equals(_drawn, key))
         {
             return;
@@ -108,6 +111,7 @@ public partial class TimeChart : IAsyncDisposable
             data = s.Points.Select(p => new object?[] { p.Time.ToUnixTimeMilliseconds(), p.Value }).ToArray(),
         }).ToArray(),
         thresholds = Thresholds.Select(t => new { value = t.Value, label = t.Label, color = t.Color }).ToArray(),
+        band = Band is { } band ? new { start = band.Start.ToUnixTimeMilliseconds(), end = band.End.ToUnixTimeMilliseconds(), label = band.Label, color = band.Color } : null,
     };
 
     [JSInvokable]

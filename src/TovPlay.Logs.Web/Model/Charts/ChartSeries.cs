@@ -9,6 +9,9 @@ public readonly record struct ChartPoint(DateTimeOffset Time, double? Value);
 /// <summary>A horizontal line across a chart, such as an alert threshold.</summary>
 public sealed record ChartThreshold(double Value, string Label, string? Color = null);
 
+/// <summary>A shaded span of time across a chart, such as the window an investigation settled on.</summary>
+public sealed record ChartBand(DateTimeOffset Start, DateTimeOffset End, string Label, string? Color = null);
+
 public enum ChartKind
 {
     Line,

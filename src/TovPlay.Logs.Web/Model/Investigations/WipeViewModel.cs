@@ -1,24 +1,18 @@
 using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
-using TovPlay.Logs.Domain.Logs.Search;
 using TovPlay.Logs.Web.Investigations;
 using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.Model.Investigations;
 
-/// <summary>The wiped-table investigation's page state: the question as typed (table, window) and the answers found.</summary>
-public sealed class WipeViewModel(WipeInvestigator investigator, TimeProvider time)
+/// <summary>
+/// The wiped-table wizard's state: the WHEN step's question and window, then one investigation of that window whose
+/// findings the WHAT, WHO and WHY/HOW steps show, and the PREVENT and RECOVER answers built from them.
+/// </summary>
+public sealed class WipeViewModel(WhenViewModel when, WipeInvestigator investigator)
 {
-    public string? Table { get; set; }
-
-    public string From { get; set; } = "now-24h";
-
-    public string To { get; set; } = "now";
-
-    public string? TableError { get; private set; }
-
-    public string? RangeError { get; private set; }
+    public WhenViewModel When { get; } = when;
 
     public string? Error { get; private set; }
 
@@ -30,14 +24,22 @@ public sealed class WipeViewModel(WipeInvestigator investigator, TimeProvider ti
 
     public IReadOnlyList<Recommendation> Recommendations { get; private set; } = [];
 
+    /// <summary>The window the current answer is for, so a changed window runs the investigation again.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End, string? Table)? AnsweredFor { get; private set; }
+
     /// <summary>The transactions the answer found (a restore script each), first statement of each.</summary>
     public IEnumerable<AuditStatement> Transactions => Statements.GroupBy(s => s.TxId).Select(g => g.OrderBy(s => s.Id).First());
 
+    public bool IsCurrent => Result is not null && AnsweredFor == Key;
+
+    private (DateTimeOffset, DateTimeOffset, string?)? Key => When.HasWindow ? (When.WindowStart!.Value, When.WindowEnd!.Value, TableName) : null;
+
+    private string? TableName => string.IsNullOrWhiteSpace(When.Table) ? null : When.Table.Trim();
+
+    /// <summary>Answers WHAT, WHO, WHY/HOW and PREVENT for the chosen window (once per window).</summary>
     public async Task InvestigateAsync(CancellationToken cancellationToken)
     {
-        TableError = Table is { Length: > AuditFilter.MaxTextLength } ? $"Longer than {AuditFilter.MaxTextLength} characters." : null;
-        RangeError = TimeRange.TryParse(From, To, out var range, out var rangeError, AuditFilter.MaxSpan) ? null : rangeError;
-        if (TableError is not null || RangeError is not null)
+        if (Key is not { } key || IsCurrent)
         {
             return;
         }
@@ -46,14 +48,15 @@ public sealed class WipeViewModel(WipeInvestigator investigator, TimeProvider ti
         Error = null;
         try
         {
-            var (start, end) = range.Resolve(time.GetUtcNow());
-            var answer = await investigator.InvestigateAsync(string.IsNullOrWhiteSpace(Table) ? null : Table.Trim(), start, end, cancellationToken);
+            var answer = await investigator.InvestigateAsync(key.Item3, key.Item1, key.Item2, cancellationToken);
             (Statements, Result, Recommendations) = (answer.Statements, answer.Result, answer.Recommendations);
+            AnsweredFor = key;
         }
         catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException or LogSourceException)
         {
             Error = "The investigation could not read its sources: " + ex.Message;
             Result = null;
+            AnsweredFor = null;
         }
         finally
         {

@@ -64,7 +64,7 @@
             dataLabels: { enabled: false },
             stroke: { width: spec.kind === "bar" ? 0 : 2, curve: "straight" },
             markers: { size: 0 },
-            legend: { show: spec.series.length > 1 || spec.kind === "bar", position: "top", horizontalAlign: "left" },
+            legend: { show: spec.series.length > 1 || spec.kind === "bar", showForSingleSeries: true, position: "top", horizontalAlign: "left" },
             plotOptions: { bar: { columnWidth: "90%" } },
             xaxis: { type: "datetime", min: spec.min, max: spec.max, labels: { datetimeUTC: spec.utc !== false } },
             yaxis: { min: 0, forceNiceScale: true, labels: { formatter: function (v) { return v === null || v === undefined ? "" : +v.toFixed(3); } } },
@@ -72,7 +72,11 @@
             annotations: {
                 yaxis: (spec.thresholds || []).map(function (t) {
                     return { y: t.value, borderColor: t.color || "#e53935", strokeDashArray: 4, label: { text: t.label, style: { color: "#fff", background: t.color || "#e53935" } } };
-                })
+                }),
+                xaxis: spec.band ? [{
+                    x: spec.band.start, x2: spec.band.end, fillColor: spec.band.color || "#fb8c00", opacity: 0.25, borderColor: spec.band.color || "#fb8c00",
+                    label: { text: spec.band.label, orientation: "horizontal", style: { color: "#fff", background: spec.band.color || "#fb8c00" } }
+                }] : []
             },
             noData: { text: spec.empty || "No data in this range" }
         };

@@ -1,0 +1,128 @@
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.Logs.Search;
+using TovPlay.Logs.Web.Investigations;
+
+namespace TovPlay.Logs.Web.Model.Investigations;
+
+/// <summary>Where the incident window came from, so the page can say it.</summary>
+public enum WindowOrigin
+{
+    None,
+    Proposed,
+    Adjusted,
+    WholeRange,
+}
+
+/// <summary>
+/// The WHEN step's state, shared by every scenario: the operator's approximate time or window, the activity charted
+/// around it, and the incident window (proposed by the detector, or dragged by the operator on the chart).
+/// </summary>
+public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
+{
+    public ScenarioKind Scenario { get; set; } = ScenarioKind.Wipe;
+
+    /// <summary>"around 10:30": when given it wins over the window, which then opens an hour either side.</summary>
+    public string? Around { get; set; }
+
+    public string From { get; set; } = "now-24h";
+
+    public string To { get; set; } = "now";
+
+    /// <summary>The table the question is about (wipe), or null for any.</summary>
+    public string? Table { get; set; }
+
+    public string? AroundError { get; private set; }
+
+    public string? RangeError { get; private set; }
+
+    public string? TableError { get; private set; }
+
+    public bool Loading { get; private set; }
+
+    public ActivityAnswer? Activity { get; private set; }
+
+    public DateTimeOffset? WindowStart { get; private set; }
+
+    public DateTimeOffset? WindowEnd { get; private set; }
+
+    public WindowOrigin Origin { get; private set; }
+
+    public bool HasWindow => WindowStart is not null && WindowEnd is not null;
+
+    /// <summary>The sentence under the chart: how the window was found, or why it is the whole range.</summary>
+    public string WindowExplanation => Origin switch
+    {
+        WindowOrigin.Proposed => Activity!.Proposal!.Explanation,
+        WindowOrigin.Adjusted => "You set this window on the chart.",
+        WindowOrigin.WholeRange => "Nothing in this range stands out from its usual activity, so the whole range is the window; drag across the chart to narrow it.",
+        _ => "",
+    };
+
+    public IEnumerable<ActivitySeries> AuditSeries => Activity?.Series.Where(s => s.Signal is ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged) ?? [];
+
+    public IEnumerable<ActivitySeries> LogSeries => Activity?.Series.Where(s => s.Signal is not (ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged)) ?? [];
+
+    /// <summary>Checks the question; reads the activity; proposes the window. False when a field needs fixing (its error says why).</summary>
+    public async Task<bool> FindAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        TableError = Table is { Length: > AuditFilter.MaxTextLength } ? $"Longer than {AuditFilter.MaxTextLength} characters." : null;
+        AroundError = null;
+        RangeError = null;
+        DateTimeOffset start, end;
+        DateTimeOffset? hint = null;
+        if (!string.IsNullOrWhiteSpace(Around))
+        {
+            if (!ApproximateTime.TryParse(Around, now, out var around, out var aroundError))
+            {
+                AroundError = aroundError;
+                return false;
+            }
+
+            hint = around;
+            (start, end) = (around - ApproximateTime.Neighbourhood, Min(around + ApproximateTime.Neighbourhood, now));
+        }
+        else if (TimeRange.TryParse(From, To, out var range, out var rangeError, AuditFilter.MaxSpan))
+        {
+            (start, end) = range.Resolve(now);
+        }
+        else
+        {
+            RangeError = rangeError;
+            return false;
+        }
+
+        if (TableError is not null)
+        {
+            return false;
+        }
+
+        Loading = true;
+        try
+        {
+            Activity = await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Table) ? null : Table.Trim(), start, end, hint, cancellationToken);
+            (WindowStart, WindowEnd, Origin) = Activity.Proposal is { } proposal
+                ? (proposal.Start, proposal.End, WindowOrigin.Proposed)
+                : (start, end, WindowOrigin.WholeRange);
+            return true;
+        }
+        finally
+        {
+            Loading = false;
+        }
+    }
+
+    /// <summary>The operator dragged across the chart: that is the window now.</summary>
+    public void Adjust(DateTimeOffset start, DateTimeOffset end)
+    {
+        if (end <= start)
+        {
+            return;
+        }
+
+        (WindowStart, WindowEnd, Origin) = (start, end, WindowOrigin.Adjusted);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}

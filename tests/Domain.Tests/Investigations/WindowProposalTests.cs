@@ -1,0 +1,86 @@
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Domain.Tests.Investigations;
+
+public sealed class WindowProposalTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_minute = TimeSpan.FromMinutes(1);
+
+    private static ActivitySeries Series(string name, ActivitySignal signal, params double[] values) =>
+        new(name, signal, [.. values.Select((v, i) => new ActivityPoint(s_start.AddMinutes(i), v))]);
+
+    [Fact]
+    public void Wipe_IsFoundInTheRowsRemoved_SummedOverTables_NotInTheRequestRate()
+    {
+        var series = new[]
+        {
+            Series("users", ActivitySignal.RowsRemoved, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0),
+            Series("games", ActivitySignal.RowsRemoved, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0),
+            Series("Requests", ActivitySignal.Requests, 50, 52, 400, 49, 51, 50, 50, 48, 52, 50),
+        };
+
+        var window = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal((s_start.AddMinutes(6), s_start.AddMinutes(7)), (window.Start, window.End));
+        Assert.Equal(43, window.Peak);
+        Assert.StartsWith("Rows removed: From 2026-11-27 10:06:00 to 2026-11-27 10:07:00 UTC activity reached 43 per minute", window.Explanation);
+    }
+
+    [Fact]
+    public void Wipe_WithoutRemovedRows_FallsBackToTheErrors()
+    {
+        var series = new[]
+        {
+            Series("users", ActivitySignal.RowsRemoved, 0, 0, 0, 0, 0, 0, 0, 0),
+            Series("Errors", ActivitySignal.Errors, 1, 0, 2, 1, 90, 1, 0, 1),
+        };
+
+        var window = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal(s_start.AddMinutes(4), window.Start);
+        Assert.StartsWith("Errors: ", window.Explanation);
+    }
+
+    [Fact]
+    public void SlowApi_IsALevelShiftInLatency()
+    {
+        var series = new[] { Series("Request time", ActivitySignal.Latency, 80, 85, 78, 82, 81, 400, 410, 390, 405, 398) };
+
+        var window = WindowProposal.Propose(ScenarioKind.SlowApi, series, s_minute)!;
+
+        Assert.Equal(s_start.AddMinutes(5), window.Start);
+        Assert.Equal(s_start.AddMinutes(10), window.End);
+        Assert.StartsWith("Request time (p95, ms): From 2026-11-27 10:05:00 UTC the level rose from ", window.Explanation);
+    }
+
+    [Fact]
+    public void NothingUnusual_ProposesNothing()
+    {
+        var series = new[] { Series("Errors", ActivitySignal.Errors, 1, 0, 2, 1, 1, 1, 0, 1), Series("Requests", ActivitySignal.Requests, 50, 52, 51, 49, 51, 50) };
+
+        Assert.Null(WindowProposal.Propose(ScenarioKind.ErrorSpike, series, s_minute));
+        Assert.Null(WindowProposal.Propose(ScenarioKind.Free, [], s_minute));
+    }
+
+    [Fact]
+    public void Fill_PutsZerosWhereNothingHappened_OnEpochAlignedBuckets()
+    {
+        var filled = WindowProposal.Fill([new ActivityPoint(s_start.AddMinutes(2).AddSeconds(20), 5)], s_start.AddSeconds(30), s_start.AddMinutes(4), s_minute);
+
+        Assert.Equal([0, 0, 5, 0], filled.Select(p => p.Value));
+        Assert.Equal(s_start, filled[0].Start);
+        Assert.Equal(s_start.AddMinutes(3), filled[^1].Start);
+    }
+
+    [Theory]
+    [InlineData(ScenarioKind.Wipe, ActivitySignal.RowsRemoved)]
+    [InlineData(ScenarioKind.SlowApi, ActivitySignal.Latency)]
+    [InlineData(ScenarioKind.ErrorSpike, ActivitySignal.Errors)]
+    public void EachScenario_ChartsTheSignalItsProposalReads(ScenarioKind scenario, ActivitySignal signal)
+    {
+        Assert.Contains(signal, ActivityQueries.For(scenario));
+        Assert.Null(ActivityQueries.LogQL(ActivitySignal.RowsRemoved, s_minute));
+        Assert.Equal("sum(count_over_time({job=\"tovplay-backend\"} | json | status!=\"\" [1m]))", ActivityQueries.LogQL(ActivitySignal.Requests, s_minute));
+    }
+}
