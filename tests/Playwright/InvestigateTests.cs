@@ -70,6 +70,30 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").ClickAsync());
         var script = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
         Assert.Contains("sword 12", script);
+
+        // REPORT: saved, reopened from the list, exported, closed with a note.
+        await page.GetByTestId("next").ClickAsync();
+        await page.GetByLabel("Title").FillAsync($"Wipe of {_table}");
+        await page.GetByTestId("save-investigation").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/investigations/[0-9a-f-]{36}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Wipe of {_table}");
+        await Expect(page.GetByTestId("report-who")).ToContainTextAsync("program psql");
+        await watched.ScreenshotAsync("investigate-wipe", "6-report");
+        var markdown = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-md").ClickAsync());
+        var text = await File.ReadAllTextAsync((await markdown.PathAsync())!, TestContext.Current.CancellationToken);
+        // Markdown's own characters in the title are escaped.
+        Assert.Contains($"# Wipe of {_table.Replace("_", "\\_", StringComparison.Ordinal)}", text);
+        Assert.Contains("program psql", text);
+        Assert.Contains("(direct evidence)", text);
+
+        await page.GetByTestId("status").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Closed" }).ClickAsync();
+        await page.GetByLabel("Notes").FillAsync("Restored from the script; postgres access moved behind the bastion.");
+        await page.GetByTestId("save-notes").ClickAsync();
+        await Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Investigations", Exact = true }).ClickAsync();
+        var row = page.GetByTestId("investigations").GetByRole(AriaRole.Row).Filter(new() { HasText = $"Wipe of {_table}" });
+        await Expect(row).ToContainTextAsync("Closed");
         watched.AssertClean();
     }
 }

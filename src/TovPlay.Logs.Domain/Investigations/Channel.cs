@@ -83,8 +83,9 @@ public static class Channel
         {
             forApp.Add($"it connected from {address}, an application server");
         }
-        else
+        else if (profile.ServerAddresses.Count > 0)
         {
+            // With no application servers configured an address says nothing either way.
             against.Add($"it connected from {address}, which is not one of the application servers ({string.Join(", ", profile.ServerAddresses)})");
         }
 

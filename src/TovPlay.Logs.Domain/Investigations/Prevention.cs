@@ -4,7 +4,14 @@ using TovPlay.Logs.Domain.Audit;
 namespace TovPlay.Logs.Domain.Investigations;
 
 /// <summary>A recommendation drawn from the evidence, with the exact change to make and why it would have helped.</summary>
-public sealed record Recommendation(string Title, string Why, string Change, string ChangeKind);
+public sealed record Recommendation(string Title, string Why, string Change, string ChangeKind)
+{
+    /// <summary>Set on a mass-change guard recommendation: what an Admin installs from the page.</summary>
+    public GuardTarget? Guard { get; init; }
+}
+
+/// <summary>The table a guard protects and its limit in rows per statement.</summary>
+public sealed record GuardTarget(string Schema, string Table, int MaxRows);
 
 /// <summary>
 /// PREVENT for a wipe: what would have stopped or caught this one, from what the evidence says about it. Each
@@ -61,7 +68,7 @@ public static class Prevention
                 $"Guard {table.Key.Schema}.{table.Key.Table} against mass changes over {limit.ToString("N0", CultureInfo.InvariantCulture)} rows",
                 $"The largest statement here removed {largest.ToString("N0", CultureInfo.InvariantCulture)} rows at once; the guard refuses that unless the transaction first says it means it (SET LOCAL {MassChangeGuard.OverrideSetting} = on).",
                 new MassChangeGuard(sql).Install(new AuditedTable(table.First().TableOid, table.Key.Schema, table.Key.Table, TableKind.Ordinary, [], []), limit).Trim(),
-                "sql"));
+                "sql") { Guard = new GuardTarget(table.Key.Schema, table.Key.Table, limit) });
             list.Add(new Recommendation(
                 $"Alert when {table.Key.Schema}.{table.Key.Table} loses many rows",
                 "An alert on the audit lines would have told on-call within a minute.",

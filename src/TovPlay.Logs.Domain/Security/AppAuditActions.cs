@@ -25,11 +25,16 @@ public static class AppAuditActions
     public const string DatabaseAuditRemoved = "database-audit.removed";
     public const string DatabaseAuditExported = "database-audit.exported";
     public const string DataRestored = "database-audit.restored";
+    public const string InvestigationSaved = "investigation.saved";
+    public const string InvestigationOpened = "investigation.opened";
+    public const string InvestigationUpdated = "investigation.updated";
+    public const string InvestigationExported = "investigation.exported";
+    public const string GuardInstalled = "mass-change-guard.installed";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
-        DatabaseAuditExported, DataRestored,
+        DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled,
     ];
 }

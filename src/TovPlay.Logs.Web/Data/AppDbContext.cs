@@ -17,6 +17,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<SavedQuery> SavedQueries => Set<SavedQuery>();
 
+    public DbSet<SavedInvestigation> Investigations => Set<SavedInvestigation>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -78,6 +80,28 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(x => new { x.UserId, x.QueryHash }).IsUnique();
             e.HasIndex(x => new { x.UserId, x.LastRunAt });
             e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SavedInvestigation>(e =>
+        {
+            e.ToTable("investigations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.Scenario).HasColumnName("scenario").HasMaxLength(32);
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(Domain.Investigations.InvestigationReport.MaxTitleLength);
+            e.Property(x => x.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Notes).HasColumnName("notes").HasMaxLength(SavedInvestigation.MaxNotesLength);
+            e.Property(x => x.Table).HasColumnName("table_name").HasMaxLength(200);
+            e.Property(x => x.WindowStart).HasColumnName("window_start");
+            e.Property(x => x.WindowEnd).HasColumnName("window_end");
+            e.Property(x => x.ReportJson).HasColumnName("report").HasColumnType("jsonb");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(256);
+            e.Property(x => x.CreatedById).HasColumnName("created_by_id").HasMaxLength(450);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(256);
+            e.HasIndex(x => x.UpdatedAt);
+            e.HasIndex(x => new { x.Status, x.UpdatedAt });
         });
 
         builder.Entity<AppUser>(e =>

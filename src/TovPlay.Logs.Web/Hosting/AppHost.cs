@@ -89,6 +89,7 @@ public static class AppHost
         app.MapAppTail();
         app.MapSearchExport();
         app.MapAuditEndpoints();
+        app.MapInvestigationEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -9,6 +9,8 @@ public static class InvestigationServices
             .ValidateOnStart();
         services.AddSingleton<WipeInvestigator>();
         services.AddSingleton<ActivityReader>();
+        services.AddScoped<InvestigationStore>();
+        services.AddScoped<GuardInstaller>();
         return services;
     }
 }

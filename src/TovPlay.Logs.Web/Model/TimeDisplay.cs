@@ -12,6 +12,9 @@ public sealed class TimeDisplay
 
     public string BrowserZoneName => _browserZone.Id;
 
+    /// <summary>The browser's zone (UTC until the browser says otherwise): reports show times in UTC and in it.</summary>
+    public TimeZoneInfo BrowserZone => _browserZone;
+
     public event Action? Changed;
 
     public void SetShowUtc(bool showUtc)

@@ -19,6 +19,7 @@ public sealed class PreventionTests
         Assert.Equal("host  all  dba  198.51.100.23/32  reject", list.Single(r => r.ChangeKind == "pg_hba").Change);
         var guard = list.Single(r => r.Title.StartsWith("Guard", StringComparison.Ordinal));
         Assert.Equal("Guard public.users against mass changes over 184 rows", guard.Title);
+        Assert.Equal(new GuardTarget("public", "users", 184), guard.Guard);
         Assert.Contains("EXECUTE FUNCTION \"tovplay_audit\".\"guard_truncate\"('184')", guard.Change);
         Assert.Equal("sum(sum_over_time({job=\"tovplay-db-audit\"} | json | table=\"users\" | action=~\"DELETE|TRUNCATE\" | unwrap rows [1m])) > 184",
             list.Single(r => r.ChangeKind == "logql-alert").Change);

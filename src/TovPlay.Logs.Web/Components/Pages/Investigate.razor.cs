@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Web.Investigations;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Model.Investigations;
 
@@ -13,8 +15,31 @@ namespace TovPlay.Logs.Web.Components.Pages;
 /// </summary>
 public partial class Investigate
 {
-    private static readonly string[] s_titles = ["WHEN", "WHAT", "WHO", "WHY / HOW", "PREVENT / RECOVER"];
+    private static readonly string[] s_titles = ["WHEN", "WHAT", "WHO", "WHY / HOW", "PREVENT / RECOVER", "REPORT"];
     private int _step;
+    private bool _saving;
+    private bool _installing;
+
+    [Inject]
+    public required GuardInstaller Guards { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required InvestigationStore Store { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required TimeProvider Clock { get; init; }
+
+    [CascadingParameter]
+    public required Task<AuthenticationState> Authentication { get; set; }
 
     [Inject]
     public required WipeViewModel ViewModel { get; init; }
@@ -63,6 +88,54 @@ public partial class Investigate
         }
 
         await ViewModel.InvestigateAsync(CancellationToken.None);
+    }
+
+    private string DefaultTitle => ViewModel.AnsweredFor is { } answered
+        ? InvestigationReport.DefaultTitle(Scenario.FromSlug("wipe")!, answered.Table, answered.Start)
+        : "";
+
+    /// <summary>Freezes the answer and opens the saved investigation, where the reports are.</summary>
+    private async Task SaveAsync()
+    {
+        var user = (await Authentication).User;
+        if (!ViewModel.ValidateTitle() || ViewModel.Report(user.Identity?.Name ?? "unknown", Clock.GetUtcNow()) is not { } report)
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            var id = await Store.SaveAsync(report, user, CancellationToken.None);
+            Navigation.NavigateTo($"investigations/{id:D}");
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+
+    /// <summary>An Admin installs the recommended guard, after saying yes to exactly what it will refuse.</summary>
+    private async Task InstallGuardAsync(GuardTarget guard)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Install the mass-change guard",
+            $"From now on a DELETE or UPDATE changing more than {guard.MaxRows:N0} rows of {guard.Schema}.{guard.Table}, or a TRUNCATE of it holding more, is refused "
+            + $"unless its transaction first runs SET LOCAL {MassChangeGuard.OverrideSetting} = on. Install it?", yesText: "Install", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        _installing = true;
+        try
+        {
+            var error = await Guards.InstallAsync(guard, (await Authentication).User, CancellationToken.None);
+            Snackbar.Add(error ?? $"Guard installed on {guard.Schema}.{guard.Table}: over {guard.MaxRows:N0} rows is refused.", error is null ? Severity.Success : Severity.Error);
+        }
+        finally
+        {
+            _installing = false;
+        }
     }
 
     private string AuditLink(AuditStatement tx) =>

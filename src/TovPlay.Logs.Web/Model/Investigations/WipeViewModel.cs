@@ -36,6 +36,32 @@ public sealed class WipeViewModel(WhenViewModel when, WipeInvestigator investiga
 
     private string? TableName => string.IsNullOrWhiteSpace(When.Table) ? null : When.Table.Trim();
 
+    /// <summary>The title the REPORT step offers to save under; the operator may change it.</summary>
+    public string? Title { get; set; }
+
+    public string? TitleError { get; private set; }
+
+    /// <summary>The answer frozen as a report, as of now, by <paramref name="by"/>; null before there is a current answer.</summary>
+    public InvestigationReport? Report(string by, DateTimeOffset now)
+    {
+        if (!IsCurrent || AnsweredFor is not { } answered)
+        {
+            return null;
+        }
+
+        var scenario = Scenario.FromSlug("wipe")!;
+        return new InvestigationReport(scenario.Title, string.IsNullOrWhiteSpace(Title) ? InvestigationReport.DefaultTitle(scenario, answered.Table, answered.Start) : Title.Trim(),
+            now, by, answered.Table, answered.Start, answered.End, When.WindowExplanation,
+            [.. Statements.Select(ReportStatement.Of)], Result!.Findings, Result.Unknowns, Recommendations);
+    }
+
+    /// <summary>Checks the title before saving; false (with <see cref="TitleError"/>) when it is too long.</summary>
+    public bool ValidateTitle()
+    {
+        TitleError = Title is { Length: > InvestigationReport.MaxTitleLength } ? $"Longer than {InvestigationReport.MaxTitleLength} characters." : null;
+        return TitleError is null;
+    }
+
     /// <summary>Answers WHAT, WHO, WHY/HOW and PREVENT for the chosen window (once per window).</summary>
     public async Task InvestigateAsync(CancellationToken cancellationToken)
     {
