@@ -16,5 +16,8 @@ public sealed class InvestigationOptions
     /// <summary>The database roles the application uses.</summary>
     public List<string> DatabaseRoles { get; set; } = ["tovplay_app"];
 
+    /// <summary>How far back WHO looks for an actor's usual addresses and last appearance (days).</summary>
+    public int LookbackDays { get; set; } = 30;
+
     public ApplicationProfile Profile => new(AppServerAddresses, ApplicationNames, DatabaseRoles);
 }

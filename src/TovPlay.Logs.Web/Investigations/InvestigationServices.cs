@@ -6,9 +6,11 @@ public static class InvestigationServices
     {
         services.AddOptions<InvestigationOptions>().BindConfiguration(InvestigationOptions.Section)
             .Validate(o => o.AppServerAddresses.All(a => System.Net.IPAddress.TryParse(a, out _)), "Investigations:AppServerAddresses must be IP addresses")
+            .Validate(o => o.LookbackDays is >= 1 and <= 400, "Investigations:LookbackDays must be between 1 and 400")
             .ValidateOnStart();
         services.AddSingleton<WipeInvestigator>();
         services.AddSingleton<ActivityReader>();
+        services.AddSingleton<ActorHistoryReader>();
         services.AddScoped<InvestigationStore>();
         services.AddScoped<GuardInstaller>();
         return services;

@@ -16,7 +16,7 @@ namespace TovPlay.Logs.Web.Investigations;
 /// <summary>The answer to a wipe: the statements found, the findings and unknowns, and what would prevent the next one.</summary>
 public sealed record WipeAnswer(IReadOnlyList<AuditStatement> Statements, InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations);
 
-public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, TimeProvider time)
+public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, ActorHistoryReader actors, TimeProvider time)
 {
     public const int MaxStatements = 200;
     private const int MaxLinesPerQuery = 500;
@@ -24,9 +24,14 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     public async Task<WipeAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var statements = await StatementsAsync(table, from, to, cancellationToken);
-        var requests = await RequestsAsync(statements, cancellationToken);
+        var now = time.GetUtcNow();
+        // The request lines and the actors' past are independent reads: side by side.
+        var requests = RequestsAsync(statements, cancellationToken);
+        var context = statements.Count == 0 ? Task.FromResult<IReadOnlyList<Finding>>([]) : actors.DescribeAsync(statements, from, to, now, cancellationToken);
         var profile = options.Value.Profile;
-        return new WipeAnswer(statements, WipeInvestigation.Analyse(new WipeEvidence(statements, profile, requests), time.GetUtcNow()),
+        var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests), now);
+        result = result with { Findings = [.. result.Findings, .. await context] };
+        return new WipeAnswer(statements, result,
             statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
     }

@@ -68,6 +68,11 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         Assert.Equal(["users", "games"], statements.Select(s => s.Table));
         Assert.Equal(2, result.For(InvestigationStep.What).Count());
         Assert.Contains(result.For(InvestigationStep.Who), f => f.Statement == "Application user mallory (id 77)");
+        // In context: the app's role is known at this address (the inserts before), mallory has no audited past.
+        var who = result.For(InvestigationStep.Who).Select(f => f.Statement).ToList();
+        Assert.Contains(who, w => w.StartsWith($"127.0.0.1 is a known address for the database role {_db.AppRole}: 2 change(s) from it in the 30 days before, the last at ", StringComparison.Ordinal));
+        Assert.Contains(who, w => w.StartsWith($"The database role {_db.AppRole} was last seen before the incident at ", StringComparison.Ordinal));
+        Assert.Contains("The application user mallory made no audited change in the 30 days before: a first appearance", who);
         var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
         Assert.StartsWith("The change came through the application", why[0]);
         Assert.Contains(why, w => w.StartsWith("Frontend at ", StringComparison.Ordinal) && w.EndsWith(": click:delete-all by mallory", StringComparison.Ordinal));
@@ -90,6 +95,8 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         var (statements, result, prevent) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
 
         Assert.Equal(("TRUNCATE", 30L), (Assert.Single(statements).Action, statements[0].Rows));
+        // The app's role inserted the rows: postgres never changed data here before.
+        Assert.Contains("The database role postgres made no audited change in the 30 days before: a first appearance", result.For(InvestigationStep.Who).Select(f => f.Statement));
         Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
         Assert.Contains(result.Unknowns, u => u.What == "the request behind it");
         // The test cluster's postgres is a superuser: no REVOKE (it would bind nothing), but stop working as one.
