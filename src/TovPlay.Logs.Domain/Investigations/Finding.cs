@@ -30,6 +30,12 @@ public sealed record Evidence(string Source, string Query, string Snapshot, Date
 /// </summary>
 public sealed record Finding(InvestigationStep Step, string Statement, FindingBasis Basis, string How, IReadOnlyList<Evidence> Evidence)
 {
+    /// <summary>The trace behind a log-line finding, for the trace viewer's link.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>The request's correlation id, for the request timeline's link.</summary>
+    public string? CorrelationId { get; init; }
+
     /// <summary>1 for direct evidence; for an inference, how sure the join is (0 to 1).</summary>
     public double Confidence { get; init; } = 1;
 

@@ -40,6 +40,15 @@ public static partial class ReportMarkdown
                 any = true;
                 md.Append("- **").Append(Escape(finding.Statement)).Append("** (").Append(finding.BasisLabel).AppendLine(")");
                 md.Append("  - How: ").AppendLine(Escape(finding.How));
+                if (finding.CorrelationId is { } correlation)
+                {
+                    md.Append("  - Correlation id: `").Append(correlation.Replace("`", "", StringComparison.Ordinal)).AppendLine("`");
+                }
+
+                if (finding.TraceId is { } trace)
+                {
+                    md.Append("  - Trace: `").Append(trace.Replace("`", "", StringComparison.Ordinal)).AppendLine("`");
+                }
                 foreach (var evidence in finding.Evidence)
                 {
                     md.Append("  - Evidence from ").Append(Escape(evidence.Source)).Append(", taken ").Append(Time(evidence.TakenAt, zone)).AppendLine(":");

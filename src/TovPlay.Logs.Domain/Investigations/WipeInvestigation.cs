@@ -4,7 +4,11 @@ using TovPlay.Logs.Domain.Audit;
 namespace TovPlay.Logs.Domain.Investigations;
 
 /// <summary>What the investigation of a wipe works from: the destructive statements found, the application's profile, and the application's log lines around them.</summary>
-public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, ApplicationProfile Application, IReadOnlyList<RequestLine> Requests);
+public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, ApplicationProfile Application, IReadOnlyList<RequestLine> Requests)
+{
+    /// <summary>PostgreSQL's own log lines (job="postgres") of the sessions that did not come through the application.</summary>
+    public IReadOnlyList<RequestLine> DatabaseLog { get; init; } = [];
+}
 
 /// <summary>The answers, each with how it was established, and what could not be established.</summary>
 public sealed record InvestigationResult(IReadOnlyList<Finding> Findings, IReadOnlyList<Unknown> Unknowns)
@@ -67,21 +71,57 @@ public static class WipeInvestigation
 
             var channel = Channel.Of(first, evidence.Application);
             findings.Add(Finding.Direct(InvestigationStep.Why, channel.Sentence, "the statement's connection record compared with the application's own connections", record));
-            Requests(first, channel, evidence.Requests, now, findings, unknowns);
+            if (channel.Kind == ChannelKind.Direct)
+            {
+                Session(first, evidence.DatabaseLog, now, findings, unknowns);
+            }
+            else
+            {
+                Requests(first, [.. transaction.OrderBy(s => s.Id)], evidence.Requests, now, findings, unknowns);
+            }
         }
 
         return new InvestigationResult(findings, unknowns);
     }
 
-    private static void Requests(AuditStatement statement, ChannelVerdict channel, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    /// <summary>The database's own account of a session that went around the application: its connection, by backend pid.</summary>
+    private static void Session(AuditStatement statement, IReadOnlyList<RequestLine> log, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {
-        if (channel.Kind == ChannelKind.Direct)
+        unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it", "there is none to find: the statement did not come through the application"));
+        var query = DatabaseLogQuery(statement.BackendPid);
+        var lines = log.Where(l => l.Line.Contains(PidMarker(statement.BackendPid), StringComparison.Ordinal)).OrderBy(l => l.At).ToList();
+        if (lines.Count == 0)
         {
-            unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it",
-                "there is none to find: the statement did not come through the application; PostgreSQL's own log (job=\"postgres\") holds the session's connection, if it is shipped"));
+            unknowns.Add(new Unknown(InvestigationStep.Why, $"the session of backend pid {statement.BackendPid} in PostgreSQL's own log",
+                "no line of it was shipped (job=\"postgres\"): turn on log_connections and log_disconnections and ship the server log to see where a direct session came from and how it signed in"));
             return;
         }
 
+        foreach (var line in lines.Take(MaxSessionLines))
+        {
+            findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {Time(line.At)}: {SessionMessage(line.Line)}",
+                $"PostgreSQL's own log line for backend pid {statement.BackendPid}, the pid the audit trigger recorded",
+                new Evidence("logs", query, line.Line, now)));
+        }
+    }
+
+    /// <summary>How many of a session's own log lines the answer shows (connection, authentication, the statement, disconnection).</summary>
+    public const int MaxSessionLines = 8;
+
+    /// <summary>The default log_line_prefix (<c>%m [%p] </c>) puts the pid in brackets.</summary>
+    public static string PidMarker(int pid) => "[" + pid.ToString(CultureInfo.InvariantCulture) + "]";
+
+    public static string DatabaseLogQuery(int pid) => $"{{job=\"postgres\"}} |= \"{PidMarker(pid)}\"";
+
+    /// <summary>The line after its prefix: "LOG:  connection authorized: user=postgres database=tovplay application_name=psql".</summary>
+    private static string SessionMessage(string line)
+    {
+        var at = line.IndexOf("] ", StringComparison.Ordinal);
+        return (at >= 0 ? line[(at + 2)..] : line).Trim();
+    }
+
+    private static void Requests(AuditStatement statement, IReadOnlyList<AuditStatement> transaction, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    {
         if (statement.CorrelationId is { } correlation)
         {
             var chain = lines.Where(l => l.Field("correlation_id") == correlation).OrderBy(l => l.At).ToList();
@@ -92,14 +132,41 @@ public static class WipeInvestigation
                 return;
             }
 
-            foreach (var line in chain)
+            // One timeline: the click, the request, the SQL it ran (from the audit trail), the errors, in time order.
+            var timeline = new List<(DateTimeOffset At, Finding Finding)>();
+            foreach (var sql in transaction)
             {
-                findings.Add(Finding.Direct(InvestigationStep.Why,
-                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {Time(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : ""),
-                    $"the same correlation id {correlation} on the log line and the audit row",
-                    new Evidence("logs", $"{{job=~\"tovplay-.*\"}} |= \"{correlation}\"", line.Line, now)));
+                timeline.Add((sql.StatementAt, Finding.Direct(InvestigationStep.Why,
+                    string.Create(CultureInfo.InvariantCulture, $"SQL at {Time(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))"),
+                    $"the audit row of the request's transaction, with correlation id {correlation}", Record(sql, now)) with { CorrelationId = correlation }));
             }
 
+            foreach (var line in chain)
+            {
+                var evidence = new List<Evidence> { new("logs", $"{{job=~\"tovplay-.*\"}} |= \"{correlation}\"", line.Line, now) };
+                if (line.Field("error_stack") is { } stack)
+                {
+                    evidence.Add(new Evidence("stack trace", "error.stack of the line above", stack, now));
+                }
+
+                var error = (line.Field("error_type"), line.Field("error_message")) switch
+                {
+                    ({ } type, { } message) => $"; error {type}: {message}",
+                    (null, { } message) => $"; error: {message}",
+                    ({ } type, null) => $"; error {type}",
+                    _ => "",
+                };
+                timeline.Add((line.At, new Finding(InvestigationStep.Why,
+                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {Time(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : "") + error,
+                    FindingBasis.Direct, $"the same correlation id {correlation} on the log line and the audit row", evidence)
+                {
+                    TraceId = line.Field("trace_id"),
+                    CorrelationId = correlation,
+                }));
+            }
+
+            // A line logged in the same millisecond as its SQL sorts after it: the request logs once it has run.
+            findings.AddRange(timeline.OrderBy(t => t.At).Select(t => t.Finding));
             return;
         }
 

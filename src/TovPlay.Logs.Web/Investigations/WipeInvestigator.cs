@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.LogQL.Building;
+using TovPlay.Logs.Domain.LogQL.Evaluation;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.LogSources;
@@ -27,9 +28,10 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
+        var sessions = SessionsAsync(statements, cancellationToken);
         var context = statements.Count == 0 ? Task.FromResult<IReadOnlyList<Finding>>([]) : actors.DescribeAsync(statements, from, to, now, cancellationToken);
         var profile = options.Value.Profile;
-        var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests), now);
+        var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests) { DatabaseLog = await sessions }, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
         return new WipeAnswer(statements, result,
             statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
@@ -68,6 +70,33 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         }, cancellationToken, MaxStatements);
     }
 
+    /// <summary>How far before a direct statement its session's connection lines are looked for (a psql session may stay open for hours).</summary>
+    public static readonly TimeSpan SessionLookback = TimeSpan.FromHours(6);
+
+    /// <summary>PostgreSQL's own lines for each session that went around the application, by its backend pid, oldest first.</summary>
+    private async Task<IReadOnlyList<RequestLine>> SessionsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
+    {
+        var lines = new List<RequestLine>();
+        var profile = options.Value.Profile;
+        foreach (var statement in statements.GroupBy(s => (s.TxId, s.BackendPid)).Select(g => g.First()).Where(s => Channel.Of(s, profile).Kind == ChannelKind.Direct))
+        {
+            var response = await logs.QueryRangeAsync(new RangeQueryRequest(WipeInvestigation.DatabaseLogQuery(statement.BackendPid),
+                TimeWindow.Ns(statement.StatementAt - SessionLookback), TimeWindow.Ns(statement.StatementAt + TimeSpan.FromMinutes(10)))
+            {
+                Limit = WipeInvestigation.MaxSessionLines * 4,
+                Direction = Direction.Forward,
+            }, cancellationToken);
+            lines.AddRange(Lines(response));
+        }
+
+        return lines;
+    }
+
+    private static IEnumerable<RequestLine> Lines(QueryResponse response) =>
+        response.Streams.SelectMany(stream => stream.Entries.Select(entry => new RequestLine(
+            DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100), stream.Labels["job"] ?? "",
+            LineFields.Extract(entry.Line).Fields.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal), entry.Line)));
+
     /// <summary>Lines with each statement's correlation id, and the backend's lines around each statement without one.</summary>
     private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
     {
@@ -82,16 +111,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
                     (Start: statement.StatementAt - WipeInvestigation.JoinTolerance, End: statement.StatementAt + WipeInvestigation.JoinTolerance));
 
             var response = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(around.Start), TimeWindow.Ns(around.End)) { Limit = MaxLinesPerQuery }, cancellationToken);
-            foreach (var stream in response.Streams)
-            {
-                var job = stream.Labels["job"] ?? "";
-                foreach (var entry in stream.Entries)
-                {
-                    var fields = LineFields.Extract(entry.Line).Fields
-                        .GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
-                    lines.Add(new RequestLine(DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100), job, fields, entry.Line));
-                }
-            }
+            lines.AddRange(Lines(response));
         }
 
         return lines;

@@ -33,7 +33,13 @@ public sealed class WipeInvestigationTests
             result.For(InvestigationStep.Who).Select(f => f.Statement));
         var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
         Assert.StartsWith("The change came through the application", why[0]);
-        Assert.Equal(["Frontend at 2026-11-27 10:31:11.600 UTC: click:bulk-delete by mallory", "Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (200) by mallory"], why[1..]);
+        // One timeline: the click, the request, the SQL it ran.
+        Assert.Equal(
+        [
+            "Frontend at 2026-11-27 10:31:11.600 UTC: click:bulk-delete by mallory",
+            "Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (200) by mallory",
+            "SQL at 2026-11-27 10:31:12.000 UTC: DELETE on public.users (1,842 row(s))",
+        ], why[1..]);
         Assert.Contains("\"action\":\"DELETE\"", result.Findings[0].Evidence[0].Snapshot);
         Assert.Empty(result.Unknowns);
     }
@@ -47,8 +53,51 @@ public sealed class WipeInvestigationTests
         var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, requests), s_at);
 
         Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
-        Assert.Equal(["the application user", "the request behind it"], result.Unknowns.Select(u => u.What));
+        Assert.Equal(["the application user", "the request behind it", "the session of backend pid 4242 in PostgreSQL's own log"], result.Unknowns.Select(u => u.What));
         Assert.Contains("did not come through the application", result.Unknowns[1].Why);
+        Assert.StartsWith("no line of it was shipped (job=\"postgres\"): turn on log_connections", result.Unknowns[2].Why);
+    }
+
+    [Fact]
+    public void ADirectSession_IsToldByPostgresOwnLog_ThroughTheBackendPid()
+    {
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
+        var log = new[]
+        {
+            Log(-40, "2026-11-27 10:30:32.100 UTC [4242] LOG:  connection received: host=198.51.100.23 port=50122"),
+            Log(-39.9, "2026-11-27 10:30:32.200 UTC [4242] LOG:  connection authorized: user=dba database=tovplay application_name=psql"),
+            Log(-20, "2026-11-27 10:30:52.000 UTC [4243] LOG:  connection authorized: user=tovplay_app database=tovplay"),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { DatabaseLog = log }, s_at);
+
+        var why = result.For(InvestigationStep.Why).ToList();
+        Assert.Equal(
+        [
+            "PostgreSQL at 2026-11-27 10:30:32.000 UTC: LOG:  connection received: host=198.51.100.23 port=50122",
+            "PostgreSQL at 2026-11-27 10:30:32.100 UTC: LOG:  connection authorized: user=dba database=tovplay application_name=psql",
+        ], why.Skip(1).Select(f => f.Statement));
+        Assert.Equal("{job=\"postgres\"} |= \"[4242]\"", why[1].Evidence.Single().Query);
+        Assert.DoesNotContain(result.Unknowns, u => u.What.StartsWith("the session", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFailedRequestInTheChain_SaysItsError_KeepsTheStackTrace_AndLinksTheTrace()
+    {
+        var requests = new[]
+        {
+            Line("tovplay-backend", -0.1, ("method", "POST"), ("path", "/api/users/bulk-delete"), ("status", "500"), ("correlation_id", "c-42"), ("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"),
+                ("error_type", "IntegrityError"), ("error_message", "games_owner_fkey"), ("error_stack", "Traceback (most recent call last):\n  File \"users.py\", line 88")),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([Delete()], s_app, requests), s_at);
+
+        var backend = result.For(InvestigationStep.Why).Single(f => f.Statement.StartsWith("Backend", StringComparison.Ordinal));
+        Assert.Equal("Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (500); error IntegrityError: games_owner_fkey", backend.Statement);
+        Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "c-42"), (backend.TraceId, backend.CorrelationId));
+        Assert.Equal(["logs", "stack trace"], backend.Evidence.Select(e => e.Source));
+        Assert.StartsWith("Traceback (most recent call last):", backend.Evidence[1].Snapshot);
     }
 
     [Fact]

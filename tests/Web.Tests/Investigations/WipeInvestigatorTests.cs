@@ -102,5 +102,12 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         // The test cluster's postgres is a superuser: no REVOKE (it would bind nothing), but stop working as one.
         Assert.DoesNotContain(prevent, r => r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
         Assert.Contains(prevent, r => r.Title == "Stop working as the superuser postgres");
+        Assert.Contains(result.Unknowns, u => u.What == $"the session of backend pid {statements[0].BackendPid} in PostgreSQL's own log");
+
+        // Once the server's log is shipped, the session tells how it came in.
+        var pid = statements[0].BackendPid;
+        await PushAsync("postgres", now.AddSeconds(-20), $"2026-11-27 10:00:00.000 UTC [{pid}] LOG:  connection authorized: user=postgres database=x application_name=psql");
+        var (_, again, _) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        Assert.Contains(again.For(InvestigationStep.Why), f => f.Statement.EndsWith(": LOG:  connection authorized: user=postgres database=x application_name=psql", StringComparison.Ordinal));
     }
 }
