@@ -59,7 +59,8 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
 
         await page.GetByTestId("next").ClickAsync();
         await Expect(page.GetByTestId("step-why")).ToContainTextAsync("The change did not come through the application");
-        await Expect(page.GetByTestId("step-why").GetByTestId("unknown")).ToContainTextAsync("the request behind it");
+        await Expect(page.GetByTestId("step-why").GetByTestId("unknown").First).ToContainTextAsync("the request behind it");
+        await Expect(page.GetByTestId("step-why").GetByTestId("unknown").Nth(1)).ToContainTextAsync("in PostgreSQL's own log");
         await watched.ScreenshotAsync("investigate-wipe", "4-why");
 
         await page.GetByTestId("next").ClickAsync();

@@ -23,15 +23,18 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
     /// <summary>Tables charted one by one; the rest are summed as "other tables", so the legend stays readable.</summary>
     public const int MaxTables = 8;
 
-    public async Task<ActivityAnswer> ReadAsync(ScenarioKind scenario, string? table, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? around, CancellationToken cancellationToken)
+    public async Task<ActivityAnswer> ReadAsync(ScenarioKind scenario, string? subject, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? around, CancellationToken cancellationToken)
     {
+        // The subject narrows the audit trail to a table (a wipe) or an application user (an account).
+        var table = scenario == ScenarioKind.Wipe ? subject : null;
+        var user = scenario == ScenarioKind.SuspiciousAccount ? subject : null;
         var step = LogVolume.StepFor(end - start);
         var signals = ActivityQueries.For(scenario);
         var warnings = new List<string>();
         var auditTask = signals.Any(s => s is ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged)
-            ? AuditSeriesAsync(signals, table, start, end, step, warnings, cancellationToken)
+            ? AuditSeriesAsync(signals, table, user, start, end, step, warnings, cancellationToken)
             : Task.FromResult<IReadOnlyList<ActivitySeries>>([]);
-        var logTasks = signals.Select(s => (Signal: s, Query: ActivityQueries.LogQL(s, step)))
+        var logTasks = signals.Select(s => (Signal: s, Query: ActivityQueries.LogQL(s, step, scenario, subject)))
             .Where(s => s.Query is not null)
             .Select(s => LogSeriesAsync(s.Signal, s.Query!, start, end, step, warnings, cancellationToken))
             .ToList();
@@ -49,7 +52,7 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
     }
 
     private async Task<IReadOnlyList<ActivitySeries>> AuditSeriesAsync(
-        IReadOnlyList<ActivitySignal> signals, string? table, DateTimeOffset start, DateTimeOffset end, TimeSpan step, List<string> warnings, CancellationToken cancellationToken)
+        IReadOnlyList<ActivitySignal> signals, string? table, string? user, DateTimeOffset start, DateTimeOffset end, TimeSpan step, List<string> warnings, CancellationToken cancellationToken)
     {
         var rows = new List<(DateTimeOffset Bucket, string Table, bool Removing, double Rows)>();
         try
@@ -61,12 +64,14 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
                 FROM {SqlText.Qualified(audit.Value.Schema, "statements")}
                 WHERE statement_at >= @from AND statement_at < @to
                   AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
+                  AND (@user::text IS NULL OR app_username = @user OR app_user_id = @user)
                 GROUP BY 1, 2, 3
                 """, connection);
             command.Parameters.AddWithValue("step", step);
             command.Parameters.AddWithValue("from", start);
             command.Parameters.AddWithValue("to", end);
             command.Parameters.Add(new NpgsqlParameter("table", NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("user", NpgsqlDbType.Text) { Value = (object?)user ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -9,6 +9,7 @@ public static class InvestigationServices
             .Validate(o => o.LookbackDays is >= 1 and <= 400, "Investigations:LookbackDays must be between 1 and 400")
             .ValidateOnStart();
         services.AddSingleton<WipeInvestigator>();
+        services.AddSingleton<IScenarioInvestigator>(sp => sp.GetRequiredService<WipeInvestigator>());
         services.AddSingleton<ActivityReader>();
         services.AddSingleton<ActorHistoryReader>();
         services.AddScoped<InvestigationStore>();

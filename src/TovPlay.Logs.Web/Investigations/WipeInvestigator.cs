@@ -14,15 +14,18 @@ namespace TovPlay.Logs.Web.Investigations;
 /// the rest of their transactions, so a cascade is whole) from the audit trail, and the application's log lines that
 /// can explain them (by correlation id, and around each statement for the time-and-user join) from the log source.
 /// </summary>
-/// <summary>The answer to a wipe: the statements found, the findings and unknowns, and what would prevent the next one.</summary>
-public sealed record WipeAnswer(IReadOnlyList<AuditStatement> Statements, InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations);
-
 public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, ActorHistoryReader actors, TimeProvider time)
+    : IScenarioInvestigator
 {
+    public ScenarioKind Kind => ScenarioKind.Wipe;
+
+    public Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken) =>
+        InvestigateAsync(question.Subject, question.Start, question.End, cancellationToken);
+
     public const int MaxStatements = 200;
     private const int MaxLinesPerQuery = 500;
 
-    public async Task<WipeAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<ScenarioAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var statements = await StatementsAsync(table, from, to, cancellationToken);
         var now = time.GetUtcNow();
@@ -33,7 +36,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var profile = options.Value.Profile;
         var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests) { DatabaseLog = await sessions }, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
-        return new WipeAnswer(statements, result,
+        return new ScenarioAnswer(statements, result,
             statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
     }

@@ -14,7 +14,7 @@ public static class ModelServices
             .ValidateOnStart();
         services.AddSingleton<ExternalLinks>();
         services.AddTransient<Investigations.WhenViewModel>();
-        services.AddTransient<Investigations.WipeViewModel>();
+        services.AddTransient<Investigations.InvestigationViewModel>();
         return services;
     }
 }

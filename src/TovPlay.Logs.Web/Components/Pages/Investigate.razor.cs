@@ -10,7 +10,8 @@ using TovPlay.Logs.Web.Model.Investigations;
 namespace TovPlay.Logs.Web.Components.Pages;
 
 /// <summary>
-/// The wiped-table wizard. WHEN finds the window; leaving it runs the investigation once for that window (again
+/// The investigation wizard, one scenario per address (<c>/investigate/{slug}</c>; <c>/investigate</c> is the wipe).
+/// WHEN finds the window; leaving it runs the investigation once for that window (again
 /// only when the window changes), and the later steps show its answers, so moving between them costs nothing.
 /// </summary>
 public partial class Investigate
@@ -42,7 +43,13 @@ public partial class Investigate
     public required Task<AuthenticationState> Authentication { get; set; }
 
     [Inject]
-    public required WipeViewModel ViewModel { get; init; }
+    public required InvestigationViewModel ViewModel { get; init; }
+
+    [Parameter]
+    public string? Slug { get; set; }
+
+    private bool _unknownSlug;
+    private ScenarioKind? _startedFor;
 
     [Inject]
     public required TimeDisplay Time { get; init; }
@@ -90,9 +97,18 @@ public partial class Investigate
         await ViewModel.InvestigateAsync(CancellationToken.None);
     }
 
-    private string DefaultTitle => ViewModel.AnsweredFor is { } answered
-        ? InvestigationReport.DefaultTitle(Scenario.FromSlug("wipe")!, answered.Table, answered.Start)
-        : "";
+    protected override void OnParametersSet()
+    {
+        var scenario = Scenario.FromSlug(Slug ?? "wipe");
+        _unknownSlug = scenario is null;
+        var kind = (scenario ?? Scenario.Of(ScenarioKind.Wipe)).Kind;
+        if (kind != _startedFor)
+        {
+            _startedFor = kind;
+            ViewModel.Start(kind);
+            _step = 0;
+        }
+    }
 
     /// <summary>Freezes the answer and opens the saved investigation, where the reports are.</summary>
     private async Task SaveAsync()

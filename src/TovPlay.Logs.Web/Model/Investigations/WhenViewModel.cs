@@ -29,14 +29,14 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
 
     public string To { get; set; } = "now";
 
-    /// <summary>The table the question is about (wipe), or null for any.</summary>
-    public string? Table { get; set; }
+    /// <summary>What the question is about: a wipe's table, an account's username, a path, a text (see <see cref="Scenario.SubjectLabel"/>).</summary>
+    public string? Subject { get; set; }
 
     public string? AroundError { get; private set; }
 
     public string? RangeError { get; private set; }
 
-    public string? TableError { get; private set; }
+    public string? SubjectError { get; private set; }
 
     public bool Loading { get; private set; }
 
@@ -67,7 +67,7 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
     public async Task<bool> FindAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        TableError = Table is { Length: > AuditFilter.MaxTextLength } ? $"Longer than {AuditFilter.MaxTextLength} characters." : null;
+        SubjectError = Domain.Investigations.Scenario.Of(Scenario).CheckSubject(Subject);
         AroundError = null;
         RangeError = null;
         DateTimeOffset start, end;
@@ -93,7 +93,7 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
             return false;
         }
 
-        if (TableError is not null)
+        if (SubjectError is not null)
         {
             return false;
         }
@@ -101,7 +101,7 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
         Loading = true;
         try
         {
-            Activity = await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Table) ? null : Table.Trim(), start, end, hint, cancellationToken);
+            Activity = await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Subject) ? null : Subject.Trim(), start, end, hint, cancellationToken);
             (WindowStart, WindowEnd, Origin) = Activity.Proposal is { } proposal
                 ? (proposal.Start, proposal.End, WindowOrigin.Proposed)
                 : (start, end, WindowOrigin.WholeRange);
@@ -111,6 +111,15 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
         {
             Loading = false;
         }
+    }
+
+    /// <summary>A fresh question for another scenario: nothing of the last one carries over.</summary>
+    public void Reset(ScenarioKind scenario)
+    {
+        Scenario = scenario;
+        (Around, From, To, Subject) = (null, "now-24h", "now", null);
+        (AroundError, RangeError, SubjectError) = (null, null, null);
+        (Activity, WindowStart, WindowEnd, Origin) = (null, null, null, WindowOrigin.None);
     }
 
     /// <summary>The operator dragged across the chart: that is the window now.</summary>
