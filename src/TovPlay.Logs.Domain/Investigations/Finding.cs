@@ -1,3 +1,5 @@
+using TovPlay.Logs.Domain.Audit;
+
 namespace TovPlay.Logs.Domain.Investigations;
 
 /// <summary>The wizard's steps, in the order an operator walks them.</summary>
@@ -22,7 +24,12 @@ public enum FindingBasis
 }
 
 /// <summary>What a finding rests on: the query that was run, and what it returned then (so the report stands after retention).</summary>
-public sealed record Evidence(string Source, string Query, string Snapshot, DateTimeOffset TakenAt);
+public sealed record Evidence(string Source, string Query, string Snapshot, DateTimeOffset TakenAt)
+{
+    /// <summary>An audited statement as evidence: the row that names it, and the row itself as shipped.</summary>
+    public static Evidence Of(AuditStatement statement, DateTimeOffset now) =>
+        new("audit", $"SELECT * FROM tovplay_audit.statements WHERE id = {statement.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", AuditLogLine.Line(statement), now);
+}
 
 /// <summary>
 /// One answer of the investigation, never a bare claim: what was found, how (direct or inferred, with the join used and

@@ -41,7 +41,7 @@ public static class WipeInvestigation
 
         foreach (var statement in evidence.Statements.OrderBy(s => s.Id))
         {
-            var record = Record(statement, now);
+            var record = Evidence.Of(statement, now);
             findings.Add(Finding.Direct(InvestigationStep.What,
                 string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} removed {statement.Rows:N0} row(s) at {Time(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
                 "an audit row, written by the table's trigger in the same transaction", record));
@@ -51,7 +51,7 @@ public static class WipeInvestigation
         foreach (var transaction in evidence.Statements.GroupBy(s => s.TxId).OrderBy(g => g.Min(s => s.Id)))
         {
             var first = transaction.OrderBy(s => s.Id).First();
-            var record = Record(first, now);
+            var record = Evidence.Of(first, now);
             var who = $"Database role {first.SessionRole}"
                 + (first.InvokingRole is { } invoking && invoking != first.SessionRole ? $" acting as {invoking}" : "")
                 + $", from {(first.ClientAddr is { } addr ? $"{addr}:{first.ClientPort}" : "a local socket on the database server")}"
@@ -138,7 +138,7 @@ public static class WipeInvestigation
             {
                 timeline.Add((sql.StatementAt, Finding.Direct(InvestigationStep.Why,
                     string.Create(CultureInfo.InvariantCulture, $"SQL at {Time(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))"),
-                    $"the audit row of the request's transaction, with correlation id {correlation}", Record(sql, now)) with { CorrelationId = correlation }));
+                    $"the audit row of the request's transaction, with correlation id {correlation}", Evidence.Of(sql, now)) with { CorrelationId = correlation }));
             }
 
             foreach (var line in chain)
@@ -194,8 +194,6 @@ public static class WipeInvestigation
             confidence, new Evidence("logs", "{job=\"tovplay-backend\"} | json" + (user is null ? "" : $" | username=\"{user}\""), best.Line, now)));
     }
 
-    private static Evidence Record(AuditStatement statement, DateTimeOffset now) =>
-        new("audit", $"SELECT * FROM tovplay_audit.statements WHERE id = {statement.Id.ToString(CultureInfo.InvariantCulture)}", AuditLogLine.Line(statement), now);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 }

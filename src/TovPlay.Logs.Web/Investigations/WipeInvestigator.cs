@@ -89,16 +89,11 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
                 Limit = WipeInvestigation.MaxSessionLines * 4,
                 Direction = Direction.Forward,
             }, cancellationToken);
-            lines.AddRange(Lines(response));
+            lines.AddRange(InvestigationLogs.Lines(response));
         }
 
         return lines;
     }
-
-    private static IEnumerable<RequestLine> Lines(QueryResponse response) =>
-        response.Streams.SelectMany(stream => stream.Entries.Select(entry => new RequestLine(
-            DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100), stream.Labels["job"] ?? "",
-            LineFields.Extract(entry.Line).Fields.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal), entry.Line)));
 
     /// <summary>Lines with each statement's correlation id, and the backend's lines around each statement without one.</summary>
     private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
@@ -114,7 +109,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
                     (Start: statement.StatementAt - WipeInvestigation.JoinTolerance, End: statement.StatementAt + WipeInvestigation.JoinTolerance));
 
             var response = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(around.Start), TimeWindow.Ns(around.End)) { Limit = MaxLinesPerQuery }, cancellationToken);
-            lines.AddRange(Lines(response));
+            lines.AddRange(InvestigationLogs.Lines(response));
         }
 
         return lines;

@@ -1,0 +1,112 @@
+using System.Globalization;
+using TovPlay.Logs.Domain.Audit;
+
+namespace TovPlay.Logs.Domain.Investigations;
+
+/// <summary>
+/// What an account is investigated from: its lines in the window (backend and frontend, by username), its sign-ins
+/// in the lookback before the window, and the audited statements made as it in the window.
+/// </summary>
+public sealed record AccountEvidence(
+    string Username, DateTimeOffset Start, DateTimeOffset End, int LookbackDays,
+    IReadOnlyList<RequestLine> Lines, string LinesQuery,
+    IReadOnlyList<RequestLine> PriorSignIns, string PriorQuery,
+    IReadOnlyList<AuditStatement> Statements);
+
+/// <summary>
+/// "An account did things its owner would not": WHAT (its actions and data changes), WHO (the addresses and browsers
+/// behind them, new or known), WHY/HOW (the sequence of sign-in, credential change and destructive actions, and
+/// whether it has the shape of a takeover, said as an inference), PREVENT (secure the account, alert on the pattern).
+/// </summary>
+public static class AccountInvestigation
+{
+    /// <summary>Actions that change who controls an account or what it may do.</summary>
+    public static readonly IReadOnlyList<string> CredentialActions = ["PASSWORD_CHANGE", "PERMISSION_CHANGE", "EMAIL_CHANGE", "MFA_DISABLE", "API_KEY_CREATE"];
+
+    public static (InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations) Analyse(AccountEvidence evidence, DateTimeOffset now)
+    {
+        var findings = new List<Finding>();
+        var unknowns = new List<Unknown>();
+        var user = evidence.Username;
+        var lines = evidence.Lines.OrderBy(l => l.At).ToList();
+        if (lines.Count == 0 && evidence.Statements.Count == 0)
+        {
+            unknowns.Add(new Unknown(InvestigationStep.What, $"what {user} did",
+                "no log line carries this username in the window and the audit trail holds no change made as it: check the spelling, or widen the window"));
+            return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, []));
+        }
+
+        var actions = LineFacts.Top(lines, "action", 20);
+        if (actions.Count > 0)
+        {
+            findings.Add(Finding.Direct(InvestigationStep.What, $"{user}'s actions in the window: {LineFacts.List(actions)}",
+                "the action field of the lines with this username", new Evidence("logs", evidence.LinesQuery, LineFacts.List(actions), now)));
+        }
+
+        foreach (var table in evidence.Statements.GroupBy(s => (s.QualifiedTable, s.Action)).OrderByDescending(g => g.Sum(s => s.Rows)))
+        {
+            findings.Add(Finding.Direct(InvestigationStep.What,
+                string.Create(CultureInfo.InvariantCulture, $"As {user}, {table.Key.Action} on {table.Key.QualifiedTable}: {table.Count():N0} statement(s), {table.Sum(s => s.Rows):N0} row(s)"),
+                "audit rows carrying the application user in tovplay.username or tovplay.user_id", Evidence.Of(table.First(), now)));
+        }
+
+        // Addresses: those of the window against those of the sign-ins before it.
+        var known = evidence.PriorSignIns.Select(l => l.Field("ip")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var used = LineFacts.Top(lines, "ip", 10);
+        var fresh = used.Select(u => u.Value).Where(ip => !known.Contains(ip)).ToList();
+        foreach (var (ip, count) in used)
+        {
+            var last = evidence.PriorSignIns.Where(l => l.Field("ip") == ip).Select(l => (DateTimeOffset?)l.At).Max();
+            findings.Add(Finding.Direct(InvestigationStep.Who,
+                string.Create(CultureInfo.InvariantCulture, $"{ip}: {count:N0} line(s) in the window; ")
+                    + (last is { } seen ? $"known: {user} signed in from it before, last at {LineFacts.Time(seen)}" : $"new: no sign-in of {user} came from it in the {evidence.LookbackDays} days before"),
+                $"the ip field of the lines in the window against {user}'s sign-ins in the {evidence.LookbackDays} days before",
+                new Evidence("logs", evidence.PriorQuery, $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", known.Order(StringComparer.Ordinal))}", now)));
+        }
+
+        if (used.Count == 0)
+        {
+            unknowns.Add(new Unknown(InvestigationStep.Who, "the addresses behind the actions", "the lines carry no ip field"));
+        }
+
+        var agents = LineFacts.Top(lines, "user_agent", 3);
+        if (agents.Count > 0)
+        {
+            findings.Add(Finding.Direct(InvestigationStep.Who, $"Browsers: {LineFacts.List(agents)}", "the user_agent field of the frontend lines",
+                new Evidence("logs", evidence.LinesQuery, LineFacts.List(agents), now)));
+        }
+
+        // The sequence: sign-ins, credential changes and destructive actions, in order, then what its shape suggests.
+        var keyLines = lines.Where(l => l.Field("action") is { } a && (a == "LOGIN" || CredentialActions.Contains(a) || a == "DELETE")).ToList();
+        var timeline = keyLines.Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
+                $"{LineFacts.Time(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an unknown address"}"
+                    + (l.Field("ip") is { } ip && !known.Contains(ip) ? " (new address)" : ""),
+                "the account's own log line", new Evidence("logs", evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
+            .Concat(evidence.Statements.Where(s => s.Removes).Select(s => (At: s.StatementAt, Finding: Finding.Direct(InvestigationStep.Why,
+                string.Create(CultureInfo.InvariantCulture, $"{LineFacts.Time(s.StatementAt)}: {s.Action} on {s.QualifiedTable} removed {s.Rows:N0} row(s) as {user}"),
+                "the audit row of the statement", Evidence.Of(s, now)) with { CorrelationId = s.CorrelationId })))
+            .OrderBy(t => t.At)
+            .Select(t => t.Finding);
+        findings.AddRange(timeline);
+
+        var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && !known.Contains(ip));
+        var takeover = newSignIn is null ? null : keyLines.FirstOrDefault(l => l.At >= newSignIn.At && CredentialActions.Contains(l.Field("action")!));
+        if (newSignIn is not null && takeover is not null)
+        {
+            var removals = evidence.Statements.Where(s => s.Removes && s.StatementAt >= takeover.At).ToList();
+            findings.Add(Finding.Inferred(InvestigationStep.Why,
+                $"This has the shape of an account takeover: a sign-in from the new address {newSignIn.Field("ip")} at {LineFacts.Time(newSignIn.At)}, then {takeover.Field("action")} at {LineFacts.Time(takeover.At)}"
+                    + (removals.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", then {removals.Sum(s => s.Rows):N0} row(s) removed") : ""),
+                "the order of the events and the address being new for this account; the owner on a new network would look the same, so ask them",
+                0.7, new Evidence("logs", evidence.LinesQuery, newSignIn.Line + "\n" + takeover.Line, now)));
+        }
+        else if (keyLines.Any(l => l.Field("action") == "LOGIN"))
+        {
+            unknowns.Add(new Unknown(InvestigationStep.Why, "whether someone else used the account",
+                "the sign-ins came from addresses the account used before and no credential change followed one from a new address: a takeover is not indicated, a mistake or the owner is likelier"));
+        }
+
+        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh));
+    }
+
+}

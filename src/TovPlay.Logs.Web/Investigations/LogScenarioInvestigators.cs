@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Building;
+using TovPlay.Logs.Web.Audit;
+
+namespace TovPlay.Logs.Web.Investigations;
+
+/// <summary>"Errors jumped": the error lines of the window and of as long a window before, and the change lines, read side by side.</summary>
+public sealed class ErrorSpikeInvestigator(InvestigationLogs logs, TimeProvider time) : IScenarioInvestigator
+{
+    public ScenarioKind Kind => ScenarioKind.ErrorSpike;
+
+    public static string ErrorsQuery(ScenarioKind scenario, string? subject) => ActivityQueries.Narrow(
+        LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Where("level", MatchOperator.Regex, "(?i)(error|critical|fatal)"), scenario, subject).ToString();
+
+    public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
+    {
+        var query = ErrorsQuery(question.Scenario, question.Subject);
+        var length = question.End - question.Start;
+        var errors = logs.ReadAsync(query, question.Start, question.End, cancellationToken);
+        var baseline = logs.ReadAsync(query, question.Start - length, question.Start, cancellationToken);
+        var changes = logs.ReadAsync(LineFacts.ChangesQuery, question.Start - LineFacts.ChangesLookback, question.End, cancellationToken, limit: 200);
+        var (result, recommendations) = ErrorSpikeInvestigation.Analyse(new ErrorEvidence(question.Start, question.End, question.Subject,
+            await errors, query, await baseline, await changes, LineFacts.ChangesQuery), time.GetUtcNow());
+        return new ScenarioAnswer([], result, recommendations);
+    }
+}
+
+/// <summary>"An endpoint got slow": the request lines of the window and of as long a window before, and the change lines.</summary>
+public sealed class SlowApiInvestigator(InvestigationLogs logs, TimeProvider time) : IScenarioInvestigator
+{
+    public ScenarioKind Kind => ScenarioKind.SlowApi;
+
+    public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
+    {
+        var query = ActivityQueries.Narrow(LogQueryBuilder.Stream("job", "tovplay-backend"), question.Scenario, question.Subject)
+            .Filter(new StringLabelFilter("duration_ms", MatchOperator.NotEqual, "")).ToString();
+        var length = question.End - question.Start;
+        var requests = logs.ReadAsync(query, question.Start, question.End, cancellationToken);
+        var baseline = logs.ReadAsync(query, question.Start - length, question.Start, cancellationToken);
+        var changes = logs.ReadAsync(LineFacts.ChangesQuery, question.Start - LineFacts.ChangesLookback, question.End, cancellationToken, limit: 200);
+        var (result, recommendations) = SlowApiInvestigation.Analyse(new SlowApiEvidence(question.Start, question.End, question.Subject,
+            await requests, query, await baseline, await changes, LineFacts.ChangesQuery), time.GetUtcNow());
+        return new ScenarioAnswer([], result, recommendations);
+    }
+}
+
+/// <summary>"An account did things its owner would not": its lines, its earlier sign-ins, and the statements made as it.</summary>
+public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, TimeProvider time) : IScenarioInvestigator
+{
+    /// <summary>Loki refuses queries longer than 30 days (its default max_query_length is 721h).</summary>
+    private const int MaxLookbackDays = 30;
+
+    public ScenarioKind Kind => ScenarioKind.SuspiciousAccount;
+
+    public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
+    {
+        var user = question.Subject ?? throw new InvalidOperationException("An account investigation needs a username.");
+        var days = Math.Min(options.Value.LookbackDays, MaxLookbackDays);
+        var linesQuery = LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Json().Label("username", user).ToString();
+        var priorQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", user).Label("action", "LOGIN").ToString();
+        var lines = logs.ReadAsync(linesQuery, question.Start, question.End, cancellationToken);
+        var prior = logs.ReadAsync(priorQuery, question.Start.AddDays(-days), question.Start, cancellationToken);
+        var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
+        var found = await statements;
+        var (result, recommendations) = AccountInvestigation.Analyse(
+            new AccountEvidence(user, question.Start, question.End, days, await lines, linesQuery, await prior, priorQuery, found), time.GetUtcNow());
+        if (!audit.Value.IsConfigured)
+        {
+            result = result with { Unknowns = [.. result.Unknowns, new Unknown(InvestigationStep.What, $"the data changes made as {user}", "no audited database is configured (Audit:TargetConnection)")] };
+        }
+
+        return new ScenarioAnswer([.. found.Where(s => s.Restorable)], result, recommendations);
+    }
+
+    private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string user, ScenarioQuestion question, CancellationToken cancellationToken)
+    {
+        await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+        return await AuditDatabase.StatementsAsync(connection, audit.Value.Schema,
+            "(app_username = @user OR app_user_id = @user) AND statement_at >= @from AND statement_at < @to", p =>
+            {
+                p.AddWithValue("user", user);
+                p.AddWithValue("from", question.Start);
+                p.AddWithValue("to", question.End);
+            }, cancellationToken, WipeInvestigator.MaxStatements);
+    }
+}
+
+/// <summary>"Something is off": the errors of the window and the rows removed in it, each answered as its own scenario would, side by side.</summary>
+public sealed class FreeInvestigator(ErrorSpikeInvestigator errors, WipeInvestigator wipes, IOptions<AuditOptions> audit) : IScenarioInvestigator
+{
+    public ScenarioKind Kind => ScenarioKind.Free;
+
+    public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
+    {
+        var errorAnswer = errors.InvestigateAsync(question, cancellationToken);
+        var wipeAnswer = audit.Value.IsConfigured
+            ? wipes.InvestigateAsync(question with { Subject = null }, cancellationToken)
+            : Task.FromResult(new ScenarioAnswer([], new InvestigationResult([],
+                [new Unknown(InvestigationStep.What, "rows removed in the window", "no audited database is configured (Audit:TargetConnection)")]), []));
+        var (e, w) = (await errorAnswer, await wipeAnswer);
+        return new ScenarioAnswer(w.Statements,
+            new InvestigationResult([.. w.Result.Findings, .. e.Result.Findings], [.. w.Result.Unknowns, .. e.Result.Unknowns]),
+            [.. e.Recommendations, .. w.Recommendations]);
+    }
+}
