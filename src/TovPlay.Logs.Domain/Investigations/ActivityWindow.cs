@@ -19,6 +19,9 @@ public static class ActivityWindow
     /// <summary>Robust z-score a bucket needs to count as part of a spike.</summary>
     public const double SpikeScore = 4;
 
+    /// <summary>Robust z-score of a bucket next to a spike that still counts as part of it.</summary>
+    public const double ShoulderScore = 2;
+
     /// <summary>How many standard errors apart the before and after levels must be to count as a shift.</summary>
     public const double ShiftScore = 4;
 
@@ -62,6 +65,17 @@ public static class ActivityWindow
         var chosen = around is { } hint
             ? runs.MinBy(r => Distance(series[r.First].Start, series[r.Last].Start + step, hint))
             : runs.MaxBy(r => values[r.First..(r.Last + 1)].Max());
+        // The spike's shoulders belong to it: a burst rarely starts and ends on bucket edges.
+        while (chosen.First > 0 && scores[chosen.First - 1] >= ShoulderScore)
+        {
+            chosen = (chosen.First - 1, chosen.Last);
+        }
+
+        while (chosen.Last < scores.Length - 1 && scores[chosen.Last + 1] >= ShoulderScore)
+        {
+            chosen = (chosen.First, chosen.Last + 1);
+        }
+
         var peakIndex = Enumerable.Range(chosen.First, chosen.Last - chosen.First + 1).MaxBy(i => values[i]);
         var start = series[chosen.First].Start;
         var end = series[chosen.Last].Start + step;

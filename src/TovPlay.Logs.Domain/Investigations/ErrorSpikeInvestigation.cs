@@ -22,6 +22,9 @@ public static class ErrorSpikeInvestigation
 {
     public const int GroupsShown = 5;
 
+    /// <summary>How long before the window an error may start and still count as new.</summary>
+    public static readonly TimeSpan BurstStart = TimeSpan.FromMinutes(1);
+
     public static (InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations) Analyse(ErrorEvidence evidence, DateTimeOffset now)
     {
         var findings = new List<Finding>();
@@ -34,7 +37,7 @@ public static class ErrorSpikeInvestigation
         }
 
         var groups = evidence.Errors.GroupBy(LineFacts.ErrorKey).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var baseline = evidence.Baseline.GroupBy(LineFacts.ErrorKey).ToDictionary(g => g.Key, g => g.Count());
+        var baseline = evidence.Baseline.GroupBy(LineFacts.ErrorKey).ToDictionary(g => g.Key, g => g.ToList());
         var minutes = Math.Max(1, (evidence.End - evidence.Start).TotalMinutes);
         findings.Add(Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
@@ -42,11 +45,14 @@ public static class ErrorSpikeInvestigation
             "the error lines in the window and just before it, counted", new Evidence("logs", evidence.ErrorsQuery, $"{evidence.Errors.Count} lines", now)));
         foreach (var group in groups.Take(GroupsShown))
         {
-            var before = baseline.GetValueOrDefault(group.Key);
+            var before = baseline.GetValueOrDefault(group.Key) ?? [];
             var first = group.OrderBy(l => l.At).First();
+            // A burst rarely starts on the window's edge: occurrences in the minute before it are its start, not its past.
+            var past = before.Count(l => l.At < evidence.Start - BurstStart);
+            var firstSeen = before.Count > 0 ? before.Min(l => l.At) : first.At;
             findings.Add(Finding.Direct(InvestigationStep.What,
-                string.Create(CultureInfo.InvariantCulture, $"{group.Key}: {group.Count():N0} time(s), first at {LineFacts.Time(first.At)}")
-                    + (before == 0 ? "; new: not once in the window before" : string.Create(CultureInfo.InvariantCulture, $"; {before:N0} time(s) in the window before")),
+                string.Create(CultureInfo.InvariantCulture, $"{group.Key}: {group.Count():N0} time(s) in the window")
+                    + (past == 0 ? $"; new: first seen at {LineFacts.Time(firstSeen)}" : string.Create(CultureInfo.InvariantCulture, $"; {before.Count:N0} time(s) in as long a window before")),
                 "error lines grouped by type, message (numbers blanked) and path", new Evidence("logs", evidence.ErrorsQuery, first.Line, now)) with
             {
                 TraceId = first.Field("trace_id"),

@@ -8,8 +8,8 @@ public sealed record RequestLine(DateTimeOffset At, string Job, IReadOnlyDiction
 {
     public string? Field(string name) => Fields.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    /// <summary>"POST /api/users/bulk-delete" when the line has a method and path; else its message.</summary>
+    /// <summary>"POST /api/users/bulk-delete" when the line has a method and path; else its action (a click); else its message.</summary>
     public string Describe() => Field("method") is { } method && Field("path") is { } path
         ? $"{method} {path}" + (Field("status") is { } status ? $" ({status})" : "")
-        : Field("msg") ?? Field("action") ?? Line;
+        : Field("action") ?? Field("msg") ?? Line;
 }

@@ -53,6 +53,9 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
     /// <summary>Loki refuses queries longer than 30 days (its default max_query_length is 721h).</summary>
     private const int MaxLookbackDays = 30;
 
+    /// <summary>A takeover leads up to what it breaks: the account's lines are read from this long before the window.</summary>
+    public static readonly TimeSpan LeadUp = TimeSpan.FromHours(1);
+
     public ScenarioKind Kind => ScenarioKind.SuspiciousAccount;
 
     public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
@@ -61,12 +64,13 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var days = Math.Min(options.Value.LookbackDays, MaxLookbackDays);
         var linesQuery = LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Json().Label("username", user).ToString();
         var priorQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", user).Label("action", "LOGIN").ToString();
-        var lines = logs.ReadAsync(linesQuery, question.Start, question.End, cancellationToken);
-        var prior = logs.ReadAsync(priorQuery, question.Start.AddDays(-days), question.Start, cancellationToken);
+        var from = question.Start - LeadUp;
+        var lines = logs.ReadAsync(linesQuery, from, question.End, cancellationToken);
+        var prior = logs.ReadAsync(priorQuery, from.AddDays(-days), from, cancellationToken);
         var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
         var found = await statements;
         var (result, recommendations) = AccountInvestigation.Analyse(
-            new AccountEvidence(user, question.Start, question.End, days, await lines, linesQuery, await prior, priorQuery, found), time.GetUtcNow());
+            new AccountEvidence(user, from, question.End, days, await lines, linesQuery, await prior, priorQuery, found), time.GetUtcNow());
         if (!audit.Value.IsConfigured)
         {
             result = result with { Unknowns = [.. result.Unknowns, new Unknown(InvestigationStep.What, $"the data changes made as {user}", "no audited database is configured (Audit:TargetConnection)")] };
