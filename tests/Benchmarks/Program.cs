@@ -5,6 +5,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]   (embedded store end to end)
 // dotnet run -c Release --project tests/Benchmarks -- live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]
 // dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N] | audit forensic   (audit cost on the audited database)
+// dotnet run -c Release --project tests/Benchmarks -- investigate   (the wizard's steps on 2M audited statements and 1M lines)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
@@ -22,6 +23,13 @@ if (args is ["audit", .. var auditOptions])
     return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
         ? await TovPlay.Logs.Benchmarks.Audit.AuditBenchmark.RunAsync(server, auditOptions)
         : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh audit, which starts a PostgreSQL for the benchmark.");
+}
+
+if (args is ["investigate"])
+{
+    return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
+        ? await TovPlay.Logs.Benchmarks.Investigations.InvestigationBenchmark.RunAsync(server)
+        : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh investigate, which starts a PostgreSQL for the benchmark.");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmark).Assembly).Run(args);

@@ -28,6 +28,34 @@ public static class WipeInvestigation
 
     private static readonly string[] s_mutating = ["DELETE", "POST", "PUT", "PATCH"];
 
+    /// <summary>How many transactions an answer follows in full (WHO, WHY/HOW, RECOVER): the ones that removed the most.</summary>
+    public const int MaxFollowed = 10;
+
+    /// <summary>
+    /// The transactions worth following, largest removal first, and the rest: a window may hold ordinary deletes
+    /// beside the wipe, and following each of them would bury the answer and cost a query apiece.
+    /// </summary>
+    public static (IReadOnlyList<AuditStatement> Followed, IReadOnlyList<AuditStatement> Others) Focus(IReadOnlyList<AuditStatement> statements)
+    {
+        var ranked = statements.GroupBy(s => s.TxId).OrderByDescending(g => g.Where(s => s.Removes).Sum(s => s.Rows)).ThenBy(g => g.Min(s => s.Id)).ToList();
+        return ([.. ranked.Take(MaxFollowed).SelectMany(g => g).OrderBy(s => s.Id)], [.. ranked.Skip(MaxFollowed).SelectMany(g => g).OrderBy(s => s.Id)]);
+    }
+
+    /// <summary>What the answer says of the transactions it did not follow: how many, how many rows, and the largest.</summary>
+    public static Finding? NotFollowed(IReadOnlyList<AuditStatement> rest, DateTimeOffset now)
+    {
+        if (rest.Count == 0)
+        {
+            return null;
+        }
+
+        var largest = rest.Where(s => s.Removes).MaxBy(s => s.Rows) ?? rest[0];
+        return Finding.Direct(InvestigationStep.What,
+            string.Create(CultureInfo.InvariantCulture,
+                $"Also in the window: {rest.Select(s => s.TxId).Distinct().Count():N0} smaller transaction(s) removing {rest.Where(s => s.Removes).Sum(s => s.Rows):N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
+            "audit rows of the window, ranked by rows removed per transaction", Evidence.Of(largest, now));
+    }
+
     public static InvestigationResult Analyse(WipeEvidence evidence, DateTimeOffset now)
     {
         var findings = new List<Finding>();

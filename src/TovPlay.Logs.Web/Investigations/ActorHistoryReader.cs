@@ -33,9 +33,16 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         var before = incident.Count > 0 ? incident.Min(s => s.StatementAt) : windowStart;
         var findings = new List<Finding>();
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+        // One history per role or user, whatever the addresses it used: the query reads its whole lookback.
+        var histories = new Dictionary<(ActorKind, string), ActorHistory>();
         foreach (var actor in actors)
         {
-            var history = await HistoryAsync(connection, actor, before, cancellationToken);
+            if (!histories.TryGetValue((actor.Kind, actor.Name), out var past))
+            {
+                histories[(actor.Kind, actor.Name)] = past = await HistoryAsync(connection, actor, before, cancellationToken);
+            }
+
+            var history = past with { Actor = actor };
             var (other, otherQuery) = await OtherAsync(connection, actor, windowStart - Around, windowEnd + Around, transactions, cancellationToken);
             findings.AddRange(ActorContext.Describe(history, other, otherQuery, now));
         }

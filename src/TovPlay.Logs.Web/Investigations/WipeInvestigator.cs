@@ -27,7 +27,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
 
     public async Task<ScenarioAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var statements = await StatementsAsync(table, from, to, cancellationToken);
+        var (statements, rest) = WipeInvestigation.Focus(await StatementsAsync(table, from, to, cancellationToken));
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
@@ -36,6 +36,10 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var profile = options.Value.Profile;
         var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests) { DatabaseLog = await sessions }, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
+        if (WipeInvestigation.NotFollowed(rest, now) is { } notFollowed)
+        {
+            result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), notFollowed, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
+        }
         return new ScenarioAnswer(statements, result,
             statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
@@ -99,16 +103,29 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
     {
         var lines = new List<RequestLine>();
-        foreach (var statement in statements.GroupBy(s => s.TxId).Select(g => g.First()))
-        {
-            // By id: the whole request chain, which starts before the statement (the click, the request). Without
-            // one: the backend's lines close enough for the time-and-user join.
-            var (query, around) = statement.CorrelationId is { } correlation
-                ? (LogQueryBuilder.AnyJob().Contains(correlation).ToString(), (Start: statement.StatementAt - TimeSpan.FromMinutes(5), End: statement.StatementAt + TimeSpan.FromMinutes(1)))
-                : (LogQueryBuilder.Stream("job", "tovplay-backend").ToString(),
-                    (Start: statement.StatementAt - WipeInvestigation.JoinTolerance, End: statement.StatementAt + WipeInvestigation.JoinTolerance));
+        var firsts = statements.GroupBy(s => s.TxId).Select(g => g.First()).ToList();
 
-            var response = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(around.Start), TimeWindow.Ns(around.End)) { Limit = MaxLinesPerQuery }, cancellationToken);
+        // By id, all at once: each request chain, which starts before its statement (the click, the request).
+        var correlated = firsts.Where(s => s.CorrelationId is not null).ToList();
+        if (correlated.Count > 0)
+        {
+            var query = LogQueryBuilder.AnyJob().ContainsAny(correlated.Select(s => s.CorrelationId!).Distinct()).ToString();
+            var response = await logs.QueryRangeAsync(new RangeQueryRequest(query,
+                TimeWindow.Ns(correlated.Min(s => s.StatementAt) - TimeSpan.FromMinutes(5)), TimeWindow.Ns(correlated.Max(s => s.StatementAt) + TimeSpan.FromMinutes(1)))
+            {
+                Limit = MaxLinesPerQuery,
+            }, cancellationToken);
+            lines.AddRange(InvestigationLogs.Lines(response));
+        }
+
+        // Without one: the backend's lines close enough to each statement for the time-and-user join.
+        foreach (var statement in firsts.Where(s => s.CorrelationId is null))
+        {
+            var response = await logs.QueryRangeAsync(new RangeQueryRequest(LogQueryBuilder.Stream("job", "tovplay-backend").ToString(),
+                TimeWindow.Ns(statement.StatementAt - WipeInvestigation.JoinTolerance), TimeWindow.Ns(statement.StatementAt + WipeInvestigation.JoinTolerance))
+            {
+                Limit = MaxLinesPerQuery,
+            }, cancellationToken);
             lines.AddRange(InvestigationLogs.Lines(response));
         }
 

@@ -34,7 +34,8 @@ public sealed class BenchApp : IAsyncDisposable
 
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
 
-    public static async Task<BenchApp> StartAsync(string server)
+    /// <summary>Starts the app; <paramref name="settings"/> are extra command-line settings (<c>--Section:Key=value</c>).</summary>
+    public static async Task<BenchApp> StartAsync(string server, params string[] settings)
     {
         var database = $"bench_{Guid.NewGuid():N}"[..30];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString))
@@ -53,6 +54,7 @@ public sealed class BenchApp : IAsyncDisposable
             "--environment=Benchmark",
             "--TOVPLAY_LOGS_ADMIN_EMAIL=bench@tovplay.local",
             "--TOVPLAY_LOGS_ADMIN_PASSWORD=Bench-Passw0rd-1234",
+            .. settings,
         ]);
         await AppHost.PrepareAsync(app);
         await app.StartAsync();

@@ -81,6 +81,21 @@ public sealed class WindowProposalTests
     {
         Assert.Contains(signal, ActivityQueries.For(scenario));
         Assert.Null(ActivityQueries.LogQL(ActivitySignal.RowsRemoved, s_minute));
-        Assert.Equal("sum(count_over_time({job=\"tovplay-backend\"} | json | status!=\"\" [1m]))", ActivityQueries.LogQL(ActivitySignal.Requests, s_minute));
+        Assert.Equal("sum(count_over_time({job=\"tovplay-backend\"} |= \"\\\"status\\\"\" [1m]))", ActivityQueries.LogQL(ActivitySignal.Requests, s_minute));
+    }
+
+    [Theory]
+    [InlineData(ScenarioKind.Wipe, "users")]
+    [InlineData(ScenarioKind.SuspiciousAccount, "mal\"lory")]
+    [InlineData(ScenarioKind.SlowApi, "/api/games")]
+    [InlineData(ScenarioKind.Free, "timeout")]
+    [InlineData(ScenarioKind.ErrorSpike, null)]
+    public void EveryLogSignal_IsValidLogQL_WithTheSubjectEscaped(ScenarioKind scenario, string? subject)
+    {
+        foreach (var signal in new[] { ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency })
+        {
+            var query = ActivityQueries.LogQL(signal, s_minute, scenario, subject)!;
+            Assert.Equal(query, TovPlay.Logs.Domain.LogQL.LogQLQuery.Print(TovPlay.Logs.Domain.LogQL.LogQLQuery.Parse(query)));
+        }
     }
 }

@@ -134,4 +134,19 @@ public sealed class WipeInvestigationTests
 
         Assert.Equal("no log line carries correlation id c-42: the lines may be past retention or were never shipped", Assert.Single(result.Unknowns).Why);
     }
+
+    [Fact]
+    public void Focus_FollowsTheLargestRemovals_AndSaysWhatItLeftOut()
+    {
+        var statements = Enumerable.Range(1, 14).Select(i => Delete(id: i) with { TxId = 1000 + i, Rows = i * 10 }).ToList();
+
+        var (followed, others) = WipeInvestigation.Focus(statements);
+
+        Assert.Equal(WipeInvestigation.MaxFollowed, followed.Count);
+        Assert.Equal([1L, 2, 3, 4], others.Select(s => s.Id));
+        Assert.Equal(
+            "Also in the window: 4 smaller transaction(s) removing 100 row(s) in all (the largest: DELETE on public.users, 40 row(s)); the 10 largest are followed above",
+            WipeInvestigation.NotFollowed(others, s_at)!.Statement);
+        Assert.Null(WipeInvestigation.NotFollowed([], s_at));
+    }
 }
