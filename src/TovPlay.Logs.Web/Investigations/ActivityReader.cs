@@ -23,7 +23,14 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
     /// <summary>Tables charted one by one; the rest are summed as "other tables", so the legend stays readable.</summary>
     public const int MaxTables = 8;
 
-    public async Task<ActivityAnswer> ReadAsync(ScenarioKind scenario, string? subject, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? around, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every signal of the scenario. <paramref name="partial"/>, when given, hears the audit trail's series (and
+    /// the window they propose) as soon as they are in, while the log queries still run: over a busy hour those
+    /// take longer, and a wipe's window is in the audit trail.
+    /// </summary>
+    public async Task<ActivityAnswer> ReadAsync(
+        ScenarioKind scenario, string? subject, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? around, CancellationToken cancellationToken,
+        Action<ActivityAnswer>? partial = null)
     {
         // The subject narrows the audit trail to a table (a wipe) or an application user (an account).
         var table = scenario == ScenarioKind.Wipe ? subject : null;
@@ -40,6 +47,17 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
             .ToList();
 
         var series = new List<ActivitySeries>(await auditTask);
+        if (partial is not null && series.Count > 0 && logTasks.Count > 0)
+        {
+            List<string> soFar;
+            lock (warnings)
+            {
+                soFar = [.. warnings];
+            }
+
+            partial(new ActivityAnswer(start, end, step, [.. series], WindowProposal.Propose(scenario, series, step, around), soFar));
+        }
+
         foreach (var task in logTasks)
         {
             if (await task is { } found)

@@ -33,18 +33,16 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         var before = incident.Count > 0 ? incident.Min(s => s.StatementAt) : windowStart;
         var findings = new List<Finding>();
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        // One history per role or user, whatever the addresses it used: the query reads its whole lookback.
-        var histories = new Dictionary<(ActorKind, string), ActorHistory>();
-        foreach (var actor in actors)
+        // One history and one look around the incident per role or user, whatever the addresses it used.
+        foreach (var group in actors.GroupBy(a => (a.Kind, a.Name)))
         {
-            if (!histories.TryGetValue((actor.Kind, actor.Name), out var past))
+            var past = await HistoryAsync(connection, group.First(), before, cancellationToken);
+            var others = await OtherAsync(connection, [.. group], windowStart - Around, windowEnd + Around, transactions, cancellationToken);
+            foreach (var actor in group)
             {
-                histories[(actor.Kind, actor.Name)] = past = await HistoryAsync(connection, actor, before, cancellationToken);
+                var (other, query) = others[actor];
+                findings.AddRange(ActorContext.Describe(past with { Actor = actor }, other, query, now));
             }
-
-            var history = past with { Actor = actor };
-            var (other, otherQuery) = await OtherAsync(connection, actor, windowStart - Around, windowEnd + Around, transactions, cancellationToken);
-            findings.AddRange(ActorContext.Describe(history, other, otherQuery, now));
         }
 
         return findings;
@@ -87,41 +85,44 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
             ? "(no rows)"
             : string.Join("\n", addresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address}\t{a.Statements}\t{a.Last.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z")));
         return new ActorHistory(actor, days, addresses, addresses.Count == 0 ? null : addresses.Max(a => a.Last),
-            Shown(sql, ("name", SqlText.Literal(actor.Name)), ("from", Time(from)), ("before", Time(before))), snapshot);
+            ShownQuery(sql, ("name", SqlText.Literal(actor.Name)), ("from", Time(from)), ("before", Time(before))), snapshot);
     }
 
-    private async Task<(IReadOnlyList<OtherActivity> Other, string Query)> OtherAsync(
-        NpgsqlConnection connection, Actor actor, DateTimeOffset from, DateTimeOffset to, long[] transactions, CancellationToken cancellationToken)
+    /// <summary>What each of one role's (or user's) actors did around the incident from its address, read in one query.</summary>
+    private async Task<Dictionary<Actor, (IReadOnlyList<OtherActivity> Other, string Query)>> OtherAsync(
+        NpgsqlConnection connection, IReadOnlyList<Actor> actors, DateTimeOffset from, DateTimeOffset to, long[] transactions, CancellationToken cancellationToken)
     {
-        var (who, address) = Columns(actor);
-        var sql = $"""
-            SELECT schema_name || '.' || table_name, action, count(*), COALESCE(sum(row_count), 0)::bigint
+        var (who, address) = Columns(actors[0]);
+        string Sql(string addressTest) => $"""
+            SELECT {address} AS address, schema_name || '.' || table_name, action, count(*), COALESCE(sum(row_count), 0)::bigint
             FROM {Statements}
-            WHERE {who} AND {address} = @address AND statement_at >= @from AND statement_at < @to AND NOT (tx_id = ANY(@tx))
-            GROUP BY 1, 2 ORDER BY 4 DESC, 3 DESC
+            WHERE {who} AND {address} {addressTest} AND statement_at >= @from AND statement_at < @to AND NOT (tx_id = ANY(@tx))
+            GROUP BY 1, 2, 3 ORDER BY 5 DESC, 4 DESC
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        var shownAddress = actor.Address ?? (actor.Kind == ActorKind.DatabaseRole ? LocalSocket : "(none)");
-        command.Parameters.AddWithValue("name", actor.Name);
-        command.Parameters.AddWithValue("address", shownAddress);
+        string AddressOf(Actor actor) => actor.Address ?? (actor.Kind == ActorKind.DatabaseRole ? LocalSocket : "(none)");
+        await using var command = new NpgsqlCommand(Sql("= ANY(@addresses)"), connection);
+        command.Parameters.AddWithValue("name", actors[0].Name);
+        command.Parameters.AddWithValue("addresses", actors.Select(AddressOf).Distinct().ToArray());
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("tx", transactions);
-        var other = new List<OtherActivity>();
+        var rows = new List<(string Address, OtherActivity Activity)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                other.Add(new OtherActivity(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+                rows.Add((reader.GetString(0), new OtherActivity(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4))));
             }
         }
 
-        return (other, Shown(sql, ("name", SqlText.Literal(actor.Name)), ("address", SqlText.Literal(shownAddress)), ("from", Time(from)), ("to", Time(to)),
-            ("tx", $"ARRAY[{string.Join(", ", transactions)}]::bigint[]")));
+        // The evidence names each actor's own address, as if asked alone: the same rows.
+        return actors.ToDictionary(a => a, a => ((IReadOnlyList<OtherActivity>)[.. rows.Where(r => r.Address == AddressOf(a)).Select(r => r.Activity)],
+            ShownQuery(Sql("= @address"), ("name", SqlText.Literal(a.Name)), ("address", SqlText.Literal(AddressOf(a))), ("from", Time(from)), ("to", Time(to)),
+                ("tx", $"ARRAY[{string.Join(", ", transactions)}]::bigint[]"))));
     }
 
     /// <summary>The query as evidence: parameters written in as literals (display only; the query ran with parameters).</summary>
-    private static string Shown(string sql, params (string Name, string Literal)[] values) =>
+    private static string ShownQuery(string sql, params (string Name, string Literal)[] values) =>
         values.OrderByDescending(v => v.Name.Length).Aggregate(sql, (text, v) => text.Replace("@" + v.Name, v.Literal, StringComparison.Ordinal));
 
     private static string Time(DateTimeOffset time) => SqlText.Literal(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture)) + "::timestamptz";

@@ -118,16 +118,14 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
             lines.AddRange(InvestigationLogs.Lines(response));
         }
 
-        // Without one: the backend's lines close enough to each statement for the time-and-user join.
-        foreach (var statement in firsts.Where(s => s.CorrelationId is null))
-        {
-            var response = await logs.QueryRangeAsync(new RangeQueryRequest(LogQueryBuilder.Stream("job", "tovplay-backend").ToString(),
+        // Without one: the backend's lines close enough to each statement for the time-and-user join, side by side.
+        var near = await Task.WhenAll(firsts.Where(s => s.CorrelationId is null).Select(statement => logs.QueryRangeAsync(
+            new RangeQueryRequest(LogQueryBuilder.Stream("job", "tovplay-backend").ToString(),
                 TimeWindow.Ns(statement.StatementAt - WipeInvestigation.JoinTolerance), TimeWindow.Ns(statement.StatementAt + WipeInvestigation.JoinTolerance))
             {
                 Limit = MaxLinesPerQuery,
-            }, cancellationToken);
-            lines.AddRange(InvestigationLogs.Lines(response));
-        }
+            }, cancellationToken)));
+        lines.AddRange(near.SelectMany(InvestigationLogs.Lines));
 
         return lines;
     }

@@ -79,9 +79,29 @@ public static class InvestigationBenchmark
         var reader = services.GetRequiredService<ActivityReader>();
         var investigator = services.GetServices<IScenarioInvestigator>().Single(i => i.Kind == scenario);
         ActivityAnswer? activity = null;
-        var when = await TimeAsync(async () => activity = await reader.ReadAsync(scenario, subject, start, end, null, CancellationToken.None));
+        var firstData = new List<double>();
+        var when = await TimeAsync(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var first = false;
+            activity = await reader.ReadAsync(scenario, subject, start, end, null, CancellationToken.None, partial: _ =>
+            {
+                firstData.Add(clock.Elapsed.TotalMilliseconds);
+                first = true;
+            });
+            if (!first)
+            {
+                firstData.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        });
         var window = activity!.Proposal is { } proposal ? (proposal.Start, proposal.End) : (start, end);
-        Report($"{name}: WHEN (activity, window)", when, 2000);
+        if (firstData.Count > when.Count)
+        {
+            firstData.RemoveAt(0);
+        }
+
+        Report($"{name}: WHEN first chart + window", firstData, 2000);
+        Report($"{name}: WHEN every chart", when, 2000);
         ScenarioAnswer? answer = null;
         var question = new ScenarioQuestion(scenario, subject, window.Item1, window.Item2);
         var answering = await TimeAsync(async () => answer = await investigator.InvestigateAsync(question, CancellationToken.None));

@@ -45,7 +45,12 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
         }
 
         var now = DateTimeOffset.UtcNow;
-        var answer = await Reader.ReadAsync(ScenarioKind.Wipe, "users", now.AddHours(-1), now.AddMinutes(1), around: null, Ct);
+        ActivityAnswer? first = null;
+        var answer = await Reader.ReadAsync(ScenarioKind.Wipe, "users", now.AddHours(-1), now.AddMinutes(1), around: null, Ct, partial: a => first = a);
+
+        // The audit trail's part came first, with the window it proposes; the logs' part followed.
+        Assert.Equal([ActivitySignal.RowsRemoved], first!.Series.Select(s => s.Signal));
+        Assert.Equal(first.Proposal!.Start, answer.Proposal!.Start);
 
         var removed = Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsRemoved);
         Assert.Equal("Rows removed · public.users", removed.Name);

@@ -63,7 +63,7 @@ public partial class Investigate
 
     private async Task FindAsync()
     {
-        if (await ViewModel.When.FindAsync(CancellationToken.None) && ViewModel.When.Origin == WindowOrigin.Proposed)
+        if (await ViewModel.When.FindAsync(CancellationToken.None, () => _ = InvokeAsync(StateHasChanged)) && ViewModel.When.Origin == WindowOrigin.Proposed)
         {
             // A proposed window is worth answering at once: the WHAT step is then ready when the operator moves on.
             await ViewModel.InvestigateAsync(CancellationToken.None);

@@ -64,7 +64,7 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
     public IEnumerable<ActivitySeries> LogSeries => Activity?.Series.Where(s => s.Signal is not (ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged)) ?? [];
 
     /// <summary>Checks the question; reads the activity; proposes the window. False when a field needs fixing (its error says why).</summary>
-    public async Task<bool> FindAsync(CancellationToken cancellationToken)
+    public async Task<bool> FindAsync(CancellationToken cancellationToken, Action? progressed = null)
     {
         var now = time.GetUtcNow();
         SubjectError = Domain.Investigations.Scenario.Of(Scenario).CheckSubject(Subject);
@@ -101,10 +101,25 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
         Loading = true;
         try
         {
-            Activity = await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Subject) ? null : Subject.Trim(), start, end, hint, cancellationToken);
-            (WindowStart, WindowEnd, Origin) = Activity.Proposal is { } proposal
-                ? (proposal.Start, proposal.End, WindowOrigin.Proposed)
-                : (start, end, WindowOrigin.WholeRange);
+            // The audit trail's series come first (a wipe's window is there); the log series follow.
+            void Show(ActivityAnswer answer)
+            {
+                Activity = answer;
+                if (Origin != WindowOrigin.Adjusted || WindowStart is null)
+                {
+                    (WindowStart, WindowEnd, Origin) = answer.Proposal is { } proposal
+                        ? (proposal.Start, proposal.End, WindowOrigin.Proposed)
+                        : (start, end, WindowOrigin.WholeRange);
+                }
+            }
+
+            Origin = WindowOrigin.None;
+            WindowStart = null;
+            Show(await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Subject) ? null : Subject.Trim(), start, end, hint, cancellationToken, partial: answer =>
+            {
+                Show(answer);
+                progressed?.Invoke();
+            }));
             return true;
         }
         finally
