@@ -1,5 +1,6 @@
 using System.Globalization;
 using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.LogQL.Building;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -198,13 +199,16 @@ public static class WipeInvestigation
             return;
         }
 
-        // No id: join by time and the application user; an inference, with its confidence.
+        // No id: join by time, the application user and the request path the transaction recorded; an inference, with its confidence.
         var user = statement.AppUsername;
+        var path = statement.RequestPath;
+        bool OnPath(RequestLine line) => path is not null && line.Field("path") == path;
         var candidates = lines.Where(l => !l.Job.Contains("frontend", StringComparison.Ordinal)
                 && (l.At - statement.StatementAt).Duration() <= JoinTolerance
                 && (user is null || l.Field("username") == user)
                 && (l.Field("method") is not { } method || s_mutating.Contains(method, StringComparer.OrdinalIgnoreCase)))
-            .OrderBy(l => (l.At - statement.StatementAt).Duration())
+            .OrderBy(l => OnPath(l) ? 0 : 1)
+            .ThenBy(l => (l.At - statement.StatementAt).Duration())
             .ToList();
         if (candidates.Count == 0)
         {
@@ -215,11 +219,16 @@ public static class WipeInvestigation
 
         var best = candidates[0];
         // One candidate that matches the user is a strong join; several, or no user to match, a weak one.
-        var confidence = user is null ? 0.3 : candidates.Count == 1 ? 0.7 : 0.5;
+        // The same path as the transaction recorded (tovplay.request_path) makes any of these a little stronger.
+        var onPath = OnPath(best);
+        var confidence = Math.Round((user is null ? 0.3 : candidates.Count == 1 ? 0.7 : 0.5) + (onPath ? 0.1 : 0), 2);
+        var query = LogQueryBuilder.Stream("job", "tovplay-backend").Json();
+        query = user is null ? query : query.Label("username", user);
         findings.Add(Finding.Inferred(InvestigationStep.Why,
             $"Probably the request {best.Describe()}{(best.Field("username") is { } u ? $" by {u}" : "")} at {Time(best.At)}",
-            $"no correlation id: the {(candidates.Count == 1 ? "only" : "closest of " + candidates.Count.ToString(CultureInfo.InvariantCulture))} changing request{(user is null ? "" : $" by {user}")} within {JoinTolerance.TotalSeconds:0} s of the statement",
-            confidence, new Evidence("logs", "{job=\"tovplay-backend\"} | json" + (user is null ? "" : $" | username=\"{user}\""), best.Line, now)));
+            $"no correlation id: the {(candidates.Count == 1 ? "only" : "closest of " + candidates.Count.ToString(CultureInfo.InvariantCulture))} changing request{(user is null ? "" : $" by {user}")} within {JoinTolerance.TotalSeconds:0} s of the statement"
+                + (onPath ? $", on the path the transaction recorded ({path})" : ""),
+            confidence, new Evidence("logs", query.ToString(), best.Line, now)));
     }
 
 

@@ -114,8 +114,13 @@ public sealed class WipeInvestigationTests
 
         var inferred = Assert.Single(result.Findings, f => f.Basis == FindingBasis.Inferred);
         Assert.Equal("Probably the request POST /api/users/bulk-delete by mallory at 2026-11-27 10:31:12.800 UTC", inferred.Statement);
-        Assert.Equal(0.7, inferred.Confidence);
-        Assert.Equal("no correlation id: the only changing request by mallory within 2 s of the statement", inferred.How);
+        Assert.Equal(0.8, inferred.Confidence, 6);
+        Assert.Equal("no correlation id: the only changing request by mallory within 2 s of the statement, on the path the transaction recorded (/api/users/bulk-delete)", inferred.How);
+        Assert.Equal("{job=\"tovplay-backend\"} | json | username=\"mallory\"", inferred.Evidence[0].Query);
+
+        // Without the path the join is weaker by that much.
+        var elsewhere = WipeInvestigation.Analyse(new WipeEvidence([Delete(correlation: null) with { RequestPath = null }], s_app, requests), s_at);
+        Assert.Equal(0.7, Assert.Single(elsewhere.Findings, f => f.Basis == FindingBasis.Inferred).Confidence, 6);
     }
 
     [Fact]
