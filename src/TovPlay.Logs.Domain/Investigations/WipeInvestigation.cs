@@ -4,6 +4,9 @@ using TovPlay.Logs.Domain.LogQL.Building;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
+/// <summary>The removals of a window an answer did not follow: how many transactions, their rows, and the largest statement.</summary>
+public sealed record NotFollowed(long Transactions, long Rows, AuditStatement? Largest);
+
 /// <summary>What the investigation of a wipe works from: the destructive statements found, the application's profile, and the application's log lines around them.</summary>
 public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, ApplicationProfile Application, IReadOnlyList<RequestLine> Requests)
 {
@@ -29,31 +32,23 @@ public static class WipeInvestigation
 
     private static readonly string[] s_mutating = ["DELETE", "POST", "PUT", "PATCH"];
 
-    /// <summary>How many transactions an answer follows in full (WHO, WHY/HOW, RECOVER): the ones that removed the most.</summary>
+    /// <summary>
+    /// How many transactions an answer follows in full (WHO, WHY/HOW, RECOVER): the ones that removed the most. A
+    /// window may hold ordinary deletes beside the wipe; following each would bury the answer and cost queries.
+    /// </summary>
     public const int MaxFollowed = 10;
 
-    /// <summary>
-    /// The transactions worth following, largest removal first, and the rest: a window may hold ordinary deletes
-    /// beside the wipe, and following each of them would bury the answer and cost a query apiece.
-    /// </summary>
-    public static (IReadOnlyList<AuditStatement> Followed, IReadOnlyList<AuditStatement> Others) Focus(IReadOnlyList<AuditStatement> statements)
-    {
-        var ranked = statements.GroupBy(s => s.TxId).OrderByDescending(g => g.Where(s => s.Removes).Sum(s => s.Rows)).ThenBy(g => g.Min(s => s.Id)).ToList();
-        return ([.. ranked.Take(MaxFollowed).SelectMany(g => g).OrderBy(s => s.Id)], [.. ranked.Skip(MaxFollowed).SelectMany(g => g).OrderBy(s => s.Id)]);
-    }
-
     /// <summary>What the answer says of the transactions it did not follow: how many, how many rows, and the largest.</summary>
-    public static Finding? NotFollowed(IReadOnlyList<AuditStatement> rest, DateTimeOffset now)
+    public static Finding? NotFollowedFinding(NotFollowed others, DateTimeOffset now)
     {
-        if (rest.Count == 0)
+        if (others.Transactions == 0 || others.Largest is not { } largest)
         {
             return null;
         }
 
-        var largest = rest.Where(s => s.Removes).MaxBy(s => s.Rows) ?? rest[0];
         return Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
-                $"Also in the window: {rest.Select(s => s.TxId).Distinct().Count():N0} smaller transaction(s) removing {rest.Where(s => s.Removes).Sum(s => s.Rows):N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
+                $"Also in the window: {others.Transactions:N0} smaller transaction(s) removing {others.Rows:N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
             "audit rows of the window, ranked by rows removed per transaction", Evidence.Of(largest, now));
     }
 

@@ -33,15 +33,17 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         var before = incident.Count > 0 ? incident.Min(s => s.StatementAt) : windowStart;
         var findings = new List<Finding>();
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        // One history and one look around the incident per role or user, whatever the addresses it used.
-        foreach (var group in actors.GroupBy(a => (a.Kind, a.Name)))
+        // Per kind of actor, one history and one look around the incident for all of them: each query reads the
+        // whole lookback or window, so asking once per role or user would read it again each time.
+        foreach (var kind in actors.GroupBy(a => a.Kind))
         {
-            var past = await HistoryAsync(connection, group.First(), before, cancellationToken);
-            var others = await OtherAsync(connection, [.. group], windowStart - Around, windowEnd + Around, transactions, cancellationToken);
+            var group = kind.ToList();
+            var pasts = await HistoriesAsync(connection, group, before, cancellationToken);
+            var others = await OtherAsync(connection, group, windowStart - Around, windowEnd + Around, transactions, cancellationToken);
             foreach (var actor in group)
             {
                 var (other, query) = others[actor];
-                findings.AddRange(ActorContext.Describe(past with { Actor = actor }, other, query, now));
+                findings.AddRange(ActorContext.Describe(pasts[actor.Name] with { Actor = actor }, other, query, now));
             }
         }
 
@@ -53,71 +55,81 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
 
     private string Statements => SqlText.Qualified(audit.Value.Schema, "statements");
 
-    private static (string Who, string Address) Columns(Actor actor) => actor.Kind == ActorKind.DatabaseRole
-        ? ("session_role = @name", $"COALESCE(host(client_addr), '{LocalSocket}')")
-        : ("(app_username = @name OR app_user_id = @name)", "COALESCE(app_client_ip, '(none)')");
+    /// <summary>The SQL naming an actor of this kind (compared with <c>@names</c>), its test, and its address.</summary>
+    private static (string Name, string Who, string Address) Columns(ActorKind kind) => kind == ActorKind.DatabaseRole
+        ? ("session_role", "session_role = ANY(@names)", $"COALESCE(host(client_addr), '{LocalSocket}')")
+        : ("CASE WHEN app_username = ANY(@names) THEN app_username ELSE app_user_id END", "(app_username = ANY(@names) OR app_user_id = ANY(@names))",
+            "COALESCE(app_client_ip, '(none)')");
 
-    private async Task<ActorHistory> HistoryAsync(NpgsqlConnection connection, Actor actor, DateTimeOffset before, CancellationToken cancellationToken)
+    /// <summary>Each actor's addresses and last appearance over the lookback, for all actors of one kind in one query.</summary>
+    private async Task<Dictionary<string, ActorHistory>> HistoriesAsync(NpgsqlConnection connection, IReadOnlyList<Actor> actors, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var days = options.Value.LookbackDays;
-        var (who, address) = Columns(actor);
-        var sql = $"""
-            SELECT {address} AS address, count(*) AS statements, max(statement_at) AS last
+        var (name, who, address) = Columns(actors[0].Kind);
+        string Sql(string nameTest) => $"""
+            SELECT {name} AS name, {address} AS address, count(*) AS statements, max(statement_at) AS last
             FROM {Statements}
-            WHERE {who} AND statement_at >= @from AND statement_at < @before
-            GROUP BY 1 ORDER BY 3 DESC LIMIT 20
+            WHERE {nameTest} AND statement_at >= @from AND statement_at < @before
+            GROUP BY 1, 2 ORDER BY 4 DESC
             """;
         var from = before.AddDays(-days);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("name", actor.Name);
+        var names = actors.Select(a => a.Name).Distinct().ToArray();
+        await using var command = new NpgsqlCommand(Sql(who), connection);
+        command.Parameters.AddWithValue("names", names);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("before", before);
-        var addresses = new List<UsedAddress>();
+        var rows = new List<(string Name, UsedAddress Address)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                addresses.Add(new UsedAddress(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2)));
+                rows.Add((reader.GetString(0), new UsedAddress(reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3))));
             }
         }
 
-        var snapshot = addresses.Count == 0
-            ? "(no rows)"
-            : string.Join("\n", addresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address}\t{a.Statements}\t{a.Last.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z")));
-        return new ActorHistory(actor, days, addresses, addresses.Count == 0 ? null : addresses.Max(a => a.Last),
-            ShownQuery(sql, ("name", SqlText.Literal(actor.Name)), ("from", Time(from)), ("before", Time(before))), snapshot);
+        return names.ToDictionary(n => n, n =>
+        {
+            var addresses = rows.Where(r => r.Name == n).Select(r => r.Address).Take(20).ToList();
+            var snapshot = addresses.Count == 0
+                ? "(no rows)"
+                : string.Join("\n", addresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address}\t{a.Statements}\t{a.Last.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z")));
+            // The evidence asks for this actor alone: the same rows.
+            return new ActorHistory(actors.First(a => a.Name == n), days, addresses, addresses.Count == 0 ? null : addresses.Max(a => a.Last),
+                ShownQuery(Sql(who).Replace("ANY(@names)", "@names", StringComparison.Ordinal), ("names", SqlText.Literal(n)), ("from", Time(from)), ("before", Time(before))), snapshot);
+        });
     }
 
-    /// <summary>What each of one role's (or user's) actors did around the incident from its address, read in one query.</summary>
+    /// <summary>What each actor of one kind did around the incident from its address, read in one query.</summary>
     private async Task<Dictionary<Actor, (IReadOnlyList<OtherActivity> Other, string Query)>> OtherAsync(
         NpgsqlConnection connection, IReadOnlyList<Actor> actors, DateTimeOffset from, DateTimeOffset to, long[] transactions, CancellationToken cancellationToken)
     {
-        var (who, address) = Columns(actors[0]);
-        string Sql(string addressTest) => $"""
-            SELECT {address} AS address, schema_name || '.' || table_name, action, count(*), COALESCE(sum(row_count), 0)::bigint
+        var (name, who, address) = Columns(actors[0].Kind);
+        string Sql(string nameTest, string addressTest) => $"""
+            SELECT {name} AS name, {address} AS address, schema_name || '.' || table_name, action, count(*), COALESCE(sum(row_count), 0)::bigint
             FROM {Statements}
-            WHERE {who} AND {address} {addressTest} AND statement_at >= @from AND statement_at < @to AND NOT (tx_id = ANY(@tx))
-            GROUP BY 1, 2, 3 ORDER BY 5 DESC, 4 DESC
+            WHERE {nameTest} AND {address} {addressTest} AND statement_at >= @from AND statement_at < @to AND NOT (tx_id = ANY(@tx))
+            GROUP BY 1, 2, 3, 4 ORDER BY 6 DESC, 5 DESC
             """;
         string AddressOf(Actor actor) => actor.Address ?? (actor.Kind == ActorKind.DatabaseRole ? LocalSocket : "(none)");
-        await using var command = new NpgsqlCommand(Sql("= ANY(@addresses)"), connection);
-        command.Parameters.AddWithValue("name", actors[0].Name);
+        await using var command = new NpgsqlCommand(Sql(who, "= ANY(@addresses)"), connection);
+        command.Parameters.AddWithValue("names", actors.Select(a => a.Name).Distinct().ToArray());
         command.Parameters.AddWithValue("addresses", actors.Select(AddressOf).Distinct().ToArray());
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("tx", transactions);
-        var rows = new List<(string Address, OtherActivity Activity)>();
+        var rows = new List<(string Name, string Address, OtherActivity Activity)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetString(0), new OtherActivity(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4))));
+                rows.Add((reader.GetString(0), reader.GetString(1), new OtherActivity(reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5))));
             }
         }
 
-        // The evidence names each actor's own address, as if asked alone: the same rows.
-        return actors.ToDictionary(a => a, a => ((IReadOnlyList<OtherActivity>)[.. rows.Where(r => r.Address == AddressOf(a)).Select(r => r.Activity)],
-            ShownQuery(Sql("= @address"), ("name", SqlText.Literal(a.Name)), ("address", SqlText.Literal(AddressOf(a))), ("from", Time(from)), ("to", Time(to)),
+        // The evidence asks for each actor alone, at its own address: the same rows.
+        var single = Sql(who, "= @address").Replace("ANY(@names)", "@names", StringComparison.Ordinal);
+        return actors.ToDictionary(a => a, a => ((IReadOnlyList<OtherActivity>)[.. rows.Where(r => r.Name == a.Name && r.Address == AddressOf(a)).Select(r => r.Activity)],
+            ShownQuery(single, ("names", SqlText.Literal(a.Name)), ("address", SqlText.Literal(AddressOf(a))), ("from", Time(from)), ("to", Time(to)),
                 ("tx", $"ARRAY[{string.Join(", ", transactions)}]::bigint[]"))));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.LogQL.Building;
@@ -27,7 +28,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
 
     public async Task<ScenarioAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var (statements, rest) = WipeInvestigation.Focus(await StatementsAsync(table, from, to, cancellationToken));
+        var (statements, rest) = await StatementsAsync(table, from, to, cancellationToken);
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
@@ -36,7 +37,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var profile = options.Value.Profile;
         var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests) { DatabaseLog = await sessions }, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
-        if (WipeInvestigation.NotFollowed(rest, now) is { } notFollowed)
+        if (WipeInvestigation.NotFollowedFinding(rest, now) is { } notFollowed)
         {
             result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), notFollowed, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
         }
@@ -60,21 +61,52 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         return superusers;
     }
 
-    private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The removals of the <see cref="WipeInvestigation.MaxFollowed"/> transactions that removed the most in the
+    /// window (with the rest of those transactions' removals, so a cascade is whole), and what the others add up to.
+    /// </summary>
+    private async Task<(IReadOnlyList<AuditStatement> Followed, NotFollowed Others)> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
         var statements = SqlText.Qualified(audit.Value.Schema, "statements");
-        return await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
-            action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) AND tx_id IN (
-                SELECT tx_id FROM {statements} WHERE statement_at >= @from AND statement_at < @to AND action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)})
-                  AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table))
-            AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
-            """, p =>
+        var removing = AuditStatement.SqlList(AuditStatement.RemovingActions);
+        var inWindow = $"""
+            statement_at >= @from AND statement_at < @to AND action IN ({removing})
+              AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
+            """;
+        void Parameters(NpgsqlParameterCollection p)
         {
             p.AddWithValue("from", from);
             p.AddWithValue("to", to);
-            p.Add(new Npgsql.NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
-        }, cancellationToken, MaxStatements);
+            p.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
+        }
+
+        var ranked = $"SELECT tx_id FROM {statements} WHERE {inWindow} GROUP BY tx_id ORDER BY sum(row_count) DESC, min(id) LIMIT {WipeInvestigation.MaxFollowed}";
+        var followed = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
+            action IN ({removing}) AND tx_id IN ({ranked})
+            AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
+            """, Parameters, cancellationToken, MaxStatements);
+
+        await using var command = new NpgsqlCommand($"""
+            SELECT count(DISTINCT tx_id), COALESCE(sum(row_count), 0)::bigint, (array_agg(id ORDER BY row_count DESC))[1]
+            FROM {statements} WHERE {inWindow} AND tx_id NOT IN ({ranked})
+            """, connection);
+        Parameters(command.Parameters);
+        long? largestId;
+        NotFollowed others;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (others, largestId) = (new NotFollowed(reader.GetInt64(0), reader.GetInt64(1), null), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+        }
+
+        if (largestId is { } id)
+        {
+            var largest = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, "id = @id", p => p.AddWithValue("id", id), cancellationToken);
+            others = others with { Largest = largest.FirstOrDefault() };
+        }
+
+        return (followed, others);
     }
 
     /// <summary>How far before a direct statement its session's connection lines are looked for (a psql session may stay open for hours).</summary>

@@ -141,17 +141,13 @@ public sealed class WipeInvestigationTests
     }
 
     [Fact]
-    public void Focus_FollowsTheLargestRemovals_AndSaysWhatItLeftOut()
+    public void NotFollowed_SaysHowManyTransactionsAndRowsWereLeftOut_AndTheLargest()
     {
-        var statements = Enumerable.Range(1, 14).Select(i => Delete(id: i) with { TxId = 1000 + i, Rows = i * 10 }).ToList();
+        var largest = Delete(id: 4) with { Rows = 40 };
 
-        var (followed, others) = WipeInvestigation.Focus(statements);
-
-        Assert.Equal(WipeInvestigation.MaxFollowed, followed.Count);
-        Assert.Equal([1L, 2, 3, 4], others.Select(s => s.Id));
         Assert.Equal(
             "Also in the window: 4 smaller transaction(s) removing 100 row(s) in all (the largest: DELETE on public.users, 40 row(s)); the 10 largest are followed above",
-            WipeInvestigation.NotFollowed(others, s_at)!.Statement);
-        Assert.Null(WipeInvestigation.NotFollowed([], s_at));
+            WipeInvestigation.NotFollowedFinding(new NotFollowed(4, 100, largest), s_at)!.Statement);
+        Assert.Null(WipeInvestigation.NotFollowedFinding(new NotFollowed(0, 0, null), s_at));
     }
 }

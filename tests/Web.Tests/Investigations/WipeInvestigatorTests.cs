@@ -73,6 +73,14 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         Assert.Contains(who, w => w.StartsWith($"127.0.0.1 is a known address for the database role {_db.AppRole}: 2 change(s) from it in the 30 days before, the last at ", StringComparison.Ordinal));
         Assert.Contains(who, w => w.StartsWith($"The database role {_db.AppRole} was last seen before the incident at ", StringComparison.Ordinal));
         Assert.Contains("The application user mallory made no audited change in the 30 days before: a first appearance", who);
+        // The evidence is a query a reader can run again, values written in; it gives what the finding says.
+        var queries = result.For(InvestigationStep.Who).SelectMany(f => f.Evidence).Where(e => e.Query.Contains("count(*) AS statements", StringComparison.Ordinal)).DistinctBy(e => e.Query).ToList();
+        Assert.Equal(2, queries.Count);
+        foreach (var evidence in queries)
+        {
+            var rows = await _db.QueryAsync(evidence.Query);
+            Assert.Equal(evidence.Snapshot == "(no rows)" ? 0 : evidence.Snapshot.Split('\n').Length, rows.Count);
+        }
         var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
         Assert.StartsWith("The change came through the application", why[0]);
         Assert.Contains(why, w => w.StartsWith("Frontend at ", StringComparison.Ordinal) && w.EndsWith(": click:delete-all by mallory", StringComparison.Ordinal));
@@ -109,5 +117,27 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
         await PushAsync("postgres", now.AddSeconds(-20), $"2026-11-27 10:00:00.000 UTC [{pid}] LOG:  connection authorized: user=postgres database=x application_name=psql");
         var (_, again, _) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
         Assert.Contains(again.For(InvestigationStep.Why), f => f.Statement.EndsWith(": LOG:  connection authorized: user=postgres database=x application_name=psql", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AmongManySmallDeletes_TheLargestAreFollowed_AndTheRestSummed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            foreach (var id in Enumerable.Range(1, 12))
+            {
+                await _db.ExecuteAsync(app, $"DELETE FROM games WHERE id = {id}");
+            }
+
+            await _db.ExecuteAsync(app, "DELETE FROM games WHERE id > 12");
+        }
+
+        var (statements, result, _) = await _app.Services.GetRequiredService<WipeInvestigator>().InvestigateAsync("games", now.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+
+        Assert.Equal(10, statements.Select(s => s.TxId).Distinct().Count());
+        Assert.Contains(statements, s => s.Rows == 18);
+        Assert.Contains("Also in the window: 3 smaller transaction(s) removing 3 row(s) in all (the largest: DELETE on public.games, 1 row(s)); the 10 largest are followed above",
+            result.For(InvestigationStep.What).Select(f => f.Statement));
     }
 }
