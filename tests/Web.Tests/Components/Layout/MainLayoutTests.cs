@@ -70,6 +70,7 @@ public sealed class MainLayoutTests : BunitContext
         Assert.Contains("Search", links);
         Assert.Contains("Alerts", links);
         Assert.DoesNotContain("Investigate", links);
+        Assert.DoesNotContain("Investigations", links);
         Assert.DoesNotContain("Admin", links);
         Assert.Contains("page body", cut.Markup, StringComparison.Ordinal);
     }
@@ -82,7 +83,7 @@ public sealed class MainLayoutTests : BunitContext
         var cut = RenderLayout();
 
         var links = cut.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
-        Assert.Equal(["Home", "Live", "Search", "Investigate", "Audit", "Alerts", "Admin"], links);
+        Assert.Equal(["Home", "Live", "Search", "Investigate", "Investigations", "Audit", "Alerts", "Admin"], links);
     }
 
     [Fact]
