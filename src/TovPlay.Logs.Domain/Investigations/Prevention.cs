@@ -1,5 +1,8 @@
 using System.Globalization;
 using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.LogQL;
+using TovPlay.Logs.Domain.LogQL.Ast;
+using TovPlay.Logs.Domain.LogQL.Building;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -72,8 +75,9 @@ public static class Prevention
             list.Add(new Recommendation(
                 $"Alert when {table.Key.Schema}.{table.Key.Table} loses many rows",
                 "An alert on the audit lines would have told on-call within a minute.",
-                string.Create(CultureInfo.InvariantCulture,
-                    $"sum(sum_over_time({{job=\"{AuditLogLine.Job}\"}} | json | table=\"{table.Key.Table}\" | action=~\"DELETE|TRUNCATE\" | unwrap rows [1m])) > {limit}"),
+                LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.Unwrapped(RangeOperation.SumOverTime,
+                    LogQueryBuilder.Stream("job", AuditLogLine.Job).Json().Label("table", table.Key.Table).Label("action", "DELETE|TRUNCATE", MatchOperator.Regex),
+                    "rows", TimeSpan.FromMinutes(1))), limit)),
                 "logql-alert"));
         }
 

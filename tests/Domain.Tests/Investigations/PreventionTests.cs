@@ -21,7 +21,7 @@ public sealed class PreventionTests
         Assert.Equal("Guard public.users against mass changes over 184 rows", guard.Title);
         Assert.Equal(new GuardTarget("public", "users", 184), guard.Guard);
         Assert.Contains("EXECUTE FUNCTION \"tovplay_audit\".\"guard_truncate\"('184')", guard.Change);
-        Assert.Equal("sum(sum_over_time({job=\"tovplay-db-audit\"} | json | table=\"users\" | action=~\"DELETE|TRUNCATE\" | unwrap rows [1m])) > 184",
+        Assert.Equal("sum(sum_over_time({job=\"tovplay-db-audit\"} | json | table=\"users\" | action=~\"DELETE|TRUNCATE\" | unwrap rows | __error__=\"\" [1m])) > 184",
             list.Single(r => r.ChangeKind == "logql-alert").Change);
         Assert.True(TovPlay.Logs.Domain.LogQL.LogQLQuery.TryParse(list.Single(r => r.ChangeKind == "logql-alert").Change, out _, out var error), error?.Message);
         Assert.Equal("checklist", list[^1].ChangeKind);
@@ -43,5 +43,16 @@ public sealed class PreventionTests
 
         Assert.DoesNotContain(list, r => r.ChangeKind == "pg_hba" || r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
         Assert.Contains(list, r => r.Title == "Guard public.users against mass changes over 10 rows");
+    }
+
+    [Fact]
+    public void TheAlertRule_EscapesATableNameThatWouldBreakOutOfItsString()
+    {
+        var hostile = Statement("DELETE", 500, "dba", null, "psql", null) with { Table = "x\" } |= \"y" };
+
+        var alert = Prevention.ForWipe([hostile], s_app, new AuditSql()).Single(r => r.ChangeKind == "logql-alert").Change;
+
+        Assert.True(TovPlay.Logs.Domain.LogQL.LogQLQuery.TryParse(alert, out _, out var error), error?.Message);
+        Assert.Contains("table=\"x\\\" } |= \\\"y\"", alert);
     }
 }
