@@ -1,5 +1,6 @@
 using System.Globalization;
 using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -59,7 +60,7 @@ public static class AccountInvestigation
             var last = evidence.PriorSignIns.Where(l => l.Field("ip") == ip).Select(l => (DateTimeOffset?)l.At).Max();
             findings.Add(Finding.Direct(InvestigationStep.Who,
                 string.Create(CultureInfo.InvariantCulture, $"{ip}: {count:N0} line(s) in the window; ")
-                    + (last is { } seen ? $"known: {user} signed in from it before, last at {LineFacts.Time(seen)}" : $"new: no sign-in of {user} came from it in the {evidence.LookbackDays} days before"),
+                    + (last is { } seen ? $"known: {user} signed in from it before, last at {UtcText.Millis(seen)}" : $"new: no sign-in of {user} came from it in the {evidence.LookbackDays} days before"),
                 $"the ip field of the lines in the window against {user}'s sign-ins in the {evidence.LookbackDays} days before",
                 new Evidence("logs", evidence.PriorQuery, $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", known.Order(StringComparer.Ordinal))}", now)));
         }
@@ -79,11 +80,11 @@ public static class AccountInvestigation
         // The sequence: sign-ins, credential changes and destructive actions, in order, then what its shape suggests.
         var keyLines = lines.Where(l => l.Field("action") is { } a && (a == "LOGIN" || CredentialActions.Contains(a) || a == "DELETE")).ToList();
         var timeline = keyLines.Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
-                $"{LineFacts.Time(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an unknown address"}"
+                $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an unknown address"}"
                     + (l.Field("ip") is { } ip && !known.Contains(ip) ? " (new address)" : ""),
                 "the account's own log line", new Evidence("logs", evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
             .Concat(evidence.Statements.Where(s => s.Removes).Select(s => (At: s.StatementAt, Finding: Finding.Direct(InvestigationStep.Why,
-                string.Create(CultureInfo.InvariantCulture, $"{LineFacts.Time(s.StatementAt)}: {s.Action} on {s.QualifiedTable} removed {s.Rows:N0} row(s) as {user}"),
+                string.Create(CultureInfo.InvariantCulture, $"{UtcText.Millis(s.StatementAt)}: {s.Action} on {s.QualifiedTable} removed {s.Rows:N0} row(s) as {user}"),
                 "the audit row of the statement", Evidence.Of(s, now)) with { CorrelationId = s.CorrelationId })))
             .OrderBy(t => t.At)
             .Select(t => t.Finding);
@@ -95,7 +96,7 @@ public static class AccountInvestigation
         {
             var removals = evidence.Statements.Where(s => s.Removes && s.StatementAt >= takeover.At).ToList();
             findings.Add(Finding.Inferred(InvestigationStep.Why,
-                $"This has the shape of an account takeover: a sign-in from the new address {newSignIn.Field("ip")} at {LineFacts.Time(newSignIn.At)}, then {takeover.Field("action")} at {LineFacts.Time(takeover.At)}"
+                $"This has the shape of an account takeover: a sign-in from the new address {newSignIn.Field("ip")} at {UtcText.Millis(newSignIn.At)}, then {takeover.Field("action")} at {UtcText.Millis(takeover.At)}"
                     + (removals.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", then {removals.Sum(s => s.Rows):N0} row(s) removed") : ""),
                 "the order of the events and the address being new for this account; the owner on a new network would look the same, so ask them",
                 0.7, new Evidence("logs", evidence.LinesQuery, newSignIn.Line + "\n" + takeover.Line, now)));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -41,7 +42,7 @@ public static class ErrorSpikeInvestigation
         var minutes = Math.Max(1, (evidence.End - evidence.Start).TotalMinutes);
         findings.Add(Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
-                $"{evidence.Errors.Count:N0} error line(s) from {LineFacts.Time(evidence.Start)} to {LineFacts.Time(evidence.End)} ({evidence.Errors.Count / minutes:0.#} per minute), against {evidence.Baseline.Count:N0} in as long a window before; {groups.Count:N0} kind(s)"),
+                $"{evidence.Errors.Count:N0} error line(s) from {UtcText.Millis(evidence.Start)} to {UtcText.Millis(evidence.End)} ({evidence.Errors.Count / minutes:0.#} per minute), against {evidence.Baseline.Count:N0} in as long a window before; {groups.Count:N0} kind(s)"),
             "the error lines in the window and just before it, counted", new Evidence("logs", evidence.ErrorsQuery, $"{evidence.Errors.Count} lines", now)));
         foreach (var group in groups.Take(GroupsShown))
         {
@@ -52,7 +53,7 @@ public static class ErrorSpikeInvestigation
             var firstSeen = before.Count > 0 ? before.Min(l => l.At) : first.At;
             findings.Add(Finding.Direct(InvestigationStep.What,
                 string.Create(CultureInfo.InvariantCulture, $"{group.Key}: {group.Count():N0} time(s) in the window")
-                    + (past == 0 ? $"; new: first seen at {LineFacts.Time(firstSeen)}" : string.Create(CultureInfo.InvariantCulture, $"; {before.Count:N0} time(s) in as long a window before")),
+                    + (past == 0 ? $"; new: first seen at {UtcText.Millis(firstSeen)}" : string.Create(CultureInfo.InvariantCulture, $"; {before.Count:N0} time(s) in as long a window before")),
                 "error lines grouped by type, message (numbers blanked) and path", new Evidence("logs", evidence.ErrorsQuery, first.Line, now)) with
             {
                 TraceId = first.Field("trace_id"),
@@ -100,7 +101,7 @@ public static class ErrorSpikeInvestigation
         }
 
         findings.Add(new Finding(InvestigationStep.Why,
-            $"The main error first occurred at {LineFacts.Time(main.At)}: {main.Describe()}" + (main.Field("username") is { } u ? $" for {u}" : ""),
+            $"The main error first occurred at {UtcText.Millis(main.At)}: {main.Describe()}" + (main.Field("username") is { } u ? $" for {u}" : ""),
             FindingBasis.Direct, "the earliest line of the most frequent error", evidenceOfFirst)
         {
             TraceId = main.Field("trace_id"),

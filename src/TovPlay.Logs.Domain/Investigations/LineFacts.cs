@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -40,8 +41,6 @@ public static partial class LineFacts
     public static IReadOnlyList<(string Value, int Count)> Top(IEnumerable<RequestLine> lines, string field, int take = 5) =>
         [.. lines.Select(l => l.Field(field)).OfType<string>().GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(take).Select(g => (g.Key, g.Count()))];
 
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
-
     public static string List(IReadOnlyList<(string Value, int Count)> top) =>
         string.Join(", ", top.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value} ({t.Count:N0})")));
 
@@ -60,7 +59,7 @@ public static partial class LineFacts
         {
             var lead = windowStart - line.At;
             findings.Add(Finding.Direct(InvestigationStep.Why,
-                $"{(lead > TimeSpan.Zero ? $"{Minutes(lead)} before the window" : "Inside the window")}, at {Time(line.At)}: {line.Describe()}" + (line.Field("version") is { } v ? $" (version {v})" : ""),
+                $"{(lead > TimeSpan.Zero ? $"{Minutes(lead)} before the window" : "Inside the window")}, at {UtcText.Millis(line.At)}: {line.Describe()}" + (line.Field("version") is { } v ? $" (version {v})" : ""),
                 "a change logged by the service itself", new Evidence("logs", query, line.Line, now)) with { TraceId = line.Field("trace_id") });
         }
     }

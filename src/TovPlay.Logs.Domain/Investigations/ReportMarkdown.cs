@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -102,7 +103,7 @@ public static partial class ReportMarkdown
     /// <summary>A time as the report says it: UTC first (what logs say), then the reader's zone.</summary>
     public static string Time(DateTimeOffset time, TimeZoneInfo zone)
     {
-        var utc = time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
+        var utc = UtcText.Millis(time);
         if (zone.Id == TimeZoneInfo.Utc.Id)
         {
             return utc;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -72,7 +73,7 @@ public static class SlowApiInvestigation
         foreach (var line in slowest)
         {
             findings.Add(Finding.Direct(InvestigationStep.Why,
-                string.Create(CultureInfo.InvariantCulture, $"Slow request at {LineFacts.Time(line.At)}: {line.Describe()} took {LineFacts.Duration(line):0} ms") + (line.Field("username") is { } u ? $" for {u}" : ""),
+                string.Create(CultureInfo.InvariantCulture, $"Slow request at {UtcText.Millis(line.At)}: {line.Describe()} took {LineFacts.Duration(line):0} ms") + (line.Field("username") is { } u ? $" for {u}" : ""),
                 "one of the slowest request lines of the path; its trace shows where the time went", new Evidence("logs", evidence.RequestsQuery, line.Line, now)) with
             {
                 TraceId = line.Field("trace_id"),

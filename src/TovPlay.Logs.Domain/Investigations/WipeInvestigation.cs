@@ -1,6 +1,7 @@
 using System.Globalization;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.LogQL.Building;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
@@ -67,7 +68,7 @@ public static class WipeInvestigation
         {
             var record = Evidence.Of(statement, now);
             findings.Add(Finding.Direct(InvestigationStep.What,
-                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} removed {statement.Rows:N0} row(s) at {Time(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
+                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} removed {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
                 "an audit row, written by the table's trigger in the same transaction", record));
         }
 
@@ -123,7 +124,7 @@ public static class WipeInvestigation
 
         foreach (var line in lines.Take(MaxSessionLines))
         {
-            findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {Time(line.At)}: {SessionMessage(line.Line)}",
+            findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {UtcText.Millis(line.At)}: {SessionMessage(line.Line)}",
                 $"PostgreSQL's own log line for backend pid {statement.BackendPid}, the pid the audit trigger recorded",
                 new Evidence("logs", query, line.Line, now)));
         }
@@ -161,7 +162,7 @@ public static class WipeInvestigation
             foreach (var sql in transaction)
             {
                 timeline.Add((sql.StatementAt, Finding.Direct(InvestigationStep.Why,
-                    string.Create(CultureInfo.InvariantCulture, $"SQL at {Time(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))"),
+                    string.Create(CultureInfo.InvariantCulture, $"SQL at {UtcText.Millis(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))"),
                     $"the audit row of the request's transaction, with correlation id {correlation}", Evidence.Of(sql, now)) with { CorrelationId = correlation }));
             }
 
@@ -181,7 +182,7 @@ public static class WipeInvestigation
                     _ => "",
                 };
                 timeline.Add((line.At, new Finding(InvestigationStep.Why,
-                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {Time(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : "") + error,
+                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {UtcText.Millis(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : "") + error,
                     FindingBasis.Direct, $"the same correlation id {correlation} on the log line and the audit row", evidence)
                 {
                     TraceId = line.Field("trace_id"),
@@ -220,12 +221,10 @@ public static class WipeInvestigation
         var query = LogQueryBuilder.Stream("job", "tovplay-backend").Json();
         query = user is null ? query : query.Label("username", user);
         findings.Add(Finding.Inferred(InvestigationStep.Why,
-            $"Probably the request {best.Describe()}{(best.Field("username") is { } u ? $" by {u}" : "")} at {Time(best.At)}",
+            $"Probably the request {best.Describe()}{(best.Field("username") is { } u ? $" by {u}" : "")} at {UtcText.Millis(best.At)}",
             $"no correlation id: the {(candidates.Count == 1 ? "only" : "closest of " + candidates.Count.ToString(CultureInfo.InvariantCulture))} changing request{(user is null ? "" : $" by {user}")} within {JoinTolerance.TotalSeconds:0} s of the statement"
                 + (onPath ? $", on the path the transaction recorded ({path})" : ""),
             confidence, new Evidence("logs", query.ToString(), best.Line, now)));
     }
 
-
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 }

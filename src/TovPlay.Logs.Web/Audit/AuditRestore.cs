@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TovPlay.Logs.Domain.Audit;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Web.Audit;
 
@@ -210,7 +211,7 @@ public sealed class AuditRestore(IOptions<AuditOptions> options, AuditReader rea
             "Puts back the rows these statements removed (rows that exist again are left as they are) and takes their updates back (rows changed since are left as they are). Review it, then run it in one go (psql -1 -f).",
         };
         header.AddRange(statements.Select(s =>
-            $"statement {s.Id}: {s.Action} on {s.QualifiedTable}, {s.Rows} row(s), {s.StatementAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture)}, role {s.SessionRole}{(s.AppUsername is null ? "" : ", app user " + s.AppUsername)}"));
+            $"statement {s.Id}: {s.Action} on {s.QualifiedTable}, {s.Rows} row(s), {UtcText.Millis(s.StatementAt)}, role {s.SessionRole}{(s.AppUsername is null ? "" : ", app user " + s.AppUsername)}"));
         header.AddRange(notes);
         return RestoreScript.Build(restores, await AuditCatalog.ForeignKeysAsync(connection, cancellationToken), header, reverts);
     }

@@ -41,7 +41,7 @@ public sealed class TimeDisplay
 
     /// <summary>Millisecond precision: forensic timelines need it.</summary>
     public string Format(DateTimeOffset value) =>
-        ShowUtc ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", System.Globalization.CultureInfo.InvariantCulture)
+        ShowUtc ? Domain.Logs.UtcText.Millis(value)
                 : ToDisplay(value).ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The other representation, for a tooltip.</summary>

@@ -101,11 +101,8 @@ public sealed record TimeRange
             }
         }
 
-        return $"{Format(Point(From, now))} to {Format(Point(To, now))}";
+        return $"{UtcText.Millis(Point(From, now))} to {UtcText.Millis(Point(To, now))}";
     }
-
-    private static string Format(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
     private static string? Check(string end, string text)
     {
