@@ -35,9 +35,11 @@ public static class ActivityQueries
         _ => null,
     };
 
+    /// <summary>Lines of the application's own services: the backend and the frontend.</summary>
+    public static LogQueryBuilder ApplicationLines => LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]);
+
     /// <summary>Lines of the application's error-level streams.</summary>
-    public static LogQueryBuilder ErrorLines =>
-        LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Where("level", MatchOperator.Regex, "(?i)(error|critical|fatal)");
+    public static LogQueryBuilder ErrorLines => ApplicationLines.Where("level", MatchOperator.Regex, "(?i)(error|critical|fatal)");
 
     /// <summary>
     /// The lines about the subject: an account's username, a path, a free text. The subject's text filters lines in

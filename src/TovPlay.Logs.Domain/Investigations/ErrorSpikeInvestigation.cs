@@ -90,12 +90,8 @@ public static class ErrorSpikeInvestigation
         }
 
         var main = groups[0].OrderBy(l => l.At).First();
-        var evidenceOfFirst = new List<Evidence> { new("logs", evidence.ErrorsQuery, main.Line, now) };
-        if (main.Field("error_stack") is { } stack)
-        {
-            evidenceOfFirst.Add(new Evidence("stack trace", "error.stack of the line above", stack, now));
-        }
-        else
+        var evidenceOfFirst = LineFacts.EvidenceOf(main, evidence.ErrorsQuery, now);
+        if (main.Field("error_stack") is null)
         {
             unknowns.Add(new Unknown(InvestigationStep.Why, "where in the code the main error starts", "its lines carry no error.stack"));
         }

@@ -17,7 +17,7 @@ public static partial class LineFacts
     }
 
     /// <summary>The application's lines that may be changes (the line filter is loose; <see cref="IsChange"/> decides).</summary>
-    public static string ChangesQuery => LogQL.Building.LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"])
+    public static string ChangesQuery => ActivityQueries.ApplicationLines
         .MatchesRegex("(?i)(deploy|release|version|start|migrat|config)").ToString();
 
     /// <summary>How long before a window the change lines are looked for.</summary>
@@ -26,6 +26,18 @@ public static partial class LineFacts
     /// <summary>A deploy, a restart, a migration or a configuration change: what usually explains a shift in behaviour.</summary>
     public static bool IsChange(RequestLine line) =>
         (line.Field("msg") ?? line.Field("action") ?? line.Line) is { } text && Change().IsMatch(text);
+
+    /// <summary>A line as evidence, with its stack trace beside it when it carries one (error.stack).</summary>
+    public static List<Evidence> EvidenceOf(RequestLine line, string query, DateTimeOffset now)
+    {
+        var evidence = new List<Evidence> { new("logs", query, line.Line, now) };
+        if (line.Field("error_stack") is { } stack)
+        {
+            evidence.Add(new Evidence("stack trace", "error.stack of the line above", stack, now));
+        }
+
+        return evidence;
+    }
 
     public static double? Duration(RequestLine line) =>
         line.Field("duration_ms") is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) ? ms : null;

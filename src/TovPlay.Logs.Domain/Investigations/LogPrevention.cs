@@ -15,7 +15,7 @@ public static class LogPrevention
 
     public static IReadOnlyList<Recommendation> ForErrors(string mainError, int count, TimeSpan window, string? path, RequestLine first)
     {
-        var lines = LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Where("level", MatchOperator.Regex, "(?i)(error|critical|fatal)").Json();
+        var lines = ActivityQueries.ErrorLines.Json();
         if (path is not null)
         {
             lines = lines.Label("path", path);

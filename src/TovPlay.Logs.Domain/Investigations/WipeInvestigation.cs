@@ -168,11 +168,8 @@ public static class WipeInvestigation
 
             foreach (var line in chain)
             {
-                var evidence = new List<Evidence> { new("logs", $"{{job=~\"tovplay-.*\"}} |= \"{correlation}\"", line.Line, now) };
-                if (line.Field("error_stack") is { } stack)
-                {
-                    evidence.Add(new Evidence("stack trace", "error.stack of the line above", stack, now));
-                }
+                // The query the chain was read with (for this id), built so the id is escaped.
+                var evidence = LineFacts.EvidenceOf(line, LogQueryBuilder.AnyJob().Contains(correlation).ToString(), now);
 
                 var error = (line.Field("error_type"), line.Field("error_message")) switch
                 {

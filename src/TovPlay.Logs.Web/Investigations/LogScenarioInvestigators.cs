@@ -12,8 +12,7 @@ public sealed class ErrorSpikeInvestigator(InvestigationLogs logs, TimeProvider 
 {
     public ScenarioKind Kind => ScenarioKind.ErrorSpike;
 
-    public static string ErrorsQuery(ScenarioKind scenario, string? subject) => ActivityQueries.Narrow(
-        LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Where("level", MatchOperator.Regex, "(?i)(error|critical|fatal)"), scenario, subject).ToString();
+    public static string ErrorsQuery(ScenarioKind scenario, string? subject) => ActivityQueries.Narrow(ActivityQueries.ErrorLines, scenario, subject).ToString();
 
     public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
     {
@@ -62,7 +61,7 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
     {
         var user = question.Subject ?? throw new InvalidOperationException("An account investigation needs a username.");
         var days = Math.Min(options.Value.LookbackDays, MaxLookbackDays);
-        var linesQuery = LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]).Json().Label("username", user).ToString();
+        var linesQuery = ActivityQueries.ApplicationLines.Json().Label("username", user).ToString();
         var priorQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", user).Label("action", "LOGIN").ToString();
         var from = question.Start - LeadUp;
         var lines = logs.ReadAsync(linesQuery, from, question.End, cancellationToken);
