@@ -28,6 +28,10 @@ public sealed record AuditStatement(
 
     public bool Removes => RemovingActions.Contains(Action);
 
+    /// <summary>Each transaction's first statement, in id order: one line per transaction (its actor, its restore script).</summary>
+    public static IEnumerable<AuditStatement> FirstOfEachTransaction(IEnumerable<AuditStatement> statements) =>
+        statements.GroupBy(s => s.TxId).Select(g => g.MinBy(s => s.Id)!).OrderBy(s => s.Id);
+
     public bool Restorable => RestorableActions.Contains(Action);
 }
 

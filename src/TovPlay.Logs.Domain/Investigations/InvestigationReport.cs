@@ -37,4 +37,7 @@ public sealed record InvestigationReport(
         $"{scenario.Title}{(table is { Length: > 0 } ? $": {table}" : "")}, {windowStart.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
 
     public IEnumerable<Finding> For(InvestigationStep step) => Findings.Where(f => f.Step == step);
+
+    /// <summary>Each transaction's first statement, in id order: what RECOVER offers a restore script for.</summary>
+    public IEnumerable<ReportStatement> Transactions => Statements.GroupBy(s => s.TxId).Select(g => g.MinBy(s => s.Id)!).OrderBy(s => s.Id);
 }

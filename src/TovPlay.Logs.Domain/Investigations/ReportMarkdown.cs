@@ -84,7 +84,7 @@ public static partial class ReportMarkdown
         }
 
         md.AppendLine().AppendLine("## RECOVER").AppendLine();
-        var transactions = report.Statements.GroupBy(s => s.TxId).Select(g => g.OrderBy(s => s.Id).First()).ToList();
+        var transactions = report.Transactions.ToList();
         if (transactions.Count == 0)
         {
             md.AppendLine("Nothing to restore: no removed rows were found in the window.");

@@ -20,7 +20,7 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
     public async Task<IReadOnlyList<Finding>> DescribeAsync(
         IReadOnlyList<AuditStatement> incident, DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var actors = incident.GroupBy(s => s.TxId).Select(g => g.First())
+        var actors = AuditStatement.FirstOfEachTransaction(incident)
             .SelectMany(s => new[]
             {
                 new Actor(ActorKind.DatabaseRole, s.SessionRole, s.ClientAddr ?? LocalSocket),

@@ -117,7 +117,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     {
         var lines = new List<RequestLine>();
         var profile = options.Value.Profile;
-        foreach (var statement in statements.GroupBy(s => (s.TxId, s.BackendPid)).Select(g => g.First()).Where(s => Channel.Of(s, profile).Kind == ChannelKind.Direct))
+        foreach (var statement in AuditStatement.FirstOfEachTransaction(statements).Where(s => Channel.Of(s, profile).Kind == ChannelKind.Direct))
         {
             var response = await logs.QueryRangeAsync(new RangeQueryRequest(WipeInvestigation.DatabaseLogQuery(statement.BackendPid),
                 TimeWindow.Ns(statement.StatementAt - SessionLookback), TimeWindow.Ns(statement.StatementAt + TimeSpan.FromMinutes(10)))
@@ -135,7 +135,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
     {
         var lines = new List<RequestLine>();
-        var firsts = statements.GroupBy(s => s.TxId).Select(g => g.First()).ToList();
+        var firsts = AuditStatement.FirstOfEachTransaction(statements).ToList();
 
         // By id, all at once: each request chain, which starts before its statement (the click, the request).
         var correlated = firsts.Where(s => s.CorrelationId is not null).ToList();

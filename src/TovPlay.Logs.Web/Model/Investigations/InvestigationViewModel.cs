@@ -31,7 +31,7 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
     public ScenarioQuestion? AnsweredFor { get; private set; }
 
     /// <summary>The transactions the answer found (a restore script each), first statement of each.</summary>
-    public IEnumerable<AuditStatement> Transactions => Statements.GroupBy(s => s.TxId).Select(g => g.OrderBy(s => s.Id).First());
+    public IEnumerable<AuditStatement> Transactions => AuditStatement.FirstOfEachTransaction(Statements);
 
     public bool IsCurrent => Result is not null && AnsweredFor == Question;
 
