@@ -41,6 +41,12 @@ public partial class InvestigationView
 
     protected override async Task OnParametersSetAsync()
     {
+        // Each opening is written to the app's audit trail: once per investigation shown, not once per re-render.
+        if (_opened?.Record.Id == Id)
+        {
+            return;
+        }
+
         _opened = await Store.OpenAsync(Id, (await Authentication).User, CancellationToken.None);
         _missing = _opened is null;
         (_status, _notes) = _opened is { } o ? (o.Record.Status, o.Record.Notes) : (InvestigationStatus.Open, null);
