@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using TovPlay.Logs.Domain.Demo;
 using TovPlay.Logs.Domain.Investigations;
@@ -49,9 +48,8 @@ public sealed class DemoIncidentTests : IAsyncLifetime
     {
         _app = _db.StartApp(_appDb.ConnectionString, ("Investigations:DatabaseRoles:0", _db.AppRole), ("Investigations:AppServerAddresses:0", appServer));
         var token = await _app.CreateApiKeyAsync(ingestionRateBytes: 100_000_000);
-        using var push = new HttpClient { BaseAddress = new Uri(_app.AppUri, "loki/api/v1/") };
-        push.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var player = new DemoPlayer(push, async (connection, _) => connection == DemoConnection.Application ? await _db.OpenAsAppAsync() : await _db.Database.OpenAsync(), TimeProvider.System);
+        using var push = new LokiPushClient(_app, token);
+        var player = new DemoPlayer(push.Http, async (connection, _) => connection == DemoConnection.Application ? await _db.OpenAsAppAsync() : await _db.Database.OpenAsync(), TimeProvider.System);
         var incident = _traffic.Build(kind);
         return (incident, await player.PlayAsync(incident, Ct));
     }
