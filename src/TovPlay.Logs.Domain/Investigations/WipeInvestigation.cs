@@ -114,7 +114,7 @@ public static class WipeInvestigation
     {
         unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it", "there is none to find: the statement did not come through the application"));
         var query = DatabaseLogQuery(statement.BackendPid);
-        var lines = log.Where(l => l.Line.Contains(PidMarker(statement.BackendPid), StringComparison.Ordinal)).OrderBy(l => l.At).ToList();
+        var lines = SessionLines(log, statement);
         if (lines.Count == 0)
         {
             unknowns.Add(new Unknown(InvestigationStep.Why, $"the session of backend pid {statement.BackendPid} in PostgreSQL's own log",
@@ -128,6 +128,19 @@ public static class WipeInvestigation
                 $"PostgreSQL's own log line for backend pid {statement.BackendPid}, the pid the audit trigger recorded",
                 new Evidence("logs", query, line.Line, now)));
         }
+    }
+
+    /// <summary>
+    /// The lines of the statement's own session: its pid's lines from after the last disconnection before the statement
+    /// to the first disconnection after it. PostgreSQL reuses pids, so a pid alone also matches earlier and later sessions.
+    /// </summary>
+    private static List<RequestLine> SessionLines(IReadOnlyList<RequestLine> log, AuditStatement statement)
+    {
+        var lines = log.Where(l => l.Line.Contains(PidMarker(statement.BackendPid), StringComparison.Ordinal)).OrderBy(l => l.At).ToList();
+        static bool Ends(RequestLine line) => line.Line.Contains("LOG:  disconnection:", StringComparison.Ordinal);
+        var start = lines.FindLastIndex(l => l.At < statement.StatementAt && Ends(l)) + 1;
+        var end = lines.FindIndex(start, l => l.At >= statement.StatementAt && Ends(l));
+        return lines[start..(end < 0 ? lines.Count : end + 1)];
     }
 
     /// <summary>How many of a session's own log lines the answer shows (connection, authentication, the statement, disconnection).</summary>

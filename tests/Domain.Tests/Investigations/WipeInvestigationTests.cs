@@ -83,6 +83,32 @@ public sealed class WipeInvestigationTests
     }
 
     [Fact]
+    public void ADirectSession_WhosePidWasUsedBefore_IsToldByItsOwnLinesOnly()
+    {
+        // PostgreSQL reuses backend pids: lines of an earlier session with the same pid, ended before, are not this one's.
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
+        var log = new[]
+        {
+            Log(-3600, "2026-11-27 09:31:12.000 UTC [4242] LOG:  connection authorized: user=tovplay_app database=tovplay application_name=tovplay-backend"),
+            Log(-3000, "2026-11-27 09:41:12.000 UTC [4242] LOG:  disconnection: session time: 0:10:00.000 user=tovplay_app database=tovplay host=10.0.1.5 port=40000"),
+            Log(-40, "2026-11-27 10:30:32.100 UTC [4242] LOG:  connection received: host=198.51.100.23 port=50122"),
+            Log(-39.9, "2026-11-27 10:30:32.200 UTC [4242] LOG:  connection authorized: user=dba database=tovplay application_name=psql"),
+            Log(30, "2026-11-27 10:31:42.000 UTC [4242] LOG:  disconnection: session time: 0:01:10.000 user=dba database=tovplay host=198.51.100.23 port=50122"),
+            Log(600, "2026-11-27 10:41:12.000 UTC [4242] LOG:  connection authorized: user=tovplay_app database=tovplay application_name=tovplay-backend"),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { DatabaseLog = log }, s_at);
+
+        Assert.Equal(
+        [
+            "PostgreSQL at 2026-11-27 10:30:32.000 UTC: LOG:  connection received: host=198.51.100.23 port=50122",
+            "PostgreSQL at 2026-11-27 10:30:32.100 UTC: LOG:  connection authorized: user=dba database=tovplay application_name=psql",
+            "PostgreSQL at 2026-11-27 10:31:42.000 UTC: LOG:  disconnection: session time: 0:01:10.000 user=dba database=tovplay host=198.51.100.23 port=50122",
+        ], result.For(InvestigationStep.Why).Skip(1).Select(f => f.Statement));
+    }
+
+    [Fact]
     public void AFailedRequestInTheChain_SaysItsError_KeepsTheStackTrace_AndLinksTheTrace()
     {
         var requests = new[]

@@ -64,26 +64,28 @@ public sealed class PushApiTests(WebAppFixture fixture)
     public async Task PushPromtailProtobuf_RecordedBody_StoresEveryExpectedLine()
     {
         using var client = await ClientAsync();
-        var body = await File.ReadAllBytesAsync(Path.Combine(s_fixtures, "promtail-2.8.0", "push-two-streams.bin"), TestContext.Current.CancellationToken);
+        var recorded = await File.ReadAllBytesAsync(Path.Combine(s_fixtures, "promtail-2.8.0", "push-two-streams.bin"), TestContext.Current.CancellationToken);
         var expected = File.ReadAllLines(Path.Combine(s_fixtures, "promtail-2.8.0", "push-two-streams.expected.tsv"))
-            .Select(l => l.Split('\t', 3)).ToList();
+            .Select(l => l.Split('\t', 3)).Select(e => (Labels: e[0], Ts: long.Parse(e[1]), Line: e[2])).ToList();
 
-        // The recorded entries are from the capture day; the store refuses entries older than a week, so the test
-        // tolerates that refusal only if the clock has moved that far on.
-        using var content = new ByteArrayContent(body);
+        // The recording's entries are from its capture day, which the store's week-long window has left behind: the
+        // same body with every entry moved to a minute ago, the test then holds whatever day it runs.
+        var shift = RecordedPush.SecondsToNow(expected.Select(e => e.Ts));
+        using var content = new ByteArrayContent(RecordedPush.Shifted(recorded, shift));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         using var response = await client.Http.PostAsync("push", content, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{(int)response.StatusCode}: {text}");
-        var first = long.Parse(expected.Min(e => e[1])!);
+        var first = expected.Min(e => e.Ts) + shift * 1_000_000_000;
         var json = await client.GetJsonAsync($"query_range?query={LokiPushClient.Q("{env=\"prod\", filename=~\"/var/log/tovplay/.+\"}")}&start={first}&end={first + 10_000_000_000}&limit=100&direction=forward");
         var stored = json.GetProperty("data").GetProperty("result").EnumerateArray()
-            .SelectMany(s => s.GetProperty("values").EnumerateArray().Select(v => (Labels: Selector(s.GetProperty("stream")), Ts: v[0].GetString()!, Line: v[1].GetString()!)))
+            .SelectMany(s => s.GetProperty("values").EnumerateArray().Select(v => (Labels: Selector(s.GetProperty("stream")), Ts: long.Parse(v[0].GetString()!), Line: v[1].GetString()!)))
             .ToList();
+        Assert.Equal(expected.Count, stored.Count);
         foreach (var row in expected)
         {
-            Assert.Contains((row[0], row[1], row[2]), stored);
+            Assert.Contains((row.Labels, row.Ts + shift * 1_000_000_000, row.Line), stored);
         }
     }
 

@@ -13,6 +13,9 @@ public partial class MainLayout : IDisposable
     private bool _darkMode;
     private Preferences _preferences = new(null, true);
 
+    // A toggle clicked before the stored preferences arrive waits for them: otherwise their arrival would undo it.
+    private Task _loaded = Task.CompletedTask;
+
     [Inject]
     public required UserPreferences PreferenceStore { get; init; }
 
@@ -25,9 +28,15 @@ public partial class MainLayout : IDisposable
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
-    protected override async Task OnInitializedAsync()
+    protected override Task OnInitializedAsync()
     {
         Time.Changed += OnTimeChanged;
+        _loaded = LoadAsync();
+        return _loaded;
+    }
+
+    private async Task LoadAsync()
+    {
         var auth = await AuthenticationState;
         _preferences = await PreferenceStore.LoadAsync(auth.User);
         _darkMode = _preferences.DarkMode ?? false;
@@ -59,6 +68,7 @@ public partial class MainLayout : IDisposable
 
     private async Task ToggleDarkModeAsync()
     {
+        await _loaded;
         _darkMode = !_darkMode;
         _preferences = _preferences with { DarkMode = _darkMode };
         await PreferenceStore.SaveAsync((await AuthenticationState).User, _preferences);
@@ -66,6 +76,7 @@ public partial class MainLayout : IDisposable
 
     private async Task ToggleTimeZoneAsync()
     {
+        await _loaded;
         _preferences = _preferences with { ShowUtc = !Time.ShowUtc };
         Time.SetShowUtc(_preferences.ShowUtc);
         await PreferenceStore.SaveAsync((await AuthenticationState).User, _preferences);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using Npgsql;
@@ -109,6 +110,48 @@ public sealed class MainLayoutTests : BunitContext
         Assert.True(await ReadBoolAsync("PrefersDarkMode", id));
         var audit = Assert.Single(await AuditRows.ForTargetAsync(_fixture.Database, "user preferences"), r => r.Actor == user.Email);
         Assert.Equal("dark_mode: system -> dark", audit.Details);
+    }
+
+    [Fact]
+    public async Task DarkModeToggle_ClickedBeforePreferencesArrive_IsNotUndoneByThem()
+    {
+        var (_, id) = await SignInAsAsync(AppRoles.Viewer);
+        // The first read of the database (loading the preferences) waits until the click has happened.
+        var gate = new GatedContextFactory(_fixture.Database.ConnectionString);
+        Services.AddSingleton<IDbContextFactory<AppDbContext>>(gate);
+        var cut = RenderLayout();
+
+        var click = cut.Find("button[aria-label='Dark mode']").ClickAsync(new());
+        gate.Open();
+        await click;
+
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("button[aria-label='Dark mode']").GetAttribute("aria-pressed")));
+        Assert.True(await ReadBoolAsync("PrefersDarkMode", id));
+    }
+
+    /// <summary>
+    /// Contexts on the test database whose first query (loading the preferences) has read its rows but hands them
+    /// over only once <see cref="Open"/> is called: a click can then come between the read and its arrival.
+    /// </summary>
+    private sealed class GatedContextFactory(string connectionString) : DbCommandInterceptor, IDbContextFactory<AppDbContext>
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        public void Open() => _open.TrySetResult();
+
+        public AppDbContext CreateDbContext() => new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(connectionString).AddInterceptors(this).Options);
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(
+            System.Data.Common.DbCommand command, CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _reads) == 1)
+            {
+                await _open.Task.WaitAsync(cancellationToken);
+            }
+
+            return result;
+        }
     }
 
     [Fact]
