@@ -3,6 +3,7 @@ using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.Audit;
 
@@ -10,7 +11,7 @@ namespace TovPlay.Logs.Web.Audit;
 /// Seals new audited statements every <see cref="AuditOptions.SealInterval"/> and copies each checkpoint into the
 /// log store (embedded or Loki); failures are logged and retried.
 /// </summary>
-public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, IAuditLogSink sink, ILogger<AuditSealer> logger) : BackgroundService
+public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, ILogSink sink, ILogger<AuditSealer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,7 +40,7 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
             {
                 await sink.WriteAsync([new PushStream(labels, [new LogEntry(at, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
             }
-            catch (AuditLinesRefusedException ex)
+            catch (LinesRefusedException ex)
             {
                 logger.LogError("Seal checkpoint {Seal} was not copied to the log store ({Sink}), which refused it for good: {Reason}", checkpoint.Id, sink.Name, ex.Message);
             }

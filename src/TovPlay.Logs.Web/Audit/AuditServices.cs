@@ -10,9 +10,6 @@ public static class AuditServices
                 "Audit:ShipInterval, Audit:SealInterval and Audit:UpkeepInterval must be positive")
             .Validate(o => o.RetentionMonths is >= 0 and <= 120, "Audit:RetentionMonths must be 0 (keep everything) to 120")
             .ValidateOnStart();
-        services.AddSingleton<IAuditLogSink>(sp => sp.GetService<LogStore.LogWriter>() is { } writer
-            ? new EmbeddedAuditSink(writer)
-            : new LokiAuditSink(sp.GetRequiredService<IHttpClientFactory>()));
         services.AddSingleton<AuditInstaller>();
         services.AddSingleton<AuditRestore>();
         services.AddSingleton<AuditReader>();

@@ -3,6 +3,7 @@ using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
+using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.Audit;
 
@@ -12,7 +13,7 @@ namespace TovPlay.Logs.Web.Audit;
 /// and moves only after the store committed; a batch written twice after a crash is dropped by the store as exact
 /// duplicates. A failure is logged and retried on the next round; nothing is skipped.
 /// </summary>
-public sealed class AuditShipper(IOptions<AuditOptions> options, IAuditLogSink sink, ILogger<AuditShipper> logger) : BackgroundService
+public sealed class AuditShipper(IOptions<AuditOptions> options, ILogSink sink, ILogger<AuditShipper> logger) : BackgroundService
 {
     public const int BatchSize = 1000;
 
@@ -58,7 +59,7 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, IAuditLogSink s
         {
             await sink.WriteAsync(streams, cancellationToken);
         }
-        catch (AuditLinesRefusedException ex)
+        catch (LinesRefusedException ex)
         {
             // Retrying cannot help: say which statements the store lacks (the trail keeps them) and go on.
             logger.LogError("Audited statements {First} to {Last} were not copied to the log store ({Sink}), which refused them for good: {Reason}. They remain in the audit trail.",

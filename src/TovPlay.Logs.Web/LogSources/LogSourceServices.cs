@@ -29,11 +29,13 @@ public static class LogSourceServices
         {
             AddEmbeddedStore(services);
             services.AddSingleton<ILogSource>(sp => sp.GetRequiredService<EmbeddedLogSource>());
+            services.AddSingleton<ILogSink>(sp => new EmbeddedLogSink(sp.GetRequiredService<LogWriter>()));
         }
         else if (string.Equals(kind, LogSourceOptions.Loki, StringComparison.OrdinalIgnoreCase))
         {
             AddLokiClient(services, configuration.GetSection(LogSourceOptions.Section).Get<LogSourceOptions>() ?? new LogSourceOptions());
             services.AddSingleton<ILogSource, LokiLogSource>();
+            services.AddSingleton<ILogSink>(sp => new LokiLogSink(sp.GetRequiredService<IHttpClientFactory>()));
         }
         else
         {

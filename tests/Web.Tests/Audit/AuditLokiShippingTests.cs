@@ -28,7 +28,7 @@ public sealed class AuditLokiShippingTests : IAsyncLifetime
         LogSourceServices.AddLokiClient(collection, new LogSourceOptions { Kind = LogSourceOptions.Loki, Url = _loki.Address.ToString(), TenantId = "tovplay", LokiAttemptTimeout = TimeSpan.FromSeconds(10) });
         _services = collection.BuildServiceProvider();
         var options = Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole });
-        _shipper = new AuditShipper(options, new LokiAuditSink(_services.GetRequiredService<IHttpClientFactory>()), _log);
+        _shipper = new AuditShipper(options, new LokiLogSink(_services.GetRequiredService<IHttpClientFactory>()), _log);
         await using var app = await _db.OpenAsAppAsync();
         await _db.ExecuteAsync(app, "INSERT INTO notes VALUES ('one'); DELETE FROM notes;");
     }
@@ -77,7 +77,7 @@ public sealed class AuditLokiShippingTests : IAsyncLifetime
     public async Task ASealCopyThatFailed_GoesAgainNextRound_TheSameEntry()
     {
         var options = Options.Create(new AuditOptions { TargetConnection = _db.Database.ConnectionString, OwnerRole = _db.OwnerRole });
-        var sealer = new AuditSealer(options, new AuditSeal(options), new LokiAuditSink(_services.GetRequiredService<IHttpClientFactory>()),
+        var sealer = new AuditSealer(options, new AuditSeal(options), new LokiLogSink(_services.GetRequiredService<IHttpClientFactory>()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditSealer>.Instance);
         _loki.Fail(500).Replay("push_single");
 

@@ -4,24 +4,25 @@ using TovPlay.Logs.Domain.Logs.Push;
 using TovPlay.Logs.Web.LogSources.Loki;
 using TovPlay.Logs.Web.LogStore;
 
-namespace TovPlay.Logs.Web.Audit;
+namespace TovPlay.Logs.Web.LogSources;
 
 /// <summary>
-/// Where audit lines (statements and seal checkpoints) are copied: the log store the app reads, embedded or Loki.
-/// <see cref="Name"/> keys the shipping high-water mark, so a switch of store ships the trail to the new one.
+/// Where the app writes lines of its own making (audited statements, seal checkpoints, the sandbox's traffic): the log
+/// store it reads, embedded or Loki. <see cref="Name"/> keys the audit shipping high-water mark, so a switch of store
+/// ships the trail to the new one.
 /// </summary>
-public interface IAuditLogSink
+public interface ILogSink
 {
     string Name { get; }
 
-    /// <summary>Writes the streams; throws <see cref="AuditLinesRefusedException"/> when the store refuses them for good.</summary>
+    /// <summary>Writes the streams; throws <see cref="LinesRefusedException"/> when the store refuses them for good.</summary>
     Task WriteAsync(IReadOnlyList<PushStream> streams, CancellationToken cancellationToken);
 }
 
 /// <summary>The store answered that it will never take these lines (e.g. Loki's "entry too far behind"): retrying cannot help.</summary>
-public sealed class AuditLinesRefusedException(string message) : Exception(message);
+public sealed class LinesRefusedException(string message) : Exception(message);
 
-public sealed class EmbeddedAuditSink(LogWriter writer) : IAuditLogSink
+public sealed class EmbeddedLogSink(LogWriter writer) : ILogSink
 {
     public string Name => "embedded-log-store";
 
@@ -32,7 +33,7 @@ public sealed class EmbeddedAuditSink(LogWriter writer) : IAuditLogSink
 /// Loki's push API, through the same client as the reads (its address, tenant and credentials, retries of failures
 /// on the way). Loki drops an entry it already holds (same stream, time and line), so a batch sent twice is harmless.
 /// </summary>
-public sealed class LokiAuditSink(IHttpClientFactory clients) : IAuditLogSink
+public sealed class LokiLogSink(IHttpClientFactory clients) : ILogSink
 {
     public string Name => "loki";
 
@@ -49,7 +50,7 @@ public sealed class LokiAuditSink(IHttpClientFactory clients) : IAuditLogSink
         var reason = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
         if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout))
         {
-            throw new AuditLinesRefusedException($"Loki refused the lines ({(int)response.StatusCode}): {reason}");
+            throw new LinesRefusedException($"Loki refused the lines ({(int)response.StatusCode}): {reason}");
         }
 
         throw new HttpRequestException($"Loki's push API answered {(int)response.StatusCode}: {reason}", null, response.StatusCode);
