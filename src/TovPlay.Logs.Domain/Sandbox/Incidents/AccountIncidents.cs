@@ -1,0 +1,68 @@
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Domain.Sandbox.Incidents;
+
+/// <summary>Incidents about accounts: one taken over, and sign-ins guessed until one works.</summary>
+public static class AccountIncidents
+{
+    public const string TakeoverSlug = "account-takeover";
+    public const string BruteForceSlug = "brute-force";
+
+    private const string TakeoverAddress = "203.0.113.99";
+    private const string GuessingAddress = "203.0.113.77";
+
+    /// <summary>A sign-in from a new address, a password change at once, then the owner's games and friends deleted.</summary>
+    public static SandboxIncident Takeover(SandboxIds ids)
+    {
+        var victim = Roster.Named("nico");
+        IEnumerable<SandboxLine> Usual(DateTimeOffset at) =>
+            ids.Request(victim, victim.Ip, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 120).Lines(at, null);
+        var login = ids.Request(victim, TakeoverAddress, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 140);
+        var password = ids.Request(victim, TakeoverAddress, "POST", "/api/account/password", "/account", "click:change-password", "PASSWORD_CHANGE", "users",
+            $"UPDATE users SET password_hash = '{SandboxSchema.PasswordHash("taken-" + victim.Username)}' WHERE id = {victim.Id};", 200, 95);
+        const string path = "/api/games/bulk-delete";
+        var games = ids.Request(victim, TakeoverAddress, "DELETE", path, "/games/mine", "click:delete-all-my-games", "DELETE", "games",
+            $"DELETE FROM games WHERE owner_id = {victim.Id};", 200, 310);
+        var friends = ids.Request(victim, TakeoverAddress, "DELETE", "/api/friends/all", "/friends", "click:remove-all-friends", "DELETE", "friendships",
+            $"DELETE FROM friendships WHERE user_id = {victim.Id} OR friend_id = {victim.Id};", 200, 120);
+        return new SandboxIncident(TakeoverSlug, "Account taken over: new address, new password, then deletes",
+            $"Someone signs in to {victim.Username}'s account from an address never seen for it, changes the password at once and deletes the account's games and friends.",
+            [
+                IncidentStep.Log(TimeSpan.FromMinutes(-50), Usual),
+                IncidentStep.Log(TimeSpan.FromMinutes(-25), Usual),
+                IncidentStep.Log(TimeSpan.FromSeconds(-50), at => login.Lines(at, null)),
+                IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, password.Transaction!), password.Lines),
+                IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, games.Transaction!), games.Lines),
+                IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, friends.Transaction!), friends.Lines),
+            ],
+            new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, TakeoverAddress, path, "public.games", ChannelKind.Application),
+            p => $"{victim.Username} signs in from {victim.Ip} (twice in the last hour). About 50 seconds before {Logs.UtcText.Millis(p.At)} someone signed in to the account from "
+                + $"{TakeoverAddress}, an address never used for it, with the right password (it had leaked), changed the password at once (PASSWORD_CHANGE), then deleted all of "
+                + $"the account's games (DELETE {path}) and friendships. Every change went through the application as {victim.Username}, from {TakeoverAddress}.");
+    }
+
+    /// <summary>One address tries passwords against a dozen accounts for five minutes until one works.</summary>
+    public static SandboxIncident BruteForce(SandboxIds ids)
+    {
+        var victim = Roster.Named("olga");
+        var targets = Roster.Players.Where(p => p.Id % 3 == 0).Take(11).Append(victim).ToList();
+        var steps = new List<IncidentStep>();
+        for (var i = 0; i < 60; i++)
+        {
+            var target = targets[i % targets.Count];
+            var attempt = ids.Request(target, GuessingAddress, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN_FAILED", "sessions", null, 401, 85 + ids.Next(0, 30), leadMs: 40);
+            steps.Add(IncidentStep.Log(TimeSpan.FromMinutes(-6) + TimeSpan.FromSeconds(i * 5), at => attempt.Lines(at, null)));
+        }
+
+        var success = ids.Request(victim, GuessingAddress, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions",
+            $"INSERT INTO sessions (token, user_id, ip) VALUES ('{ids.Hex(16)}', {victim.Id}, '{GuessingAddress}'); UPDATE users SET last_login_at = now() WHERE id = {victim.Id};",
+            200, 130, leadMs: 40);
+        steps.Add(IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, success.Transaction!), success.Lines));
+        return new SandboxIncident(BruteForceSlug, "Passwords guessed until one works",
+            "One address tries passwords against a dozen accounts for five minutes; one of them finally lets it in.",
+            steps,
+            new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, GuessingAddress, "/api/auth/login", null, ChannelKind.Application),
+            p => $"From six minutes before {Logs.UtcText.Millis(p.At)}, {GuessingAddress} sent 60 failed sign-ins (LOGIN_FAILED, 401) to 12 accounts, one every five seconds. "
+                + $"Then it signed in to {victim.Username}, whose password it had guessed: the session was created from {GuessingAddress}, an address {victim.Username} never used.");
+    }
+}

@@ -1,0 +1,70 @@
+using TovPlay.Logs.Domain.Investigations;
+
+namespace TovPlay.Logs.Domain.Sandbox.Incidents;
+
+/// <summary>How an incident's statement reaches the database.</summary>
+public enum IncidentConnection
+{
+    /// <summary>The backend's own connection (role tovplay_app, from an application server), with its tovplay.* context.</summary>
+    Backend,
+
+    /// <summary>The background worker's service account (role tovplay_worker), from an application server.</summary>
+    Worker,
+
+    /// <summary>A person with psql, as the cluster's superuser, from an address that is not an application server.</summary>
+    SuperuserPsql,
+
+    /// <summary>A developer's desktop SQL client, as the developer's own role, from an address that is not an application server.</summary>
+    DeveloperClient,
+}
+
+/// <summary>SQL an incident runs; <paramref name="RowsBefore"/>, when given, counts what it is about to destroy (a TRUNCATE reports no rows).</summary>
+public sealed record IncidentStatement(IncidentConnection Connection, string Sql, string? RowsBefore = null);
+
+/// <summary>
+/// One step of an incident. A step with a statement runs it when the incident is played and its lines are stamped
+/// with the moment it ran; a step without one is stamped at <see cref="Offset"/> from the start of play (negative: before
+/// it, as history). <see cref="Lines"/> gets the moment and the rows the statement touched.
+/// </summary>
+public sealed record IncidentStep(TimeSpan Offset, IncidentStatement? Statement, Func<DateTimeOffset, long?, IEnumerable<SandboxLine>> Lines)
+{
+    public static IncidentStep Log(TimeSpan offset, Func<DateTimeOffset, IEnumerable<SandboxLine>> lines) => new(offset, null, (at, _) => lines(at));
+
+    public static IncidentStep Sql(IncidentStatement statement, Func<DateTimeOffset, long?, IEnumerable<SandboxLine>> lines) => new(TimeSpan.Zero, statement, lines);
+}
+
+/// <summary>What the investigation must find: the scenario and subject to ask, who or what caused it, the path, table and channel.</summary>
+public sealed record IncidentExpectation(ScenarioKind Scenario, string? Subject, string Cause, string? Path, string? Table, ChannelKind? Channel);
+
+/// <summary>What playing an incident did: when it started and its statements ran, their backend pids and client addresses, and the rows they touched.</summary>
+public sealed record IncidentPlayback(DateTimeOffset Started, DateTimeOffset At, IReadOnlyList<int> Pids, IReadOnlyList<string?> Addresses, long Rows)
+{
+    public string Address => Addresses.FirstOrDefault() ?? "the database server's local socket";
+
+    public int Pid => Pids.FirstOrDefault();
+}
+
+/// <summary>
+/// An incident the sandbox can play over its live traffic, for a newcomer to investigate and check against what really
+/// happened. <see cref="Story"/> tells it with the facts of the playback (time, address, pid, rows).
+/// </summary>
+public sealed record SandboxIncident(
+    string Slug, string Title, string Summary, IReadOnlyList<IncidentStep> Steps, IncidentExpectation Expected, Func<IncidentPlayback, string> Story)
+{
+    /// <summary>For a slow endpoint: the path, how long it stays slow after play, and how slow.</summary>
+    public (string Path, TimeSpan For, double MinMs, double MaxMs)? SlowDown { get; init; }
+
+    /// <summary>The wizard's address for this incident: its scenario, subject and the time it happened.</summary>
+    public string InvestigationLink(IncidentPlayback playback)
+    {
+        var slug = Scenario.Of(Expected.Scenario).Slug;
+        var query = new List<string>();
+        if (Expected.Subject is { } subject)
+        {
+            query.Add("subject=" + Uri.EscapeDataString(subject));
+        }
+
+        query.Add("around=" + Uri.EscapeDataString(playback.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        return $"investigate/{slug}?{string.Join("&", query)}";
+    }
+}
