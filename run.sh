@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
 # Runs TovPlay Logs locally: installs PostgreSQL if missing, keeps a private cluster in .local/
-# (reused on the next start), applies migrations, creates the first admin (password printed once)
-# and serves http://127.0.0.1:5080/logs/.
+# (reused on the next start), applies migrations, creates the first admin (password printed once),
+# starts the TovPlay sandbox (an audited TovPlay-like database with live traffic) and serves
+# http://127.0.0.1:5080/logs/.
+#
+#   ./run.sh                     the app with the sandbox
+#   ./run.sh --no-sandbox        the app alone (point it at your own TovPlay database and logs)
+#   ./run.sh --incident NAME     the app with the sandbox, which plays incident NAME once its history is in
 set -euo pipefail
+
+sandbox=true
+incident=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-sandbox) sandbox=false ;;
+    --incident) [ $# -ge 2 ] || { echo "error: --incident needs a name" >&2; exit 2; }; incident=$2; shift ;;
+    --incident=*) incident=${1#--incident=} ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option $1 (see ./run.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$sandbox" = false ] && [ -n "$incident" ]; then
+  echo "error: --incident plays into the sandbox; it cannot go with --no-sandbox" >&2; exit 2
+fi
 cd "$(dirname "$0")"
 repo=$(pwd)
 source scripts/lib.sh
@@ -52,6 +73,8 @@ export ConnectionStrings__AppDb="Host=127.0.0.1;Port=$port;Database=tovplay_logs
 export TOVPLAY_LOGS_ADMIN_EMAIL=${TOVPLAY_LOGS_ADMIN_EMAIL:-admin@tovplay.local}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
+export Sandbox__Enabled=$sandbox
+if [ -n "$incident" ]; then export Sandbox__PlayOnStart=$incident; fi
 
 log "Building and starting TovPlay Logs on ${ASPNETCORE_URLS}/logs/ (first admin: $TOVPLAY_LOGS_ADMIN_EMAIL)"
 exec dotnet run --project src/TovPlay.Logs.Web -c Release --no-launch-profile

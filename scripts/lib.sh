@@ -78,12 +78,13 @@ pg_init() {
   pg_run "$(pg_bindir)/initdb" "${args[@]}" >/dev/null || die "initdb failed in $datadir"
 }
 
-# pg_start DATADIR PORT LOGFILE: listen on 127.0.0.1 only, socket inside the data directory.
+# pg_start DATADIR PORT LOGFILE: listen on loopback only (127.0.0.1, and ::1 where the machine has it, so a client
+# can come from a second address), socket inside the data directory.
 pg_start() {
   local datadir=$1 port=$2 logfile=$3
   touch "$logfile"; pg_own "$logfile"
   pg_run "$(pg_bindir)/pg_ctl" -D "$datadir" -l "$logfile" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $datadir -c fsync=${PG_FSYNC:-on} -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null \
+    -o "-c listen_addresses=127.0.0.1,::1 -p $port -k $datadir -c fsync=${PG_FSYNC:-on} -c max_connections=${PG_MAX_CONNECTIONS:-300}" start >/dev/null \
     || { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start (log: $logfile)"; }
 }
 

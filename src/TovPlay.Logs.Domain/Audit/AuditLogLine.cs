@@ -48,8 +48,13 @@ public static class AuditLogLine
     // Log text is shown as text, never as HTML, so the relaxed encoder keeps quotes and non-ASCII readable.
     internal static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static LabelSet Labels(AuditStatement statement) =>
-        LabelSet.From(("job", Job), ("service", "postgres"), ("level", statement.Removes ? "warn" : "info"));
+    /// <summary>A statement's stream: the job, and <paramref name="env"/> when the trail ships one (the sandbox's is "sandbox").</summary>
+    public static LabelSet Labels(AuditStatement statement, string? env = null) => Stream(statement.Removes ? "warn" : "info", env);
+
+    /// <summary>The stream of audit lines at a level, with <paramref name="env"/> when given.</summary>
+    public static LabelSet Stream(string level, string? env = null) => string.IsNullOrEmpty(env)
+        ? LabelSet.From(("job", Job), ("service", "postgres"), ("level", level))
+        : LabelSet.From(("job", Job), ("service", "postgres"), ("level", level), ("env", env));
 
     public static long TimestampNs(AuditStatement statement) => (statement.StatementAt - DateTimeOffset.UnixEpoch).Ticks * 100;
 

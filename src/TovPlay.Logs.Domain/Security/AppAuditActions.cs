@@ -30,11 +30,12 @@ public static class AppAuditActions
     public const string InvestigationUpdated = "investigation.updated";
     public const string InvestigationExported = "investigation.exported";
     public const string GuardInstalled = "mass-change-guard.installed";
+    public const string SandboxIncidentPlayed = "sandbox.incident-played";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
-        DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled,
+        DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled, SandboxIncidentPlayed,
     ];
 }

@@ -22,6 +22,9 @@ public sealed class AuditOptions
     /// <summary>Copy each audited statement into the embedded log store (job tovplay-db-audit).</summary>
     public bool ShipToLogStore { get; set; } = true;
 
+    /// <summary>The <c>env</c> label of shipped lines; none when empty (the sandbox's trail ships as "sandbox").</summary>
+    public string ShipEnvironment { get; set; } = "";
+
     /// <summary>How often new audited statements are shipped.</summary>
     public TimeSpan ShipInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -31,7 +31,7 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
         }
 
         var database = new NpgsqlConnectionStringBuilder(options.Value.TargetConnection).Database ?? "";
-        var labels = LabelSet.From(("job", AuditLogLine.Job), ("service", "postgres"), ("level", "info"));
+        var labels = AuditLogLine.Stream("info", options.Value.ShipEnvironment);
         foreach (var (checkpoint, sealedAt) in await seal.UncopiedAsync(sink.Name, cancellationToken))
         {
             // Stamped with the time it was sealed: a copy sent twice is the same entry, which the store drops.

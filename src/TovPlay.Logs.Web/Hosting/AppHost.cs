@@ -7,6 +7,7 @@ using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Observability;
+using TovPlay.Logs.Web.Sandbox;
 using TovPlay.Logs.Web.Search;
 using TovPlay.Logs.Web.Security;
 using TovPlay.Logs.Web.Tail;
@@ -48,7 +49,8 @@ public static class AppHost
             .AddAppData()
             .AddAppSecurity()
             .AddAppLogSources()
-            .AddAppTail();
+            .AddAppTail()
+            .AddAppSandbox();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

@@ -48,6 +48,16 @@ public partial class Investigate
     [Parameter]
     public string? Slug { get; set; }
 
+    /// <summary>A link's subject (a table, a username, a path...), set into WHEN.</summary>
+    [SupplyParameterFromQuery(Name = "subject")]
+    public string? LinkedSubject { get; set; }
+
+    /// <summary>A link's approximate time: set into WHEN, which then looks at once.</summary>
+    [SupplyParameterFromQuery(Name = "around")]
+    public string? LinkedAround { get; set; }
+
+    private bool _findOnStart;
+
     private bool _unknownSlug;
     private ScenarioKind? _startedFor;
 
@@ -107,6 +117,28 @@ public partial class Investigate
             _startedFor = kind;
             ViewModel.Start(kind);
             _step = 0;
+            // Too long a value is kept (cut to a bound) so WHEN's check says what is wrong with it.
+            if (!string.IsNullOrWhiteSpace(LinkedSubject))
+            {
+                ViewModel.When.Subject = LinkedSubject[..Math.Min(LinkedSubject.Length, 1000)];
+            }
+
+            if (!string.IsNullOrWhiteSpace(LinkedAround))
+            {
+                ViewModel.When.Around = LinkedAround[..Math.Min(LinkedAround.Length, 1000)];
+                _findOnStart = true;
+            }
+        }
+    }
+
+    /// <summary>A link that says when: WHEN looks at once, as if the operator had pressed Find (only once the page is live).</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_findOnStart && RendererInfo.IsInteractive)
+        {
+            _findOnStart = false;
+            await FindAsync();
+            StateHasChanged();
         }
     }
 

@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using Npgsql;
+using TovPlay.Logs.Domain.Sandbox;
+using TovPlay.Logs.Domain.Sandbox.Incidents;
+using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.Security;
+
+namespace TovPlay.Logs.Web.Sandbox;
+
+/// <summary>What a play gives back: the incident, its playback, and the played record the page shows.</summary>
+public sealed record IncidentPlay(SandboxIncident Incident, IncidentPlayback Playback, PlayedIncident Played);
+
+/// <summary>
+/// Plays an incident into the running sandbox, over its live traffic, through the real paths: its statements over real
+/// connections (the backend's, the worker's, or a person's from around the application) so the audit triggers record
+/// them as production would, and its lines through the log sink.
+/// </summary>
+public sealed class IncidentPlayer(
+    SandboxConnections connections, SandboxLog log, SandboxState state, TovPlayTraffic traffic, IServiceScopeFactory scopes, TimeProvider time,
+    ILogger<IncidentPlayer> logger)
+{
+    public IReadOnlyList<SandboxIncident> Incidents => IncidentCatalog.All(connections.Roles, connections.Superuser);
+
+    /// <summary>Plays the incident named <paramref name="slug"/>; the play is written to the app's audit trail as <paramref name="by"/>'s.</summary>
+    public async Task<IncidentPlay> PlayAsync(string slug, ClaimsPrincipal by, CancellationToken cancellationToken)
+    {
+        if (!state.Ready)
+        {
+            throw new InvalidOperationException($"The sandbox is not running ({state.Phase}: {state.Reason}).");
+        }
+
+        var incident = IncidentCatalog.Build(slug, new Random(), connections.Roles, connections.Superuser)
+            ?? throw new ArgumentException($"There is no incident \"{slug}\": use one of {string.Join(", ", IncidentCatalog.Slugs)}.", nameof(slug));
+        var started = time.GetUtcNow();
+        DateTimeOffset? firstStatement = null;
+        var pids = new List<int>();
+        var addresses = new List<string?>();
+        long rows = 0;
+        var lines = new List<SandboxLine>();
+        foreach (var step in incident.Steps)
+        {
+            if (step.Statement is not { } statement)
+            {
+                lines.AddRange(step.Lines(started + step.Offset, null));
+                continue;
+            }
+
+            var ran = await RunAsync(statement, cancellationToken);
+            firstStatement ??= ran.At;
+            pids.Add(ran.Pid);
+            addresses.Add(ran.Address);
+            rows += ran.Rows;
+            lines.AddRange(step.Lines(ran.At, ran.Rows));
+        }
+
+        await log.WriteAsync(lines, cancellationToken);
+        if (incident.SlowDown is { } slow)
+        {
+            traffic.SlowDown(slow.Path, time.GetUtcNow() + slow.For, slow.MinMs, slow.MaxMs);
+        }
+
+        var playback = new IncidentPlayback(started, firstStatement ?? started, pids, addresses, rows);
+        var played = new PlayedIncident(slug, incident.Title, started, by.Identity?.Name ?? AppAuditEntry.System, incident.InvestigationLink(playback), incident.Story(playback));
+        state.Add(played);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppAuditLog>().WriteAsync(
+                AppAuditEntry.By(by, AppAuditActions.SandboxIncidentPlayed, slug, details: $"{incident.Title}; {pids.Count} statement(s), {rows} row(s)"), cancellationToken);
+        }
+
+        logger.LogInformation("Sandbox incident {Incident} played; investigate it at {Link}", slug, played.Link);
+        return new IncidentPlay(incident, playback, played);
+    }
+
+    private async Task<(DateTimeOffset At, int Pid, string? Address, long Rows)> RunAsync(IncidentStatement statement, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(statement.Connection, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid(), host(inet_client_addr())", connection);
+        int pid;
+        string? address;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (pid, address) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+
+        long? before = null;
+        if (statement.RowsBefore is { } count)
+        {
+            command.CommandText = count;
+            before = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var at = time.GetUtcNow();
+        command.CommandText = statement.Sql;
+        var affected = await command.ExecuteNonQueryAsync(cancellationToken);
+        return (at, pid, address, before ?? Math.Max(0, affected));
+    }
+}
