@@ -28,6 +28,9 @@ public sealed record AuditStatement(
 
     public bool Removes => RemovingActions.Contains(Action);
 
+    /// <summary>An UPDATE: rows stay, their values change (a restore takes it back).</summary>
+    public bool Changes => Action == "UPDATE";
+
     /// <summary>Each transaction's first statement, in id order: one line per transaction (its actor, its restore script).</summary>
     public static IEnumerable<AuditStatement> FirstOfEachTransaction(IEnumerable<AuditStatement> statements) =>
         statements.GroupBy(s => s.TxId).Select(g => g.MinBy(s => s.Id)!).OrderBy(s => s.Id);

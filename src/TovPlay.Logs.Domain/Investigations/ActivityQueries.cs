@@ -11,12 +11,15 @@ public static class ActivityQueries
     /// <summary>Which signals a scenario charts: the ones its window proposal reads, and the request rate for scale.</summary>
     public static IReadOnlyList<ActivitySignal> For(ScenarioKind scenario) => scenario switch
     {
-        ScenarioKind.Wipe => [ActivitySignal.RowsRemoved, ActivitySignal.Requests, ActivitySignal.Errors],
+        ScenarioKind.Wipe => [ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten, ActivitySignal.Requests, ActivitySignal.Errors],
         ScenarioKind.SuspiciousAccount => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors],
         ScenarioKind.SlowApi => [ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
         ScenarioKind.ErrorSpike => [ActivitySignal.Requests, ActivitySignal.Errors],
         _ => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
     };
+
+    /// <summary>Whether a signal is read from the audit trail (with SQL) rather than from the logs.</summary>
+    public static bool IsAudit(ActivitySignal signal) => signal is ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged or ActivitySignal.RowsOverwritten;
 
     /// <summary>
     /// The LogQL for a log signal (null for the audit trail's signals, which are read with SQL), narrowed to the

@@ -21,7 +21,17 @@ public sealed record UsedAddress(string Address, long Statements, DateTimeOffset
 /// What the audit trail says about an actor before the incident (over <see cref="LookbackDays"/>): the addresses it
 /// used and when it was last seen at all. <paramref name="Query"/> and <paramref name="Snapshot"/> are the evidence.
 /// </summary>
-public sealed record ActorHistory(Actor Actor, int LookbackDays, IReadOnlyList<UsedAddress> Addresses, DateTimeOffset? LastSeen, string Query, string Snapshot);
+public sealed record ActorHistory(Actor Actor, int LookbackDays, IReadOnlyList<UsedAddress> Addresses, DateTimeOffset? LastSeen, string Query, string Snapshot)
+{
+    /// <summary>When the incident began: the lookback ends there.</summary>
+    public DateTimeOffset Before { get; init; }
+
+    /// <summary>When the audit trail began (its first install); the lookback cannot reach further back.</summary>
+    public DateTimeOffset? TrailSince { get; init; }
+
+    /// <summary>The trail's start, when it began within the lookback: the history it can tell is only that long.</summary>
+    public DateTimeOffset? ShortTrail => TrailSince is { } since && Before - since < TimeSpan.FromDays(LookbackDays) ? since : null;
+}
 
 /// <summary>Something else the actor did around the incident: per table and action.</summary>
 public sealed record OtherActivity(string Table, string Action, long Statements, long Rows);
@@ -33,15 +43,23 @@ public sealed record OtherActivity(string Table, string Action, long Statements,
 /// </summary>
 public static class ActorContext
 {
+    /// <summary>A trail younger than this holds too little to tell a first appearance from an actor that was simply quiet.</summary>
+    public static readonly TimeSpan YoungTrail = TimeSpan.FromDays(1);
+
     public static IEnumerable<Finding> Describe(ActorHistory history, IReadOnlyList<OtherActivity> other, string otherQuery, DateTimeOffset now)
     {
         var actor = history.Actor;
         var evidence = new Evidence("audit", history.Query, history.Snapshot, now);
-        var lookback = $"the audit trail's {history.LookbackDays} days before the incident";
+        // The trail may be younger than the lookback: every sentence claims only the history it holds.
+        var period = history.ShortTrail is { } since
+            ? $"since the audit trail began at {Clock(since)} ({Ago(history.Before - since)} before)"
+            : $"in the {history.LookbackDays} days before";
+        var lookback = history.ShortTrail is { } began ? $"the audit trail since it began at {Clock(began)}" : $"the audit trail's {history.LookbackDays} days before the incident";
         if (history.LastSeen is null)
         {
             yield return Finding.Direct(InvestigationStep.Who,
-                $"The {actor.Describe} made no audited change in the {history.LookbackDays} days before: a first appearance",
+                $"The {actor.Describe} made no audited change {period}: "
+                    + (history.ShortTrail is { } young && history.Before - young < YoungTrail ? "too little history to call it a first appearance" : "a first appearance"),
                 $"{lookback}, searched for any statement by it", evidence);
         }
         else if (actor.Address is { } address)
@@ -51,11 +69,11 @@ public static class ActorContext
                 .Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address} ({a.Statements:N0}, last {Clock(a.Last)})")));
             yield return here is null
                 ? Finding.Direct(InvestigationStep.Who,
-                    $"{address} is a new address for the {actor.Describe}: none of its changes in the {history.LookbackDays} days before came from it"
+                    $"{address} is a new address for the {actor.Describe}: none of its changes {period} came from it"
                         + (usual.Length > 0 ? $"; it usually came from {usual}" : ""),
                     $"{lookback}, grouped by client address", evidence)
                 : Finding.Direct(InvestigationStep.Who,
-                    string.Create(CultureInfo.InvariantCulture, $"{address} is a known address for the {actor.Describe}: {here.Statements:N0} change(s) from it in the {history.LookbackDays} days before, the last at {Clock(here.Last)}"),
+                    string.Create(CultureInfo.InvariantCulture, $"{address} is a known address for the {actor.Describe}: {here.Statements:N0} change(s) from it {period}, the last at {Clock(here.Last)}"),
                     $"{lookback}, grouped by client address", evidence);
         }
 

@@ -16,9 +16,13 @@ public static partial class LineFacts
         return $"{type ?? "error"}: {Numbers().Replace(message, "N")}" + (path is null ? "" : $" at {Numbers().Replace(path, "N")}");
     }
 
-    /// <summary>The application's lines that may be changes (the line filter is loose; <see cref="IsChange"/> decides).</summary>
+    /// <summary>
+    /// The application's lines whose message may tell a change (<see cref="IsChange"/> decides). The message alone is
+    /// searched: "Version/18.1" in a browser's user agent or "job started" of a worker are not changes, and on a busy
+    /// service they would fill the read's limit before the deploy line is reached.
+    /// </summary>
     public static string ChangesQuery => ActivityQueries.ApplicationLines
-        .MatchesRegex("(?i)(deploy|release|version|start|migrat|config)").ToString();
+        .MatchesRegex("\"msg\":\\s*\"[^\"]*(?i:deploy|release|version|start|migrat|config)").ToString();
 
     /// <summary>How long before a window the change lines are looked for.</summary>
     public static readonly TimeSpan ChangesLookback = TimeSpan.FromMinutes(30);
@@ -83,6 +87,7 @@ public static partial class LineFacts
     [GeneratedRegex(@"\d+")]
     private static partial Regex Numbers();
 
-    [GeneratedRegex(@"(?i)\b(deploy(ed|ing|ment)?|release[d]?|version|start(ed|ing)|restart(ed|ing)?|migrat(e|ed|ion|ing)|config(uration)? (change|reload))\b")]
+    [GeneratedRegex(@"(?i)\b(deploy(ed|ing|ment)?|release[d]?|version|restart(ed|ing)?|migrat(e|ed|ion|ing)|config(uration)? (change|changed|reload|reloaded)"
+        + @"|(server|service|backend|frontend|worker|app|application|process|instance) start(ed|ing)?|start(ed|ing)? (the )?(server|service|backend|frontend|worker|app|application|process|instance))\b")]
     private static partial Regex Change();
 }

@@ -9,6 +9,9 @@ public enum ActivitySignal
     /// <summary>Rows inserted or updated, from the audit trail.</summary>
     RowsChanged,
 
+    /// <summary>Rows updated, from the audit trail: an UPDATE over many rows destroys their old values.</summary>
+    RowsOverwritten,
+
     /// <summary>Requests the backend logged.</summary>
     Requests,
 
@@ -52,6 +55,7 @@ public static class WindowProposal
     {
         ActivitySignal.RowsRemoved => "Rows removed",
         ActivitySignal.RowsChanged => "Rows inserted or updated",
+        ActivitySignal.RowsOverwritten => "Rows overwritten (UPDATE)",
         ActivitySignal.Requests => "Requests",
         ActivitySignal.Errors => "Errors",
         ActivitySignal.Latency => "Request time (p95, ms)",
@@ -60,7 +64,7 @@ public static class WindowProposal
 
     private static IEnumerable<(ActivitySignal Signal, bool LevelShift)> Order(ScenarioKind scenario) => scenario switch
     {
-        ScenarioKind.Wipe => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.Errors, false)],
+        ScenarioKind.Wipe => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsOverwritten, false), (ActivitySignal.Errors, false)],
         ScenarioKind.SuspiciousAccount => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],
         ScenarioKind.SlowApi => [(ActivitySignal.Latency, true), (ActivitySignal.Latency, false), (ActivitySignal.Errors, false)],
         ScenarioKind.ErrorSpike => [(ActivitySignal.Errors, false), (ActivitySignal.Errors, true)],

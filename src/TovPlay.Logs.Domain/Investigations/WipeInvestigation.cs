@@ -39,6 +39,22 @@ public static class WipeInvestigation
     /// </summary>
     public const int MaxFollowed = 10;
 
+    /// <summary>An UPDATE of at least this many rows overwrites data as surely as a DELETE removes it.</summary>
+    public const int OverwriteRows = 20;
+
+    /// <summary>
+    /// The audit rows a wipe is made of, as an SQL condition on the statements table: every DELETE, TRUNCATE and DROP
+    /// TABLE, and each UPDATE that overwrote many rows or most of its table (PostgreSQL's own row estimate).
+    /// </summary>
+    public static string DestructiveSql => $"""
+        (action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)})
+         OR (action = 'UPDATE' AND (row_count >= {OverwriteRows}
+             OR (row_count >= 2 AND row_count * 2 >= (SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = table_oid)))))
+        """;
+
+    /// <summary>What a destructive statement did to its rows, for sentences: "removed" or "overwrote".</summary>
+    public static string Verb(AuditStatement statement) => statement.Changes ? "overwrote" : "removed";
+
     /// <summary>What the answer says of the transactions it did not follow: how many, how many rows, and the largest.</summary>
     public static Finding? NotFollowedFinding(NotFollowed others, DateTimeOffset now)
     {
@@ -49,8 +65,8 @@ public static class WipeInvestigation
 
         return Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
-                $"Also in the window: {others.Transactions:N0} smaller transaction(s) removing {others.Rows:N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
-            "audit rows of the window, ranked by rows removed per transaction", Evidence.Of(largest, now));
+                $"Also in the window: {others.Transactions:N0} smaller transaction(s) removing or overwriting {others.Rows:N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
+            "audit rows of the window, ranked by rows removed or overwritten per transaction", Evidence.Of(largest, now));
     }
 
     public static InvestigationResult Analyse(WipeEvidence evidence, DateTimeOffset now)
@@ -60,7 +76,7 @@ public static class WipeInvestigation
         if (evidence.Statements.Count == 0)
         {
             unknowns.Add(new Unknown(InvestigationStep.What, "what removed the rows",
-                "the audit trail holds no DELETE, TRUNCATE or DROP TABLE in this window: the table may not be audited, its triggers may have been disabled, or the window is wrong"));
+                $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window: the table may not be audited, its triggers may have been disabled, or the window is wrong"));
             return new InvestigationResult(findings, unknowns);
         }
 
@@ -68,7 +84,7 @@ public static class WipeInvestigation
         {
             var record = Evidence.Of(statement, now);
             findings.Add(Finding.Direct(InvestigationStep.What,
-                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} removed {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
+                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} {Verb(statement)} {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
                 "an audit row, written by the table's trigger in the same transaction", record));
         }
 

@@ -38,7 +38,7 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
         var step = LogVolume.StepFor(end - start);
         var signals = ActivityQueries.For(scenario);
         var warnings = new List<string>();
-        var auditTask = signals.Any(s => s is ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged)
+        var auditTask = signals.Any(ActivityQueries.IsAudit)
             ? AuditSeriesAsync(signals, table, user, start, end, step, warnings, cancellationToken)
             : Task.FromResult<IReadOnlyList<ActivitySeries>>([]);
         var logTasks = signals.Select(s => (Signal: s, Query: ActivityQueries.LogQL(s, step, scenario, subject)))
@@ -72,13 +72,13 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
     private async Task<IReadOnlyList<ActivitySeries>> AuditSeriesAsync(
         IReadOnlyList<ActivitySignal> signals, string? table, string? user, DateTimeOffset start, DateTimeOffset end, TimeSpan step, List<string> warnings, CancellationToken cancellationToken)
     {
-        var rows = new List<(DateTimeOffset Bucket, string Table, bool Removing, double Rows)>();
+        var rows = new List<(DateTimeOffset Bucket, string Table, string Action, double Rows)>();
         try
         {
             await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
             await using var command = new NpgsqlCommand($"""
                 SELECT date_bin(@step, statement_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), schema_name || '.' || table_name,
-                       action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}), sum(row_count)::float8
+                       CASE WHEN action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) THEN 'removed' ELSE action END, sum(row_count)::float8
                 FROM {SqlText.Qualified(audit.Value.Schema, "statements")}
                 WHERE statement_at >= @from AND statement_at < @to
                   AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
@@ -93,7 +93,7 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? 0 : reader.GetDouble(3)));
+                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetDouble(3)));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
@@ -107,14 +107,17 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
         }
 
         var series = new List<ActivitySeries>();
-        foreach (var (signal, removing) in new[] { (ActivitySignal.RowsRemoved, true), (ActivitySignal.RowsChanged, false) })
+        foreach (var (signal, actions) in new (ActivitySignal, string[])[]
+        {
+            (ActivitySignal.RowsRemoved, ["removed"]), (ActivitySignal.RowsChanged, ["INSERT", "UPDATE"]), (ActivitySignal.RowsOverwritten, ["UPDATE"]),
+        })
         {
             if (!signals.Contains(signal))
             {
                 continue;
             }
 
-            var byTable = rows.Where(r => r.Removing == removing).GroupBy(r => r.Table).OrderByDescending(g => g.Sum(r => r.Rows)).ToList();
+            var byTable = rows.Where(r => actions.Contains(r.Action)).GroupBy(r => r.Table).OrderByDescending(g => g.Sum(r => r.Rows)).ToList();
             var shown = byTable.Take(MaxTables).Select(g => (Name: g.Key, Rows: g.AsEnumerable()));
             if (byTable.Count > MaxTables)
             {

@@ -69,7 +69,7 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
         var found = await statements;
         var (result, recommendations) = AccountInvestigation.Analyse(
-            new AccountEvidence(user, from, question.End, days, await lines, linesQuery, await prior, priorQuery, found), time.GetUtcNow());
+            new AccountEvidence(user, from, question.End, days, await lines, linesQuery, await prior, priorQuery, found) { WindowStart = question.Start }, time.GetUtcNow());
         if (!audit.Value.IsConfigured)
         {
             result = result with { Unknowns = [.. result.Unknowns, new Unknown(InvestigationStep.What, $"the data changes made as {user}", "no audited database is configured (Audit:TargetConnection)")] };

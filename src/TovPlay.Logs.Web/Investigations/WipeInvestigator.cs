@@ -69,9 +69,9 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     {
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
         var statements = SqlText.Qualified(audit.Value.Schema, "statements");
-        var removing = AuditStatement.SqlList(AuditStatement.RemovingActions);
+        var destructive = WipeInvestigation.DestructiveSql;
         var inWindow = $"""
-            statement_at >= @from AND statement_at < @to AND action IN ({removing})
+            statement_at >= @from AND statement_at < @to AND {destructive}
               AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
             """;
         void Parameters(NpgsqlParameterCollection p)
@@ -83,7 +83,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
 
         var ranked = $"SELECT tx_id FROM {statements} WHERE {inWindow} GROUP BY tx_id ORDER BY sum(row_count) DESC, min(id) LIMIT {WipeInvestigation.MaxFollowed}";
         var followed = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
-            action IN ({removing}) AND tx_id IN ({ranked})
+            {destructive} AND tx_id IN ({ranked})
             AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
             """, Parameters, cancellationToken, MaxStatements);
 
@@ -159,6 +159,7 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
             }, cancellationToken)));
         lines.AddRange(near.SelectMany(InvestigationLogs.Lines));
 
-        return lines;
+        // A line can answer both reads (a correlated request close to a statement without an id): once is enough.
+        return [.. lines.DistinctBy(l => (l.At, l.Job, l.Line))];
     }
 }

@@ -51,4 +51,29 @@ public sealed class ActorContextTests
             "Around the incident the database role postgres from local socket also did: DELETE on public.games (2 statement(s), 140 row(s)); UPDATE on public.users (1 statement(s), 1 row(s))",
         ], findings);
     }
+
+    [Fact]
+    public void ATrailInstalledMinutesBefore_ClaimsNoFirstAppearance()
+    {
+        var actor = new Actor(ActorKind.DatabaseRole, "dev_rowan", "::1");
+        var history = History(actor) with { Before = s_now.AddMinutes(-1), TrailSince = s_now.AddMinutes(-6) };
+
+        var finding = ActorContext.Describe(history, [], "", s_now).Single();
+
+        Assert.Equal("The database role dev_rowan made no audited change since the audit trail began at 2026-11-27 11:54:00 UTC (5 minutes before): too little history to call it a first appearance",
+            finding.Statement);
+        Assert.Equal("the audit trail since it began at 2026-11-27 11:54:00 UTC, searched for any statement by it", finding.How);
+    }
+
+    [Fact]
+    public void ATrailYoungerThanTheLookback_SaysHowFarItReaches()
+    {
+        var actor = new Actor(ActorKind.ApplicationUser, "mallory", "198.51.100.7");
+        var history = History(actor, new UsedAddress("198.51.100.7", 3, s_now.AddDays(-2))) with { Before = s_now, TrailSince = s_now.AddDays(-3) };
+
+        var finding = ActorContext.Describe(history, [], "", s_now).First();
+
+        Assert.Equal("198.51.100.7 is a known address for the application user mallory: 3 change(s) from it since the audit trail began at 2026-11-24 12:00:00 UTC (3 days before), the last at 2026-11-25 12:00:00 UTC",
+            finding.Statement);
+    }
 }

@@ -59,9 +59,9 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
         _ => "",
     };
 
-    public IEnumerable<ActivitySeries> AuditSeries => Activity?.Series.Where(s => s.Signal is ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged) ?? [];
+    public IEnumerable<ActivitySeries> AuditSeries => Activity?.Series.Where(s => ActivityQueries.IsAudit(s.Signal)) ?? [];
 
-    public IEnumerable<ActivitySeries> LogSeries => Activity?.Series.Where(s => s.Signal is not (ActivitySignal.RowsRemoved or ActivitySignal.RowsChanged)) ?? [];
+    public IEnumerable<ActivitySeries> LogSeries => Activity?.Series.Where(s => !ActivityQueries.IsAudit(s.Signal)) ?? [];
 
     /// <summary>Checks the question; reads the activity; proposes the window. False when a field needs fixing (its error says why).</summary>
     public async Task<bool> FindAsync(CancellationToken cancellationToken, Action? progressed = null)
