@@ -55,6 +55,9 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
     /// <summary>A takeover leads up to what it breaks: the account's lines are read from this long before the window.</summary>
     public static readonly TimeSpan LeadUp = TimeSpan.FromHours(1);
 
+    /// <summary>How long after the window the account's lines are still read: requests that began in it and ended after.</summary>
+    public static readonly TimeSpan RequestTail = TimeSpan.FromMinutes(1);
+
     public ScenarioKind Kind => ScenarioKind.SuspiciousAccount;
 
     public async Task<ScenarioAnswer> InvestigateAsync(ScenarioQuestion question, CancellationToken cancellationToken)
@@ -64,7 +67,8 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var linesQuery = ActivityQueries.ApplicationLines.Json().Label("username", user).ToString();
         var priorQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", user).Label("action", "LOGIN").ToString();
         var from = question.Start - LeadUp;
-        var lines = logs.ReadAsync(linesQuery, from, question.End, cancellationToken);
+        // A request of the window may end (and be logged) just after it.
+        var lines = logs.ReadAsync(linesQuery, from, question.End + RequestTail, cancellationToken);
         var prior = logs.ReadAsync(priorQuery, from.AddDays(-days), from, cancellationToken);
         var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
         var found = await statements;

@@ -50,32 +50,180 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
 
     private static List<string> Said(ScenarioAnswer answer, InvestigationStep step) => [.. answer.Result.For(step).Select(f => f.Statement)];
 
-    [Fact]
-    public async Task Explore()
+    /// <summary>That the step says something matching; else fails with everything the answer said, to see why.</summary>
+    private static void AssertSays(ScenarioAnswer answer, InvestigationStep step, Func<string, bool> match) =>
+        Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched. The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
+
+    /// <summary>Runs the restore script of each transaction the answer found, as the superuser; returns the rows it put back per table (from the trail).</summary>
+    private async Task<Dictionary<string, long>> RestoreAsync(ScenarioAnswer answer)
     {
-        var lines = new List<string>();
-        foreach (var slug in IncidentCatalog.Slugs.OrderBy(s => s == "drop-table"))
+        var restore = Service<AuditRestore>();
+        var started = DateTimeOffset.UtcNow;
+        foreach (var tx in answer.Statements.GroupBy(s => s.TxId))
         {
-            var play = await PlayAsync(slug);
-            lines.Add($"=== {slug}: rows {play.Playback.Rows} pid {play.Playback.Pid} addr {play.Playback.Address} link {play.Played.Link}");
-            var (when, answer) = await InvestigateAsync(play);
-            lines.Add($"window {when.WindowStart} - {when.WindowEnd} ({when.Origin}): {when.WindowExplanation}");
-            foreach (var f in answer.Result.Findings)
-            {
-                lines.Add($"  {f.Step} [{f.Basis}] {f.Statement}");
-            }
-
-            foreach (var u in answer.Result.Unknowns)
-            {
-                lines.Add($"  ? {u.Step} {u.What}: {u.Why}");
-            }
-
-            foreach (var r in answer.Recommendations)
-            {
-                lines.Add($"  + {r.Title}");
-            }
+            await _sandbox.ExecuteAsync(await restore.ForStatementTransactionAsync(tx.First().Id, Ct));
         }
 
-        await File.WriteAllLinesAsync("/tmp/explore.txt", lines, Ct);
+        // The restore's own changes, told apart from the live traffic's by their role: the traffic runs as the application's.
+        await using var connection = await _sandbox.OpenSandboxAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT table_name, sum(row_count)::bigint FROM tovplay_audit.statements
+            WHERE statement_at >= @from AND session_role = current_user AND action IN ('INSERT', 'UPDATE') GROUP BY 1
+            """, connection);
+        command.Parameters.AddWithValue("from", started.AddSeconds(-1));
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var restored = new Dictionary<string, long>();
+        while (await reader.ReadAsync(Ct))
+        {
+            restored[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return restored;
+    }
+
+    [Fact]
+    public async Task ApiMassDelete_NamesTheModerator_HerRequestAndClick_TheCascade_AndTheRowsComeBack()
+    {
+        var play = await PlayAsync(DatabaseIncidents.ApiMassDeleteSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        Assert.Equal(WindowOrigin.Proposed, when.Origin);
+        Assert.InRange(play.Playback.At, when.WindowStart!.Value, when.WindowEnd!.Value);
+        var rows = play.Playback.Rows;
+        Assert.True(rows > 0);
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DELETE on public.games removed {rows:N0} row(s)", StringComparison.Ordinal));
+        var who = Said(answer, InvestigationStep.Who);
+        Assert.StartsWith($"Database role {_sandbox.Roles.App}, from 127.0.0.1:", who[0]);
+        Assert.Contains("Application user dana (id 30) from 192.0.2.39", who);
+        var why = Said(answer, InvestigationStep.Why);
+        Assert.StartsWith("The change came through the application", why[0]);
+        Assert.Contains(why, w => w.EndsWith(": click:delete-selected-games by dana", StringComparison.Ordinal));
+        Assert.Single(why, w => w.Contains("DELETE /api/admin/games/bulk-delete (200) by dana", StringComparison.Ordinal));
+
+        var restored = await RestoreAsync(answer);
+        Assert.Equal(rows, restored["games"]);
+    }
+
+    [Fact]
+    public async Task PsqlTruncate_IsAroundTheApp_FromAnotherAddress_AsTheSuperuser_AndTheRowsComeBack()
+    {
+        var play = await PlayAsync(DatabaseIncidents.PsqlTruncateSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        Assert.Equal("::1", play.Playback.Address);
+        Assert.InRange(play.Playback.At, when.WindowStart!.Value, when.WindowEnd!.Value);
+        var rows = play.Playback.Rows;
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"TRUNCATE on public.games removed {rows:N0} row(s)", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith("Database role postgres, from ::1:", StringComparison.Ordinal) && w.Contains("program psql", StringComparison.Ordinal));
+        var why = Assert.Single(Said(answer, InvestigationStep.Why), w => w.StartsWith("The change did not come through the application", StringComparison.Ordinal));
+        Assert.Contains("the client program was psql", why);
+        Assert.Contains("it connected from ::1, which is not one of the application servers (127.0.0.1)", why);
+        Assert.Contains(answer.Recommendations, r => r.Title == "Refuse direct connections from ::1 as postgres");
+
+        var restored = await RestoreAsync(answer);
+        Assert.Equal(rows, restored["games"]);
+    }
+
+    [Fact]
+    public async Task UpdateWithoutWhere_IsAnOverwrite_ByTheWorkersServiceAccount_AndIsTakenBack()
+    {
+        var balances = await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users");
+        Assert.True(balances > 0);
+        var play = await PlayAsync(DatabaseIncidents.UpdateWithoutWhereSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        Assert.StartsWith("Rows overwritten (UPDATE): ", when.WindowExplanation);
+        Assert.Equal(await _sandbox.CountAsync("SELECT count(*) FROM users"), play.Playback.Rows);
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"UPDATE on public.users overwrote {play.Playback.Rows} row(s)", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {_sandbox.Roles.Worker}, from 127.0.0.1:", StringComparison.Ordinal) && w.Contains("program tovplay-worker", StringComparison.Ordinal));
+        var why = Said(answer, InvestigationStep.Why);
+        Assert.StartsWith("The change came through the application", why[0]);
+        Assert.Contains(why, w => w.EndsWith(": job started", StringComparison.Ordinal));
+        Assert.Equal(0, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
+
+        await RestoreAsync(answer);
+        Assert.Equal(balances, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
+    }
+
+    [Fact]
+    public async Task DropTable_FromADevelopersClient_IsAroundTheApp_AndItsRowsWereKept()
+    {
+        var play = await PlayAsync(DatabaseIncidents.DropTableSlug);
+
+        var (_, answer) = await InvestigateAsync(play);
+
+        var rows = play.Playback.Rows;
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DROP TABLE on public.friendships removed {rows:N0} row(s)", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {_sandbox.Roles.Developer}, from ::1:", StringComparison.Ordinal) && w.Contains("program DBeaver", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.StartsWith("The change did not come through the application", StringComparison.Ordinal) && w.Contains("an interactive tool: dbeaver", StringComparison.Ordinal));
+
+        // The table comes back empty, audited again, as the sandbox's next start would make it; then its rows with the restore script.
+        await Service<SandboxDatabase>().PrepareAsync(_sandbox.SandboxDatabase, Ct);
+        var restored = await RestoreAsync(answer);
+        Assert.Equal(rows, restored["friendships"]);
+    }
+
+    [Fact]
+    public async Task AccountTakeover_NamesTheNewAddress_NotTheOwners_AndSaysItLooksLikeATakeover()
+    {
+        var play = await PlayAsync(AccountIncidents.TakeoverSlug);
+
+        var (_, answer) = await InvestigateAsync(play);
+
+        var who = Said(answer, InvestigationStep.Who);
+        Assert.StartsWith("203.0.113.99: ", who[0]);
+        Assert.Contains("; new: first seen at ", who[0]);
+        Assert.Contains(who, w => w.StartsWith("198.51.100.23: ", StringComparison.Ordinal) && w.Contains("; known: ", StringComparison.Ordinal));
+        var takeover = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        Assert.StartsWith("This has the shape of an account takeover: a sign-in from the new address 203.0.113.99 at ", takeover.Statement);
+        Assert.Contains(", then PASSWORD_CHANGE at ", takeover.Statement);
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("As nico, DELETE on public.games: 1 statement(s), ", StringComparison.Ordinal));
+        Assert.Contains(answer.Recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
+        Assert.DoesNotContain(answer.Recommendations, r => r.Title.Contains("198.51.100.23", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BruteForce_SaysThePasswordLooksGuessed_FromTheNewAddress()
+    {
+        var play = await PlayAsync(AccountIncidents.BruteForceSlug);
+
+        var (_, answer) = await InvestigateAsync(play);
+
+        Assert.StartsWith("203.0.113.77: ", Said(answer, InvestigationStep.Who)[0]);
+        var guessed = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        Assert.StartsWith("This has the shape of a guessed password: 5 failed sign-in(s) of olga from 203.0.113.77 from ", guessed.Statement);
+        Assert.Equal(["Block 203.0.113.77 at the edge"], answer.Recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
+    }
+
+    [Fact]
+    public async Task SlowAfterDeploy_IsALevelShiftOnThePath_WithTheDeployJustBefore()
+    {
+        var play = await PlayAsync(ServiceIncidents.SlowDeploySlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        var deployed = play.Playback.Started - TimeSpan.FromMinutes(15);
+        Assert.StartsWith("Request time (p95, ms): ", when.WindowExplanation);
+        Assert.InRange(when.WindowStart!.Value, deployed.AddMinutes(-1), deployed.AddMinutes(2));
+        Assert.StartsWith("/api/games: 95th percentile ", Said(answer, InvestigationStep.What)[0]);
+        AssertSays(answer, InvestigationStep.Why, w => w.EndsWith(": deployed version 2.5.0 (version 2.5.0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ErrorBurst_IsOneNewError_ForEveryPlayer_WithTheConfigReloadBeforeIt()
+    {
+        var play = await PlayAsync(ServiceIncidents.ErrorBurstSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        var firstError = play.Playback.Started - TimeSpan.FromMinutes(10);
+        Assert.StartsWith("Errors: ", when.WindowExplanation);
+        Assert.InRange(when.WindowStart!.Value, firstError.AddMinutes(-1), firstError.AddMinutes(1));
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("IntegrityError: duplicate key value violates unique constraint \"lobbies_pkey\" at /api/lobbies: 90 time(s) in the window; new", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith("40 user(s) hit errors", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.EndsWith(": config reload: lobby pool size 5", StringComparison.Ordinal));
     }
 }

@@ -45,7 +45,7 @@ public static class AccountIncidents
     public static SandboxIncident BruteForce(SandboxIds ids)
     {
         var victim = Roster.Named("olga");
-        var targets = Roster.Players.Where(p => p.Id % 3 == 0).Take(11).Append(victim).ToList();
+        var targets = Roster.Players.Where(p => p.Id % 3 == 0 && p != victim).Take(11).Append(victim).ToList();
         var steps = new List<IncidentStep>();
         for (var i = 0; i < 60; i++)
         {
