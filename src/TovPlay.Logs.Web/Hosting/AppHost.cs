@@ -10,6 +10,7 @@ using TovPlay.Logs.Web.Observability;
 using TovPlay.Logs.Web.Sandbox;
 using TovPlay.Logs.Web.Search;
 using TovPlay.Logs.Web.Security;
+using TovPlay.Logs.Web.Status;
 using TovPlay.Logs.Web.Tail;
 
 namespace TovPlay.Logs.Web.Hosting;
@@ -58,6 +59,7 @@ public static class AppHost
         builder.Services.AddAppSearch();
         builder.Services.AddAppAudit();
         builder.Services.AddInvestigations();
+        builder.Services.AddAppStatus();
 
         var app = builder.Build();
         ConfigurePipeline(app);

@@ -26,8 +26,22 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
     public const int MaxStatements = 200;
     private const int MaxLinesPerQuery = 500;
 
+    /// <summary>Why a wipe cannot be answered without the audit trail, in the words every step shows.</summary>
+    public const string NoAuditedDatabase = "no audited database is configured (Audit:TargetConnection): the audit trail is what records each removed row, who removed it and how";
+
     public async Task<ScenarioAnswer> InvestigateAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        if (!audit.Value.IsConfigured)
+        {
+            // Said per step rather than thrown: each step then says what it lacks, and nothing claims "nothing found".
+            return new ScenarioAnswer([], new InvestigationResult([],
+            [
+                new Unknown(InvestigationStep.What, "what removed the rows", NoAuditedDatabase),
+                new Unknown(InvestigationStep.Who, "who removed them", NoAuditedDatabase),
+                new Unknown(InvestigationStep.Why, "how they were removed", NoAuditedDatabase),
+            ]), []);
+        }
+
         var (statements, rest) = await StatementsAsync(table, from, to, cancellationToken);
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.

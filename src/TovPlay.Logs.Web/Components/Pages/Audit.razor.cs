@@ -55,6 +55,13 @@ public partial class Audit
 
     private AuditViewModel ViewModel { get; set; } = default!;
 
+    [Inject]
+    public required Microsoft.Extensions.Options.IOptions<AuditOptions> AuditOptions { get; init; }
+
+    private bool Configured => AuditOptions.Value.IsConfigured;
+
+    private const string NotConfigured = "No audited database is configured (Audit:TargetConnection): there are no statements to show, export or restore.";
+
     protected override void OnInitialized() => ViewModel = new AuditViewModel(Reader);
 
     protected override async Task OnParametersSetAsync()
@@ -64,7 +71,8 @@ public partial class Audit
             ["table"] = TableParameter, ["action"] = ActionParameter, ["role"] = RoleParameter, ["user"] = UserParameter, ["client"] = ClientParameter,
             ["application"] = ApplicationParameter, ["correlation"] = CorrelationParameter, ["tx"] = TxParameter, ["from"] = FromParameter, ["to"] = ToParameter,
         };
-        if (!ViewModel.ReadAddress(values.GetValueOrDefault))
+        // Without an audited database there is nothing to read: the page says so once, above.
+        if (!ViewModel.ReadAddress(values.GetValueOrDefault) || !Configured)
         {
             return;
         }

@@ -67,8 +67,6 @@ public partial class Investigate
     [CascadingParameter(Name = "DarkMode")]
     public bool Dark { get; set; }
 
-    private bool Answered => ViewModel.IsCurrent;
-
     private InvestigationResult? Answer => ViewModel.IsCurrent ? ViewModel.Result : null;
 
     private async Task FindAsync()

@@ -11,8 +11,22 @@ namespace TovPlay.Logs.Web.Model.Investigations;
 /// window by the scenario's investigator, whose findings the WHAT, WHO and WHY/HOW steps show, with PREVENT and
 /// RECOVER built from them.
 /// </summary>
-public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScenarioInvestigator> investigators)
+public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScenarioInvestigator> investigators, Microsoft.Extensions.Options.IOptions<Web.Audit.AuditOptions> audit)
 {
+    /// <summary>Whether the audited database is configured: without it, RECOVER has nothing it could restore from.</summary>
+    public bool AuditConfigured => audit.Value.IsConfigured;
+
+    /// <summary>
+    /// What this scenario cannot do with the sources configured, in one sentence, or null: a wipe is answered from the
+    /// audit trail; the other scenarios read the logs and use the trail where there is one.
+    /// </summary>
+    public string? MissingSource => When.Scenario == ScenarioKind.Wipe && !AuditConfigured
+        ? "This scenario reads the audit trail, and no audited database is configured: WHEN charts the logs only, and WHAT, WHO, WHY/HOW and RECOVER cannot be answered until one is."
+        : null;
+
+    /// <summary>Whether the steps after WHEN have an answer that stands on every source they need (a step is marked done only then).</summary>
+    public bool Complete => IsCurrent && MissingSource is null;
+
     public WhenViewModel When { get; } = when;
 
     public Scenario Scenario => Scenario.Of(When.Scenario);
