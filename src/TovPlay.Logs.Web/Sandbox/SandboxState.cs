@@ -16,14 +16,14 @@ public enum SandboxPhase
 public sealed record PlayedIncident(string Slug, string Title, DateTimeOffset PlayedAt, string By, string Link, string Story);
 
 /// <summary>What the sandbox is doing, for the layout's chip, the Sandbox page and the status checks.</summary>
-public sealed class SandboxState
+public sealed class SandboxState(SandboxActivation activation)
 {
     private readonly Lock _lock = new();
     private readonly List<PlayedIncident> _played = [];
 
     public SandboxPhase Phase { get; private set; } = SandboxPhase.Off;
 
-    public string Reason { get; private set; } = "Sandbox:Enabled is off.";
+    public string Reason { get; private set; } = activation.Active ? "Starting." : activation.Reason;
 
     public DateTimeOffset? StartedAt { get; private set; }
 
