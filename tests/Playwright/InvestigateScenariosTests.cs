@@ -1,27 +1,32 @@
-using System.Net.Http.Headers;
+using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using TovPlay.Logs.Domain.Demo;
+using TovPlay.Logs.Domain.Sandbox.Incidents;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Playwright.Shared;
-using TovPlay.Logs.Web.Demo;
+using TovPlay.Logs.Web.Sandbox;
+using TovPlay.Logs.Web.Tests.Shared;
 using static Microsoft.Playwright.Assertions;
 
 namespace TovPlay.Logs.Playwright;
 
-/// <summary>The wizard for a scenario other than a wipe, in Chromium: the demo error burst, from the home page to a saved report.</summary>
-public sealed class InvestigateScenariosTests(BrowserFixture fixture)
+/// <summary>The wizard for a scenario other than a wipe, in Chromium: the sandbox's error burst over its live traffic, from the home page to a saved report.</summary>
+public sealed class InvestigateScenariosTests(BrowserFixture fixture) : IAsyncLifetime
 {
+    private SandboxApp _sandbox = null!;
+
+    public async ValueTask InitializeAsync() => _sandbox = await SandboxApp.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
+
     [Fact]
     public async Task AnErrorSpike_FromTheHomePage_ProposesItsWindow_NamesTheError_AndIsSaved()
     {
-        var token = await fixture.App.CreateApiKeyAsync(ingestionRateBytes: 100_000_000);
-        using var push = new HttpClient { BaseAddress = new Uri(fixture.AppUri, "loki/api/v1/") };
-        push.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var player = new DemoPlayer(push, (_, _) => throw new InvalidOperationException("The error burst runs no SQL."), TimeProvider.System);
-        await player.PlayAsync(new DemoTraffic(Guid.NewGuid().ToString("N")[..8]).Build(DemoIncidentKind.ErrorSpike), TestContext.Current.CancellationToken);
+        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tests")], "tests"));
+        await _sandbox.App.Services.GetRequiredService<IncidentPlayer>().PlayAsync(ServiceIncidents.ErrorBurstSlug, admin, TestContext.Current.CancellationToken);
 
-        var (email, password) = await fixture.CreateUserAsync(AppRoles.Investigator);
-        await using var watched = await WatchedPage.OpenAsync(fixture);
+        var (email, password) = await _sandbox.App.CreateUserAsync(AppRoles.Investigator);
+        await using var watched = await WatchedPage.OpenAsync(fixture, _sandbox.App.AppUri);
         await watched.SignInAsync(email, password);
         var page = watched.Page;
         await page.GotoAsync("");

@@ -3,19 +3,20 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TovPlay.Logs.Benchmarks.Store;
-using TovPlay.Logs.Domain.Demo;
+using TovPlay.Logs.Domain.Sandbox;
+using TovPlay.Logs.Domain.Sandbox.Incidents;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.Logs.Samples;
 using TovPlay.Logs.Web.Audit;
-using TovPlay.Logs.Web.Demo;
+using TovPlay.Logs.Web.Sandbox;
 using TovPlay.Logs.Web.Investigations;
 
 namespace TovPlay.Logs.Benchmarks.Investigations;
 
 /// <summary>
 /// How fast the wizard answers on a busy system: an audited database whose trail holds 2,000,000 statements over the
-/// last two days, 1,000,000 backend lines in the last hour, and the demo incidents played on top (a wipe through the
-/// API, an account takeover, a slow endpoint, an error burst). Each step is timed as the wizard runs it, in process,
+/// last two days, 1,000,000 backend lines in the last hour, and the sandbox's incidents played on top (a wipe through
+/// the API, an account takeover, a slow endpoint, an error burst) over its live traffic. Each step is timed as the wizard runs it, in process,
 /// against the real app: WHEN (the activity and the proposed window) and the answer (WHAT, WHO, WHY/HOW, PREVENT),
 /// plus the WHAT step's removed rows. Targets: every step at most 2 s, the wiped-table answer at most 3 s.
 /// <c>scripts/bench.sh investigate</c>.
@@ -29,38 +30,37 @@ public static class InvestigationBenchmark
     public static async Task<int> RunAsync(string server)
     {
         var database = $"investigate_bench_{Guid.NewGuid():N}"[..36];
-        await ExecuteAsync(server, $"CREATE DATABASE {database}");
-        var audited = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        var roles = new SandboxRoles("_bench");
         try
         {
-            await PrepareAuditedAsync(audited);
+            // The sandbox makes the audited database (schema, roles, trail) and plays its traffic; the history is loaded below.
             await using var app = await BenchApp.StartAsync(server,
-                $"--Audit:TargetConnection={audited}", "--Audit:ShipToLogStore=false",
-                "--Investigations:DatabaseRoles:0=tovplay_app", "--Investigations:AppServerAddresses:0=127.0.0.1");
-            Console.WriteLine($"// {Environment.ProcessorCount} cores; {AuditStatements:N0} audited statements over 48 h, {LogLines:N0} backend lines in the last hour");
-            var traffic = new DemoTraffic("bench");
-            using var push = app.CreateClient();
-            var appRole = new NpgsqlConnectionStringBuilder(audited) { Username = "tovplay_app" }.ConnectionString;
-            var player = new DemoPlayer(push, async (connection, ct) =>
+                "--Sandbox:Enabled=true", $"--Sandbox:Database={database}", $"--Sandbox:RoleSuffix={roles.Suffix}", "--Sandbox:History=00:00:00",
+                "--Audit:ShipToLogStore=false", "--Audit:OwnerRole=audit_owner_bench");
+            var state = app.App.Services.GetRequiredService<SandboxState>();
+            while (!state.Ready)
             {
-                var opened = new NpgsqlConnection(connection == DemoConnection.Application ? appRole : audited);
-                await opened.OpenAsync(ct);
-                return opened;
-            }, TimeProvider.System);
-            // The takeover first: its history reaches days back, older than a stream accepts once it has newer lines.
-            foreach (var kind in new[] { DemoIncidentKind.AccountTakeover, DemoIncidentKind.SlowAfterDeploy, DemoIncidentKind.ErrorSpike, DemoIncidentKind.ApiMassDelete })
-            {
-                await player.PlayAsync(traffic.Build(kind), CancellationToken.None);
+                await Task.Delay(100);
             }
 
-            // After the incidents: their history reaches days back, and a stream takes no line an hour older than its newest (Loki's rule).
+            var audited = app.App.Services.GetRequiredService<SandboxConnections>().SuperuserConnection;
+            await LoadHistoryAsync(audited);
+            Console.WriteLine($"// {Environment.ProcessorCount} cores; {AuditStatements:N0} audited statements over 48 h, {LogLines:N0} backend lines in the last hour");
+            var player = app.App.Services.GetRequiredService<IncidentPlayer>();
+            var bench = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench")], "bench"));
+            foreach (var slug in new[] { AccountIncidents.TakeoverSlug, ServiceIncidents.SlowDeploySlug, ServiceIncidents.ErrorBurstSlug, DatabaseIncidents.ApiMassDeleteSlug })
+            {
+                await player.PlayAsync(slug, bench, CancellationToken.None);
+            }
+
+            // After the incidents: a stream takes no line an hour older than its newest (Loki's rule), and these lines span the last hour.
             await LoadLinesAsync(app);
 
             Console.WriteLine($"{"step",-44} {"median",8} {"max",8}  target");
             var services = app.App.Services;
             var now = DateTimeOffset.UtcNow.AddMinutes(1);
             await StepsAsync(services, ScenarioKind.Wipe, "games", now.AddHours(-24), now, answerTarget: 3000);
-            await StepsAsync(services, ScenarioKind.SuspiciousAccount, traffic.User("carol"), now.AddHours(-2), now, answerTarget: 2000);
+            await StepsAsync(services, ScenarioKind.SuspiciousAccount, "nico", now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.SlowApi, null, now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.ErrorSpike, null, now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.Free, null, now.AddHours(-2), now, answerTarget: 2000);
@@ -70,6 +70,7 @@ public static class InvestigationBenchmark
         {
             NpgsqlConnection.ClearAllPools();
             await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await ExecuteAsync(server, string.Concat(roles.LoginRoles.Append(roles.Owner).Append("audit_owner_bench").Select(r => $"DROP ROLE IF EXISTS {r};")));
         }
     }
 
@@ -134,17 +135,9 @@ public static class InvestigationBenchmark
         return times;
     }
 
-    /// <summary>The TovPlay tables, the app's role, the audit trail installed, and 2,000,000 statements of history in it.</summary>
-    private static async Task PrepareAuditedAsync(string audited)
+    /// <summary>2,000,000 statements of history in the sandbox's audit trail, over the two days before it started.</summary>
+    private static async Task LoadHistoryAsync(string audited)
     {
-        await ExecuteAsync(audited, """
-            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tovplay_app') THEN CREATE ROLE tovplay_app LOGIN; END IF; END $$;
-            CREATE TABLE users (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, username text NOT NULL UNIQUE, email text, created_at timestamptz NOT NULL DEFAULT now());
-            CREATE TABLE games (id bigint PRIMARY KEY, owner_id bigint REFERENCES users (id) ON DELETE CASCADE, title text NOT NULL);
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tovplay_app;
-            """);
-        var installer = new AuditInstaller(Microsoft.Extensions.Options.Options.Create(new AuditOptions { TargetConnection = audited }));
-        await installer.InstallAsync(await installer.TablesAsync(CancellationToken.None), CancellationToken.None);
         var clock = Stopwatch.StartNew();
         await ExecuteAsync(audited, $"""
             INSERT INTO tovplay_audit.statements (id, tx_id, statement_at, captured_at, table_oid, schema_name, table_name, action, row_count,
