@@ -22,7 +22,7 @@ public static class SandboxBenchmark
     public static async Task<int> RunAsync(string server)
     {
         Console.WriteLine($"// {Environment.ProcessorCount} cores; {Rounds} first starts, each with new databases, at the default rate of {new SandboxOptions().RequestsPerMinute} requests a minute");
-        Console.WriteLine($"{"round",5} {"start to live (s)",18} {"prepare (s)",12} {"backfill (s)",13} {"history lines",14} {"oldest line",12}");
+        Console.WriteLine($"{"round",5} {"start to live (s)",18} {"app start (s)",14} {"sandbox (s)",12} {"history lines",14} {"oldest line",12}");
         var totals = new List<double>();
         for (var round = 1; round <= Rounds; round++)
         {
@@ -46,11 +46,12 @@ public static class SandboxBenchmark
                 }
 
                 var live = clock.Elapsed.TotalSeconds;
-                var backfill = (state.HistoryReadyAt - state.StartedAt)!.Value.TotalSeconds;
+                // The sandbox's part: its database made and audited, then the hour written; the rest is the app's own start (migrations...).
+                var sandbox = (state.HistoryReadyAt - state.StartedAt)!.Value.TotalSeconds;
                 var (lines, oldest) = await HistoryAsync(app.App.Services.GetRequiredService<ILogSource>());
                 totals.Add(live);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{round,5} {live,18:0.00} {live - backfill,12:0.00} {backfill,13:0.00} {lines,14:N0} {(DateTimeOffset.UtcNow - oldest).TotalMinutes,9:0.0} min"));
+                    $"{round,5} {live,18:0.00} {live - sandbox,14:0.00} {sandbox,12:0.00} {lines,14:N0} {(DateTimeOffset.UtcNow - oldest).TotalMinutes,9:0.0} min"));
             }
             finally
             {
