@@ -64,6 +64,8 @@ if ! pg_running "$datadir"; then
   pg_start "$datadir" "$port" "$state/postgresql.log"
 fi
 
+pg_forensic_logging "$datadir" "$port"
+
 # The app connects as the superuser of its own private cluster; production uses a dedicated role.
 if [ "$(pg_psql "$datadir" "$port" -c "SELECT 1 FROM pg_database WHERE datname = 'tovplay_logs'")" != "1" ]; then
   pg_psql "$datadir" "$port" -c "CREATE DATABASE tovplay_logs"
@@ -74,6 +76,7 @@ export TOVPLAY_LOGS_ADMIN_EMAIL=${TOVPLAY_LOGS_ADMIN_EMAIL:-admin@tovplay.local}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
 export Sandbox__Enabled=$sandbox
+export Sandbox__ServerLogFile="$state/postgresql.log"
 if [ -n "$incident" ]; then export Sandbox__PlayOnStart=$incident; fi
 
 log "Building and starting TovPlay Logs on ${ASPNETCORE_URLS}/logs/ (first admin: $TOVPLAY_LOGS_ADMIN_EMAIL)"

@@ -23,7 +23,9 @@ port=$(free_port)
 log "Starting a throwaway PostgreSQL on 127.0.0.1:$port"
 pg_init "$datadir" trust
 PG_FSYNC=off pg_start "$datadir" "$port" "$work/postgresql.log"
+pg_forensic_logging "$datadir" "$port"
 export TOVPLAY_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+export TOVPLAY_TEST_PG_LOG="$work/postgresql.log"
 export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
 
 started=$(date +%s)

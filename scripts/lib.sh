@@ -88,6 +88,16 @@ pg_start() {
     || { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start (log: $logfile)"; }
 }
 
+# pg_forensic_logging DATADIR PORT: the server logs each connection, disconnection and DDL statement with a prefix
+# naming the time, pid, user and database (what the sandbox ships as job="postgres"); applied by a reload.
+pg_forensic_logging() {
+  local datadir=$1 port=$2
+  pg_psql "$datadir" "$port" \
+    -c "ALTER SYSTEM SET log_connections = on" -c "ALTER SYSTEM SET log_disconnections = on" \
+    -c "ALTER SYSTEM SET log_statement = 'ddl'" -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %q%u@%d '" \
+    -c "ALTER SYSTEM SET log_timezone = 'UTC'" -c "SELECT pg_reload_conf()" >/dev/null
+}
+
 pg_stop() {
   local datadir=$1
   pg_run "$(pg_bindir)/pg_ctl" -D "$datadir" -m fast -w stop >/dev/null 2>&1 || true

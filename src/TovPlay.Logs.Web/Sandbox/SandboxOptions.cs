@@ -28,6 +28,12 @@ public sealed class SandboxOptions
     /// </summary>
     public string AroundHost { get; set; } = "::1";
 
+    /// <summary>
+    /// The cluster's log file (stderr, <c>log_line_prefix = '%m [%p] %q%u@%d '</c>): its entries for the sandbox's
+    /// database are shipped as <c>job="postgres"</c>. Nothing is shipped when unset.
+    /// </summary>
+    public string? ServerLogFile { get; set; }
+
     /// <summary>An incident to play once the history is in (for scripts: <c>./run.sh --incident NAME</c>).</summary>
     public string? PlayOnStart { get; set; }
 

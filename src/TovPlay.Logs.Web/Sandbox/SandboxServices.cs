@@ -64,6 +64,8 @@ public static class SandboxServices
         services.AddSingleton<SandboxDatabase>();
         services.AddSingleton<SandboxLog>();
         services.AddSingleton<IncidentPlayer>();
+        // Before the runner: the shipper marks where the server's log ends before the runner's first connections.
+        services.AddHostedService<ServerLogShipper>();
         services.AddHostedService<SandboxRunner>();
         return builder;
     }

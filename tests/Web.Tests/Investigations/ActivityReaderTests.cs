@@ -49,14 +49,15 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
         var answer = await Reader.ReadAsync(ScenarioKind.Wipe, "users", now.AddHours(-1), now.AddMinutes(1), around: null, Ct, partial: a => first = a);
 
         // The audit trail's part came first, with the window it proposes; the logs' part followed.
-        Assert.Equal([ActivitySignal.RowsRemoved], first!.Series.Select(s => s.Signal));
+        Assert.Equal([ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten], first!.Series.Select(s => s.Signal));
         Assert.Equal(first.Proposal!.Start, answer.Proposal!.Start);
 
         var removed = Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsRemoved);
         Assert.Equal("Rows removed · public.users", removed.Name);
         Assert.Equal(20, removed.Points.Sum(p => p.Value));
         Assert.Equal(answer.Step, removed.Points[1].Start - removed.Points[0].Start);
-        // The wipe scenario does not chart inserts and updates; it does chart the application's requests and errors.
+        // The wipe scenario charts updates (one over many rows overwrites them), not inserts; and the application's requests and errors.
+        Assert.Equal(1, Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsOverwritten).Points.Sum(p => p.Value));
         Assert.DoesNotContain(answer.Series, s => s.Signal == ActivitySignal.RowsChanged);
         Assert.Contains(answer.Series, s => s.Signal == ActivitySignal.Requests);
         Assert.Empty(answer.Warnings);

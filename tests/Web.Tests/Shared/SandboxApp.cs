@@ -11,6 +11,8 @@ namespace TovPlay.Logs.Web.Tests.Shared;
 /// </summary>
 public sealed class SandboxApp : IAsyncDisposable
 {
+    public const string ServerLogVariable = "TOVPLAY_TEST_PG_LOG";
+
     private readonly TestDatabase _appDb;
     private readonly string _suffix;
 
@@ -42,6 +44,8 @@ public sealed class SandboxApp : IAsyncDisposable
             ["Sandbox:Database"] = "sandbox_" + suffix,
             ["Sandbox:RoleSuffix"] = "_" + suffix,
             ["Audit:OwnerRole"] = "audit_owner_" + suffix,
+            // The test cluster's own log (test.sh says where), shipped as the sandbox's job="postgres".
+            ["Sandbox:ServerLogFile"] = Environment.GetEnvironmentVariable(ServerLogVariable),
         };
         foreach (var (key, value) in settings)
         {

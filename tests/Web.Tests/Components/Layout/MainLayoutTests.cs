@@ -29,8 +29,11 @@ public sealed class MainLayoutTests : BunitContext
         Services.AddScoped<RequestOrigin>();
         Services.AddScoped<AppAuditLog>();
         Services.AddAppModel();
+        Services.AddSingleton(_sandbox);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
+
+    private readonly Web.Sandbox.SandboxState _sandbox = new(new Web.Sandbox.SandboxActivation(false, "The sandbox is off."));
 
     private async Task<(TestUser User, string Id)> SignInAsAsync(params string[] roles)
     {
@@ -85,6 +88,19 @@ public sealed class MainLayoutTests : BunitContext
 
         var links = cut.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
         Assert.Equal(["Home", "Live", "Search", "Investigate", "Investigations", "Audit", "Alerts", "Admin"], links);
+    }
+
+    [Fact]
+    public async Task Render_WithoutTheSandbox_ShowsNoChip_AndWithIt_SaysSoOnEveryPage()
+    {
+        await SignInAsAsync(AppRoles.Viewer);
+        var cut = RenderLayout();
+        Assert.Empty(cut.FindAll("[data-testid=sandbox-chip]"));
+
+        _sandbox.Set(Web.Sandbox.SandboxPhase.Live, "TovPlay's traffic is live.", DateTimeOffset.UtcNow);
+
+        cut.WaitForAssertion(() => Assert.Equal("Sandbox", cut.Find("[data-testid=sandbox-chip]").TextContent.Trim()));
+        Assert.Equal("Live", cut.Find("[data-testid=sandbox-chip]").GetAttribute("data-phase"));
     }
 
     [Fact]
