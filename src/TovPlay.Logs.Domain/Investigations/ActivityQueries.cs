@@ -12,7 +12,7 @@ public static class ActivityQueries
     public static IReadOnlyList<ActivitySignal> For(ScenarioKind scenario) => scenario switch
     {
         ScenarioKind.Wipe => [ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten, ActivitySignal.Requests, ActivitySignal.Errors],
-        ScenarioKind.SuspiciousAccount => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors],
+        ScenarioKind.SuspiciousAccount => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.SignInFailures],
         ScenarioKind.SlowApi => [ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
         ScenarioKind.ErrorSpike => [ActivitySignal.Requests, ActivitySignal.Errors],
         _ => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
@@ -32,6 +32,8 @@ public static class ActivityQueries
         ActivitySignal.Requests => Print(MetricBuilder.Sum(MetricBuilder.CountOverTime(
             Narrow(Streams.Backend.Contains("\"status\""), scenario, subject, parse: false), step))),
         ActivitySignal.Errors => Print(MetricBuilder.Sum(MetricBuilder.CountOverTime(Narrow(ErrorLines, scenario, subject, parse: false), step))),
+        ActivitySignal.SignInFailures => Print(MetricBuilder.Sum(MetricBuilder.CountOverTime(
+            Narrow(Streams.Backend.Contains("\"LOGIN_FAILED\""), scenario, subject, parse: false), step))),
         // Only the duration is taken out of each line, by one regular expression rather than a whole JSON parse. One
         // percentile over all of the backend's requests: without "by", a subject's JSON fields (a correlation id per
         // line) would make a series of each request.

@@ -20,6 +20,9 @@ public enum ActivitySignal
 
     /// <summary>The backend's slowest requests (95th percentile of duration_ms).</summary>
     Latency,
+
+    /// <summary>Sign-ins the backend refused (action LOGIN_FAILED): passwords being guessed.</summary>
+    SignInFailures,
 }
 
 /// <summary>One series of the WHEN chart: a table's removed rows, the request rate, the error rate...</summary>
@@ -59,13 +62,14 @@ public static class WindowProposal
         ActivitySignal.Requests => "Requests",
         ActivitySignal.Errors => "Errors",
         ActivitySignal.Latency => "Request time (p95, ms)",
+        ActivitySignal.SignInFailures => "Failed sign-ins",
         _ => signal.ToString(),
     };
 
     private static IEnumerable<(ActivitySignal Signal, bool LevelShift)> Order(ScenarioKind scenario) => scenario switch
     {
         ScenarioKind.Wipe => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsOverwritten, false), (ActivitySignal.Errors, false)],
-        ScenarioKind.SuspiciousAccount => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],
+        ScenarioKind.SuspiciousAccount => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.SignInFailures, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],
         ScenarioKind.SlowApi => [(ActivitySignal.Latency, true), (ActivitySignal.Latency, false), (ActivitySignal.Errors, false)],
         ScenarioKind.ErrorSpike => [(ActivitySignal.Errors, false), (ActivitySignal.Errors, true)],
         _ => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.Errors, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],

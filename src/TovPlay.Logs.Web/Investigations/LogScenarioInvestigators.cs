@@ -55,8 +55,11 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
     /// <summary>A takeover leads up to what it breaks: the account's lines are read from this long before the window.</summary>
     public static readonly TimeSpan LeadUp = TimeSpan.FromHours(1);
 
-    /// <summary>How long after the window the account's lines are still read: requests that began in it and ended after.</summary>
-    public static readonly TimeSpan RequestTail = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long after the window the account's lines are still read: what a window ends with (failed sign-ins, a
+    /// password change) is often followed, minutes later, by what it led to (the sign-in that worked, the deletes).
+    /// </summary>
+    public static readonly TimeSpan FollowUp = TimeSpan.FromMinutes(15);
 
     public ScenarioKind Kind => ScenarioKind.SuspiciousAccount;
 
@@ -67,8 +70,7 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var linesQuery = ActivityQueries.ApplicationLines.Json().Label("username", user).ToString();
         var priorQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", user).Label("action", "LOGIN").ToString();
         var from = question.Start - LeadUp;
-        // A request of the window may end (and be logged) just after it.
-        var lines = logs.ReadAsync(linesQuery, from, question.End + RequestTail, cancellationToken);
+        var lines = logs.ReadAsync(linesQuery, from, question.End + FollowUp, cancellationToken);
         var prior = logs.ReadAsync(priorQuery, from.AddDays(-days), from, cancellationToken);
         var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
         var found = await statements;
@@ -90,7 +92,7 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
             {
                 p.AddWithValue("user", user);
                 p.AddWithValue("from", question.Start);
-                p.AddWithValue("to", question.End);
+                p.AddWithValue("to", question.End + FollowUp);
             }, cancellationToken, WipeInvestigator.MaxStatements);
     }
 }
