@@ -78,10 +78,10 @@ public static class RestoreScript
             var table = revert.Table.QualifiedName;
             sql.Append(CultureInfo.InvariantCulture, $"""
 
-                -- {revert.Table.Display}: take back UPDATE statement {revert.StatementId} ({revert.Changes.Count} row(s)); a row changed since is left as it is
+                -- {revert.Table.Display}: take back UPDATE statement {revert.StatementId} ({revert.Changes.Count} row(s)); a row whose changed columns changed since is left as it is
                 WITH pairs AS ({PairsSelect(revert)})
                 UPDATE {table} AS t SET ({string.Join(", ", columns.Select(SqlText.Ident))}) = ROW({string.Join(", ", columns.Select(c => "(p.b)." + SqlText.Ident(c)))})
-                FROM pairs p WHERE pg_catalog.to_jsonb(t) = pg_catalog.to_jsonb(p.a);
+                FROM pairs p WHERE {StillHolds(revert)};
 
                 """);
         }
@@ -91,12 +91,29 @@ public static class RestoreScript
     }
 
     /// <summary>
+    /// The row <c>t</c> is the pair <c>p</c>'s and still holds what the UPDATE wrote in the columns it changed: found by
+    /// its primary key, so later changes to other columns (a sign-in's last_login_at) do not keep the update in place.
+    /// A table without a primary key is matched on its whole row.
+    /// </summary>
+    private static string StillHolds(RevertUpdate revert)
+    {
+        var key = revert.Table.PrimaryKey;
+        if (key.Count == 0)
+        {
+            return "pg_catalog.to_jsonb(t) = pg_catalog.to_jsonb(p.a)";
+        }
+
+        string Row(string alias, IEnumerable<string> names) => "ROW(" + string.Join(", ", names.Select(n => $"{alias}.{SqlText.Ident(n)}")) + ")";
+        return $"{Row("t", key)} = {Row("(p.a)", key)} AND {Row("t", revert.ChangedColumns)} IS NOT DISTINCT FROM {Row("(p.a)", revert.ChangedColumns)}";
+    }
+
+    /// <summary>
     /// A query counting the statement's rows that no longer hold its after image (changed since, or gone), with up to
     /// ten of those after images: the revert leaves them alone, and the script's reader should know which.
     /// </summary>
     public static string ChangedSinceQuery(RevertUpdate revert) => $"""
         WITH pairs AS ({PairsSelect(revert)}),
-             gone AS (SELECT pg_catalog.to_jsonb(p.a) AS a FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM {revert.Table.QualifiedName} t WHERE pg_catalog.to_jsonb(t) = pg_catalog.to_jsonb(p.a)))
+             gone AS (SELECT pg_catalog.to_jsonb(p.a) AS a FROM pairs p WHERE NOT EXISTS (SELECT 1 FROM {revert.Table.QualifiedName} t WHERE {StillHolds(revert)}))
         SELECT (SELECT count(*) FROM gone), (SELECT pg_catalog.array_agg(a::text) FROM (SELECT a FROM gone LIMIT 10) x)
         """;
 

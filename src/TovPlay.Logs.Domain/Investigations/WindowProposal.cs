@@ -36,6 +36,11 @@ public static class WindowProposal
 {
     public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null)
     {
+        // Without a time from the operator the most trusted signal with an anomaly wins. With one, the anomaly nearest
+        // to it wins, whichever signal shows it (trust breaks ties): the operator knows roughly when, and an ordinary
+        // spike of a more trusted signal an hour away is not what they are asking about.
+        AnomalyWindow? best = null;
+        var bestDistance = TimeSpan.MaxValue;
         foreach (var (signal, shift) in Order(scenario))
         {
             var total = Total(series.Where(s => s.Signal == signal).ToList());
@@ -45,13 +50,25 @@ public static class WindowProposal
             }
 
             var found = shift ? ActivityWindow.LevelShift(total, step) : ActivityWindow.Spike(total, step, around);
-            if (found is not null)
+            if (found is null)
             {
-                return found with { Explanation = $"{Describe(signal)}: {found.Explanation}" };
+                continue;
+            }
+
+            found = found with { Explanation = $"{Describe(signal)}: {found.Explanation}" };
+            if (around is not { } hint)
+            {
+                return found;
+            }
+
+            var distance = hint < found.Start ? found.Start - hint : hint > found.End ? hint - found.End : TimeSpan.Zero;
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (found, distance);
             }
         }
 
-        return null;
+        return best;
     }
 
     public static string Describe(ActivitySignal signal) => signal switch

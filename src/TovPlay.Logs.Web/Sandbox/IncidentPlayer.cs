@@ -35,6 +35,7 @@ public sealed class IncidentPlayer(
         DateTimeOffset? firstStatement = null;
         var pids = new List<int>();
         var addresses = new List<string?>();
+        var runs = new List<IncidentRun>();
         long rows = 0;
         var lines = new List<SandboxLine>();
         foreach (var step in incident.Steps)
@@ -50,6 +51,7 @@ public sealed class IncidentPlayer(
             pids.Add(ran.Pid);
             addresses.Add(ran.Address);
             rows += ran.Rows;
+            runs.Add(new IncidentRun(ran.Pid, ran.At, time.GetUtcNow()));
             lines.AddRange(step.Lines(ran.At, ran.Rows));
         }
 
@@ -59,7 +61,7 @@ public sealed class IncidentPlayer(
             traffic.SlowDown(slow.Path, time.GetUtcNow() + slow.For, slow.MinMs, slow.MaxMs);
         }
 
-        var playback = new IncidentPlayback(started, firstStatement ?? started, pids, addresses, rows);
+        var playback = new IncidentPlayback(started, firstStatement ?? started, pids, addresses, rows) { Runs = runs };
         var played = new PlayedIncident(slug, incident.Title, started, by.Identity?.Name ?? AppAuditEntry.System, incident.InvestigationLink(playback), incident.Story(playback));
         state.Add(played);
         await using (var scope = scopes.CreateAsyncScope())

@@ -28,6 +28,24 @@ public sealed class WindowProposalTests
     }
 
     [Fact]
+    public void Account_WithATimeGiven_TheAnomalyNearestToIt_WinsOverAMoreTrustedSignalFarAway()
+    {
+        // An ordinary delete early in the range; sign-ins failing at the time the operator gave.
+        var series = new[]
+        {
+            Series("games", ActivitySignal.RowsRemoved, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0),
+            Series("Failed sign-ins", ActivitySignal.SignInFailures, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0),
+        };
+
+        var near = WindowProposal.Propose(ScenarioKind.SuspiciousAccount, series, s_minute, around: s_start.AddMinutes(7.5))!;
+        var trusted = WindowProposal.Propose(ScenarioKind.SuspiciousAccount, series, s_minute)!;
+
+        Assert.StartsWith("Failed sign-ins: ", near.Explanation);
+        Assert.Equal(s_start.AddMinutes(7), near.Start);
+        Assert.StartsWith("Rows removed: ", trusted.Explanation);
+    }
+
+    [Fact]
     public void Wipe_WithoutRemovedRows_FallsBackToTheErrors()
     {
         var series = new[]

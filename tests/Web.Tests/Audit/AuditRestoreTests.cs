@@ -139,6 +139,24 @@ public sealed class AuditRestoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUpdate_IsTakenBack_OnRowsWhoseOtherColumnsChangedSince()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "UPDATE users SET email = 'wiped@x.org' WHERE id <= 10");
+            // Ordinary use afterwards touches another column of a wiped row: the wipe is still to be taken back there.
+            await _db.ExecuteAsync(app, "UPDATE users SET username = 'user9-later' WHERE id = 9");
+        }
+
+        var tx = (long)(await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE table_name = 'users' AND action = 'UPDATE' ORDER BY id LIMIT 1"))[0]["tx_id"]!;
+        await RunScriptAsync(await _restore.ForTransactionAsync(tx, Ct));
+
+        var emails = await _db.QueryAsync("SELECT id, username, email FROM users WHERE id <= 10 ORDER BY id");
+        Assert.DoesNotContain(emails, r => (string?)r["email"] == "wiped@x.org");
+        Assert.Equal("user9-later", emails.Single(r => (long)r["id"]! == 9)["username"]);
+    }
+
+    [Fact]
     public async Task Window_RestoresEveryRemovalAndUpdateTheFilterFinds()
     {
         var before = await SnapshotAsync();

@@ -55,12 +55,17 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
     private static void AssertSays(ScenarioAnswer answer, InvestigationStep step, Func<string, bool> match) =>
         Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched. The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
 
-    /// <summary>Runs the restore script of each transaction the answer found, as the superuser; returns the rows it put back per table (from the trail).</summary>
-    private async Task<Dictionary<string, long>> RestoreAsync(ScenarioAnswer answer)
+    /// <summary>
+    /// Runs, as the superuser, the restore script RECOVER offers for the incident's transactions (the live traffic's own
+    /// deletes in the window have scripts of their own); returns the rows it put back per table (from the trail).
+    /// </summary>
+    private async Task<Dictionary<string, long>> RestoreAsync(ScenarioAnswer answer, IncidentPlay play)
     {
         var restore = Service<AuditRestore>();
         var started = DateTimeOffset.UtcNow;
-        foreach (var tx in answer.Statements.GroupBy(s => s.TxId))
+        var incident = answer.Statements.Where(s => play.Playback.Runs.Any(r => r.Covers(s))).ToList();
+        Assert.NotEmpty(incident);
+        foreach (var tx in incident.GroupBy(s => s.TxId))
         {
             await _sandbox.ExecuteAsync(await restore.ForStatementTransactionAsync(tx.First().Id, Ct));
         }
@@ -102,7 +107,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.Contains(why, w => w.EndsWith(": click:delete-selected-games by dana", StringComparison.Ordinal));
         Assert.Single(why, w => w.Contains("DELETE /api/admin/games/bulk-delete (200) by dana", StringComparison.Ordinal));
 
-        var restored = await RestoreAsync(answer);
+        var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["games"]);
     }
 
@@ -147,7 +152,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         AssertSays(answer, InvestigationStep.Why, w => w.EndsWith($"LOG:  connection authorized: user=postgres database={_sandbox.SandboxDatabase} application_name=psql", StringComparison.Ordinal));
         Assert.DoesNotContain(answer.Result.Unknowns, u => u.What.StartsWith("the session of backend pid", StringComparison.Ordinal));
 
-        var restored = await RestoreAsync(answer);
+        var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["games"]);
     }
 
@@ -169,7 +174,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.Contains(why, w => w.EndsWith(": job started", StringComparison.Ordinal));
         Assert.Equal(0, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
 
-        await RestoreAsync(answer);
+        await RestoreAsync(answer, play);
         Assert.Equal(balances, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
     }
 
@@ -187,7 +192,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
 
         // The table comes back empty, audited again, as the sandbox's next start would make it; then its rows with the restore script.
         await Service<SandboxDatabase>().PrepareAsync(_sandbox.SandboxDatabase, Ct);
-        var restored = await RestoreAsync(answer);
+        var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["friendships"]);
     }
 

@@ -36,9 +36,19 @@ public sealed record IncidentStep(TimeSpan Offset, IncidentStatement? Statement,
 /// <summary>What the investigation must find: the scenario and subject to ask, who or what caused it, the path, table and channel.</summary>
 public sealed record IncidentExpectation(ScenarioKind Scenario, string? Subject, string Cause, string? Path, string? Table, ChannelKind? Channel);
 
+/// <summary>One statement as it ran: on which backend, from when to when (a pooled connection runs other requests before and after).</summary>
+public sealed record IncidentRun(int Pid, DateTimeOffset From, DateTimeOffset To)
+{
+    /// <summary>Whether an audited statement is this run's: same backend, inside its time.</summary>
+    public bool Covers(Audit.AuditStatement statement) => statement.BackendPid == Pid && statement.StatementAt >= From && statement.StatementAt <= To;
+}
+
 /// <summary>What playing an incident did: when it started and its statements ran, their backend pids and client addresses, and the rows they touched.</summary>
 public sealed record IncidentPlayback(DateTimeOffset Started, DateTimeOffset At, IReadOnlyList<int> Pids, IReadOnlyList<string?> Addresses, long Rows)
 {
+    /// <summary>Each statement's run, to tell the incident's audited statements from the live traffic's.</summary>
+    public IReadOnlyList<IncidentRun> Runs { get; init; } = [];
+
     public string Address => Addresses.FirstOrDefault() ?? "the database server's local socket";
 
     public int Pid => Pids.FirstOrDefault();
