@@ -79,7 +79,7 @@ public static class WindowProposal
         ActivitySignal.Requests => "Requests",
         ActivitySignal.Errors => "Errors",
         ActivitySignal.Latency => "Request time (p95, ms)",
-        ActivitySignal.SignInFailures => "Failed sign-ins",
+        ActivitySignal.SignInFailures => $"Failed sign-ins (each point: the last {ActivityQueries.SignInFailureBuckets} buckets)",
         _ => signal.ToString(),
     };
 

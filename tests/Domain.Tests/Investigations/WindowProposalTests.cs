@@ -40,7 +40,7 @@ public sealed class WindowProposalTests
         var near = WindowProposal.Propose(ScenarioKind.SuspiciousAccount, series, s_minute, around: s_start.AddMinutes(7.5))!;
         var trusted = WindowProposal.Propose(ScenarioKind.SuspiciousAccount, series, s_minute)!;
 
-        Assert.StartsWith("Failed sign-ins: ", near.Explanation);
+        Assert.StartsWith("Failed sign-ins (each point: the last 5 buckets): ", near.Explanation);
         Assert.Equal(s_start.AddMinutes(7), near.Start);
         Assert.StartsWith("Rows removed: ", trusted.Explanation);
     }

@@ -225,6 +225,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.True(Said(answer, InvestigationStep.Who)[0].StartsWith("203.0.113.77: ", StringComparison.Ordinal),
             $"Window {when.WindowStart:O} to {when.WindowEnd:O} ({when.WindowExplanation}), played at {play.Playback.At:O}; the answer said:\n"
             + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
+        Assert.StartsWith("Failed sign-ins (each point: the last 5 buckets): ", when.WindowExplanation);
         var guessed = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
         Assert.StartsWith("This has the shape of a guessed password: 5 failed sign-in(s) of olga from 203.0.113.77 from ", guessed.Statement);
         Assert.Equal(["Block 203.0.113.77 at the edge"], answer.Recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
