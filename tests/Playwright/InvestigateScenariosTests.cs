@@ -35,6 +35,7 @@ public sealed class InvestigateScenariosTests(BrowserFixture fixture) : IAsyncLi
         await page.GetByTestId("scenarios").GetByRole(AriaRole.Link, new() { Name = "Error spike" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/investigate/errors$"));
         await Expect(page.GetByTestId("scenario")).ToHaveTextAsync("Error spike");
+        await watched.WaitForCircuitAsync();
         await page.GetByLabel("From").FillAsync("now-2h");
         await page.GetByTestId("find-window").ClickAsync();
         await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Errors: ");

@@ -69,10 +69,21 @@ public sealed class NotSetUpTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(page.GetByTestId("statements")).Not.ToContainTextAsync("No audited statements match");
         await watched.ScreenshotAsync("not-set-up", "3-audit");
 
+        // A download the server refuses (a shared export link, here) shows its reason on the page.
+        await page.EvaluateAsync("""
+            () => { const a = document.createElement("a"); a.href = "api/audit/export?format=csv"; a.download = ""; a.textContent = "shared export"; a.id = "shared-export"; document.querySelector(".mud-main-content").prepend(a); }
+            """);
+        await page.Locator("#shared-export").ClickAsync();
+        await Expect(page.GetByTestId("download-error")).ToContainTextAsync("The download failed (409): No audited database: set Audit:TargetConnection.");
+        await page.GetByTestId("download-error").GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
+        await Expect(page.GetByTestId("download-error")).ToHaveCountAsync(0);
+
         await page.GotoAsync("admin/status");
         await watched.WaitForCircuitAsync();
         await Expect(page.GetByTestId("sources").Locator("[data-source='Sandbox']")).ToContainTextAsync("The sandbox is off");
         await Expect(page.GetByTestId("promtail-snippet")).ToContainTextAsync(_app.AppUri + "loki/api/v1/push");
-        watched.AssertClean();
+        // The refused download is the one 4xx this walk provokes on purpose.
+        watched.AssertClean("HTTP 409: GET " + _app.AppUri + "api/audit/export?format=csv",
+            "console error: Failed to load resource: the server responded with a status of 409 (Conflict)");
     }
 }

@@ -59,6 +59,10 @@ public sealed class SandboxFirstRunTests(BrowserFixture fixture) : IAsyncLifetim
         await watched.ScreenshotAsync("sandbox-first-run", "4-who");
         await page.GetByTestId("next").ClickAsync();
         await Expect(page.GetByTestId("step-why")).ToContainTextAsync("The change did not come through the application");
+        await page.GetByTestId("next").ClickAsync();
+        var script = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("restore-script").First.ClickAsync());
+        Assert.EndsWith(".sql", script.SuggestedFilename);
+        Assert.Contains("INSERT INTO", await File.ReadAllTextAsync(await script.PathAsync(), TestContext.Current.CancellationToken));
 
         // What really happened, revealed on the sandbox page, says the same.
         await page.GotoAsync("admin/sandbox");

@@ -98,6 +98,65 @@
         });
     }
 
+    // Downloads from the app's API are fetched first, so a refusal (400, 409...) is shown on the page with the
+    // server's reason instead of ending as the browser's bare "failed download". A good answer is saved under the
+    // name the server gives.
+    function fileNameOf(disposition) {
+        var match = /filename="?([^";]+)"?/.exec(disposition || "");
+        return match ? match[1] : null;
+    }
+
+    function showDownloadError(text) {
+        var box = document.getElementById("download-error");
+        if (!box) {
+            box = document.createElement("div");
+            box.id = "download-error";
+            box.setAttribute("role", "alert");
+            box.setAttribute("data-testid", "download-error");
+            box.className = "download-error";
+            document.body.appendChild(box);
+        }
+        box.textContent = "";
+        var message = document.createElement("span");
+        message.textContent = text;
+        var close = document.createElement("button");
+        close.type = "button";
+        close.textContent = "Dismiss";
+        close.addEventListener("click", function () { box.remove(); });
+        box.appendChild(message);
+        box.appendChild(close);
+    }
+
+    document.addEventListener("click", async function (event) {
+        var link = event.target && event.target.closest ? event.target.closest("a[download][href]") : null;
+        if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+            return;
+        }
+        var url = new URL(link.href, document.baseURI);
+        if (url.origin !== location.origin || url.pathname.indexOf("/api/") < 0) {
+            return;
+        }
+        event.preventDefault();
+        try {
+            var response = await fetch(url, { credentials: "same-origin" });
+            if (!response.ok) {
+                var reason = (await response.text()).trim().slice(0, 500);
+                showDownloadError("The download failed (" + response.status + "): " + (reason || response.statusText));
+                return;
+            }
+            var blob = await response.blob();
+            var saved = document.createElement("a");
+            saved.href = URL.createObjectURL(blob);
+            saved.download = fileNameOf(response.headers.get("Content-Disposition")) || link.getAttribute("download") || "download";
+            document.body.appendChild(saved);
+            saved.click();
+            saved.remove();
+            setTimeout(function () { URL.revokeObjectURL(saved.href); }, 60000);
+        } catch (e) {
+            showDownloadError("The download failed: " + (e && e.message ? e.message : "the server could not be reached"));
+        }
+    });
+
     if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", wireReconnectButtons);
     } else {
