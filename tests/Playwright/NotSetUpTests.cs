@@ -82,6 +82,16 @@ public sealed class NotSetUpTests(BrowserFixture fixture) : IAsyncLifetime
         await watched.WaitForCircuitAsync();
         await Expect(page.GetByTestId("sources").Locator("[data-source='Sandbox']")).ToContainTextAsync("The sandbox is off");
         await Expect(page.GetByTestId("promtail-snippet")).ToContainTextAsync(_app.AppUri + "loki/api/v1/push");
+
+        // Connect, step 1: a push key made here lands in promtail's configuration, in full, once.
+        await page.GetByLabel("Key name").FillAsync("");
+        await page.GetByLabel("Key name").PressSequentiallyAsync("promtail on api-1");
+        await page.GetByTestId("create-push-key").ClickAsync();
+        await Expect(page.GetByTestId("push-key-once")).ToContainTextAsync("The key \"promtail on api-1\" is in the configuration below, in full, and is shown only now");
+        await Expect(page.GetByTestId("promtail-snippet")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("bearer_token: \"tpl_[A-Za-z0-9_-]{20,}\""));
+        await page.GetByTestId("check-audit").GetByRole(AriaRole.Button, new() { Name = "Check this step" }).ClickAsync();
+        await Expect(page.GetByTestId("check-audit").GetByTestId("source-check")).ToHaveAttributeAsync("data-state", "NotConfigured");
+        await watched.ScreenshotAsync("not-set-up", "4-connect");
         // The refused download is the one 4xx this walk provokes on purpose.
         watched.AssertClean("HTTP 409: GET " + _app.AppUri + "api/audit/export?format=csv",
             "console error: Failed to load resource: the server responded with a status of 409 (Conflict)");

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using TovPlay.Logs.Web.ApiKeys;
 using TovPlay.Logs.Web.Status;
 
 namespace TovPlay.Logs.Web.Components.Pages.Admin;
@@ -8,6 +9,17 @@ public partial class SourcesStatus
 {
     private IReadOnlyList<SourceCheck>? _checks;
     private bool _checking;
+    private string _keyName = "promtail";
+    private string? _keyError;
+    private bool _creatingKey;
+    private string? _createdKey;
+    private string? _createdKeyName;
+
+    [Inject]
+    public required IServiceScopeFactory Scopes { get; init; }
+
+    [CascadingParameter]
+    public required Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> Authentication { get; set; }
 
     [Inject]
     public required SourceChecks Checks { get; init; }
@@ -20,7 +32,7 @@ public partial class SourcesStatus
     private string Promtail => $$"""
         clients:
           - url: {{PushUrl}}
-            bearer_token: "<the push key>"
+            bearer_token: "{{_createdKey ?? "<the push key>"}}"
         scrape_configs:
           - job_name: tovplay-backend
             static_configs:
@@ -47,6 +59,33 @@ public partial class SourcesStatus
         """;
 
     protected override Task OnInitializedAsync() => CheckAsync();
+
+    /// <summary>A push-only key for promtail, put into the configuration in full; like every key, shown only now.</summary>
+    private async Task CreatePushKeyAsync()
+    {
+        _keyError = _keyName.Trim() is { Length: > 0 and <= ApiKeyAdministration.MaxNameLength } ? null : $"Give the key a name of 1 to {ApiKeyAdministration.MaxNameLength} characters.";
+        if (_keyError is not null)
+        {
+            return;
+        }
+
+        _creatingKey = true;
+        try
+        {
+            await using var scope = Scopes.CreateAsyncScope();
+            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyAdministration>()
+                .CreateAsync((await Authentication).User, _keyName.Trim(), canPush: true, canRead: false, ingestionRateBytes: null, CancellationToken.None);
+            (_createdKey, _createdKeyName) = (created.Token, created.Key.Name);
+        }
+        catch (ArgumentException ex)
+        {
+            _keyError = ex.Message;
+        }
+        finally
+        {
+            _creatingKey = false;
+        }
+    }
 
     private async Task CheckAsync()
     {
