@@ -39,6 +39,9 @@ public static class WipeInvestigation
     /// </summary>
     public const int MaxFollowed = 10;
 
+    /// <summary>A transaction is followed when it removed at least a this-many-th of what the largest one did.</summary>
+    public const int FollowedShare = 10;
+
     /// <summary>An UPDATE of at least this many rows overwrites data as surely as a DELETE removes it.</summary>
     public const int OverwriteRows = 20;
 
@@ -51,6 +54,8 @@ public static class WipeInvestigation
          OR (action = 'UPDATE' AND (row_count >= {OverwriteRows}
              OR (row_count >= 2 AND row_count * 2 >= (SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = table_oid)))))
         """;
+
+    private static string Ordinal(int share) => share == 10 ? "tenth" : $"1/{share}";
 
     /// <summary>What a destructive statement did to its rows, for sentences: "removed" or "overwrote".</summary>
     public static string Verb(AuditStatement statement) => statement.Changes ? "overwrote" : "removed";
@@ -65,7 +70,7 @@ public static class WipeInvestigation
 
         return Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
-                $"Also in the window: {others.Transactions:N0} smaller transaction(s) removing or overwriting {others.Rows:N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); the {MaxFollowed} largest are followed above"),
+                $"Also in the window: {others.Transactions:N0} smaller transaction(s) removing or overwriting {others.Rows:N0} row(s) in all (the largest: {largest.Action} on {largest.QualifiedTable}, {largest.Rows:N0} row(s)); followed above are the largest (at most {MaxFollowed}, each at least a {Ordinal(FollowedShare)} of the largest)"),
             "audit rows of the window, ranked by rows removed or overwritten per transaction", Evidence.Of(largest, now));
     }
 
@@ -80,7 +85,9 @@ public static class WipeInvestigation
             return new InvestigationResult(findings, unknowns);
         }
 
-        foreach (var statement in evidence.Statements.OrderBy(s => s.Id))
+        // The culprit first: transactions by the rows they removed or overwrote, largest first; statements in order within each.
+        var ranked = evidence.Statements.GroupBy(s => s.TxId).OrderByDescending(g => g.Sum(s => s.Rows)).ThenBy(g => g.Min(s => s.Id)).ToList();
+        foreach (var statement in ranked.SelectMany(g => g.OrderBy(s => s.Id)))
         {
             var record = Evidence.Of(statement, now);
             findings.Add(Finding.Direct(InvestigationStep.What,
@@ -89,7 +96,7 @@ public static class WipeInvestigation
         }
 
         // One actor per connection: statements of one transaction share it; a wipe over several transactions is said per transaction.
-        foreach (var transaction in evidence.Statements.GroupBy(s => s.TxId).OrderBy(g => g.Min(s => s.Id)))
+        foreach (var transaction in ranked)
         {
             var first = transaction.OrderBy(s => s.Id).First();
             var record = Evidence.Of(first, now);

@@ -95,7 +95,15 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
             p.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
         }
 
-        var ranked = $"SELECT tx_id FROM {statements} WHERE {inWindow} GROUP BY tx_id ORDER BY sum(row_count) DESC, min(id) LIMIT {WipeInvestigation.MaxFollowed}";
+        // Followed: the largest transactions, and only those within a tenth of the largest: beside a wipe, the traffic's
+        // routine one-row deletes are summed up, not told one by one.
+        var ranked = $"""
+            SELECT tx_id FROM (
+                SELECT tx_id, sum(row_count) AS removed, min(id) AS first, max(sum(row_count)) OVER () AS largest
+                FROM {statements} WHERE {inWindow} GROUP BY tx_id) t
+            WHERE removed * {WipeInvestigation.FollowedShare} >= largest
+            ORDER BY removed DESC, first LIMIT {WipeInvestigation.MaxFollowed}
+            """;
         var followed = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
             {destructive} AND tx_id IN ({ranked})
             AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
@@ -155,7 +163,9 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var correlated = firsts.Where(s => s.CorrelationId is not null).ToList();
         if (correlated.Count > 0)
         {
-            var query = LogQueryBuilder.AnyJob().ContainsAny(correlated.Select(s => s.CorrelationId!).Distinct()).ToString();
+            // The application's own lines only: the audit trail's copies in the log store carry the same id, and a copy of
+            // the trail never corroborates the trail.
+            var query = ActivityQueries.ApplicationLines.ContainsAny(correlated.Select(s => s.CorrelationId!).Distinct()).ToString();
             var response = await logs.QueryRangeAsync(new RangeQueryRequest(query,
                 TimeWindow.Ns(correlated.Min(s => s.StatementAt) - TimeSpan.FromMinutes(5)), TimeWindow.Ns(correlated.Max(s => s.StatementAt) + TimeSpan.FromMinutes(1)))
             {

@@ -172,7 +172,7 @@ public sealed class WipeInvestigationTests
         var largest = Delete(id: 4) with { Rows = 40 };
 
         Assert.Equal(
-            "Also in the window: 4 smaller transaction(s) removing or overwriting 100 row(s) in all (the largest: DELETE on public.users, 40 row(s)); the 10 largest are followed above",
+            "Also in the window: 4 smaller transaction(s) removing or overwriting 100 row(s) in all (the largest: DELETE on public.users, 40 row(s)); followed above are the largest (at most 10, each at least a tenth of the largest)",
             WipeInvestigation.NotFollowedFinding(new NotFollowed(4, 100, largest), s_at)!.Statement);
         Assert.Null(WipeInvestigation.NotFollowedFinding(new NotFollowed(0, 0, null), s_at));
     }
