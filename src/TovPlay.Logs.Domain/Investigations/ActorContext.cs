@@ -98,7 +98,9 @@ public static class ActorContext
 
     private static string Ago(TimeSpan span) => span.TotalDays >= 2 ? Whole(span.TotalDays) + " days"
         : span.TotalHours >= 2 ? Whole(span.TotalHours) + " hours"
-        : Whole(Math.Max(0, span.TotalMinutes)) + " minutes";
+        : Minutes(Math.Max(0, span.TotalMinutes));
+
+    private static string Minutes(double minutes) => Whole(minutes) is "1" ? "1 minute" : Whole(minutes) + " minutes";
 
     private static string Whole(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 }

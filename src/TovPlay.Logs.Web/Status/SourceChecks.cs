@@ -31,16 +31,27 @@ public sealed class SourceChecks(
         return [.. checks, Sandbox()];
     }
 
-    public async Task<SourceCheck> LogsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A stream selector of the lines that count: the sandbox's own only while it runs (its old lines say nothing about
+    /// a real TovPlay), and never when <paramref name="yours"/> (a step of connecting your own TovPlay is checked).
+    /// </summary>
+    private string Selector(string matchers, bool yours) =>
+        yours || !sandbox.Active ? $"{{{matchers}, env!=\"{Domain.Sandbox.SandboxLine.Env}\"}}" : $"{{{matchers}}}";
+
+    private string Whose(bool yours) => yours || !sandbox.Active ? " (not counting the sandbox's)" : "";
+
+    public async Task<SourceCheck> LogsAsync(CancellationToken cancellationToken) => await LogsAsync(cancellationToken, yours: false);
+
+    public async Task<SourceCheck> LogsAsync(CancellationToken cancellationToken, bool yours)
     {
         var loki = string.Equals(logOptions.Value.Kind, LogSourceOptions.Loki, StringComparison.OrdinalIgnoreCase);
         var name = loki ? $"Logs (Loki at {logOptions.Value.Url})" : "Logs (embedded store)";
         try
         {
-            var newest = await NewestAsync("{job=~\".+\"}", cancellationToken);
+            var newest = await NewestAsync(Selector("job=~\".+\"", yours), cancellationToken);
             return newest is { } line
                 ? new SourceCheck(name, SourceState.Ok, $"Receiving: the last line arrived {Ago(line.At)} ago ({line.Labels}).") { LastSeen = line.At }
-                : new SourceCheck(name, SourceState.Quiet, $"Reachable, but no line arrived in the last {Recent.TotalHours:0} hours: nothing ships logs to it yet.",
+                : new SourceCheck(name, SourceState.Quiet, $"Reachable, but no line{Whose(yours)} arrived in the last {Recent.TotalHours:0} hours: nothing ships logs to it yet.",
                     "Point promtail (or another Loki client) at this app's push API with an API key.", ConnectLink);
         }
         catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException or OperationCanceledException)
@@ -87,16 +98,18 @@ public sealed class SourceChecks(
         }
     }
 
-    public async Task<SourceCheck> PostgresLogAsync(CancellationToken cancellationToken)
+    public async Task<SourceCheck> PostgresLogAsync(CancellationToken cancellationToken) => await PostgresLogAsync(cancellationToken, yours: false);
+
+    public async Task<SourceCheck> PostgresLogAsync(CancellationToken cancellationToken, bool yours)
     {
         const string name = "PostgreSQL's own log (job=\"postgres\")";
         try
         {
-            var newest = await NewestAsync("{job=\"postgres\"}", cancellationToken);
+            var newest = await NewestAsync(Selector("job=\"postgres\"", yours), cancellationToken);
             return newest is { } line
                 ? new SourceCheck(name, SourceState.Ok, $"Shipped: the last line arrived {Ago(line.At)} ago.") { LastSeen = line.At }
                 : new SourceCheck(name, SourceState.NotConfigured,
-                    $"No line in the last {Recent.TotalHours:0} hours: sessions around the application (psql, desktop clients) and refused statements cannot be told.",
+                    $"No line{Whose(yours)} in the last {Recent.TotalHours:0} hours: sessions around the application (psql, desktop clients) and refused statements cannot be told.",
                     "Turn on log_connections, log_disconnections and log_statement = 'ddl', and ship the server log with promtail as job=\"postgres\".", ConnectLink);
         }
         catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException)

@@ -265,4 +265,15 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith("40 user(s) hit errors", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.Why, w => w.EndsWith(": config reload: lobby pool size 5", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SourceChecks_CountTheSandboxsLinesForItsState_ButNotForConnectingYourOwnTovPlay()
+    {
+        var checks = Service<Status.SourceChecks>();
+
+        Assert.Equal(Status.SourceState.Ok, (await checks.LogsAsync(Ct)).State);
+        var yours = await checks.LogsAsync(Ct, yours: true);
+        Assert.Equal(Status.SourceState.Quiet, yours.State);
+        Assert.Contains("no line (not counting the sandbox's) arrived", yours.Summary);
+    }
 }

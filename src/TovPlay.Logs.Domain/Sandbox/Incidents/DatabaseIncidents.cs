@@ -64,5 +64,6 @@ public static class DatabaseIncidents
         new IncidentExpectation(ScenarioKind.Wipe, "friendships", roles.Developer, null, "public.friendships", ChannelKind.Direct),
         p => $"At {At(p)} the developer role {roles.Developer} (a member of the tables' owner) connected from {p.Address} with DBeaver and ran DROP TABLE friendships (backend pid {p.Pid}), "
             + $"believing the connection was a local copy. The table and its {N(p.Rows)} friendships were gone; the audit trail's DDL capture kept the rows before the drop. "
-            + "It did not come through the application.");
+            + "It did not come through the application. Until the table exists again the traffic's friend requests fail: \"Recreate missing tables\" on this page makes it again, "
+            + "empty, and the restore script then puts its rows back.");
 }

@@ -14,6 +14,7 @@ public partial class SandboxAdmin : IDisposable
     private readonly HashSet<PlayedIncident> _revealed = [];
     private string? _playing;
     private string? _error;
+    private bool _repairing;
 
     [Inject]
     public required SandboxState State { get; init; }
@@ -74,6 +75,24 @@ public partial class SandboxAdmin : IDisposable
         finally
         {
             _playing = null;
+        }
+    }
+
+    private async Task RepairAsync()
+    {
+        _repairing = true;
+        try
+        {
+            await Services.GetRequiredService<SandboxDatabase>().PrepareAsync(Options.Value.Database, CancellationToken.None);
+            Snackbar.Add("The sandbox's tables are all there, and audited.", Severity.Success);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            _error = "The tables could not be made again: " + ex.Message;
+        }
+        finally
+        {
+            _repairing = false;
         }
     }
 
