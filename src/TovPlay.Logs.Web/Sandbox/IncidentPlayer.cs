@@ -51,7 +51,7 @@ public sealed class IncidentPlayer(
             pids.Add(ran.Pid);
             addresses.Add(ran.Address);
             rows += ran.Rows;
-            runs.Add(new IncidentRun(ran.Pid, ran.At, time.GetUtcNow()));
+            runs.Add(new IncidentRun(ran.Pid, ran.At, time.GetUtcNow()) { Rows = ran.Rows });
             lines.AddRange(step.Lines(ran.At, ran.Rows));
         }
 

@@ -37,9 +37,15 @@ public static class AccountIncidents
             ],
             new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, TakeoverAddress, path, "public.games", ChannelKind.Application),
             p => $"{victim.Username} signs in from {victim.Ip} (twice in the last hour). About 50 seconds before {Logs.UtcText.Millis(p.At)} someone signed in to the account from "
-                + $"{TakeoverAddress}, an address never used for it, with the right password (it had leaked), changed the password at once (PASSWORD_CHANGE), then deleted all of "
-                + $"the account's games (DELETE {path}) and friendships. Every change went through the application as {victim.Username}, from {TakeoverAddress}.");
+                + $"{TakeoverAddress}, an address never used for it, with the right password (it had leaked), changed the password at once (PASSWORD_CHANGE), then "
+                + Deleted(p.Runs.ElementAtOrDefault(1)?.Rows ?? 0, $"the account's games (DELETE {path})") + " and " + Deleted(p.Runs.ElementAtOrDefault(2)?.Rows ?? 0, "its friendships")
+                + $". Every change went through the application as {victim.Username}, from {TakeoverAddress}.");
     }
+
+    /// <summary>What a delete did, as the story tells it: it may have found nothing left (an earlier incident took it).</summary>
+    private static string Deleted(long rows, string what) => rows > 0
+        ? $"deleted {what}: {rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} row(s)"
+        : $"tried to delete {what}, but none were left (an earlier incident had removed them), so nothing was deleted";
 
     /// <summary>One address tries passwords against a dozen accounts for five minutes until one works.</summary>
     public static SandboxIncident BruteForce(SandboxIds ids)

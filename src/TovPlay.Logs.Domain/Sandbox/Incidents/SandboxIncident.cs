@@ -39,6 +39,9 @@ public sealed record IncidentExpectation(ScenarioKind Scenario, string? Subject,
 /// <summary>One statement as it ran: on which backend, from when to when (a pooled connection runs other requests before and after).</summary>
 public sealed record IncidentRun(int Pid, DateTimeOffset From, DateTimeOffset To)
 {
+    /// <summary>The rows the statement touched (what the story tells: none when an earlier incident left nothing to delete).</summary>
+    public long Rows { get; init; }
+
     /// <summary>Whether an audited statement is this run's: same backend, inside its time.</summary>
     public bool Covers(Audit.AuditStatement statement) => statement.BackendPid == Pid && statement.StatementAt >= From && statement.StatementAt <= To;
 }
