@@ -83,10 +83,16 @@ public sealed class SandboxState(SandboxActivation activation)
         }
     }
 
+    /// <summary>Records the last failure (null: the last attempt worked); pages hear of it only when it changes.</summary>
     public void Fail(string? error)
     {
         lock (_lock)
         {
+            if (LastError == error)
+            {
+                return;
+            }
+
             LastError = error;
         }
 
