@@ -19,7 +19,8 @@ public sealed class IncidentPlayer(
     SandboxConnections connections, SandboxLog log, SandboxState state, TovPlayTraffic traffic, IServiceScopeFactory scopes, TimeProvider time,
     ILogger<IncidentPlayer> logger)
 {
-    public IReadOnlyList<SandboxIncident> Incidents => IncidentCatalog.All(connections.Roles, connections.Superuser);
+    /// <summary>The incidents to offer (their titles and summaries; each play builds its own with fresh ids).</summary>
+    public IReadOnlyList<SandboxIncident> Incidents { get; } = IncidentCatalog.All(connections.Roles, connections.Superuser);
 
     /// <summary>Plays the incident named <paramref name="slug"/>; the play is written to the app's audit trail as <paramref name="by"/>'s.</summary>
     public async Task<IncidentPlay> PlayAsync(string slug, ClaimsPrincipal by, CancellationToken cancellationToken)
@@ -32,11 +33,7 @@ public sealed class IncidentPlayer(
         var incident = IncidentCatalog.Build(slug, new Random(), connections.Roles, connections.Superuser)
             ?? throw new ArgumentException($"There is no incident \"{slug}\": use one of {string.Join(", ", IncidentCatalog.Slugs)}.", nameof(slug));
         var started = time.GetUtcNow();
-        DateTimeOffset? firstStatement = null;
-        var pids = new List<int>();
-        var addresses = new List<string?>();
         var runs = new List<IncidentRun>();
-        long rows = 0;
         var lines = new List<SandboxLine>();
         foreach (var step in incident.Steps)
         {
@@ -47,12 +44,8 @@ public sealed class IncidentPlayer(
             }
 
             var ran = await RunAsync(statement, cancellationToken);
-            firstStatement ??= ran.At;
-            pids.Add(ran.Pid);
-            addresses.Add(ran.Address);
-            rows += ran.Rows;
-            runs.Add(new IncidentRun(ran.Pid, ran.At, time.GetUtcNow()) { Rows = ran.Rows });
-            lines.AddRange(step.Lines(ran.At, ran.Rows));
+            runs.Add(ran);
+            lines.AddRange(step.Lines(ran.From, ran.Rows));
         }
 
         await log.WriteAsync(lines, cancellationToken);
@@ -61,20 +54,20 @@ public sealed class IncidentPlayer(
             traffic.SlowDown(slow.Path, time.GetUtcNow() + slow.For, slow.MinMs, slow.MaxMs);
         }
 
-        var playback = new IncidentPlayback(started, firstStatement ?? started, pids, addresses, rows) { Runs = runs };
+        var playback = new IncidentPlayback(started, runs);
         var played = new PlayedIncident(slug, incident.Title, started, by.Identity?.Name ?? AppAuditEntry.System, incident.InvestigationLink(playback), incident.Story(playback));
         state.Add(played);
         await using (var scope = scopes.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppAuditLog>().WriteAsync(
-                AppAuditEntry.By(by, AppAuditActions.SandboxIncidentPlayed, slug, details: $"{incident.Title}; {pids.Count} statement(s), {rows} row(s)"), cancellationToken);
+                AppAuditEntry.By(by, AppAuditActions.SandboxIncidentPlayed, slug, details: $"{incident.Title}; {runs.Count} statement(s), {playback.Rows} row(s)"), cancellationToken);
         }
 
         logger.LogInformation("Sandbox incident {Incident} played; investigate it at {Link}", slug, played.Link);
         return new IncidentPlay(incident, playback, played);
     }
 
-    private async Task<(DateTimeOffset At, int Pid, string? Address, long Rows)> RunAsync(IncidentStatement statement, CancellationToken cancellationToken)
+    private async Task<IncidentRun> RunAsync(IncidentStatement statement, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(statement.Connection, cancellationToken);
         await using var command = new NpgsqlCommand("SELECT pg_backend_pid(), host(inet_client_addr())", connection);
@@ -96,6 +89,6 @@ public sealed class IncidentPlayer(
         var at = time.GetUtcNow();
         command.CommandText = statement.Sql;
         var affected = await command.ExecuteNonQueryAsync(cancellationToken);
-        return (at, pid, address, before ?? Math.Max(0, affected));
+        return new IncidentRun(pid, address, at, time.GetUtcNow(), before ?? Math.Max(0, affected));
     }
 }

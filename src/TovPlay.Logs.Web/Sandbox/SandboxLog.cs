@@ -15,10 +15,7 @@ public sealed class SandboxLog(ILogSink sink, SandboxState state)
     {
         foreach (var chunk in lines.OrderBy(l => l.At).Chunk(LinesPerWrite))
         {
-            var streams = chunk.GroupBy(l => l.Labels)
-                .Select(g => new PushStream(g.Key, [.. g.Select(l => new LogEntry(l.TimestampNs, l.Line))]))
-                .ToList();
-            await sink.WriteAsync(streams, cancellationToken);
+            await sink.WriteAsync(PushStream.Group(chunk, l => l.Labels, l => new LogEntry(l.TimestampNs, l.Line)), cancellationToken);
             state.Count(0, chunk.Length);
         }
     }

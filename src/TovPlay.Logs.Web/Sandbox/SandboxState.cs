@@ -42,7 +42,7 @@ public sealed class SandboxState(SandboxActivation activation)
     public bool Ready => Phase is SandboxPhase.Backfilling or SandboxPhase.Live;
 
     /// <summary>Whether this app runs a sandbox at all (even when it is still preparing or failed).</summary>
-    public bool Active { get; private set; }
+    public bool Active => activation.Active;
 
     public event Action? Changed;
 
@@ -63,7 +63,6 @@ public sealed class SandboxState(SandboxActivation activation)
         {
             Phase = phase;
             Reason = reason;
-            Active |= phase != SandboxPhase.Off;
             StartedAt ??= phase == SandboxPhase.Preparing ? now : null;
             if (phase == SandboxPhase.Live)
             {

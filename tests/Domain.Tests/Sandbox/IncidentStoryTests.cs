@@ -7,8 +7,7 @@ public sealed class IncidentStoryTests
 {
     private static readonly DateTimeOffset s_at = new(2026, 12, 4, 1, 0, 0, TimeSpan.Zero);
 
-    private static IncidentPlayback Played(params long[] rows) =>
-        new(s_at, s_at, [.. rows.Select(_ => 7)], [.. rows.Select(_ => (string?)"127.0.0.1")], rows.Sum()) { Runs = [.. rows.Select(r => new IncidentRun(7, s_at, s_at) { Rows = r })] };
+    private static IncidentPlayback Played(params long[] rows) => new(s_at, [.. rows.Select(r => new IncidentRun(7, "127.0.0.1", s_at, s_at, r))]);
 
     [Fact]
     public void Takeover_TellsWhatItsDeletesReallyRemoved_EvenNothing()

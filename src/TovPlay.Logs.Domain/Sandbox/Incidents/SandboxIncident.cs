@@ -36,25 +36,28 @@ public sealed record IncidentStep(TimeSpan Offset, IncidentStatement? Statement,
 /// <summary>What the investigation must find: the scenario and subject to ask, who or what caused it, the path, table and channel.</summary>
 public sealed record IncidentExpectation(ScenarioKind Scenario, string? Subject, string Cause, string? Path, string? Table, ChannelKind? Channel);
 
-/// <summary>One statement as it ran: on which backend, from when to when (a pooled connection runs other requests before and after).</summary>
-public sealed record IncidentRun(int Pid, DateTimeOffset From, DateTimeOffset To)
+/// <summary>
+/// One statement as it ran: on which backend and from which client address (null: the server's local socket), from when
+/// to when (a pooled connection runs other requests before and after), and the rows it touched (none when an earlier
+/// incident left nothing to delete).
+/// </summary>
+public sealed record IncidentRun(int Pid, string? Address, DateTimeOffset From, DateTimeOffset To, long Rows)
 {
-    /// <summary>The rows the statement touched (what the story tells: none when an earlier incident left nothing to delete).</summary>
-    public long Rows { get; init; }
-
     /// <summary>Whether an audited statement is this run's: same backend, inside its time.</summary>
     public bool Covers(Audit.AuditStatement statement) => statement.BackendPid == Pid && statement.StatementAt >= From && statement.StatementAt <= To;
 }
 
-/// <summary>What playing an incident did: when it started and its statements ran, their backend pids and client addresses, and the rows they touched.</summary>
-public sealed record IncidentPlayback(DateTimeOffset Started, DateTimeOffset At, IReadOnlyList<int> Pids, IReadOnlyList<string?> Addresses, long Rows)
+/// <summary>What playing an incident did: when it started, each statement's run, and, told from them, the first one's facts and the rows in all.</summary>
+public sealed record IncidentPlayback(DateTimeOffset Started, IReadOnlyList<IncidentRun> Runs)
 {
-    /// <summary>Each statement's run, to tell the incident's audited statements from the live traffic's.</summary>
-    public IReadOnlyList<IncidentRun> Runs { get; init; } = [];
+    /// <summary>When its first statement ran (when it started, for an incident of log lines only).</summary>
+    public DateTimeOffset At => Runs.Count > 0 ? Runs[0].From : Started;
 
-    public string Address => Addresses.FirstOrDefault() ?? "the database server's local socket";
+    public string Address => Runs.FirstOrDefault()?.Address ?? "the database server's local socket";
 
-    public int Pid => Pids.FirstOrDefault();
+    public int Pid => Runs.FirstOrDefault()?.Pid ?? 0;
+
+    public long Rows => Runs.Sum(r => r.Rows);
 }
 
 /// <summary>

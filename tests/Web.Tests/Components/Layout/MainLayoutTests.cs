@@ -91,13 +91,23 @@ public sealed class MainLayoutTests : BunitContext
     }
 
     [Fact]
-    public async Task Render_WithoutTheSandbox_ShowsNoChip_AndWithIt_SaysSoOnEveryPage()
+    public async Task Render_WithoutTheSandbox_ShowsNoChip()
     {
         await SignInAsAsync(AppRoles.Viewer);
         var cut = RenderLayout();
-        Assert.Empty(cut.FindAll("[data-testid=sandbox-chip]"));
 
-        _sandbox.Set(Web.Sandbox.SandboxPhase.Live, "TovPlay's traffic is live.", DateTimeOffset.UtcNow);
+        Assert.Empty(cut.FindAll("[data-testid=sandbox-chip]"));
+    }
+
+    [Fact]
+    public async Task Render_WithTheSandbox_SaysSoOnEveryPage_WithItsPhase()
+    {
+        await SignInAsAsync(AppRoles.Viewer);
+        var sandbox = new Web.Sandbox.SandboxState(new Web.Sandbox.SandboxActivation(true, ""));
+        Services.AddSingleton(sandbox);
+        var cut = RenderLayout();
+
+        sandbox.Set(Web.Sandbox.SandboxPhase.Live, "TovPlay's traffic is live.", DateTimeOffset.UtcNow);
 
         cut.WaitForAssertion(() => Assert.Equal("Sandbox", cut.Find("[data-testid=sandbox-chip]").TextContent.Trim()));
         Assert.Equal("Live", cut.Find("[data-testid=sandbox-chip]").GetAttribute("data-phase"));
