@@ -52,9 +52,7 @@ public sealed class AuditShipper(IOptions<AuditOptions> options, ILogSink sink, 
             return 0;
         }
 
-        var streams = batch.GroupBy(s => AuditLogLine.Labels(s, Options.ShipEnvironment))
-            .Select(g => new PushStream(g.Key, [.. g.Select(s => new LogEntry(AuditLogLine.TimestampNs(s), AuditLogLine.Line(s)))]))
-            .ToList();
+        var streams = PushStream.Group(batch, s => AuditLogLine.Labels(s, Options.ShipEnvironment), s => new LogEntry(AuditLogLine.TimestampNs(s), AuditLogLine.Line(s)));
         try
         {
             await sink.WriteAsync(streams, cancellationToken);
