@@ -119,7 +119,10 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.True(Environment.GetEnvironmentVariable(SandboxApp.ServerLogVariable) is { Length: > 0 }, $"{SandboxApp.ServerLogVariable} is not set: run the tests with ./test.sh");
         var logs = Service<ILogSource>();
         var query = $"{{job=\"postgres\", env=\"sandbox\"}} |= \"[{pid}]\" |= \"{text}\"";
-        while (true)
+        // Bounded as the sandbox's own start is: a log that never arrives fails here with why, rather than hanging the run.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromMinutes(2));
+        while (!bound.IsCancellationRequested)
         {
             var now = DateTimeOffset.UtcNow;
             var found = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(now.AddMinutes(-10)), TimeWindow.Ns(now.AddMinutes(1))), Ct);
@@ -130,6 +133,8 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
 
             await Task.Delay(200, Ct);
         }
+
+        Assert.Fail($"PostgreSQL's log line \"{text}\" of backend {pid} did not reach the store within two minutes.");
     }
 
     [Fact]
