@@ -46,7 +46,7 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         await page.GetByTestId("next").ClickAsync();
         clicks++;
         await Expect(page.GetByTestId("step-what")).ToContainTextAsync($"TRUNCATE on public.{_table} removed 12 row(s)");
-        await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("direct evidence");
+        await Expect(page.GetByTestId("step-what").GetByTestId("basis").First).ToHaveTextAsync("audit trail · direct evidence");
         await page.GetByLabel("Search the removed rows").FillAsync("sword 7");
         await Expect(page.GetByTestId("removed-rows-count")).ToContainTextAsync("1 of 12 row(s) shown");
         await watched.ScreenshotAsync("investigate-wipe", "2-what");
@@ -85,7 +85,7 @@ public sealed class InvestigateTests(BrowserFixture fixture) : IAsyncLifetime
         // Markdown's own characters in the title are escaped.
         Assert.Contains($"# Wipe of {_table.Replace("_", "\\_", StringComparison.Ordinal)}", text);
         Assert.Contains("program psql", text);
-        Assert.Contains("(direct evidence)", text);
+        Assert.Contains("(audit trail · direct evidence)", text);
 
         await page.GetByTestId("status").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Closed" }).ClickAsync();

@@ -52,7 +52,7 @@ public static class AccountInvestigation
         if (actions.Count > 0)
         {
             findings.Add(Finding.Direct(InvestigationStep.What, $"{user}'s actions in the window: {LineFacts.List(actions)}",
-                "the action field of the lines with this username", new Evidence("logs", evidence.LinesQuery, LineFacts.List(actions), now)));
+                "the action field of the lines with this username", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, LineFacts.List(actions), now)));
         }
 
         foreach (var table in evidence.Statements.GroupBy(s => (s.QualifiedTable, s.Action)).OrderByDescending(g => g.Sum(s => s.Rows)))
@@ -81,7 +81,7 @@ public static class AccountInvestigation
             findings.Add(Finding.Direct(InvestigationStep.Who,
                 string.Create(CultureInfo.InvariantCulture, $"{ip}: {count:N0} line(s) of {user}; ") + standing,
                 $"the ip field of {user}'s lines against {user}'s sign-ins in the {evidence.LookbackDays} days before and the address's first line",
-                new Evidence("logs", evidence.PriorQuery, $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", known.Order(StringComparer.Ordinal))}", now)));
+                new Evidence(EvidenceSource.ApplicationLog, evidence.PriorQuery, $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", known.Order(StringComparer.Ordinal))}", now)));
         }
 
         if (used.Count == 0)
@@ -93,7 +93,7 @@ public static class AccountInvestigation
         if (agents.Count > 0)
         {
             findings.Add(Finding.Direct(InvestigationStep.Who, $"Browsers: {LineFacts.List(agents)}", "the user_agent field of the frontend lines",
-                new Evidence("logs", evidence.LinesQuery, LineFacts.List(agents), now)));
+                new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, LineFacts.List(agents), now)));
         }
 
         // The sequence: what came from a new address, credential changes and removals, in order; the account's routine
@@ -103,7 +103,7 @@ public static class AccountInvestigation
         var timeline = keyLines.Where(Notable).Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
                 $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an unknown address"}"
                     + (l.Field("ip") is { } ip && IsNew(ip) ? " (new address)" : ""),
-                "the account's own log line", new Evidence("logs", evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
+                "the account's own log line", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
             .Concat(evidence.Statements.Where(s => s.Removes || s.Changes).Where(s => s.AppClientIp is not { } ip || IsNew(ip) || s.Removes && s.Rows > 1)
                 .Select(s => (At: s.StatementAt, Finding: Finding.Direct(InvestigationStep.Why,
                     string.Create(CultureInfo.InvariantCulture, $"{UtcText.Millis(s.StatementAt)}: {s.Action} on {s.QualifiedTable} {(s.Removes ? "removed" : "changed")} {s.Rows:N0} row(s) as {user}")
@@ -117,7 +117,7 @@ public static class AccountInvestigation
         {
             findings.Add(Finding.Direct(InvestigationStep.Why,
                 string.Create(CultureInfo.InvariantCulture, $"Plus {routine:N0} routine sign-in(s) and delete(s) of {user} from known addresses ({string.Join(", ", used.Select(u => u.Value).Where(ip => !IsNew(ip)))})"),
-                "the account's own log lines", new Evidence("logs", evidence.LinesQuery, $"{routine} line(s)", now)));
+                "the account's own log lines", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routine} line(s)", now)));
         }
 
         var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && IsNew(ip));
@@ -128,7 +128,7 @@ public static class AccountInvestigation
             findings.Add(Finding.Inferred(InvestigationStep.Why,
                 string.Create(CultureInfo.InvariantCulture, $"This has the shape of a guessed password: {guessed.Count:N0} failed sign-in(s) of {user} from {newSignIn.Field("ip")} from {UtcText.Millis(guessed[0].At)}, then a successful sign-in from it at {UtcText.Millis(newSignIn.At)}"),
                 "failed sign-ins from one new address ending in a successful one; the owner retrying a forgotten password from a new network would look the same, so ask them",
-                0.8, new Evidence("logs", evidence.LinesQuery, string.Join("\n", guessed.Take(5).Append(newSignIn).Select(l => l.Line)), now)));
+                0.8, new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, string.Join("\n", guessed.Take(5).Append(newSignIn).Select(l => l.Line)), now)));
         }
 
         if (newSignIn is not null && takeover is not null)
@@ -138,7 +138,7 @@ public static class AccountInvestigation
                 $"This has the shape of an account takeover: a sign-in from the new address {newSignIn.Field("ip")} at {UtcText.Millis(newSignIn.At)}, then {takeover.Field("action")} at {UtcText.Millis(takeover.At)}"
                     + (removals.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", then {removals.Sum(s => s.Rows):N0} row(s) removed") : ""),
                 "the order of the events and the address being new for this account; the owner on a new network would look the same, so ask them",
-                0.7, new Evidence("logs", evidence.LinesQuery, newSignIn.Line + "\n" + takeover.Line, now)));
+                0.7, new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, newSignIn.Line + "\n" + takeover.Line, now)));
         }
         else if (guessed.Count == 0 && keyLines.Any(l => l.Field("action") == "LOGIN"))
         {

@@ -49,7 +49,7 @@ public static class ActorContext
     public static IEnumerable<Finding> Describe(ActorHistory history, IReadOnlyList<OtherActivity> other, string otherQuery, DateTimeOffset now)
     {
         var actor = history.Actor;
-        var evidence = new Evidence("audit", history.Query, history.Snapshot, now);
+        var evidence = new Evidence(EvidenceSource.AuditTrail, history.Query, history.Snapshot, now);
         // The trail may be younger than the lookback: every sentence claims only the history it holds.
         var period = history.ShortTrail is { } since
             ? $"since the audit trail began at {Clock(since)} ({Ago(history.Before - since)} before)"
@@ -90,7 +90,7 @@ public static class ActorContext
             yield return Finding.Direct(InvestigationStep.Who,
                 $"Around the incident the {actor.Describe}{(actor.Address is { } a ? $" from {a}" : "")} also did: {list}" + (other.Count > 8 ? $"; and {other.Count - 8} more" : ""),
                 "the audit trail in the window and 15 minutes either side, without the incident's own transactions",
-                new Evidence("audit", otherQuery, string.Join("\n", other.Select(o => $"{o.Table}\t{o.Action}\t{o.Statements}\t{o.Rows}")), now));
+                new Evidence(EvidenceSource.AuditTrail, otherQuery, string.Join("\n", other.Select(o => $"{o.Table}\t{o.Action}\t{o.Statements}\t{o.Rows}")), now));
         }
     }
 

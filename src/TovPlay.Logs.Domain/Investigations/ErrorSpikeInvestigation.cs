@@ -43,7 +43,7 @@ public static class ErrorSpikeInvestigation
         findings.Add(Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture,
                 $"{evidence.Errors.Count:N0} error line(s) from {UtcText.Millis(evidence.Start)} to {UtcText.Millis(evidence.End)} ({evidence.Errors.Count / minutes:0.#} per minute), against {evidence.Baseline.Count:N0} in as long a window before; {groups.Count:N0} kind(s)"),
-            "the error lines in the window and just before it, counted", new Evidence("logs", evidence.ErrorsQuery, $"{evidence.Errors.Count} lines", now)));
+            "the error lines in the window and just before it, counted", new Evidence(EvidenceSource.ApplicationLog, evidence.ErrorsQuery, $"{evidence.Errors.Count} lines", now)));
         foreach (var group in groups.Take(GroupsShown))
         {
             var before = baseline.GetValueOrDefault(group.Key) ?? [];
@@ -54,7 +54,7 @@ public static class ErrorSpikeInvestigation
             findings.Add(Finding.Direct(InvestigationStep.What,
                 string.Create(CultureInfo.InvariantCulture, $"{group.Key}: {group.Count():N0} time(s) in the window")
                     + (past == 0 ? $"; new: first seen at {UtcText.Millis(firstSeen)}" : string.Create(CultureInfo.InvariantCulture, $"; {before.Count:N0} time(s) in as long a window before")),
-                "error lines grouped by type, message (numbers blanked) and path", new Evidence("logs", evidence.ErrorsQuery, first.Line, now)) with
+                "error lines grouped by type, message (numbers blanked) and path", new Evidence(EvidenceSource.ApplicationLog, evidence.ErrorsQuery, first.Line, now)) with
             {
                 TraceId = first.Field("trace_id"),
                 CorrelationId = first.Field("correlation_id"),
@@ -69,7 +69,7 @@ public static class ErrorSpikeInvestigation
         {
             findings.Add(Finding.Direct(InvestigationStep.Who,
                 string.Create(CultureInfo.InvariantCulture, $"{distinctUsers:N0} user(s) hit errors; most: {LineFacts.List(users)}"),
-                "the username field of the error lines", new Evidence("logs", evidence.ErrorsQuery, LineFacts.List(users), now)));
+                "the username field of the error lines", new Evidence(EvidenceSource.ApplicationLog, evidence.ErrorsQuery, LineFacts.List(users), now)));
         }
         else
         {
@@ -79,14 +79,14 @@ public static class ErrorSpikeInvestigation
         if (addresses.Count > 0)
         {
             findings.Add(Finding.Direct(InvestigationStep.Who, $"From addresses: {LineFacts.List(addresses)}",
-                "the ip field of the error lines", new Evidence("logs", evidence.ErrorsQuery, LineFacts.List(addresses), now)));
+                "the ip field of the error lines", new Evidence(EvidenceSource.ApplicationLog, evidence.ErrorsQuery, LineFacts.List(addresses), now)));
         }
 
         if (services.Count > 0 || evidence.Errors.Any(l => l.Job.Length > 0))
         {
             var jobs = services.Count > 0 ? services : [.. evidence.Errors.GroupBy(l => l.Job).OrderByDescending(g => g.Count()).Select(g => (g.Key, g.Count()))];
             findings.Add(Finding.Direct(InvestigationStep.Who, $"Services reporting them: {LineFacts.List(jobs)}",
-                "the service (or job) of the error lines", new Evidence("logs", evidence.ErrorsQuery, LineFacts.List(jobs), now)));
+                "the service (or job) of the error lines", new Evidence(EvidenceSource.ApplicationLog, evidence.ErrorsQuery, LineFacts.List(jobs), now)));
         }
 
         var main = groups[0].OrderBy(l => l.At).First();

@@ -23,12 +23,34 @@ public enum FindingBasis
     Inferred,
 }
 
+/// <summary>
+/// Where evidence comes from, by the names the report uses. A copy of one source in another (the audit trail shipped
+/// to the log store) is still the first: it never corroborates it.
+/// </summary>
+public static class EvidenceSource
+{
+    public const string AuditTrail = "audit trail";
+    public const string ApplicationLog = "application log";
+    public const string PostgresLog = "PostgreSQL log";
+
+    /// <summary>Attached to a log line's evidence; the line is the source.</summary>
+    public const string StackTrace = "stack trace";
+
+    /// <summary>The name of a source as the report says it, reports saved before the names included.</summary>
+    public static string Name(string source) => source switch
+    {
+        "audit" => AuditTrail,
+        "logs" => ApplicationLog,
+        _ => source,
+    };
+}
+
 /// <summary>What a finding rests on: the query that was run, and what it returned then (so the report stands after retention).</summary>
 public sealed record Evidence(string Source, string Query, string Snapshot, DateTimeOffset TakenAt)
 {
     /// <summary>An audited statement as evidence: the row that names it, and the row itself as shipped.</summary>
     public static Evidence Of(AuditStatement statement, DateTimeOffset now) =>
-        new("audit", $"SELECT * FROM tovplay_audit.statements WHERE id = {statement.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", AuditLogLine.Line(statement), now);
+        new(EvidenceSource.AuditTrail, $"SELECT * FROM tovplay_audit.statements WHERE id = {statement.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", AuditLogLine.Line(statement), now);
 }
 
 /// <summary>
@@ -59,10 +81,20 @@ public sealed record Finding(InvestigationStep Step, string Statement, FindingBa
         return new(step, statement, FindingBasis.Inferred, how, evidence) { Confidence = confidence };
     }
 
-    /// <summary>How the report labels it: "direct evidence" or "inferred (70% confidence)".</summary>
+    /// <summary>The sources the finding rests on, in the order of its evidence: "audit trail", "application log and PostgreSQL log".</summary>
+    public string Source
+    {
+        get
+        {
+            var names = Evidence.Select(e => EvidenceSource.Name(e.Source)).Where(n => n != EvidenceSource.StackTrace).Distinct().ToList();
+            return names.Count == 0 ? "no record" : string.Join(" and ", names);
+        }
+    }
+
+    /// <summary>How the report labels it, source first: "audit trail · direct evidence" or "inference from application log (70% confidence)".</summary>
     public string BasisLabel => Basis == FindingBasis.Direct
-        ? "direct evidence"
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inferred ({Confidence * 100:0}% confidence)");
+        ? $"{Source} · direct evidence"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"inference{(Evidence.Count > 0 ? " from " + Source : "")} ({Confidence * 100:0}% confidence)");
 }
 
 /// <summary>Something the investigation could not establish, and why (audit not installed, triggers disabled, retention passed...).</summary>

@@ -34,10 +34,10 @@ public static partial class LineFacts
     /// <summary>A line as evidence, with its stack trace beside it when it carries one (error.stack).</summary>
     public static List<Evidence> EvidenceOf(RequestLine line, string query, DateTimeOffset now)
     {
-        var evidence = new List<Evidence> { new("logs", query, line.Line, now) };
+        var evidence = new List<Evidence> { new(EvidenceSource.ApplicationLog, query, line.Line, now) };
         if (line.Field("error_stack") is { } stack)
         {
-            evidence.Add(new Evidence("stack trace", "error.stack of the line above", stack, now));
+            evidence.Add(new Evidence(EvidenceSource.StackTrace, "error.stack of the line above", stack, now));
         }
 
         return evidence;
@@ -76,7 +76,7 @@ public static partial class LineFacts
             var lead = windowStart - line.At;
             findings.Add(Finding.Direct(InvestigationStep.Why,
                 $"{(lead > TimeSpan.Zero ? $"{Minutes(lead)} before the window" : "Inside the window")}, at {UtcText.Millis(line.At)}: {line.Describe()}" + (line.Field("version") is { } v ? $" (version {v})" : ""),
-                "a change logged by the service itself", new Evidence("logs", query, line.Line, now)) with { TraceId = line.Field("trace_id") });
+                "a change logged by the service itself", new Evidence(EvidenceSource.ApplicationLog, query, line.Line, now)) with { TraceId = line.Field("trace_id") });
         }
     }
 

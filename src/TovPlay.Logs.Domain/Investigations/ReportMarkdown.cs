@@ -52,7 +52,7 @@ public static partial class ReportMarkdown
                 }
                 foreach (var evidence in finding.Evidence)
                 {
-                    md.Append("  - Evidence from ").Append(Escape(evidence.Source)).Append(", taken ").Append(Time(evidence.TakenAt, zone)).AppendLine(":");
+                    md.Append("  - Evidence from ").Append(Escape(EvidenceSource.Name(evidence.Source))).Append(", taken ").Append(Time(evidence.TakenAt, zone)).AppendLine(":");
                     Fence(md, "    ", "Query", evidence.Query);
                     Fence(md, "    ", "Result", evidence.Snapshot);
                 }

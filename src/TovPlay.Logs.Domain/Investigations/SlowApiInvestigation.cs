@@ -45,7 +45,7 @@ public static class SlowApiInvestigation
                 string.Create(CultureInfo.InvariantCulture, $"{path.Path}: 95th percentile {path.P95:0} ms over {path.Count:N0} request(s)")
                     + (path.Before is { } b ? string.Create(CultureInfo.InvariantCulture, $", against {b:0} ms in as long a window before ({path.P95 / Math.Max(1, b):0.#}x)") : ", no request to it in the window before"),
                 "duration_ms of the request lines, per path, in the window and before it",
-                new Evidence("logs", evidence.RequestsQuery, string.Create(CultureInfo.InvariantCulture, $"{path.Path}\tp95 {path.P95:0} ms\t{path.Count} requests"), now)));
+                new Evidence(EvidenceSource.ApplicationLog, evidence.RequestsQuery, string.Create(CultureInfo.InvariantCulture, $"{path.Path}\tp95 {path.P95:0} ms\t{path.Count} requests"), now)));
         }
 
         if (slowed.Count == 0)
@@ -63,7 +63,7 @@ public static class SlowApiInvestigation
         {
             findings.Add(Finding.Direct(InvestigationStep.Who,
                 $"Users calling {worstPath} in the window: {LineFacts.List(allUsers)}" + (users.Count > 0 ? $"; the slowest requests were for {LineFacts.List(users)}" : ""),
-                "the username field of the request lines", new Evidence("logs", evidence.RequestsQuery, LineFacts.List(allUsers), now)));
+                "the username field of the request lines", new Evidence(EvidenceSource.ApplicationLog, evidence.RequestsQuery, LineFacts.List(allUsers), now)));
         }
         else
         {
@@ -74,7 +74,7 @@ public static class SlowApiInvestigation
         {
             findings.Add(Finding.Direct(InvestigationStep.Why,
                 string.Create(CultureInfo.InvariantCulture, $"Slow request at {UtcText.Millis(line.At)}: {line.Describe()} took {LineFacts.Duration(line):0} ms") + (line.Field("username") is { } u ? $" for {u}" : ""),
-                "one of the slowest request lines of the path; its trace shows where the time went", new Evidence("logs", evidence.RequestsQuery, line.Line, now)) with
+                "one of the slowest request lines of the path; its trace shows where the time went", new Evidence(EvidenceSource.ApplicationLog, evidence.RequestsQuery, line.Line, now)) with
             {
                 TraceId = line.Field("trace_id"),
                 CorrelationId = line.Field("correlation_id"),

@@ -149,7 +149,7 @@ public static class WipeInvestigation
         {
             findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {UtcText.Millis(line.At)}: {SessionMessage(line.Line)}",
                 $"PostgreSQL's own log line for backend pid {statement.BackendPid}, the pid the audit trigger recorded",
-                new Evidence("logs", query, line.Line, now)));
+                new Evidence(EvidenceSource.ApplicationLog, query, line.Line, now)));
         }
     }
 
@@ -257,7 +257,7 @@ public static class WipeInvestigation
             $"Probably the request {best.Describe()}{(best.Field("username") is { } u ? $" by {u}" : "")} at {UtcText.Millis(best.At)}",
             $"no correlation id: the {(candidates.Count == 1 ? "only" : "closest of " + candidates.Count.ToString(CultureInfo.InvariantCulture))} changing request{(user is null ? "" : $" by {user}")} within {JoinTolerance.TotalSeconds:0} s of the statement"
                 + (onPath ? $", on the path the transaction recorded ({path})" : ""),
-            confidence, new Evidence("logs", query.ToString(), best.Line, now)));
+            confidence, new Evidence(EvidenceSource.ApplicationLog, query.ToString(), best.Line, now)));
     }
 
 }

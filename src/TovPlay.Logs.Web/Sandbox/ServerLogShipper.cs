@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using TovPlay.Logs.Domain.PostgresLog;
 using TovPlay.Logs.Domain.Sandbox;
 
 namespace TovPlay.Logs.Web.Sandbox;

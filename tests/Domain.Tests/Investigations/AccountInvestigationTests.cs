@@ -86,7 +86,7 @@ public sealed class AccountInvestigationTests
         var guessed = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
         Assert.Equal("This has the shape of a guessed password: 5 failed sign-in(s) of nico from 203.0.113.77 from 2026-12-03 09:54:00.000 UTC, then a successful sign-in from it at 2026-12-03 09:59:30.000 UTC",
             guessed.Statement);
-        Assert.Equal("inferred (80% confidence)", guessed.BasisLabel);
+        Assert.Equal("inference from application log (80% confidence)", guessed.BasisLabel);
         Assert.DoesNotContain(result.Unknowns, u => u.What == "whether someone else used the account");
         Assert.Equal(["Block 203.0.113.77 at the edge"], recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
     }

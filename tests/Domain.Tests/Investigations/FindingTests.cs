@@ -11,7 +11,7 @@ public sealed class FindingTests
     {
         var finding = Finding.Direct(InvestigationStep.Who, "Role dba truncated public.users", "audit statement 7", s_row);
 
-        Assert.Equal((FindingBasis.Direct, 1.0, "direct evidence"), (finding.Basis, finding.Confidence, finding.BasisLabel));
+        Assert.Equal((FindingBasis.Direct, 1.0, "audit trail · direct evidence"), (finding.Basis, finding.Confidence, finding.BasisLabel));
     }
 
     [Fact]
@@ -19,8 +19,21 @@ public sealed class FindingTests
     {
         var finding = Finding.Inferred(InvestigationStep.Why, "Request POST /api/users/bulk-delete made it", "same user and path within 2 s", 0.7, s_row);
 
-        Assert.Equal("inferred (70% confidence)", finding.BasisLabel);
+        Assert.Equal("inference from audit trail (70% confidence)", finding.BasisLabel);
         Assert.Throws<ArgumentOutOfRangeException>(() => Finding.Inferred(InvestigationStep.Why, "x", "y", 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Finding.Inferred(InvestigationStep.Why, "x", "y", 0));
+    }
+
+    [Fact]
+    public void EachFinding_NamesItsSources_InTheOrderOfItsEvidence_AndAStackTraceIsNoSource()
+    {
+        var line = new Evidence(EvidenceSource.ApplicationLog, "{job=\"tovplay-backend\"}", "{\"msg\":\"DELETE\"}", DateTimeOffset.UnixEpoch);
+        var stack = new Evidence(EvidenceSource.StackTrace, "error.stack of the line above", "at delete()", DateTimeOffset.UnixEpoch);
+        var server = new Evidence(EvidenceSource.PostgresLog, "{job=\"postgres\"}", "ERROR:  permission denied for table users", DateTimeOffset.UnixEpoch);
+
+        var finding = Finding.Direct(InvestigationStep.Why, "The request ran the DELETE", "correlation id", line, stack, s_row, server);
+
+        Assert.Equal("application log and audit trail and PostgreSQL log", finding.Source);
+        Assert.Equal("no record", Finding.Direct(InvestigationStep.Why, "x", "y").Source);
     }
 }

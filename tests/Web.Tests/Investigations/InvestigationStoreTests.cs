@@ -98,8 +98,8 @@ public sealed class InvestigationStoreTests(WebAppFixture fixture)
         var text = await markdown.Content.ReadAsStringAsync(Ct);
         Assert.StartsWith($"# {title}\n", text.ReplaceLineEndings("\n"));
         Assert.Contains("From 2026-11-27 10:30:04.250 UTC (2026-11-27 11:30:04.250 +01:00 Europe/Berlin) to ", text);
-        Assert.Contains("- **TRUNCATE on public.users removed 30 row(s)** (direct evidence)", text);
-        Assert.Contains("- **Probably the request DELETE /api/users** (inferred (70% confidence))", text);
+        Assert.Contains("- **TRUNCATE on public.users removed 30 row(s)** (audit trail · direct evidence)", text);
+        Assert.Contains("- **Probably the request DELETE /api/users** (inference (70% confidence))", text);
         Assert.Contains("- Not established: the application user. Why: no tovplay.\\* context.", text);
         // Evidence holding a fence cannot close the report's own.
         Assert.Contains("    ````\n    {\"id\":41,\"note\":\"```fenced```\"}\n    ````", text.ReplaceLineEndings("\n"));

@@ -1,4 +1,4 @@
-namespace TovPlay.Logs.Domain.Sandbox;
+namespace TovPlay.Logs.Domain.PostgresLog;
 
 /// <summary>
 /// Picks out of a whole cluster's log the entries of one database: those naming it, and the "connection received" of a
