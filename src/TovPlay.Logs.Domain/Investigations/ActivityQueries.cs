@@ -11,11 +11,15 @@ public static class ActivityQueries
     /// <summary>Which signals a scenario charts: the ones its window proposal reads, and the request rate for scale.</summary>
     public static IReadOnlyList<ActivitySignal> For(ScenarioKind scenario) => scenario switch
     {
-        ScenarioKind.Wipe => [ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten, ActivitySignal.Requests, ActivitySignal.Errors],
+        ScenarioKind.Wipe => [ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.DatabaseRefusals],
         ScenarioKind.SuspiciousAccount => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.SignInFailures],
         ScenarioKind.SlowApi => [ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
         ScenarioKind.ErrorSpike => [ActivitySignal.Requests, ActivitySignal.Errors],
-        _ => [ActivitySignal.RowsRemoved, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency],
+        _ =>
+        [
+            ActivitySignal.RowsRemoved, ActivitySignal.RowsOverwritten, ActivitySignal.RowsChanged, ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency,
+            ActivitySignal.DatabaseRefusals,
+        ],
     };
 
     /// <summary>How many buckets each point of the failed sign-ins counts.</summary>
@@ -45,8 +49,15 @@ public static class ActivityQueries
         ActivitySignal.Latency => Print(MetricBuilder.Unwrapped(RangeOperation.QuantileOverTime,
             Narrow(Streams.Backend.Contains("\"duration_ms\""), scenario, subject, parse: false).Regexp("\"duration_ms\":\\s*(?P<duration_ms>[0-9.]+)"), "duration_ms", step,
             quantile: 0.95, by: "job")),
+        // The server's refusals name the table they were about ("permission denied for table users"): a wipe's table narrows them.
+        ActivitySignal.DatabaseRefusals => Print(MetricBuilder.Sum(MetricBuilder.CountOverTime(
+            scenario == ScenarioKind.Wipe && !string.IsNullOrWhiteSpace(subject) ? RefusalLines.Contains(subject.Trim()) : RefusalLines, step))),
         _ => null,
     };
+
+    /// <summary>PostgreSQL's lines of statements refused for lack of privilege (or by the mass-change guard) and of refused sign-ins.</summary>
+    public static LogQueryBuilder RefusalLines => LogQueryBuilder.Stream("job", "postgres")
+        .MatchesRegex("(ERROR|FATAL):  (permission denied|must be owner|TovPlay mass-change guard|password authentication failed|no pg_hba.conf entry)");
 
     /// <summary>Lines of the application's own services: the backend and the frontend.</summary>
     public static LogQueryBuilder ApplicationLines => LogQueryBuilder.AnyJob().WhereAny("job", ["tovplay-backend", "tovplay-frontend"]);

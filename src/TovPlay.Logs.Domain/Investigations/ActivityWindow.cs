@@ -85,6 +85,47 @@ public static class ActivityWindow
         return new AnomalyWindow(start, end, values[peakIndex], median, score, explanation);
     }
 
+    /// <summary>How many of a series' buckets may hold something for each of them to count as rare.</summary>
+    public const double RareShare = 0.1;
+
+    /// <summary>
+    /// An event rare in its series: when at most a tenth of the buckets (and at least one) hold anything, the run of
+    /// them nearest the operator's time (else the largest) is the window. A spike needs a normal level to stand above;
+    /// a series that is almost always zero has none, and its few events are the news.
+    /// </summary>
+    public static AnomalyWindow? Rare(IReadOnlyList<ActivityPoint> series, TimeSpan step, DateTimeOffset? around = null)
+    {
+        var busy = Enumerable.Range(0, series.Count).Where(i => series[i].Value > 0).ToList();
+        if (busy.Count == 0 || busy.Count > Math.Max(1, (int)(series.Count * RareShare)))
+        {
+            return null;
+        }
+
+        var runs = new List<(int First, int Last)>();
+        foreach (var i in busy)
+        {
+            if (runs.Count > 0 && runs[^1].Last == i - 1)
+            {
+                runs[^1] = (runs[^1].First, i);
+            }
+            else
+            {
+                runs.Add((i, i));
+            }
+        }
+
+        double Sum((int First, int Last) run) => Enumerable.Range(run.First, run.Last - run.First + 1).Sum(i => series[i].Value);
+        var chosen = around is { } hint
+            ? runs.MinBy(r => Distance(series[r.First].Start, series[r.Last].Start + step, hint))
+            : runs.MaxBy(Sum);
+        var start = series[chosen.First].Start;
+        var end = series[chosen.Last].Start + step;
+        var peak = Enumerable.Range(chosen.First, chosen.Last - chosen.First + 1).Max(i => series[i].Value);
+        var explanation = string.Create(CultureInfo.InvariantCulture,
+            $"From {Clock(start)} to {Clock(end)} UTC: {Sum(chosen):0.##} in all, in {busy.Count} of the range's {series.Count} buckets (every other one holds none), so the few there are stand out.");
+        return new AnomalyWindow(start, end, peak, 0, peak, explanation);
+    }
+
     /// <summary>The best single split into a before and an after level, when the after level differs clearly; null otherwise.</summary>
     public static AnomalyWindow? LevelShift(IReadOnlyList<ActivityPoint> series, TimeSpan step, double minimumRatio = 1.5)
     {

@@ -15,14 +15,23 @@ public enum ChannelKind
     Unclear,
 }
 
+/// <summary>
+/// What is known of the connection a statement came over: the database role, the client's address (null: the server's
+/// local socket), its program, and the application's context (correlation id, signed-in user) when it set one.
+/// </summary>
+public sealed record ConnectionFacts(string SessionRole, string? ClientAddr, string? Application, string? CorrelationId, string? AppUser);
+
 /// <summary>How a statement reached the database, with every sign that says so, for and against.</summary>
 public sealed record ChannelVerdict(ChannelKind Kind, IReadOnlyList<string> Signs)
 {
-    public string Sentence => Kind switch
+    public string Sentence => Say("change");
+
+    /// <summary>The verdict about <paramref name="what"/>: "The attempt did not come through the application: ...".</summary>
+    public string Say(string what) => Kind switch
     {
-        ChannelKind.Application => "The change came through the application: " + string.Join("; ", Signs) + ".",
-        ChannelKind.Direct => "The change did not come through the application: " + string.Join("; ", Signs) + ".",
-        _ => "Whether the change came through the application is unclear: " + string.Join("; ", Signs) + ".",
+        ChannelKind.Application => $"The {what} came through the application: " + string.Join("; ", Signs) + ".",
+        ChannelKind.Direct => $"The {what} did not come through the application: " + string.Join("; ", Signs) + ".",
+        _ => $"Whether the {what} came through the application is unclear: " + string.Join("; ", Signs) + ".",
     };
 }
 
@@ -38,7 +47,10 @@ public static class Channel
 {
     public static readonly IReadOnlyList<string> InteractiveTools = ["psql", "dbeaver", "pgadmin", "datagrip", "navicat", "tableplus", "pgcli", "postico", "heidisql", "pg_dump", "pg_restore"];
 
-    public static ChannelVerdict Of(AuditStatement statement, ApplicationProfile profile)
+    public static ChannelVerdict Of(AuditStatement statement, ApplicationProfile profile) =>
+        Of(new ConnectionFacts(statement.SessionRole, statement.ClientAddr, statement.Application, statement.CorrelationId, statement.AppUsername ?? statement.AppUserId), profile);
+
+    public static ChannelVerdict Of(ConnectionFacts statement, ApplicationProfile profile)
     {
         var forApp = new List<string>();
         var against = new List<string>();
@@ -52,7 +64,7 @@ public static class Channel
             against.Add("it carries no correlation id (the application sets one on every request)");
         }
 
-        if ((statement.AppUsername ?? statement.AppUserId) is { } user)
+        if (statement.AppUser is { } user)
         {
             forApp.Add($"the application set its user context ({user})");
         }

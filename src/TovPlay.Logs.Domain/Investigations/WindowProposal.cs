@@ -23,6 +23,9 @@ public enum ActivitySignal
 
     /// <summary>Sign-ins the backend refused (action LOGIN_FAILED): passwords being guessed.</summary>
     SignInFailures,
+
+    /// <summary>What PostgreSQL refused for lack of privilege, and the sign-ins it refused, from its own log.</summary>
+    DatabaseRefusals,
 }
 
 /// <summary>One series of the WHEN chart: a table's removed rows, the request rate, the error rate...</summary>
@@ -34,42 +37,63 @@ public sealed record ActivitySeries(string Name, ActivitySignal Signal, IReadOnl
 /// </summary>
 public static class WindowProposal
 {
-    public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null)
+    public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null) =>
+        Find(scenario, series, step, around, Anomaly) ?? Find(scenario, series, step, around, Rare);
+
+    /// <summary>
+    /// Without a time from the operator the anomaly of the most trusted tier wins, the strongest of its signals (a wipe's
+    /// removed and overwritten rows are equally trusted: the larger spike is the wipe). With one, the anomaly nearest
+    /// to it wins, whichever signal shows it (trust breaks ties): the operator knows roughly when, and an ordinary
+    /// spike of a more trusted signal an hour away is not what they are asking about.
+    /// </summary>
+    private static AnomalyWindow? Find(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around,
+        Func<ActivitySignal, bool, List<ActivityPoint>, TimeSpan, DateTimeOffset?, AnomalyWindow?> detect)
     {
-        // Without a time from the operator the most trusted signal with an anomaly wins. With one, the anomaly nearest
-        // to it wins, whichever signal shows it (trust breaks ties): the operator knows roughly when, and an ordinary
-        // spike of a more trusted signal an hour away is not what they are asking about.
         AnomalyWindow? best = null;
         var bestDistance = TimeSpan.MaxValue;
-        foreach (var (signal, shift) in Order(scenario))
+        foreach (var tier in Tiers(scenario))
         {
-            var total = Total(series.Where(s => s.Signal == signal).ToList());
-            if (total.Count == 0)
+            var found = tier
+                .Select(s => (s.Signal, Total: Total([.. series.Where(x => x.Signal == s.Signal)]), s.LevelShift))
+                .Where(s => s.Total.Count > 0)
+                .Select(s => detect(s.Signal, s.LevelShift, s.Total, step, around) is { } w ? w with { Explanation = $"{Describe(s.Signal)}: {w.Explanation}" } : null)
+                .OfType<AnomalyWindow>()
+                .ToList();
+            if (found.Count == 0)
             {
                 continue;
             }
 
-            var found = shift ? ActivityWindow.LevelShift(total, step) : ActivityWindow.Spike(total, step, around);
-            if (found is null)
-            {
-                continue;
-            }
-
-            found = found with { Explanation = $"{Describe(signal)}: {found.Explanation}" };
             if (around is not { } hint)
             {
-                return found;
+                return found.MaxBy(w => w.Score);
             }
 
-            var distance = hint < found.Start ? found.Start - hint : hint > found.End ? hint - found.End : TimeSpan.Zero;
-            if (distance < bestDistance)
+            foreach (var window in found)
             {
-                (best, bestDistance) = (found, distance);
+                var distance = hint < window.Start ? window.Start - hint : hint > window.End ? hint - window.End : TimeSpan.Zero;
+                if (distance < bestDistance)
+                {
+                    (best, bestDistance) = (window, distance);
+                }
             }
         }
 
         return best;
     }
+
+    private static AnomalyWindow? Anomaly(ActivitySignal signal, bool levelShift, List<ActivityPoint> total, TimeSpan step, DateTimeOffset? around) =>
+        levelShift ? ActivityWindow.LevelShift(total, step) : ActivityWindow.Spike(total, step, around);
+
+    /// <summary>
+    /// When nothing spikes: an event that is rare in its series stands out by being there at all (one guild deleted in
+    /// an hour, one refused DELETE). Only for signals of destruction and refusal, where one event is news; never for
+    /// the traffic's rates.
+    /// </summary>
+    private static AnomalyWindow? Rare(ActivitySignal signal, bool levelShift, List<ActivityPoint> total, TimeSpan step, DateTimeOffset? around) =>
+        !levelShift && signal is ActivitySignal.RowsRemoved or ActivitySignal.RowsOverwritten or ActivitySignal.DatabaseRefusals or ActivitySignal.SignInFailures
+            ? ActivityWindow.Rare(total, step, around)
+            : null;
 
     public static string Describe(ActivitySignal signal) => signal switch
     {
@@ -80,16 +104,28 @@ public static class WindowProposal
         ActivitySignal.Errors => "Errors",
         ActivitySignal.Latency => "Request time (p95, ms)",
         ActivitySignal.SignInFailures => $"Failed sign-ins (each point: the last {ActivityQueries.SignInFailureBuckets} buckets)",
+        ActivitySignal.DatabaseRefusals => "Refused by PostgreSQL",
         _ => signal.ToString(),
     };
 
-    private static IEnumerable<(ActivitySignal Signal, bool LevelShift)> Order(ScenarioKind scenario) => scenario switch
+    /// <summary>Per scenario, the signals that point at its window, in tiers of trust; signals of one tier are equally trusted.</summary>
+    private static IEnumerable<(ActivitySignal Signal, bool LevelShift)[]> Tiers(ScenarioKind scenario) => scenario switch
     {
-        ScenarioKind.Wipe => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsOverwritten, false), (ActivitySignal.Errors, false)],
-        ScenarioKind.SuspiciousAccount => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.SignInFailures, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],
-        ScenarioKind.SlowApi => [(ActivitySignal.Latency, true), (ActivitySignal.Latency, false), (ActivitySignal.Errors, false)],
-        ScenarioKind.ErrorSpike => [(ActivitySignal.Errors, false), (ActivitySignal.Errors, true)],
-        _ => [(ActivitySignal.RowsRemoved, false), (ActivitySignal.Errors, false), (ActivitySignal.RowsChanged, false), (ActivitySignal.Requests, false)],
+        ScenarioKind.Wipe =>
+        [
+            [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsOverwritten, false)], [(ActivitySignal.DatabaseRefusals, false)], [(ActivitySignal.Errors, false)],
+        ],
+        ScenarioKind.SuspiciousAccount =>
+        [
+            [(ActivitySignal.RowsRemoved, false)], [(ActivitySignal.SignInFailures, false)], [(ActivitySignal.RowsChanged, false)], [(ActivitySignal.Requests, false)],
+        ],
+        ScenarioKind.SlowApi => [[(ActivitySignal.Latency, true)], [(ActivitySignal.Latency, false)], [(ActivitySignal.Errors, false)]],
+        ScenarioKind.ErrorSpike => [[(ActivitySignal.Errors, false)], [(ActivitySignal.Errors, true)]],
+        _ =>
+        [
+            [(ActivitySignal.RowsRemoved, false), (ActivitySignal.RowsOverwritten, false)], [(ActivitySignal.DatabaseRefusals, false)], [(ActivitySignal.Errors, false)],
+            [(ActivitySignal.RowsChanged, false)], [(ActivitySignal.Requests, false)],
+        ],
     };
 
     /// <summary>The signal's series summed per bucket (several tables' removed rows make one wipe signal).</summary>

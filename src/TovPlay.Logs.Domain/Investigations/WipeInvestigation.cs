@@ -2,17 +2,35 @@ using System.Globalization;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.LogQL.Building;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.PostgresLog;
 
 namespace TovPlay.Logs.Domain.Investigations;
 
 /// <summary>The removals of a window an answer did not follow: how many transactions, their rows, and the largest statement.</summary>
 public sealed record NotFollowed(long Transactions, long Rows, AuditStatement? Largest);
 
-/// <summary>What the investigation of a wipe works from: the destructive statements found, the application's profile, and the application's log lines around them.</summary>
+/// <summary>
+/// What the investigation of a wipe works from: the destructive statements found, the application's profile, the
+/// application's log lines around them, and PostgreSQL's own log.
+/// </summary>
 public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, ApplicationProfile Application, IReadOnlyList<RequestLine> Requests)
 {
-    /// <summary>PostgreSQL's own log lines (job="postgres") of the sessions that did not come through the application.</summary>
-    public IReadOnlyList<RequestLine> DatabaseLog { get; init; } = [];
+    /// <summary>
+    /// PostgreSQL's own log (job="postgres"): the sessions of the statements that did not come through the
+    /// application, and the window's refused or logged destructive statements with their sessions.
+    /// </summary>
+    public IReadOnlyList<ServerLogLine> ServerLog { get; init; } = [];
+
+    /// <summary>Whether PostgreSQL's log holds any line around the window at all (else it is not shipped, and says nothing either way).</summary>
+    public bool ServerLogRead { get; init; }
+
+    /// <summary>The window asked about.</summary>
+    public DateTimeOffset From { get; init; } = DateTimeOffset.MinValue;
+
+    public DateTimeOffset To { get; init; } = DateTimeOffset.MaxValue;
+
+    /// <summary>The table asked about ("users" or "public.users"), or null for any.</summary>
+    public string? Table { get; init; }
 }
 
 /// <summary>The answers, each with how it was established, and what could not be established.</summary>
@@ -80,8 +98,15 @@ public static class WipeInvestigation
         var unknowns = new List<Unknown>();
         if (evidence.Statements.Count == 0)
         {
-            unknowns.Add(new Unknown(InvestigationStep.What, "what removed the rows",
-                $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window: the table may not be audited, its triggers may have been disabled, or the window is wrong"));
+            ServerLogFindings.Add(evidence, now, findings, unknowns);
+            if (!ServerLogFindings.HasAttempts(evidence))
+            {
+                unknowns.Insert(0, new Unknown(InvestigationStep.What, "what removed the rows",
+                    $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window"
+                        + (evidence.ServerLogRead ? ", and PostgreSQL's log no refused or logged destructive statement" : "")
+                        + ": the table may not be audited, its triggers may have been disabled, or the window is wrong"));
+            }
+
             return new InvestigationResult(findings, unknowns);
         }
 
@@ -121,7 +146,7 @@ public static class WipeInvestigation
             findings.Add(Finding.Direct(InvestigationStep.Why, channel.Sentence, "the statement's connection record compared with the application's own connections", record));
             if (channel.Kind == ChannelKind.Direct)
             {
-                Session(first, evidence.DatabaseLog, now, findings, unknowns);
+                Session(first, evidence.ServerLog, now, findings, unknowns);
             }
             else
             {
@@ -129,57 +154,32 @@ public static class WipeInvestigation
             }
         }
 
+        ServerLogFindings.Add(evidence, now, findings, unknowns);
         return new InvestigationResult(findings, unknowns);
     }
 
     /// <summary>The database's own account of a session that went around the application: its connection, by backend pid.</summary>
-    private static void Session(AuditStatement statement, IReadOnlyList<RequestLine> log, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    private static void Session(AuditStatement statement, IReadOnlyList<ServerLogLine> log, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {
         unknowns.Add(new Unknown(InvestigationStep.Why, "the request behind it", "there is none to find: the statement did not come through the application"));
-        var query = DatabaseLogQuery(statement.BackendPid);
-        var lines = SessionLines(log, statement);
-        if (lines.Count == 0)
+        var query = ServerLogFindings.SessionQuery(statement.BackendPid);
+        if (DatabaseSession.At(log, statement.BackendPid, statement.StatementAt) is not { } session)
         {
             unknowns.Add(new Unknown(InvestigationStep.Why, $"the session of backend pid {statement.BackendPid} in PostgreSQL's own log",
                 "no line of it was shipped (job=\"postgres\"): turn on log_connections and log_disconnections and ship the server log to see where a direct session came from and how it signed in"));
             return;
         }
 
-        foreach (var line in lines.Take(MaxSessionLines))
+        foreach (var line in session.Lines.Take(MaxSessionLines))
         {
-            findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {UtcText.Millis(line.At)}: {SessionMessage(line.Line)}",
+            findings.Add(Finding.Direct(InvestigationStep.Why, $"PostgreSQL at {UtcText.Millis(line.At)}: {line.Entry.Severity}:  {line.Entry.Body.Trim()}",
                 $"PostgreSQL's own log line for backend pid {statement.BackendPid}, the pid the audit trigger recorded",
-                new Evidence(EvidenceSource.ApplicationLog, query, line.Line, now)));
+                new Evidence(EvidenceSource.PostgresLog, query, line.Entry.Text, now)));
         }
-    }
-
-    /// <summary>
-    /// The lines of the statement's own session: its pid's lines from after the last disconnection before the statement
-    /// to the first disconnection after it. PostgreSQL reuses pids, so a pid alone also matches earlier and later sessions.
-    /// </summary>
-    private static List<RequestLine> SessionLines(IReadOnlyList<RequestLine> log, AuditStatement statement)
-    {
-        var lines = log.Where(l => l.Line.Contains(PidMarker(statement.BackendPid), StringComparison.Ordinal)).OrderBy(l => l.At).ToList();
-        static bool Ends(RequestLine line) => line.Line.Contains("LOG:  disconnection:", StringComparison.Ordinal);
-        var start = lines.FindLastIndex(l => l.At < statement.StatementAt && Ends(l)) + 1;
-        var end = lines.FindIndex(start, l => l.At >= statement.StatementAt && Ends(l));
-        return lines[start..(end < 0 ? lines.Count : end + 1)];
     }
 
     /// <summary>How many of a session's own log lines the answer shows (connection, authentication, the statement, disconnection).</summary>
     public const int MaxSessionLines = 8;
-
-    /// <summary>The default log_line_prefix (<c>%m [%p] </c>) puts the pid in brackets.</summary>
-    public static string PidMarker(int pid) => "[" + pid.ToString(CultureInfo.InvariantCulture) + "]";
-
-    public static string DatabaseLogQuery(int pid) => $"{{job=\"postgres\"}} |= \"{PidMarker(pid)}\"";
-
-    /// <summary>The line after its prefix: "LOG:  connection authorized: user=postgres database=tovplay application_name=psql".</summary>
-    private static string SessionMessage(string line)
-    {
-        var at = line.IndexOf("] ", StringComparison.Ordinal);
-        return (at >= 0 ? line[(at + 2)..] : line).Trim();
-    }
 
     private static void Requests(AuditStatement statement, IReadOnlyList<AuditStatement> transaction, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {

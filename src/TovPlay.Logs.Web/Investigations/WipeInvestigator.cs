@@ -5,6 +5,7 @@ using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.LogQL.Building;
 using TovPlay.Logs.Domain.LogQL.Evaluation;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.PostgresLog;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.LogSources;
 
@@ -46,17 +47,26 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
-        var sessions = SessionsAsync(statements, cancellationToken);
+        var serverLog = ServerLogAsync(statements, from, to, cancellationToken);
         var context = statements.Count == 0 ? Task.FromResult<IReadOnlyList<Finding>>([]) : actors.DescribeAsync(statements, from, to, now, cancellationToken);
         var profile = options.Value.Profile;
-        var result = WipeInvestigation.Analyse(new WipeEvidence(statements, profile, await requests) { DatabaseLog = await sessions }, now);
+        var (log, shipped) = await serverLog;
+        var evidence = new WipeEvidence(statements, profile, await requests)
+        {
+            ServerLog = log,
+            ServerLogRead = shipped,
+            From = from,
+            To = to,
+            Table = table,
+        };
+        var result = WipeInvestigation.Analyse(evidence, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
         if (WipeInvestigation.NotFollowedFinding(rest, now) is { } notFollowed)
         {
             result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), notFollowed, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
         }
         return new ScenarioAnswer(statements, result,
-            statements.Count == 0 ? [] : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
+            statements.Count == 0 ? ServerLogFindings.Prevent(evidence) : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
     }
 
@@ -131,27 +141,47 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         return (followed, others);
     }
 
-    /// <summary>How far before a direct statement its session's connection lines are looked for (a psql session may stay open for hours).</summary>
+    /// <summary>How far before a statement its session's connection lines are looked for (a psql session may stay open for hours).</summary>
     public static readonly TimeSpan SessionLookback = TimeSpan.FromHours(6);
 
-    /// <summary>PostgreSQL's own lines for each session that went around the application, by its backend pid, oldest first.</summary>
-    private async Task<IReadOnlyList<RequestLine>> SessionsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
+    /// <summary>The most sessions whose lines are read: the direct statements' and the attempts' first ones.</summary>
+    private const int MaxSessions = 20;
+
+    /// <summary>
+    /// PostgreSQL's own log: the window's refused and logged destructive statements, and the lines of each session
+    /// behind them and behind each statement that went around the application, by backend pid. Whether the log holds
+    /// anything around the window at all is said too: no line there means it is not shipped, not that nothing happened.
+    /// </summary>
+    private async Task<(IReadOnlyList<ServerLogLine> Log, bool Read)> ServerLogAsync(
+        IReadOnlyList<AuditStatement> statements, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var lines = new List<RequestLine>();
-        var profile = options.Value.Profile;
-        foreach (var statement in AuditStatement.FirstOfEachTransaction(statements).Where(s => Channel.Of(s, profile).Kind == ChannelKind.Direct))
+        var window = await logs.QueryRangeAsync(new RangeQueryRequest(ServerLogFindings.AttemptsQuery, TimeWindow.Ns(from), TimeWindow.Ns(to))
         {
-            var response = await logs.QueryRangeAsync(new RangeQueryRequest(WipeInvestigation.DatabaseLogQuery(statement.BackendPid),
-                TimeWindow.Ns(statement.StatementAt - SessionLookback), TimeWindow.Ns(statement.StatementAt + TimeSpan.FromMinutes(10)))
-            {
-                Limit = WipeInvestigation.MaxSessionLines * 4,
-                Direction = Direction.Forward,
-            }, cancellationToken);
-            lines.AddRange(InvestigationLogs.Lines(response));
-        }
+            Limit = MaxLinesPerQuery,
+            Direction = Direction.Forward,
+        }, cancellationToken);
+        lines.AddRange(InvestigationLogs.Lines(window));
 
-        return lines;
+        var profile = options.Value.Profile;
+        var sessions = AuditStatement.FirstOfEachTransaction(statements).Where(s => Channel.Of(s, profile).Kind == ChannelKind.Direct).Select(s => (Pid: s.BackendPid, At: s.StatementAt))
+            .Concat(ServerAttempts.Find(Read(lines)).Select(a => (a.Pid, a.At)))
+            .DistinctBy(s => s.Pid)
+            .Take(MaxSessions);
+        var read = await Task.WhenAll(sessions.Select(session => logs.QueryRangeAsync(new RangeQueryRequest(ServerLogFindings.SessionQuery(session.Pid),
+            TimeWindow.Ns(session.At - SessionLookback), TimeWindow.Ns(session.At + TimeSpan.FromMinutes(10)))
+        {
+            // The lines nearest the statement, newest first: a reused pid's older sessions are what a cut leaves out.
+            Limit = WipeInvestigation.MaxSessionLines * 8,
+        }, cancellationToken)));
+        lines.AddRange(read.SelectMany(InvestigationLogs.Lines));
+
+        var shipped = lines.Count > 0 || (await logs.QueryRangeAsync(new RangeQueryRequest(LogQueryBuilder.Stream("job", "postgres").ToString(),
+            TimeWindow.Ns(from - TimeSpan.FromHours(1)), TimeWindow.Ns(to + TimeSpan.FromMinutes(10))) { Limit = 1 }, cancellationToken)).EntryCount > 0;
+        return (Read(lines.DistinctBy(l => (l.At, l.Line)).ToList()), shipped);
     }
+
+    private static IReadOnlyList<ServerLogLine> Read(IReadOnlyList<RequestLine> lines) => ServerLogLine.Read(lines.Select(l => (l.At, l.Line)));
 
     /// <summary>Lines with each statement's correlation id, and the backend's lines around each statement without one.</summary>
     private async Task<IReadOnlyList<RequestLine>> RequestsAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)

@@ -110,10 +110,77 @@ public sealed class WindowProposalTests
     [InlineData(ScenarioKind.ErrorSpike, null)]
     public void EveryLogSignal_IsValidLogQL_WithTheSubjectEscaped(ScenarioKind scenario, string? subject)
     {
-        foreach (var signal in new[] { ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency })
+        foreach (var signal in new[] { ActivitySignal.Requests, ActivitySignal.Errors, ActivitySignal.Latency, ActivitySignal.SignInFailures, ActivitySignal.DatabaseRefusals })
         {
             var query = ActivityQueries.LogQL(signal, s_minute, scenario, subject)!;
             Assert.Equal(query, TovPlay.Logs.Domain.LogQL.LogQLQuery.Print(TovPlay.Logs.Domain.LogQL.LogQLQuery.Parse(query)));
         }
+    }
+
+    private static double[] Zeros(int count, params (int At, double Value)[] events)
+    {
+        var values = new double[count];
+        foreach (var (at, value) in events)
+        {
+            values[at] = value;
+        }
+
+        return values;
+    }
+
+    [Fact]
+    public void Wipe_AnOverwriteLargerThanAnyRemoval_IsTheWindow_NotTheTrafficsDeletesSpike()
+    {
+        // The traffic's one-row deletes, with a burst of 9 at minute 3; a job's UPDATE of 20,000 rows at minute 12.
+        var series = new[]
+        {
+            Series("lobby_members", ActivitySignal.RowsRemoved, 1, 0, 1, 9, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1),
+            Series("users", ActivitySignal.RowsOverwritten, Zeros(15, (12, 20_000))),
+        };
+
+        var window = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal((s_start.AddMinutes(12), s_start.AddMinutes(13)), (window.Start, window.End));
+        Assert.StartsWith("Rows overwritten (UPDATE): ", window.Explanation);
+        Assert.StartsWith("Rows overwritten (UPDATE): ", WindowProposal.Propose(ScenarioKind.Free, series, s_minute)!.Explanation);
+    }
+
+    [Fact]
+    public void Wipe_OneSmallDeletionInAQuietTable_StandsOutByBeingThere()
+    {
+        // One guild deleted in an hour: no spike above a level of zero, but the only deletion of the table.
+        var series = new[] { Series("guilds", ActivitySignal.RowsRemoved, Zeros(60, (41, 1))) };
+
+        var window = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal((s_start.AddMinutes(41), s_start.AddMinutes(42)), (window.Start, window.End));
+        Assert.Equal("Rows removed: From 2026-11-27 10:41:00 to 2026-11-27 10:42:00 UTC: 1 in all, in 1 of the range's 60 buckets (every other one holds none), so the few there are stand out.",
+            window.Explanation);
+    }
+
+    [Fact]
+    public void Wipe_NothingRemoved_ButOneRefusal_IsTheWindow()
+    {
+        var series = new[]
+        {
+            Series("users", ActivitySignal.RowsRemoved, Zeros(30)),
+            Series("Refused by PostgreSQL", ActivitySignal.DatabaseRefusals, Zeros(30, (17, 1))),
+            Series("Errors", ActivitySignal.Errors, Zeros(30, (2, 1), (9, 2), (25, 1))),
+        };
+
+        var window = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal(s_start.AddMinutes(17), window.Start);
+        Assert.StartsWith("Refused by PostgreSQL: ", window.Explanation);
+    }
+
+    [Fact]
+    public void ARareEvent_IsNoWindow_WhenItIsNotRare_OrWhenItIsTraffic()
+    {
+        // Deletes in a fifth of the buckets are the table's routine; one request in an hour is no incident.
+        Assert.Null(WindowProposal.Propose(ScenarioKind.Wipe, [Series("games", ActivitySignal.RowsRemoved, Zeros(20, (1, 1), (5, 1), (9, 2), (14, 1)))], s_minute));
+        Assert.Null(WindowProposal.Propose(ScenarioKind.Free, [Series("Requests", ActivitySignal.Requests, Zeros(60, (30, 1)))], s_minute));
+        Assert.Equal("sum(count_over_time({job=\"postgres\"} |~ \"(ERROR|FATAL):  (permission denied|must be owner|TovPlay mass-change guard|password authentication failed|no pg_hba.conf entry)\" |= \"users\" [1m]))",
+            ActivityQueries.LogQL(ActivitySignal.DatabaseRefusals, s_minute, ScenarioKind.Wipe, "users"));
     }
 }

@@ -1,5 +1,6 @@
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.PostgresLog;
 
 namespace TovPlay.Logs.Domain.Tests.Investigations;
 
@@ -70,7 +71,7 @@ public sealed class WipeInvestigationTests
             Log(-20, "2026-11-27 10:30:52.000 UTC [4243] LOG:  connection authorized: user=tovplay_app database=tovplay"),
         };
 
-        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { DatabaseLog = log }, s_at);
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { ServerLog = ServerLogLine.Read(log.Select(l => (l.At, l.Line))) }, s_at);
 
         var why = result.For(InvestigationStep.Why).ToList();
         Assert.Equal(
@@ -78,7 +79,8 @@ public sealed class WipeInvestigationTests
             "PostgreSQL at 2026-11-27 10:30:32.000 UTC: LOG:  connection received: host=198.51.100.23 port=50122",
             "PostgreSQL at 2026-11-27 10:30:32.100 UTC: LOG:  connection authorized: user=dba database=tovplay application_name=psql",
         ], why.Skip(1).Select(f => f.Statement));
-        Assert.Equal("{job=\"postgres\"} |= \"[4242]\"", why[1].Evidence.Single().Query);
+        Assert.Equal("""{job="postgres"} |~ "\\[4242[\\]-]" """.Trim(), why[1].Evidence.Single().Query);
+        Assert.Equal(EvidenceSource.PostgresLog, why[1].Source);
         Assert.DoesNotContain(result.Unknowns, u => u.What.StartsWith("the session", StringComparison.Ordinal));
     }
 
@@ -98,7 +100,7 @@ public sealed class WipeInvestigationTests
             Log(600, "2026-11-27 10:41:12.000 UTC [4242] LOG:  connection authorized: user=tovplay_app database=tovplay application_name=tovplay-backend"),
         };
 
-        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { DatabaseLog = log }, s_at);
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, []) { ServerLog = ServerLogLine.Read(log.Select(l => (l.At, l.Line))) }, s_at);
 
         Assert.Equal(
         [
@@ -122,7 +124,7 @@ public sealed class WipeInvestigationTests
         var backend = result.For(InvestigationStep.Why).Single(f => f.Statement.StartsWith("Backend", StringComparison.Ordinal));
         Assert.Equal("Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (500); error IntegrityError: games_owner_fkey", backend.Statement);
         Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "c-42"), (backend.TraceId, backend.CorrelationId));
-        Assert.Equal(["logs", "stack trace"], backend.Evidence.Select(e => e.Source));
+        Assert.Equal([EvidenceSource.ApplicationLog, EvidenceSource.StackTrace], backend.Evidence.Select(e => e.Source));
         Assert.StartsWith("Traceback (most recent call last):", backend.Evidence[1].Snapshot);
     }
 
@@ -155,7 +157,9 @@ public sealed class WipeInvestigationTests
         var result = WipeInvestigation.Analyse(new WipeEvidence([], s_app, []), s_at);
 
         Assert.Empty(result.Findings);
-        Assert.Contains("the table may not be audited, its triggers may have been disabled", Assert.Single(result.Unknowns).Why);
+        Assert.Equal(["what removed the rows", "what PostgreSQL itself refused or logged"], result.Unknowns.Select(u => u.What));
+        Assert.Contains("the table may not be audited, its triggers may have been disabled", result.Unknowns[0].Why);
+        Assert.StartsWith("no line of PostgreSQL's own log (job=\"postgres\") was found around the window", result.Unknowns[1].Why);
     }
 
     [Fact]
@@ -175,5 +179,66 @@ public sealed class WipeInvestigationTests
             "Also in the window: 4 smaller transaction(s) removing or overwriting 100 row(s) in all (the largest: DELETE on public.users, 40 row(s)); followed above are the largest (at most 10, each at least a tenth of the largest)",
             WipeInvestigation.NotFollowedFinding(new NotFollowed(4, 100, largest), s_at)!.Statement);
         Assert.Null(WipeInvestigation.NotFollowedFinding(new NotFollowed(0, 0, null), s_at));
+    }
+
+    [Fact]
+    public void ARefusedAttempt_IsAnAnswer_NothingWasRemoved_ButThisRole_FromThisAddress_WithThisProgram_TriedThisStatement()
+    {
+        RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
+        var log = new[]
+        {
+            Log(-30, "2026-11-27 10:30:42.000 UTC [300] [unknown]@[unknown] LOG:  connection received: host=203.0.113.5 port=51234"),
+            Log(-29.9, "2026-11-27 10:30:42.100 UTC [300] dev_rowan@tovplay LOG:  connection authorized: user=dev_rowan database=tovplay application_name=psql"),
+            Log(-10, "2026-11-27 10:31:02.000 UTC [301] tovplay_app@tovplay ERROR:  duplicate key value violates unique constraint \"lobbies_pkey\""),
+            Log(-10, "2026-11-27 10:31:02.000 UTC [301] tovplay_app@tovplay STATEMENT:  INSERT INTO lobbies VALUES (7)"),
+            Log(0, "2026-11-27 10:31:12.000 UTC [300] dev_rowan@tovplay ERROR:  permission denied for table users"),
+            Log(0, "2026-11-27 10:31:12.000 UTC [300] dev_rowan@tovplay STATEMENT:  DELETE FROM users;"),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([], s_app, [])
+        {
+            ServerLog = ServerLogLine.Read(log.Select(l => (l.At, l.Line))),
+            ServerLogRead = true,
+            From = s_at.AddMinutes(-5),
+            To = s_at.AddMinutes(5),
+            Table = "users",
+        }, s_at);
+
+        Assert.Equal(
+        [
+            "Nothing was removed or overwritten in this window: the audit trail holds no DELETE, TRUNCATE, DROP TABLE or mass UPDATE in it on users; what PostgreSQL refused is below",
+            "PostgreSQL refused DELETE on users at 2026-11-27 10:31:12.000 UTC: permission denied for table users; it changed nothing. The statement: DELETE FROM users;",
+        ], result.For(InvestigationStep.What).Select(f => f.Statement));
+        Assert.Equal([EvidenceSource.AuditTrail, EvidenceSource.PostgresLog], result.For(InvestigationStep.What).Select(f => f.Source));
+        Assert.Equal(["Tried by database role dev_rowan, from 203.0.113.5:51234, program psql, backend pid 300"], result.For(InvestigationStep.Who).Select(f => f.Statement));
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.StartsWith("The attempt did not come through the application: ", why[0]);
+        Assert.Contains("the client program was psql (an interactive tool: psql)", why[0]);
+        Assert.Equal("PostgreSQL at 2026-11-27 10:30:42.000 UTC: LOG:  connection received: host=203.0.113.5 port=51234", why[1]);
+        Assert.Empty(result.Unknowns);
+    }
+
+    [Fact]
+    public void ADestructiveStatementTheServerLogged_ButTheTrailDidNot_IsSaid_AndOneTheTrailHasIsNotRepeated()
+    {
+        RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE", BackendPid = 4242 };
+        var log = new[]
+        {
+            Log(0, "2026-11-27 10:31:12.000 UTC [4242] dba@tovplay LOG:  statement: TRUNCATE users"),
+            Log(5, "2026-11-27 10:31:17.000 UTC [4250] dba@tovplay LOG:  statement: DROP TABLE scratch_scores"),
+        };
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, [])
+        {
+            ServerLog = ServerLogLine.Read(log.Select(l => (l.At, l.Line))),
+            ServerLogRead = true,
+            From = s_at.AddMinutes(-5),
+            To = s_at.AddMinutes(5),
+        }, s_at);
+
+        var logged = Assert.Single(result.For(InvestigationStep.What), f => f.Source == EvidenceSource.PostgresLog);
+        Assert.Equal("PostgreSQL logged DROP TABLE on scratch_scores as run at 2026-11-27 10:31:17.000 UTC, and the audit trail has no record of it (the table is not audited, or its triggers were off). The statement: DROP TABLE scratch_scores",
+            logged.Statement);
     }
 }
