@@ -31,6 +31,15 @@ public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, Appl
 
     /// <summary>The table asked about ("users" or "public.users"), or null for any.</summary>
     public string? Table { get; init; }
+
+    /// <summary>What each UPDATE followed did to its rows (the first rows the trail kept), by statement id.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<RowChange>> Changes { get; init; } = new Dictionary<long, IReadOnlyList<RowChange>>();
+
+    /// <summary>Foreign keys declared ON DELETE CASCADE, as (referencing table, referenced table) oids.</summary>
+    public IReadOnlySet<(uint Child, uint Parent)> CascadingKeys { get; init; } = new HashSet<(uint, uint)>();
+
+    /// <summary>Which columns are credentials, and which of them secrets whose values are never shown.</summary>
+    public CredentialColumns Credentials { get; init; } = CredentialColumns.Default;
 }
 
 /// <summary>The answers, each with how it was established, and what could not be established.</summary>
@@ -112,12 +121,23 @@ public static class WipeInvestigation
 
         // The culprit first: transactions by the rows they removed or overwrote, largest first; statements in order within each.
         var ranked = evidence.Statements.GroupBy(s => s.TxId).OrderByDescending(g => g.Sum(s => s.Rows)).ThenBy(g => g.Min(s => s.Id)).ToList();
+        var cascades = Cascades.Of(evidence.Statements, evidence.CascadingKeys);
         foreach (var statement in ranked.SelectMany(g => g.OrderBy(s => s.Id)))
         {
             var record = Evidence.Of(statement, now);
             findings.Add(Finding.Direct(InvestigationStep.What,
-                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} {Verb(statement)} {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)} (statement {statement.Id}, transaction {statement.TxId})"),
-                "an audit row, written by the table's trigger in the same transaction", record));
+                string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} {Verb(statement)} {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)}")
+                    + (cascades.TryGetValue(statement.Id, out var caused) ? " " + caused.Describe() : "") + $" ({Context(statement)})",
+                cascades.ContainsKey(statement.Id)
+                    ? "an audit row, written by the table's trigger in the same transaction, inside the triggers of the statement that caused it"
+                    : "an audit row, written by the table's trigger in the same transaction", record));
+            if (evidence.Changes.TryGetValue(statement.Id, out var changes) && ColumnOverwrite.Of(changes, evidence.Credentials) is { Count: > 0 } columns)
+            {
+                findings.Add(Finding.Direct(InvestigationStep.What, Overwrote(statement, changes.Count, columns),
+                    "the row images the audit trigger kept, before and after each row's update",
+                    new Evidence(EvidenceSource.AuditTrail, $"SELECT * FROM tovplay_audit.rows_{statement.TableOid.ToString(CultureInfo.InvariantCulture)} WHERE \"audit$statement\" = {statement.Id.ToString(CultureInfo.InvariantCulture)}",
+                        string.Join("\n", columns.Select(c => c.Describe())), now)));
+            }
         }
 
         // One actor per connection: statements of one transaction share it; a wipe over several transactions is said per transaction.
@@ -144,18 +164,44 @@ public static class WipeInvestigation
 
             var channel = Channel.Of(first, evidence.Application);
             findings.Add(Finding.Direct(InvestigationStep.Why, channel.Sentence, "the statement's connection record compared with the application's own connections", record));
+            foreach (var sent in transaction.Where(s => s.Query is not null && !cascades.ContainsKey(s.Id)).DistinctBy(s => s.Query).OrderBy(s => s.Id).Take(3))
+            {
+                findings.Add(Finding.Direct(InvestigationStep.Why, Sent(sent),
+                    "the statement text the audit trigger recorded (the session's current query)", Evidence.Of(sent, now)));
+            }
             if (channel.Kind == ChannelKind.Direct)
             {
                 Session(first, evidence.ServerLog, now, findings, unknowns);
             }
             else
             {
-                Requests(first, [.. transaction.OrderBy(s => s.Id)], evidence.Requests, now, findings, unknowns);
+                Requests(first, [.. transaction.OrderBy(s => s.Id)], cascades, evidence.Requests, now, findings, unknowns);
             }
         }
 
         ServerLogFindings.Add(evidence, now, findings, unknowns);
         return new InvestigationResult(findings, unknowns);
+    }
+
+    /// <summary>"statement 5, transaction 77, request path /api/games/bulk-delete, correlation id c-42": what ties the row to the rest.</summary>
+    public static string Context(AuditStatement statement) =>
+        string.Create(CultureInfo.InvariantCulture, $"statement {statement.Id}, transaction {statement.TxId}")
+            + (statement.RequestPath is { } path ? $", request path {path}" : "")
+            + (statement.CorrelationId is { } correlation ? $", correlation id {correlation}" : "");
+
+    /// <summary>What an UPDATE changed, column by column, over the rows read (all of them, or the first ones of a large update).</summary>
+    private static string Overwrote(AuditStatement statement, int read, IReadOnlyList<ColumnOverwrite> columns) =>
+        "It changed " + string.Join("; ", columns.Take(4).Select(c => c.Describe()))
+            + (columns.Count > 4 ? string.Create(CultureInfo.InvariantCulture, $"; and {columns.Count - 4} more column(s)") : "")
+            + (read < statement.Rows ? string.Create(CultureInfo.InvariantCulture, $" (in the first {read:N0} of its {statement.Rows:N0} rows)") : "");
+
+    /// <summary>The statement as the session sent it, and what a missing WHERE clause means.</summary>
+    private static string Sent(AuditStatement statement)
+    {
+        var text = statement.Query!.Trim();
+        text = text.Length <= 300 ? text : text[..300] + "…";
+        return $"The statement as sent: {text}"
+            + (StatementText.LacksWhere(statement.Query) ? $" (no WHERE clause: it applied to every row of {statement.QualifiedTable})" : "");
     }
 
     /// <summary>The database's own account of a session that went around the application: its connection, by backend pid.</summary>
@@ -181,7 +227,8 @@ public static class WipeInvestigation
     /// <summary>How many of a session's own log lines the answer shows (connection, authentication, the statement, disconnection).</summary>
     public const int MaxSessionLines = 8;
 
-    private static void Requests(AuditStatement statement, IReadOnlyList<AuditStatement> transaction, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    private static void Requests(
+        AuditStatement statement, IReadOnlyList<AuditStatement> transaction, IReadOnlyDictionary<long, Caused> cascades, IReadOnlyList<RequestLine> lines, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {
         if (statement.CorrelationId is { } correlation)
         {
@@ -198,7 +245,8 @@ public static class WipeInvestigation
             foreach (var sql in transaction)
             {
                 timeline.Add((sql.StatementAt, Finding.Direct(InvestigationStep.Why,
-                    string.Create(CultureInfo.InvariantCulture, $"SQL at {UtcText.Millis(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))"),
+                    string.Create(CultureInfo.InvariantCulture, $"SQL at {UtcText.Millis(sql.StatementAt)}: {sql.Action} on {sql.QualifiedTable} ({sql.Rows:N0} row(s))")
+                        + (cascades.TryGetValue(sql.Id, out var caused) ? " " + caused.Describe() : ""),
                     $"the audit row of the request's transaction, with correlation id {correlation}", Evidence.Of(sql, now)) with { CorrelationId = correlation }));
             }
 

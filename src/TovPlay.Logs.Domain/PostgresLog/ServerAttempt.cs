@@ -23,10 +23,10 @@ public sealed record ServerAttempt(
     AttemptKind Kind, DateTimeOffset At, int Pid, string? User, string? Database, string? Statement, string Message, IReadOnlyList<ServerLogLine> Lines)
 {
     /// <summary>"DELETE", "TRUNCATE", "DROP TABLE"...; null for a sign-in, or a statement the log did not give.</summary>
-    public string? Verb => DestructiveSql.Verb(Statement);
+    public string? Verb => StatementText.Verb(Statement);
 
     /// <summary>The table the statement or the message names ("permission denied for table users").</summary>
-    public string? Target => DestructiveSql.Target(Statement) ?? ServerAttempts.TableInMessage(Message);
+    public string? Target => StatementText.Target(Statement) ?? ServerAttempts.TableInMessage(Message);
 }
 
 /// <summary>Finds in PostgreSQL's log the destructive statements it refused or ran, and the sign-ins it refused.</summary>
@@ -49,7 +49,7 @@ public static partial class ServerAttempts
                 case "ERROR":
                     var statement = StatementAfter(log, i);
                     var sql = statement?.Entry.Body;
-                    if (DestructiveSql.Verb(sql) is not null || IsPrivilegeRefusal(entry.Message))
+                    if (StatementText.Verb(sql) is not null || IsPrivilegeRefusal(entry.Message))
                     {
                         found.Add(new ServerAttempt(AttemptKind.Refused, at, entry.Pid, entry.User, entry.Database, sql?.Trim(), entry.Body.Trim(),
                             statement is null ? [log[i]] : [log[i], statement]));
@@ -60,7 +60,7 @@ public static partial class ServerAttempts
                     found.Add(new ServerAttempt(AttemptKind.SignInRefused, at, entry.Pid,
                         refused.Groups["user"].Success ? refused.Groups["user"].Value : entry.User, entry.Database, null, entry.Message, [log[i]]));
                     break;
-                case "LOG" when LoggedStatement().Match(entry.Body) is { Success: true } logged && DestructiveSql.Verb(logged.Groups["sql"].Value) is not null:
+                case "LOG" when LoggedStatement().Match(entry.Body) is { Success: true } logged && StatementText.Verb(logged.Groups["sql"].Value) is not null:
                     found.Add(new ServerAttempt(AttemptKind.Ran, at, entry.Pid, entry.User, entry.Database, logged.Groups["sql"].Value.Trim(), entry.Message, [log[i]]));
                     break;
             }

@@ -19,5 +19,13 @@ public sealed class InvestigationOptions
     /// <summary>How far back WHO looks for an actor's usual addresses and last appearance (days).</summary>
     public int LookbackDays { get; set; } = 30;
 
+    /// <summary>Words of column names that hold credentials (a password hash, an email, a 2FA secret, tokens); "api_key" matches the words in order.</summary>
+    public List<string> CredentialColumns { get; set; } = [.. Domain.Investigations.CredentialColumns.DefaultPatterns];
+
+    /// <summary>Words of column names whose values are secrets: the answer says they changed and never shows them.</summary>
+    public List<string> SecretColumns { get; set; } = [.. Domain.Investigations.CredentialColumns.DefaultSecrets];
+
+    public CredentialColumns Credentials => new(CredentialColumns, SecretColumns);
+
     public ApplicationProfile Profile => new(AppServerAddresses, ApplicationNames, DatabaseRoles);
 }

@@ -16,7 +16,8 @@ namespace TovPlay.Logs.Web.Investigations;
 /// the rest of their transactions, so a cascade is whole) from the audit trail, and the application's log lines that
 /// can explain them (by correlation id, and around each statement for the time-and-user join) from the log source.
 /// </summary>
-public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, ActorHistoryReader actors, TimeProvider time)
+public sealed class WipeInvestigator(
+    IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, ILogSource logs, ActorHistoryReader actors, AuditReader reader, TimeProvider time)
     : IScenarioInvestigator
 {
     public ScenarioKind Kind => ScenarioKind.Wipe;
@@ -48,6 +49,8 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
         var serverLog = ServerLogAsync(statements, from, to, cancellationToken);
+        var changes = ChangesAsync(statements, cancellationToken);
+        var cascading = CascadingKeysAsync(statements, cancellationToken);
         var context = statements.Count == 0 ? Task.FromResult<IReadOnlyList<Finding>>([]) : actors.DescribeAsync(statements, from, to, now, cancellationToken);
         var profile = options.Value.Profile;
         var (log, shipped) = await serverLog;
@@ -58,6 +61,9 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
             From = from,
             To = to,
             Table = table,
+            Changes = await changes,
+            CascadingKeys = await cascading,
+            Credentials = options.Value.Credentials,
         };
         var result = WipeInvestigation.Analyse(evidence, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
@@ -68,6 +74,37 @@ public sealed class WipeInvestigator(IOptions<AuditOptions> audit, IOptions<Inve
         return new ScenarioAnswer(statements, result,
             statements.Count == 0 ? ServerLogFindings.Prevent(evidence) : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
+    }
+
+    /// <summary>How many UPDATEs have their rows read for the columns they changed: the largest followed ones.</summary>
+    private const int MaxUpdatesRead = 5;
+
+    /// <summary>What the largest UPDATEs did to their rows: the first rows the trail kept of each, by statement id.</summary>
+    private async Task<IReadOnlyDictionary<long, IReadOnlyList<RowChange>>> ChangesAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
+    {
+        var updates = statements.Where(s => s.Changes).OrderByDescending(s => s.Rows).Take(MaxUpdatesRead).ToList();
+        var read = await Task.WhenAll(updates.Select(s => reader.ChangesAsync(s, cancellationToken)));
+        return updates.Zip(read).ToDictionary(p => p.First.Id, p => p.Second);
+    }
+
+    /// <summary>The audited database's foreign keys declared ON DELETE CASCADE, as (referencing, referenced) table oids.</summary>
+    private async Task<IReadOnlySet<(uint Child, uint Parent)>> CascadingKeysAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<(uint, uint)>();
+        if (!statements.Any(s => s.TriggerDepth > 1))
+        {
+            return keys;
+        }
+
+        await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT conrelid, confrelid FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confdeltype = 'c'", connection);
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            keys.Add((rows.GetFieldValue<uint>(0), rows.GetFieldValue<uint>(1)));
+        }
+
+        return keys;
     }
 
     private async Task<IReadOnlySet<string>> SuperusersAsync(string[] roles, CancellationToken cancellationToken)

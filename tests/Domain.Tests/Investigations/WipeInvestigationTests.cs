@@ -28,19 +28,22 @@ public sealed class WipeInvestigationTests
         var result = WipeInvestigation.Analyse(new WipeEvidence([Delete()], s_app, requests), s_at);
 
         Assert.All(result.Findings, f => Assert.Equal(FindingBasis.Direct, f.Basis));
-        Assert.Equal("DELETE on public.users removed 1,842 row(s) at 2026-11-27 10:31:12.000 UTC (statement 7, transaction 901)", Assert.Single(result.For(InvestigationStep.What)).Statement);
+        // The row's ties to the rest are in the sentence itself: the transaction, the request path and the correlation id.
+        Assert.Equal("DELETE on public.users removed 1,842 row(s) at 2026-11-27 10:31:12.000 UTC (statement 7, transaction 901, request path /api/users/bulk-delete, correlation id c-42)",
+            Assert.Single(result.For(InvestigationStep.What)).Statement);
         Assert.Equal(
             ["Database role tovplay_app, from 10.0.1.5:50122, program tovplay-backend, backend pid 4242, transaction 901", "Application user mallory (id 77) from 203.0.113.9"],
             result.For(InvestigationStep.Who).Select(f => f.Statement));
         var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
         Assert.StartsWith("The change came through the application", why[0]);
+        Assert.Equal("The statement as sent: DELETE FROM users WHERE id = ANY($1)", why[1]);
         // One timeline: the click, the request, the SQL it ran.
         Assert.Equal(
         [
             "Frontend at 2026-11-27 10:31:11.600 UTC: click:bulk-delete by mallory",
             "Backend at 2026-11-27 10:31:11.900 UTC: POST /api/users/bulk-delete (200) by mallory",
             "SQL at 2026-11-27 10:31:12.000 UTC: DELETE on public.users (1,842 row(s))",
-        ], why[1..]);
+        ], why[2..]);
         Assert.Contains("\"action\":\"DELETE\"", result.Findings[0].Evidence[0].Snapshot);
         Assert.Empty(result.Unknowns);
     }
@@ -48,12 +51,15 @@ public sealed class WipeInvestigationTests
     [Fact]
     public void PsqlFromAnUnknownAddress_IsSaidToBeAroundTheApp_AndNoRequestIsInvented()
     {
-        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE", Query = "TRUNCATE users" };
         var requests = new[] { Line("tovplay-backend", 0.5, ("method", "DELETE"), ("path", "/api/users/3"), ("username", "bob")) };
 
         var result = WipeInvestigation.Analyse(new WipeEvidence([truncate], s_app, requests), s_at);
 
-        Assert.StartsWith("The change did not come through the application: ", result.For(InvestigationStep.Why).Single().Statement);
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.Equal(2, why.Count);
+        Assert.StartsWith("The change did not come through the application: ", why[0]);
+        Assert.Equal("The statement as sent: TRUNCATE users", why[1]);
         Assert.Equal(["the application user", "the request behind it", "the session of backend pid 4242 in PostgreSQL's own log"], result.Unknowns.Select(u => u.What));
         Assert.Contains("did not come through the application", result.Unknowns[1].Why);
         Assert.StartsWith("no line of it was shipped (job=\"postgres\"): turn on log_connections", result.Unknowns[2].Why);
@@ -62,7 +68,7 @@ public sealed class WipeInvestigationTests
     [Fact]
     public void ADirectSession_IsToldByPostgresOwnLog_ThroughTheBackendPid()
     {
-        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE", Query = "TRUNCATE users" };
         RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
         var log = new[]
         {
@@ -78,9 +84,9 @@ public sealed class WipeInvestigationTests
         [
             "PostgreSQL at 2026-11-27 10:30:32.000 UTC: LOG:  connection received: host=198.51.100.23 port=50122",
             "PostgreSQL at 2026-11-27 10:30:32.100 UTC: LOG:  connection authorized: user=dba database=tovplay application_name=psql",
-        ], why.Skip(1).Select(f => f.Statement));
-        Assert.Equal("""{job="postgres"} |~ "\\[4242[\\]-]" """.Trim(), why[1].Evidence.Single().Query);
-        Assert.Equal(EvidenceSource.PostgresLog, why[1].Source);
+        ], why.Skip(2).Select(f => f.Statement));
+        Assert.Equal("""{job="postgres"} |~ "\\[4242[\\]-]" """.Trim(), why[2].Evidence.Single().Query);
+        Assert.Equal(EvidenceSource.PostgresLog, why[2].Source);
         Assert.DoesNotContain(result.Unknowns, u => u.What.StartsWith("the session", StringComparison.Ordinal));
     }
 
@@ -88,7 +94,7 @@ public sealed class WipeInvestigationTests
     public void ADirectSession_WhosePidWasUsedBefore_IsToldByItsOwnLinesOnly()
     {
         // PostgreSQL reuses backend pids: lines of an earlier session with the same pid, ended before, are not this one's.
-        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE" };
+        var truncate = Delete(correlation: null, user: null, application: "psql", addr: "198.51.100.23", role: "dba") with { Action = "TRUNCATE", Query = "TRUNCATE users" };
         RequestLine Log(double seconds, string line) => new(s_at.AddSeconds(seconds), "postgres", new Dictionary<string, string>(), line);
         var log = new[]
         {
@@ -107,7 +113,7 @@ public sealed class WipeInvestigationTests
             "PostgreSQL at 2026-11-27 10:30:32.000 UTC: LOG:  connection received: host=198.51.100.23 port=50122",
             "PostgreSQL at 2026-11-27 10:30:32.100 UTC: LOG:  connection authorized: user=dba database=tovplay application_name=psql",
             "PostgreSQL at 2026-11-27 10:31:42.000 UTC: LOG:  disconnection: session time: 0:01:10.000 user=dba database=tovplay host=198.51.100.23 port=50122",
-        ], result.For(InvestigationStep.Why).Skip(1).Select(f => f.Statement));
+        ], result.For(InvestigationStep.Why).Skip(2).Select(f => f.Statement));
     }
 
     [Fact]
@@ -240,5 +246,82 @@ public sealed class WipeInvestigationTests
         var logged = Assert.Single(result.For(InvestigationStep.What), f => f.Source == EvidenceSource.PostgresLog);
         Assert.Equal("PostgreSQL logged DROP TABLE on scratch_scores as run at 2026-11-27 10:31:17.000 UTC, and the audit trail has no record of it (the table is not audited, or its triggers were off). The statement: DROP TABLE scratch_scores",
             logged.Statement);
+    }
+
+    [Fact]
+    public void AnUpdateWithoutWhere_SaysWhichColumnItOverwrote_BeforeAndAfter_AndThatItHadNoWhere()
+    {
+        var update = Delete(correlation: null, user: null, application: "tovplay-worker", role: "tovplay_worker") with
+        {
+            Action = "UPDATE", Rows = 20_000, Query = "UPDATE users SET balance_cents = 0", RequestPath = "job:grant_monthly_bonus",
+        };
+        IReadOnlyList<RowChange> changes =
+        [
+            new(7, 1, """{"id":1,"balance_cents":1250}""", """{"id":1,"balance_cents":0}"""),
+            new(7, 2, """{"id":2,"balance_cents":980}""", """{"id":2,"balance_cents":0}"""),
+            new(7, 3, """{"id":3,"balance_cents":1250}""", """{"id":3,"balance_cents":0}"""),
+        ];
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([update], s_app, []) { Changes = new Dictionary<long, IReadOnlyList<RowChange>> { [7] = changes } }, s_at);
+
+        Assert.Equal(
+        [
+            "UPDATE on public.users overwrote 20,000 row(s) at 2026-11-27 10:31:12.000 UTC (statement 7, transaction 901, request path job:grant_monthly_bonus)",
+            "It changed balance_cents on 3 row(s): before, 2 different values (1250, 980); after, 0 on every one (in the first 3 of its 20,000 rows)",
+        ], result.For(InvestigationStep.What).Select(f => f.Statement));
+        Assert.Contains("The statement as sent: UPDATE users SET balance_cents = 0 (no WHERE clause: it applied to every row of public.users)",
+            result.For(InvestigationStep.Why).Select(f => f.Statement));
+    }
+
+    [Fact]
+    public void ACredentialChange_ShowsTheNewEmail_ButNeverAPasswordHash()
+    {
+        var update = Delete() with { Action = "UPDATE", Rows = 1, Query = "UPDATE users SET email = $1, password_hash = $2 WHERE id = $3" };
+        IReadOnlyList<RowChange> changes =
+            [new(7, 1, """{"id":14,"email":"nico@example.org","password_hash":"$2b$12$old"}""", """{"id":14,"email":"owner@evil.example","password_hash":"$2b$12$new"}""")];
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([update], s_app, []) { Changes = new Dictionary<long, IReadOnlyList<RowChange>> { [7] = changes } }, s_at);
+
+        var changed = result.For(InvestigationStep.What).Select(f => f.Statement).Last();
+        Assert.Equal("It changed email on 1 row(s): before, \"nico@example.org\"; after, \"owner@evil.example\"; password_hash on 1 row(s): changed (a secret: its values are not shown)", changed);
+        Assert.DoesNotContain(result.Findings.SelectMany(f => f.Evidence), e => e.Snapshot.Contains("$2b$12$", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACascade_IsSaidInTheSentence_WithTheStatementThatCausedIt()
+    {
+        var lobby = Delete(id: 20) with { Table = "lobbies", Rows = 1, TableOid = 10, Query = "DELETE FROM lobbies WHERE id = $1" };
+        var members = Delete(id: 21) with { Table = "lobby_members", Rows = 12, TableOid = 11, TriggerDepth = 2, Query = "DELETE FROM lobbies WHERE id = $1" };
+        var truncate = Delete(id: 30) with { TxId = 950, Action = "TRUNCATE", Table = "games", Rows = 0, TableOid = 12, Query = "TRUNCATE games CASCADE" };
+        var truncated = Delete(id: 31) with { TxId = 950, Action = "TRUNCATE", Table = "lobbies", Rows = 0, TableOid = 10, Query = "TRUNCATE games CASCADE" };
+
+        var request = Line("tovplay-backend", -0.1, ("correlation_id", "c-42"), ("method", "DELETE"), ("path", "/api/lobbies/7"), ("status", "200"), ("username", "mallory"));
+
+        var result = WipeInvestigation.Analyse(new WipeEvidence([lobby, members, truncate, truncated], s_app, [request])
+        {
+            CascadingKeys = new HashSet<(uint, uint)> { (11, 10) },
+        }, s_at);
+
+        var what = result.For(InvestigationStep.What).Select(f => f.Statement).ToList();
+        Assert.StartsWith("DELETE on public.lobby_members removed 12 row(s) at 2026-11-27 10:31:12.000 UTC by ON DELETE CASCADE from the DELETE on public.lobbies (statement 20) (statement 21, transaction 901", what[1]);
+        Assert.StartsWith("TRUNCATE on public.lobbies removed 0 row(s) at 2026-11-27 10:31:12.000 UTC by the CASCADE of the TRUNCATE of public.games (statement 30) (statement 31, transaction 950", what[3]);
+        // The statement a cascade ran under is said once, as the session sent it.
+        Assert.Single(result.For(InvestigationStep.Why), f => f.Statement == "The statement as sent: DELETE FROM lobbies WHERE id = $1");
+        Assert.Contains("SQL at 2026-11-27 10:31:12.000 UTC: DELETE on public.lobby_members (12 row(s)) by ON DELETE CASCADE from the DELETE on public.lobbies (statement 20)",
+            result.For(InvestigationStep.Why).Select(f => f.Statement));
+    }
+
+    [Theory]
+    [InlineData("password_hash", true, true)]
+    [InlineData("twoFactorSecret", true, true)]
+    [InlineData("email", true, false)]
+    [InlineData("recovery_email", true, false)]
+    [InlineData("api_key", true, true)]
+    [InlineData("balance_cents", false, false)]
+    [InlineData("footprint", false, false)]
+    [InlineData("keyboard_layout", false, false)]
+    public void CredentialColumns_AreKnownByTheirNamesWords(string column, bool credential, bool secret)
+    {
+        Assert.Equal((credential, secret), (CredentialColumns.Default.IsCredential(column), CredentialColumns.Default.IsSecret(column)));
     }
 }

@@ -142,8 +142,8 @@ public sealed class ServerLogTests
     [InlineData("ALTER TABLE users DROP COLUMN email", "ALTER TABLE", "users")]
     [InlineData("SELECT * FROM users", null, null)]
     [InlineData("INSERT INTO users VALUES (1)", null, null)]
-    public void DestructiveSql_ReadsTheVerbAndTarget_PastLeadingComments(string sql, string? verb, string? target)
+    public void StatementText_ReadsTheVerbAndTarget_PastLeadingComments(string sql, string? verb, string? target)
     {
-        Assert.Equal((verb, target), (DestructiveSql.Verb(sql), DestructiveSql.Target(sql)));
+        Assert.Equal((verb, target), (StatementText.Verb(sql), StatementText.Target(sql)));
     }
 }
