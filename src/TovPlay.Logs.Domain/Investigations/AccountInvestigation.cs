@@ -16,6 +16,20 @@ public sealed record AccountEvidence(
 {
     /// <summary>Where the window itself starts (<see cref="Start"/> is earlier: the lead-up is read too).</summary>
     public DateTimeOffset WindowStart { get; init; } = Start;
+
+    /// <summary>The end-user addresses (tovplay.client_ip) the audit trail saw the account change data from before <see cref="Start"/>.</summary>
+    public IReadOnlyList<UsedAddress> PriorAddresses { get; init; } = [];
+
+    /// <summary>The audit query behind <see cref="PriorAddresses"/>, for evidence.</summary>
+    public string PriorAddressesQuery { get; init; } = "";
+
+    /// <summary>When the audit trail began: it knows no address from before.</summary>
+    public DateTimeOffset? TrailSince { get; init; }
+
+    /// <summary>What the account's UPDATEs did to their rows, by statement id: which of them changed credentials.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<RowChange>> Changes { get; init; } = new Dictionary<long, IReadOnlyList<RowChange>>();
+
+    public CredentialColumns Credentials { get; init; } = CredentialColumns.Default;
 }
 
 /// <summary>
@@ -35,13 +49,23 @@ public static class AccountInvestigation
 
     private static string Whole(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 
+    /// <summary>Where an address was seen for the account: a log line's ip field, or an audited change's tovplay.client_ip.</summary>
+    private sealed record Sighting(DateTimeOffset At, string Address, bool Audited);
+
+    /// <summary>An UPDATE of the account that changed credential columns, with what it changed.</summary>
+    private sealed record CredentialChange(AuditStatement Statement, IReadOnlyList<ColumnOverwrite> Columns)
+    {
+        public string Names => string.Join(" and ", Columns.Select(c => c.Column));
+    }
+
     public static (InvestigationResult Result, IReadOnlyList<Recommendation> Recommendations) Analyse(AccountEvidence evidence, DateTimeOffset now)
     {
         var findings = new List<Finding>();
         var unknowns = new List<Unknown>();
         var user = evidence.Username;
         var lines = evidence.Lines.OrderBy(l => l.At).ToList();
-        if (lines.Count == 0 && evidence.Statements.Count == 0)
+        var statements = evidence.Statements.OrderBy(s => s.Id).ToList();
+        if (lines.Count == 0 && statements.Count == 0)
         {
             unknowns.Add(new Unknown(InvestigationStep.What, $"what {user} did",
                 "no log line carries this username in the window and the audit trail holds no change made as it: check the spelling, or widen the window"));
@@ -55,38 +79,77 @@ public static class AccountInvestigation
                 "the action field of the lines with this username", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, LineFacts.List(actions), now)));
         }
 
-        foreach (var table in evidence.Statements.GroupBy(s => (s.QualifiedTable, s.Action)).OrderByDescending(g => g.Sum(s => s.Rows)))
+        // Credential changes are told one by one, with what changed; the account's other changes are summed per table and action.
+        var credentials = statements.Where(s => s.Changes && evidence.Changes.TryGetValue(s.Id, out _))
+            .Select(s => new CredentialChange(s, [.. ColumnOverwrite.Of(evidence.Changes[s.Id], evidence.Credentials).Where(c => evidence.Credentials.IsCredential(c.Column))]))
+            .Where(c => c.Columns.Count > 0)
+            .ToList();
+        var credentialIds = credentials.Select(c => c.Statement.Id).ToHashSet();
+        foreach (var change in credentials)
         {
+            var s = change.Statement;
             findings.Add(Finding.Direct(InvestigationStep.What,
-                string.Create(CultureInfo.InvariantCulture, $"As {user}, {table.Key.Action} on {table.Key.QualifiedTable}: {table.Count():N0} statement(s), {table.Sum(s => s.Rows):N0} row(s)"),
-                "audit rows carrying the application user in tovplay.username or tovplay.user_id", Evidence.Of(table.First(), now)));
+                $"As {user}, credentials changed at {UtcText.Millis(s.StatementAt)}: {s.QualifiedTable}'s " + string.Join("; ", change.Columns.Select(c => c.Describe()))
+                    + (s.AppClientIp is { } from ? $"; from {from}" : "") + $" ({WipeInvestigation.Context(s)})",
+                "the audit row of the UPDATE and the row images its trigger kept; credential columns are known by name (Investigations:CredentialColumns)", Evidence.Of(s, now)));
         }
 
-        // Addresses: known from the sign-ins before the lead-up, or in use from the start of the account's lines in reach;
-        // new when it first shows up well after that start (the logs may hold less than the lookback: then that start is all there is).
-        var known = evidence.PriorSignIns.Select(l => l.Field("ip")).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var firstSeen = lines.Where(l => l.Field("ip") is not null).GroupBy(l => l.Field("ip")!).ToDictionary(g => g.Key, g => g.Min(l => l.At), StringComparer.Ordinal);
-        var earliest = firstSeen.Count > 0 ? firstSeen.Values.Min() : evidence.Start;
-        bool IsNew(string ip) => !known.Contains(ip) && firstSeen.TryGetValue(ip, out var first) && first - earliest >= Established;
-        var used = LineFacts.Top(lines, "ip", 10);
-        var fresh = used.Select(u => u.Value).Where(IsNew).ToList();
-        foreach (var (ip, count) in used.OrderBy(u => IsNew(u.Value) ? 0 : 1))
+        foreach (var group in statements.Where(s => !credentialIds.Contains(s.Id)).GroupBy(s => (s.QualifiedTable, s.Action)).OrderByDescending(g => g.Sum(s => s.Rows)))
         {
-            var last = evidence.PriorSignIns.Where(l => l.Field("ip") == ip).Select(l => (DateTimeOffset?)l.At).Max();
+            var columns = group.Where(s => evidence.Changes.ContainsKey(s.Id)).SelectMany(s => ColumnOverwrite.Of(evidence.Changes[s.Id], evidence.Credentials)).Select(c => c.Column).Distinct().ToList();
+            findings.Add(Finding.Direct(InvestigationStep.What,
+                string.Create(CultureInfo.InvariantCulture, $"As {user}, {group.Key.Action} on {group.Key.QualifiedTable}: {group.Count():N0} statement(s), {group.Sum(s => s.Rows):N0} row(s)")
+                    + (columns.Count > 0 ? $", changing {string.Join(", ", columns)}" : ""),
+                "audit rows carrying the application user in tovplay.username or tovplay.user_id", Evidence.Of(group.First(), now)));
+        }
+
+        // Addresses: from the lines' ip field and from the end-user address the application put on each audited change.
+        // Known: used for sign-ins or changes before the lead-up, or in use from the start of what is in reach; new: neither.
+        var sightings = lines.Where(l => l.Field("ip") is not null).Select(l => new Sighting(l.At, l.Field("ip")!, false))
+            .Concat(statements.Where(s => s.AppClientIp is not null).Select(s => new Sighting(s.StatementAt, s.AppClientIp!, true)))
+            .ToList();
+        var known = evidence.PriorSignIns.Select(l => l.Field("ip")).OfType<string>().Concat(evidence.PriorAddresses.Select(a => a.Address)).ToHashSet(StringComparer.Ordinal);
+        var firstSeen = sightings.GroupBy(x => x.Address).ToDictionary(g => g.Key, g => g.Min(x => x.At), StringComparer.Ordinal);
+        var earliest = firstSeen.Count > 0 ? firstSeen.Values.Min() : evidence.Start;
+        bool IsNew(string ip) => !known.Contains(ip) && firstSeen.TryGetValue(ip, out var first) && (known.Count > 0 || first - earliest >= Established);
+        var used = sightings.GroupBy(x => x.Address)
+            .Select(g => (Address: g.Key, Lines: g.Count(x => !x.Audited), Changes: g.Count(x => x.Audited)))
+            .OrderBy(u => IsNew(u.Address) ? 0 : 1).ThenByDescending(u => u.Lines + u.Changes).ThenBy(u => u.Address, StringComparer.Ordinal)
+            .Take(10)
+            .ToList();
+        var fresh = used.Select(u => u.Address).Where(IsNew).ToList();
+        var history = evidence.TrailSince is { } since && evidence.Start - since < TimeSpan.FromDays(evidence.LookbackDays)
+            ? $"since the audit trail began at {UtcText.Millis(since)}" : $"in the {evidence.LookbackDays} days before";
+        foreach (var (ip, lineCount, changeCount) in used)
+        {
+            var lastSignIn = evidence.PriorSignIns.Where(l => l.Field("ip") == ip).Select(l => (DateTimeOffset?)l.At).Max();
+            var lastChange = evidence.PriorAddresses.FirstOrDefault(a => a.Address == ip)?.Last;
             var first = firstSeen[ip];
-            var standing = last is { } seen ? $"known: {user} signed in from it before, last at {UtcText.Millis(seen)}"
-                : !IsNew(ip) ? $"known: {user} has used it since {UtcText.Millis(first)}, the start of {user}'s lines in reach"
+            var standing = lastSignIn is { } seen ? $"known: {user} signed in from it before, last at {UtcText.Millis(seen)}"
+                : lastChange is { } changed ? $"known: {user} changed data from it before, last at {UtcText.Millis(changed)}"
+                : !IsNew(ip) ? (known.Count == 0 && used.Count == 1
+                    ? $"the only address {user} used in reach, and none is on record before: nothing to compare it with"
+                    : $"known: {user} has used it since {UtcText.Millis(first)}, the start of {user}'s activity in reach")
                 : $"new: first seen at {UtcText.Millis(first)}" + (evidence.WindowStart > first ? $", {Span(evidence.WindowStart - first)} before the window" : ", inside the window")
-                    + $"; no sign-in of {user} came from it in the {evidence.LookbackDays} days before";
-            findings.Add(Finding.Direct(InvestigationStep.Who,
-                string.Create(CultureInfo.InvariantCulture, $"{ip}: {count:N0} line(s) of {user}; ") + standing,
-                $"the ip field of {user}'s lines against {user}'s sign-ins in the {evidence.LookbackDays} days before and the address's first line",
-                new Evidence(EvidenceSource.ApplicationLog, evidence.PriorQuery, $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", known.Order(StringComparer.Ordinal))}", now)));
+                    + $"; no sign-in of {user} came from it in the {evidence.LookbackDays} days before, and no audited change {history}";
+            var counted = string.Join(" and ", new[]
+            {
+                lineCount > 0 ? string.Create(CultureInfo.InvariantCulture, $"{lineCount:N0} line(s)") : null,
+                changeCount > 0 ? string.Create(CultureInfo.InvariantCulture, $"{changeCount:N0} audited change(s)") : null,
+            }.OfType<string>());
+            var sources = (lineCount > 0 ? [new Evidence(EvidenceSource.ApplicationLog, evidence.PriorQuery,
+                    $"{evidence.PriorSignIns.Count} sign-in(s) before, from: {string.Join(", ", evidence.PriorSignIns.Select(l => l.Field("ip")).OfType<string>().Distinct().Order(StringComparer.Ordinal))}", now)] : Array.Empty<Evidence>())
+                .Concat(changeCount > 0 || lastChange is not null ? [new Evidence(EvidenceSource.AuditTrail, evidence.PriorAddressesQuery,
+                    evidence.PriorAddresses.Count == 0 ? "(no rows)" : string.Join("\n", evidence.PriorAddresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address}\t{a.Statements}\t{UtcText.Millis(a.Last)}"))), now)] : [])
+                .ToArray();
+            findings.Add(Finding.Direct(InvestigationStep.Who, $"{ip}: {counted} of {user}; {standing}",
+                $"the addresses of {user}'s lines (ip) and audited changes (tovplay.client_ip) against its sign-ins and changes before", sources));
         }
 
         if (used.Count == 0)
         {
-            unknowns.Add(new Unknown(InvestigationStep.Who, "the addresses behind the actions", "the lines carry no ip field"));
+            unknowns.Add(new Unknown(InvestigationStep.Who, "the addresses behind the actions",
+                "neither the lines (no ip field) nor the audited changes (no tovplay.client_ip) carry an address"));
         }
 
         var agents = LineFacts.Top(lines, "user_agent", 3);
@@ -100,28 +163,53 @@ public static class AccountInvestigation
         // from its known addresses is counted apart, so the few lines that matter are not buried.
         var keyLines = lines.Where(l => l.Field("action") is { } a && (a is "LOGIN" or "LOGIN_FAILED" || CredentialActions.Contains(a) || a == "DELETE")).ToList();
         bool Notable(RequestLine l) => CredentialActions.Contains(l.Field("action")!) || l.Field("ip") is not { } ip || IsNew(ip);
+        bool NotableChange(AuditStatement s) => credentialIds.Contains(s.Id) || (s.AppClientIp is { } ip ? IsNew(ip) : s.Removes) || (s.Removes && s.Rows > 1);
         var timeline = keyLines.Where(Notable).Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
-                $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an unknown address"}"
+                $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an address the line does not give"}"
                     + (l.Field("ip") is { } ip && IsNew(ip) ? " (new address)" : ""),
                 "the account's own log line", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
-            .Concat(evidence.Statements.Where(s => s.Removes || s.Changes).Where(s => s.AppClientIp is not { } ip || IsNew(ip) || s.Removes && s.Rows > 1)
+            .Concat(statements.Where(s => (s.Removes || s.Changes) && NotableChange(s))
                 .Select(s => (At: s.StatementAt, Finding: Finding.Direct(InvestigationStep.Why,
-                    string.Create(CultureInfo.InvariantCulture, $"{UtcText.Millis(s.StatementAt)}: {s.Action} on {s.QualifiedTable} {(s.Removes ? "removed" : "changed")} {s.Rows:N0} row(s) as {user}")
-                        + (s.AppClientIp is { } from ? $" from {from}" : "") + (s.RequestPath is { } path ? $" ({path})" : ""),
+                    $"{UtcText.Millis(s.StatementAt)}: " + (credentials.FirstOrDefault(c => c.Statement == s) is { } change
+                        ? $"{s.QualifiedTable}'s {change.Names} changed as {user}"
+                        : string.Create(CultureInfo.InvariantCulture, $"{s.Action} on {s.QualifiedTable} {(s.Removes ? "removed" : "changed")} {s.Rows:N0} row(s) as {user}"))
+                        + (s.AppClientIp is { } from ? $" from {from}{(IsNew(from) ? " (new address)" : "")}" : "")
+                        + (s.RequestPath is { } path ? $" through {path}" : "") + (s.CorrelationId is { } id ? $", correlation id {id}" : ""),
                     "the audit row of the statement", Evidence.Of(s, now)) with { CorrelationId = s.CorrelationId })))
             .OrderBy(t => t.At)
             .Select(t => t.Finding);
         findings.AddRange(timeline);
-        var routine = keyLines.Count(l => !Notable(l));
-        if (routine > 0)
+        var routineLines = keyLines.Count(l => !Notable(l));
+        var routineChanges = statements.Count(s => (s.Removes || s.Changes) && !NotableChange(s));
+        if (routineLines + routineChanges > 0)
         {
+            var parts = new[]
+            {
+                routineLines > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineLines:N0} routine sign-in(s) and delete(s)") : null,
+                routineChanges > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineChanges:N0} routine audited change(s)") : null,
+            }.OfType<string>();
             findings.Add(Finding.Direct(InvestigationStep.Why,
-                string.Create(CultureInfo.InvariantCulture, $"Plus {routine:N0} routine sign-in(s) and delete(s) of {user} from known addresses ({string.Join(", ", used.Select(u => u.Value).Where(ip => !IsNew(ip)))})"),
-                "the account's own log lines", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routine} line(s)", now)));
+                $"Plus {string.Join(" and ", parts)} of {user} from known addresses ({string.Join(", ", used.Select(u => u.Address).Where(ip => !IsNew(ip)))})",
+                "the account's own log lines and audited changes from addresses it used before",
+                routineChanges > 0 ? [new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routineLines} line(s)", now), Evidence.Of(statements.First(s => (s.Removes || s.Changes) && !NotableChange(s)), now)]
+                    : [new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routineLines} line(s)", now)]));
         }
 
-        var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && IsNew(ip));
-        var takeover = newSignIn is null ? null : keyLines.FirstOrDefault(l => l.At >= newSignIn.At && CredentialActions.Contains(l.Field("action")!));
+        Verdict(evidence, keyLines, statements, credentials, IsNew, fresh, now, findings, unknowns);
+        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh));
+    }
+
+    /// <summary>
+    /// The verdict, always said with its confidence: a takeover when credentials changed from a new address (stronger
+    /// with removals after, or a guessed password before); someone else, possibly, when only changes came from one; the
+    /// owner, likely, when everything came from addresses the account used before.
+    /// </summary>
+    private static void Verdict(
+        AccountEvidence evidence, List<RequestLine> keyLines, List<AuditStatement> statements, List<CredentialChange> credentials, Func<string, bool> isNew, List<string> fresh,
+        DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
+    {
+        var user = evidence.Username;
+        var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && isNew(ip));
         var guessed = newSignIn is null ? [] : keyLines.Where(l => l.Field("action") == "LOGIN_FAILED" && l.Field("ip") == newSignIn.Field("ip") && l.At <= newSignIn.At).ToList();
         if (newSignIn is not null && guessed.Count > 0)
         {
@@ -131,22 +219,79 @@ public static class AccountInvestigation
                 0.8, new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, string.Join("\n", guessed.Take(5).Append(newSignIn).Select(l => l.Line)), now)));
         }
 
-        if (newSignIn is not null && takeover is not null)
+        // A credential change from a new address: by a line (PASSWORD_CHANGE...) or by the audit trail (password_hash changed).
+        var byLine = keyLines.FirstOrDefault(l => CredentialActions.Contains(l.Field("action")!) && (l.Field("ip") is { } ip ? isNew(ip) : newSignIn is not null && l.At >= newSignIn.At));
+        var byAudit = credentials.FirstOrDefault(c => c.Statement.AppClientIp is { } ip && isNew(ip));
+        var address = newSignIn?.Field("ip") ?? byAudit?.Statement.AppClientIp ?? byLine?.Field("ip");
+        var since = newSignIn?.At ?? (byAudit is null ? byLine?.At : byLine is null ? byAudit.Statement.StatementAt : Min(byAudit.Statement.StatementAt, byLine.At));
+        if (address is not null && since is { } start && (byLine is not null || byAudit is not null))
         {
-            var removals = evidence.Statements.Where(s => s.Removes && s.StatementAt >= newSignIn.At).ToList();
+            var removals = statements.Where(s => s.Removes && s.StatementAt >= start && (s.AppClientIp is not { } ip || ip == address)).ToList();
+            var steps = new List<string>();
+            if (newSignIn is not null)
+            {
+                steps.Add($"a sign-in from the new address {address} at {UtcText.Millis(newSignIn.At)}");
+            }
+
+            if (byLine is not null)
+            {
+                steps.Add($"{byLine.Field("action")} at {UtcText.Millis(byLine.At)}");
+            }
+
+            if (byAudit is not null)
+            {
+                steps.Add($"{(newSignIn is null && byLine is null ? $"from the new address {address}, " : "")}the account's {byAudit.Names} changed at {UtcText.Millis(byAudit.Statement.StatementAt)}");
+            }
+
+            if (removals.Count > 0)
+            {
+                steps.Add(string.Create(CultureInfo.InvariantCulture, $"{removals.Sum(s => s.Rows):N0} row(s) removed in {removals.Count:N0} statement(s) until {UtcText.Millis(removals.Max(s => s.StatementAt))}"));
+            }
+
+            var confidence = 0.7 + (removals.Count > 0 ? 0.1 : 0) + (guessed.Count > 0 ? 0.1 : 0);
+            var shown = new List<Evidence>();
+            if (newSignIn is not null || byLine is not null)
+            {
+                shown.Add(new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, string.Join("\n", new[] { newSignIn, byLine }.OfType<RequestLine>().Select(l => l.Line)), now));
+            }
+
+            if (byAudit is not null)
+            {
+                shown.Add(Evidence.Of(byAudit.Statement, now));
+            }
+
             findings.Add(Finding.Inferred(InvestigationStep.Why,
-                $"This has the shape of an account takeover: a sign-in from the new address {newSignIn.Field("ip")} at {UtcText.Millis(newSignIn.At)}, then {takeover.Field("action")} at {UtcText.Millis(takeover.At)}"
-                    + (removals.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $", then {removals.Sum(s => s.Rows):N0} row(s) removed") : ""),
+                $"Verdict: {user} was probably taken over. This has the shape of an account takeover: {string.Join(", then ", steps)}",
                 "the order of the events and the address being new for this account; the owner on a new network would look the same, so ask them",
-                0.7, new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, newSignIn.Line + "\n" + takeover.Line, now)));
-        }
-        else if (guessed.Count == 0 && keyLines.Any(l => l.Field("action") == "LOGIN"))
-        {
-            unknowns.Add(new Unknown(InvestigationStep.Why, "whether someone else used the account",
-                "the sign-ins came from addresses the account used before and no credential change followed one from a new address: a takeover is not indicated, a mistake or the owner is likelier"));
+                Math.Round(confidence, 2), [.. shown]));
+            return;
         }
 
-        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh));
+        var fromNew = statements.Where(s => (s.Removes || s.Changes) && s.AppClientIp is { } ip && isNew(ip)).ToList();
+        if (fresh.Count > 0 && (fromNew.Count > 0 || newSignIn is not null))
+        {
+            findings.Add(Finding.Inferred(InvestigationStep.Why,
+                $"Verdict: possibly someone else. {(newSignIn is not null ? $"A sign-in came from the new address {newSignIn.Field("ip")} at {UtcText.Millis(newSignIn.At)}" : $"Changes came from the new address {fromNew[0].AppClientIp}")}"
+                    + string.Create(CultureInfo.InvariantCulture, $"{(fromNew.Count > 0 ? $" ({fromNew.Count:N0} audited change(s) from new addresses)" : "")}, but no credential changed")
+                    + ": the owner on a new network would look the same, so ask them",
+                "an address new for this account, with no change of password, email or other credential after it",
+                guessed.Count > 0 ? 0.7 : 0.5,
+                fromNew.Count > 0 ? Evidence.Of(fromNew[0], now) : new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, newSignIn!.Line, now)));
+            return;
+        }
+
+        if (fresh.Count == 0 && (keyLines.Count > 0 || statements.Any(s => s.AppClientIp is not null)))
+        {
+            findings.Add(Finding.Inferred(InvestigationStep.Why,
+                $"Verdict: probably {user} themself. Every sign-in and change came from addresses the account used before, and no credential changed from elsewhere",
+                "no address new for this account, and no credential change from one; a takeover from the owner's own network or device would look the same",
+                0.7, new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{keyLines.Count} sign-in, delete and credential line(s)", now)));
+            return;
+        }
+
+        unknowns.Add(new Unknown(InvestigationStep.Why, "whether someone else used the account",
+            "neither the lines nor the audited changes tell where the account was used from, so a new address cannot be told from a known one"));
     }
 
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

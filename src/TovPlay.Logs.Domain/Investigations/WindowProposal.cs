@@ -37,8 +37,35 @@ public sealed record ActivitySeries(string Name, ActivitySignal Signal, IReadOnl
 /// </summary>
 public static class WindowProposal
 {
-    public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null) =>
-        Find(scenario, series, step, around, Anomaly) ?? Find(scenario, series, step, around, Rare);
+    public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null)
+    {
+        var found = Find(scenario, series, step, around, Anomaly) ?? Find(scenario, series, step, around, Rare);
+        return scenario == ScenarioKind.SuspiciousAccount && found is not null ? LeadUp(found, series, step) : found;
+    }
+
+    /// <summary>How many buckets an account's window may reach back for the activity leading up to its anomaly.</summary>
+    public const int LeadUpBuckets = 10;
+
+    /// <summary>
+    /// An account's anomaly (the removals, the failed sign-ins) is the end of a sequence: the sign-in and the credential
+    /// change come just before, often in the bucket before. The window takes in the account's activity right before
+    /// it, bucket by bucket while there is any, up to <see cref="LeadUpBuckets"/>.
+    /// </summary>
+    private static AnomalyWindow LeadUp(AnomalyWindow window, IReadOnlyList<ActivitySeries> series, TimeSpan step)
+    {
+        var busy = series.Where(s => s.Signal != ActivitySignal.Latency).SelectMany(s => s.Points).Where(p => p.Value > 0).Select(p => p.Start).ToHashSet();
+        var start = window.Start;
+        for (var i = 0; i < LeadUpBuckets && busy.Contains(start - step); i++)
+        {
+            start -= step;
+        }
+
+        return start == window.Start ? window : window with
+        {
+            Start = start,
+            Explanation = window.Explanation + $" Widened to start at {start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC, to take in the account's activity leading up to it.",
+        };
+    }
 
     /// <summary>
     /// Without a time from the operator the anomaly of the most trusted tier wins, the strongest of its signals (a wipe's

@@ -58,4 +58,11 @@ public static class AuditDatabase
 
         return statements;
     }
+
+    /// <summary>When the trail was first installed: it holds nothing from before (null when it was never installed).</summary>
+    public static async Task<DateTimeOffset?> TrailSinceAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT min(installed_at) FROM {SqlText.Qualified(schema, "installation")}", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
 }

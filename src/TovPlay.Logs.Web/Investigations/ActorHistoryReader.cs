@@ -33,7 +33,7 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         var before = incident.Count > 0 ? incident.Min(s => s.StatementAt) : windowStart;
         var findings = new List<Finding>();
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        var trailSince = await TrailSinceAsync(connection, cancellationToken);
+        var trailSince = await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken);
         // Per kind of actor, one history and one look around the incident for all of them: each query reads the
         // whole lookback or window, so asking once per role or user would read it again each time.
         foreach (var kind in actors.GroupBy(a => a.Kind))
@@ -49,13 +49,6 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         }
 
         return findings;
-    }
-
-    /// <summary>When the trail was first installed: it holds nothing from before.</summary>
-    private async Task<DateTimeOffset?> TrailSinceAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT min(installed_at) FROM {SqlText.Qualified(audit.Value.Schema, "installation")}", connection);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>How a connection over the database server's own socket shows in place of an address.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.LogQL.Ast;
@@ -46,13 +47,17 @@ public sealed class SlowApiInvestigator(InvestigationLogs logs, TimeProvider tim
     }
 }
 
-/// <summary>"An account did things its owner would not": its lines, its earlier sign-ins, and the statements made as it.</summary>
-public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, TimeProvider time) : IScenarioInvestigator
+/// <summary>
+/// "An account did things its owner would not": its lines, its earlier sign-ins, the statements made as it (from the
+/// lead-up on), the addresses the audit trail saw it change data from before, and what its UPDATEs changed.
+/// </summary>
+public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOptions> audit, IOptions<InvestigationOptions> options, AuditReader reader, TimeProvider time)
+    : IScenarioInvestigator
 {
     /// <summary>Loki refuses queries longer than 30 days (its default max_query_length is 721h).</summary>
     private const int MaxLookbackDays = 30;
 
-    /// <summary>A takeover leads up to what it breaks: the account's lines are read from this long before the window.</summary>
+    /// <summary>A takeover leads up to what it breaks: the account's lines and changes are read from this long before the window.</summary>
     public static readonly TimeSpan LeadUp = TimeSpan.FromHours(1);
 
     /// <summary>
@@ -60,6 +65,9 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
     /// password change) is often followed, minutes later, by what it led to (the sign-in that worked, the deletes).
     /// </summary>
     public static readonly TimeSpan FollowUp = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many of the account's UPDATEs have their rows read for credential changes, the latest first.</summary>
+    private const int MaxUpdatesRead = 20;
 
     public ScenarioKind Kind => ScenarioKind.SuspiciousAccount;
 
@@ -72,28 +80,66 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var from = question.Start - LeadUp;
         var lines = logs.ReadAsync(linesQuery, from, question.End + FollowUp, cancellationToken);
         var prior = logs.ReadAsync(priorQuery, from.AddDays(-days), from, cancellationToken);
-        var statements = audit.Value.IsConfigured ? StatementsAsync(user, question, cancellationToken) : Task.FromResult<IReadOnlyList<AuditStatement>>([]);
-        var found = await statements;
-        var (result, recommendations) = AccountInvestigation.Analyse(
-            new AccountEvidence(user, from, question.End, days, await lines, linesQuery, await prior, priorQuery, found) { WindowStart = question.Start }, time.GetUtcNow());
+        var trail = audit.Value.IsConfigured ? TrailAsync(user, from, question.End + FollowUp, days, cancellationToken) : Task.FromResult(new AuditedAccount([], [], "", null));
+        var found = await trail;
+        var changes = await Task.WhenAll(found.Statements.Where(s => s.Changes).OrderByDescending(s => s.Id).Take(MaxUpdatesRead)
+            .Select(async s => (s.Id, Changes: await reader.ChangesAsync(s, cancellationToken))));
+        var evidence = new AccountEvidence(user, from, question.End, days, await lines, linesQuery, await prior, priorQuery, found.Statements)
+        {
+            WindowStart = question.Start,
+            PriorAddresses = found.PriorAddresses,
+            PriorAddressesQuery = found.PriorQuery,
+            TrailSince = found.TrailSince,
+            Changes = changes.ToDictionary(c => c.Id, c => c.Changes),
+            Credentials = options.Value.Credentials,
+        };
+        var (result, recommendations) = AccountInvestigation.Analyse(evidence, time.GetUtcNow());
         if (!audit.Value.IsConfigured)
         {
             result = result with { Unknowns = [.. result.Unknowns, new Unknown(InvestigationStep.What, $"the data changes made as {user}", "no audited database is configured (Audit:TargetConnection)")] };
         }
 
-        return new ScenarioAnswer([.. found.Where(s => s.Restorable)], result, recommendations);
+        return new ScenarioAnswer([.. found.Statements.Where(s => s.Restorable)], result, recommendations);
     }
 
-    private async Task<IReadOnlyList<AuditStatement>> StatementsAsync(string user, ScenarioQuestion question, CancellationToken cancellationToken)
+    /// <summary>What the audit trail holds of the account: its statements in reach, the addresses it changed data from before, and the trail's age.</summary>
+    private sealed record AuditedAccount(IReadOnlyList<AuditStatement> Statements, IReadOnlyList<UsedAddress> PriorAddresses, string PriorQuery, DateTimeOffset? TrailSince);
+
+    private async Task<AuditedAccount> TrailAsync(string user, DateTimeOffset from, DateTimeOffset to, int days, CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        return await AuditDatabase.StatementsAsync(connection, audit.Value.Schema,
+        var statements = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema,
             "(app_username = @user OR app_user_id = @user) AND statement_at >= @from AND statement_at < @to", p =>
             {
                 p.AddWithValue("user", user);
-                p.AddWithValue("from", question.Start);
-                p.AddWithValue("to", question.End + FollowUp);
+                p.AddWithValue("from", from);
+                p.AddWithValue("to", to);
             }, cancellationToken, WipeInvestigator.MaxStatements);
+
+        var table = SqlText.Qualified(audit.Value.Schema, "statements");
+        var sql = $"""
+            SELECT app_client_ip, count(*), max(statement_at) FROM {table}
+            WHERE (app_username = @user OR app_user_id = @user) AND app_client_ip IS NOT NULL AND statement_at >= @since AND statement_at < @from
+            GROUP BY 1 ORDER BY 3 DESC LIMIT 50
+            """;
+        var prior = new List<UsedAddress>();
+        await using (var command = new NpgsqlCommand(sql, connection))
+        {
+            command.Parameters.AddWithValue("user", user);
+            command.Parameters.AddWithValue("since", from.AddDays(-days));
+            command.Parameters.AddWithValue("from", from);
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                prior.Add(new UsedAddress(rows.GetString(0), rows.GetInt64(1), rows.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        var began = await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken);
+        var shown = sql.Replace("@user", SqlText.Literal(user), StringComparison.Ordinal)
+            .Replace("@since", SqlText.Literal(from.AddDays(-days).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'+00'", System.Globalization.CultureInfo.InvariantCulture)), StringComparison.Ordinal)
+            .Replace("@from", SqlText.Literal(from.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'+00'", System.Globalization.CultureInfo.InvariantCulture)), StringComparison.Ordinal);
+        return new AuditedAccount(statements, prior, shown, began);
     }
 }
 

@@ -32,11 +32,12 @@ public sealed class AccountInvestigationTests
         var (result, recommendations) = AccountInvestigation.Analyse(Evidence(lines, [Delete(0.2, 8, "203.0.113.99")]), s_window);
 
         var who = result.For(InvestigationStep.Who).Select(f => f.Statement).ToList();
-        Assert.StartsWith("203.0.113.99: 3 line(s) of nico; new: first seen at 2026-12-03 09:59:12.000 UTC, 48 s before the window", who[0]);
-        Assert.Equal("198.51.100.23: 3 line(s) of nico; known: nico has used it since 2026-12-03 09:05:00.000 UTC, the start of nico's lines in reach", who[1]);
+        Assert.StartsWith("203.0.113.99: 3 line(s) and 1 audited change(s) of nico; new: first seen at 2026-12-03 09:59:12.000 UTC, 48 s before the window", who[0]);
+        Assert.Equal("198.51.100.23: 3 line(s) of nico; known: nico has used it since 2026-12-03 09:05:00.000 UTC, the start of nico's activity in reach", who[1]);
         var takeover = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
-        Assert.Equal("This has the shape of an account takeover: a sign-in from the new address 203.0.113.99 at 2026-12-03 09:59:12.000 UTC, then PASSWORD_CHANGE at 2026-12-03 10:00:06.000 UTC, then 8 row(s) removed",
-            takeover.Statement);
+        Assert.Equal("Verdict: nico was probably taken over. This has the shape of an account takeover: a sign-in from the new address 203.0.113.99 at 2026-12-03 09:59:12.000 UTC, "
+            + "then PASSWORD_CHANGE at 2026-12-03 10:00:06.000 UTC, then 8 row(s) removed in 1 statement(s) until 2026-12-03 10:00:12.000 UTC", takeover.Statement);
+        Assert.Equal(0.8, takeover.Confidence, 6);
         Assert.Contains(recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
         Assert.DoesNotContain(recommendations, r => r.Title.Contains("198.51.100.23", StringComparison.Ordinal));
     }
@@ -83,11 +84,75 @@ public sealed class AccountInvestigationTests
 
         var (result, recommendations) = AccountInvestigation.Analyse(Evidence(lines), s_window);
 
-        var guessed = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        var guessed = Assert.Single(result.For(InvestigationStep.Why), f => f.Statement.StartsWith("This has the shape of a guessed password", StringComparison.Ordinal));
         Assert.Equal("This has the shape of a guessed password: 5 failed sign-in(s) of nico from 203.0.113.77 from 2026-12-03 09:54:00.000 UTC, then a successful sign-in from it at 2026-12-03 09:59:30.000 UTC",
             guessed.Statement);
         Assert.Equal("inference from application log (80% confidence)", guessed.BasisLabel);
         Assert.DoesNotContain(result.Unknowns, u => u.What == "whether someone else used the account");
+        var verdict = Assert.Single(result.For(InvestigationStep.Why), f => f.Statement.StartsWith("Verdict: ", StringComparison.Ordinal));
+        Assert.Equal(("Verdict: possibly someone else. A sign-in came from the new address 203.0.113.77 at 2026-12-03 09:59:30.000 UTC, but no credential changed: "
+            + "the owner on a new network would look the same, so ask them", 0.7), (verdict.Statement, verdict.Confidence));
         Assert.Equal(["Block 203.0.113.77 at the edge"], recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
+    }
+
+    private static AuditStatement Change(long id, double minutes, string ip, string path, string action = "UPDATE", string table = "users") =>
+        new(id, 100 + id, s_window.AddMinutes(minutes), "public", table, action, 1, "tovplay_app", "tovplay_app", "10.0.1.5", 5000, "tovplay-backend", 42,
+            "14", "nico", ip, $"c-{id}", path, $"{action} ...");
+
+    [Fact]
+    public void ATakeoverSeenOnlyInTheAuditTrail_NamesTheNewAddress_TheCredentialChange_AndGivesAVerdict()
+    {
+        // The application's lines of the account carry no ip field; every audited change carries the end user's address.
+        var lines = new List<RequestLine>
+        {
+            new(s_window.AddMinutes(-0.2), "tovplay-backend", new Dictionary<string, string> { ["username"] = "nico", ["action"] = "EMAIL_CHANGE" }, "{\"username\":\"nico\",\"action\":\"EMAIL_CHANGE\"}"),
+        };
+        var statements = new[]
+        {
+            Change(1, -40, "198.51.100.23", "/api/profile"),
+            Change(2, -0.1, "203.0.113.99", "/api/account/credentials"),
+            Change(3, 0.5, "203.0.113.99", "/api/purchases/1", "DELETE", "purchases"),
+            Change(4, 0.6, "203.0.113.99", "/api/purchases/2", "DELETE", "purchases"),
+        };
+        var changes = new Dictionary<long, IReadOnlyList<RowChange>>
+        {
+            [1] = [new(1, 1, """{"id":14,"bio":"hi"}""", """{"id":14,"bio":"hello"}""")],
+            [2] = [new(2, 1, """{"id":14,"email":"nico@example.org","password_hash":"$2b$old"}""", """{"id":14,"email":"owner@evil.example","password_hash":"$2b$new"}""")],
+        };
+        var evidence = Evidence(lines, statements) with
+        {
+            PriorAddresses = [new UsedAddress("198.51.100.23", 12, s_window.AddDays(-2))],
+            PriorAddressesQuery = "{prior addresses}",
+            Changes = changes,
+        };
+
+        var (result, recommendations) = AccountInvestigation.Analyse(evidence, s_window);
+
+        var what = result.For(InvestigationStep.What).Select(f => f.Statement).ToList();
+        Assert.Contains("As nico, credentials changed at 2026-12-03 09:59:54.000 UTC: public.users's email on 1 row(s): before, \"nico@example.org\"; after, \"owner@evil.example\"; "
+            + "password_hash on 1 row(s): changed (a secret: its values are not shown); from 203.0.113.99 (statement 2, transaction 102, request path /api/account/credentials, correlation id c-2)", what);
+        Assert.Contains("As nico, UPDATE on public.users: 1 statement(s), 1 row(s), changing bio", what);
+        var who = result.For(InvestigationStep.Who).Select(f => f.Statement).ToList();
+        Assert.StartsWith("203.0.113.99: 3 audited change(s) of nico; new: first seen at 2026-12-03 09:59:54.000 UTC", who[0]);
+        Assert.Equal("198.51.100.23: 1 audited change(s) of nico; known: nico changed data from it before, last at 2026-12-01 10:00:00.000 UTC", who[1]);
+        Assert.DoesNotContain(result.Unknowns, u => u.What == "the addresses behind the actions");
+        var verdict = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        Assert.Equal("Verdict: nico was probably taken over. This has the shape of an account takeover: from the new address 203.0.113.99, the account's email and password_hash "
+            + "changed at 2026-12-03 09:59:54.000 UTC, then 2 row(s) removed in 2 statement(s) until 2026-12-03 10:00:36.000 UTC", verdict.Statement);
+        Assert.Equal((0.8, "inference from audit trail (80% confidence)"), (verdict.Confidence, verdict.BasisLabel));
+        Assert.Contains(result.For(InvestigationStep.Why), f => f.Statement == "2026-12-03 09:59:54.000 UTC: public.users's email and password_hash changed as nico from 203.0.113.99 (new address) through /api/account/credentials, correlation id c-2");
+        Assert.Contains(recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
+    }
+
+    [Fact]
+    public void EverythingFromKnownAddresses_IsTheOwner_ProbablySaidAsAVerdict()
+    {
+        var lines = new List<RequestLine> { Line(-58, "198.51.100.24", "LOGIN"), Line(-20, "198.51.100.24", "DELETE"), Line(0.5, "198.51.100.24", "PASSWORD_CHANGE", "/api/account/password") };
+
+        var (result, _) = AccountInvestigation.Analyse(Evidence(lines), s_window);
+
+        var verdict = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        Assert.Equal(("Verdict: probably nico themself. Every sign-in and change came from addresses the account used before, and no credential changed from elsewhere", 0.7),
+            (verdict.Statement, verdict.Confidence));
     }
 }

@@ -183,4 +183,22 @@ public sealed class WindowProposalTests
         Assert.Equal("sum(count_over_time({job=\"postgres\"} |~ \"(ERROR|FATAL):  (permission denied|must be owner|TovPlay mass-change guard|password authentication failed|no pg_hba.conf entry)\" |= \"users\" [1m]))",
             ActivityQueries.LogQL(ActivitySignal.DatabaseRefusals, s_minute, ScenarioKind.Wipe, "users"));
     }
+
+    [Fact]
+    public void AnAccountsWindow_TakesInTheActivityLeadingUpToItsAnomaly()
+    {
+        // The credential change (an update) in the minute before the removals, and a sign-in the minute before that.
+        var series = new[]
+        {
+            Series("games", ActivitySignal.RowsRemoved, Zeros(20, (12, 30))),
+            Series("users", ActivitySignal.RowsChanged, Zeros(20, (11, 1), (3, 1))),
+            Series("Requests", ActivitySignal.Requests, Zeros(20, (10, 1), (11, 2), (12, 3), (3, 1))),
+        };
+
+        var window = WindowProposal.Propose(ScenarioKind.SuspiciousAccount, series, s_minute)!;
+
+        Assert.Equal((s_start.AddMinutes(10), s_start.AddMinutes(13)), (window.Start, window.End));
+        Assert.EndsWith("Widened to start at 2026-11-27 10:10:00 UTC, to take in the account's activity leading up to it.", window.Explanation);
+        Assert.Equal(s_start.AddMinutes(12), WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!.Start);
+    }
 }

@@ -216,8 +216,12 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.Contains("; new: first seen at ", who[0]);
         Assert.Contains(who, w => w.StartsWith("198.51.100.23: ", StringComparison.Ordinal) && w.Contains("; known: ", StringComparison.Ordinal));
         var takeover = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
-        Assert.StartsWith("This has the shape of an account takeover: a sign-in from the new address 203.0.113.99 at ", takeover.Statement);
+        Assert.StartsWith("Verdict: nico was probably taken over. This has the shape of an account takeover: a sign-in from the new address 203.0.113.99 at ", takeover.Statement);
         Assert.Contains(", then PASSWORD_CHANGE at ", takeover.Statement);
+        Assert.Contains(", then the account's password_hash changed at ", takeover.Statement);
+        // The credential change is read from the audit trail too, its secret never shown.
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("As nico, credentials changed at ", StringComparison.Ordinal)
+            && w.Contains(": public.users's password_hash on 1 row(s): changed (a secret: its values are not shown); from 203.0.113.99 (", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("As nico, DELETE on public.games: 1 statement(s), ", StringComparison.Ordinal));
         Assert.Contains(answer.Recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
         Assert.DoesNotContain(answer.Recommendations, r => r.Title.Contains("198.51.100.23", StringComparison.Ordinal));
@@ -234,7 +238,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
             $"Window {when.WindowStart:O} to {when.WindowEnd:O} ({when.WindowExplanation}), played at {play.Playback.At:O}; the answer said:\n"
             + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
         Assert.StartsWith("Failed sign-ins (each point: the last 5 buckets): ", when.WindowExplanation);
-        var guessed = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
+        var guessed = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred && !f.Statement.StartsWith("Verdict: ", StringComparison.Ordinal));
         Assert.StartsWith("This has the shape of a guessed password: 5 failed sign-in(s) of olga from 203.0.113.77 from ", guessed.Statement);
         Assert.Equal(["Block 203.0.113.77 at the edge"], answer.Recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
     }
