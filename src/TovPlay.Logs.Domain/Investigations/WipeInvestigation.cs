@@ -38,6 +38,9 @@ public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, Appl
     /// <summary>Foreign keys declared ON DELETE CASCADE, as (referencing table, referenced table) oids.</summary>
     public IReadOnlySet<(uint Child, uint Parent)> CascadingKeys { get; init; } = new HashSet<(uint, uint)>();
 
+    /// <summary>How many of the window's destructive statements were the application's routine, summed up apart and not among <see cref="Statements"/>.</summary>
+    public long Routine { get; init; }
+
     /// <summary>Which columns are credentials, and which of them secrets whose values are never shown.</summary>
     public CredentialColumns Credentials { get; init; } = CredentialColumns.Default;
 }
@@ -111,7 +114,8 @@ public static class WipeInvestigation
             if (!ServerLogFindings.HasAttempts(evidence))
             {
                 unknowns.Insert(0, new Unknown(InvestigationStep.What, "what removed the rows",
-                    $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window"
+                    (evidence.Routine > 0 ? "beyond the application's routine changes (summed up above), " : "")
+                        + $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window"
                         + (evidence.ServerLogRead ? ", and PostgreSQL's log no refused or logged destructive statement" : "")
                         + ": the table may not be audited, its triggers may have been disabled, or the window is wrong"));
             }

@@ -44,7 +44,7 @@ public sealed class WipeInvestigator(
             ]), []);
         }
 
-        var (statements, rest) = await StatementsAsync(table, from, to, cancellationToken);
+        var (statements, rest, patterns) = await StatementsAsync(table, from, to, cancellationToken);
         var now = time.GetUtcNow();
         // The request lines and the actors' past are independent reads: side by side.
         var requests = RequestsAsync(statements, cancellationToken);
@@ -64,13 +64,13 @@ public sealed class WipeInvestigator(
             Changes = await changes,
             CascadingKeys = await cascading,
             Credentials = options.Value.Credentials,
+            Routine = patterns.Kinds.Where(RoutineChanges.IsRoutine).Sum(p => p.InWindow),
         };
         var result = WipeInvestigation.Analyse(evidence, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
-        if (WipeInvestigation.NotFollowedFinding(rest, now) is { } notFollowed)
-        {
-            result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), notFollowed, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
-        }
+        // Beside what was followed: the other transactions summed up, and the application's routine apart.
+        IEnumerable<Finding> apart = [.. new[] { WipeInvestigation.NotFollowedFinding(rest, now), RoutineChanges.Summary(patterns.Kinds, patterns.Query, now) }.OfType<Finding>()];
+        result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), .. apart, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
         return new ScenarioAnswer(statements, result,
             statements.Count == 0 ? ServerLogFindings.Prevent(evidence) : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
                 await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
@@ -124,30 +124,42 @@ public sealed class WipeInvestigator(
 
     /// <summary>
     /// The removals of the <see cref="WipeInvestigation.MaxFollowed"/> transactions that removed the most in the
-    /// window (with the rest of those transactions' removals, so a cascade is whole), and what the others add up to.
+    /// window (with the rest of those transactions' removals, so a cascade is whole), leaving out the application's
+    /// routine; what the other transactions add up to; and the window's kinds of change (the routine among them).
     /// </summary>
-    private async Task<(IReadOnlyList<AuditStatement> Followed, NotFollowed Others)> StatementsAsync(string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<AuditStatement> Followed, NotFollowed Others, (IReadOnlyList<ChangePattern> Kinds, string Query) Patterns)> StatementsAsync(
+        string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
         var statements = SqlText.Qualified(audit.Value.Schema, "statements");
         var destructive = WipeInvestigation.DestructiveSql;
-        var inWindow = $"""
-            statement_at >= @from AND statement_at < @to AND {destructive}
-              AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
-            """;
+        var subject = "(@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)";
+        var inWindow = $"statement_at >= @from AND statement_at < @to AND {destructive} AND {subject}";
+        var patterns = await PatternsAsync(connection, statements, destructive, subject, table, from, to, cancellationToken);
+        var routine = patterns.Kinds.Where(RoutineChanges.IsRoutine).ToList();
         void Parameters(NpgsqlParameterCollection p)
         {
             p.AddWithValue("from", from);
             p.AddWithValue("to", to);
             p.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
+            p.AddWithValue("rt", routine.Select(r => r.Table).ToArray());
+            p.AddWithValue("ra", routine.Select(r => r.Action).ToArray());
+            p.AddWithValue("rp", routine.Select(r => r.Path).ToArray());
+            p.AddWithValue("rr", routine.Select(r => r.Role).ToArray());
         }
 
-        // Followed: the largest transactions, and only those within a tenth of the largest: beside a wipe, the traffic's
-        // routine one-row deletes are summed up, not told one by one.
+        // A transaction is routine when each statement the session ran in it is of a routine kind (what those
+        // statements caused, a cascade, goes with them).
+        var transactions = $"""
+            SELECT tx_id, sum(row_count) AS removed, min(id) AS first,
+                   bool_and(trigger_depth > 1 OR (schema_name || '.' || table_name, action, COALESCE(request_path, ''), session_role)
+                       IN (SELECT * FROM unnest(@rt::text[], @ra::text[], @rp::text[], @rr::text[]))) AS routine
+            FROM {statements} WHERE {inWindow} GROUP BY tx_id
+            """;
+        // Followed: the largest transactions that are not routine, and only those within a tenth of the largest: beside a
+        // wipe, smaller deletes are summed up, not told one by one.
         var ranked = $"""
-            SELECT tx_id FROM (
-                SELECT tx_id, sum(row_count) AS removed, min(id) AS first, max(sum(row_count)) OVER () AS largest
-                FROM {statements} WHERE {inWindow} GROUP BY tx_id) t
+            SELECT tx_id FROM (SELECT tx_id, removed, first, max(removed) OVER () AS largest FROM ({transactions}) t WHERE NOT routine) t
             WHERE removed * {WipeInvestigation.FollowedShare} >= largest
             ORDER BY removed DESC, first LIMIT {WipeInvestigation.MaxFollowed}
             """;
@@ -158,7 +170,7 @@ public sealed class WipeInvestigator(
 
         await using var command = new NpgsqlCommand($"""
             SELECT count(DISTINCT tx_id), COALESCE(sum(row_count), 0)::bigint, (array_agg(id ORDER BY row_count DESC))[1]
-            FROM {statements} WHERE {inWindow} AND tx_id NOT IN ({ranked})
+            FROM {statements} WHERE {inWindow} AND tx_id NOT IN ({ranked}) AND tx_id IN (SELECT tx_id FROM ({transactions}) t WHERE NOT routine)
             """, connection);
         Parameters(command.Parameters);
         long? largestId;
@@ -175,7 +187,47 @@ public sealed class WipeInvestigator(
             others = others with { Largest = largest.FirstOrDefault() };
         }
 
-        return (followed, others);
+        return (followed, others, patterns);
+    }
+
+    /// <summary>
+    /// The window's kinds of destructive statement the sessions ran (table, action, request path, role), counted in the
+    /// window and in as long before it: what tells the application's routine from the incident.
+    /// </summary>
+    private static async Task<(IReadOnlyList<ChangePattern> Kinds, string Query)> PatternsAsync(
+        NpgsqlConnection connection, string statements, string destructive, string subject, string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT schema_name || '.' || table_name, action, COALESCE(request_path, ''), session_role,
+                   count(*) FILTER (WHERE statement_at >= @from),
+                   count(DISTINCT COALESCE(app_username, app_user_id)) FILTER (WHERE statement_at >= @from),
+                   COALESCE(sum(row_count) FILTER (WHERE statement_at >= @from), 0)::bigint,
+                   COALESCE(max(row_count) FILTER (WHERE statement_at >= @from), 0),
+                   count(*) FILTER (WHERE statement_at < @from),
+                   COALESCE(max(row_count) FILTER (WHERE statement_at < @from), 0)
+            FROM {statements}
+            WHERE statement_at >= @before AND statement_at < @to AND trigger_depth <= 1 AND {destructive} AND {subject}
+            GROUP BY 1, 2, 3, 4
+            HAVING count(*) FILTER (WHERE statement_at >= @from) > 0
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("before", from - (to - from));
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        command.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
+        var patterns = new List<ChangePattern>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            patterns.Add(new ChangePattern(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9)));
+        }
+
+        static string Time(DateTimeOffset at) => SqlText.Literal(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", System.Globalization.CultureInfo.InvariantCulture)) + "::timestamptz";
+        var shown = sql.Replace("@table::text", table is null ? "NULL::text" : SqlText.Literal(table), StringComparison.Ordinal)
+            .Replace("@table", table is null ? "NULL" : SqlText.Literal(table), StringComparison.Ordinal)
+            .Replace("@before", Time(from - (to - from)), StringComparison.Ordinal).Replace("@from", Time(from), StringComparison.Ordinal).Replace("@to", Time(to), StringComparison.Ordinal);
+        return (patterns, shown);
     }
 
     /// <summary>How far before a statement its session's connection lines are looked for (a psql session may stay open for hours).</summary>
