@@ -15,9 +15,6 @@ public sealed record AuditStatement(
     /// <summary>The table's oid when the statement ran (a dropped and recreated table has another).</summary>
     public uint TableOid { get; init; }
 
-    /// <summary>1 for a statement the session ran; more for one run inside another's trigger (an ON DELETE CASCADE).</summary>
-    public int TriggerDepth { get; init; } = 1;
-
     public string QualifiedTable => $"{Schema}.{Table}";
 
     /// <summary>Actions that remove rows: what a wipe is made of, and what a restore puts back.</summary>

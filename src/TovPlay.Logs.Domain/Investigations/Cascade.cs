@@ -29,9 +29,11 @@ public sealed record Caused(AuditStatement Parent, CascadeKind Kind)
 }
 
 /// <summary>
-/// Tells which statements of a transaction did not come from the session but from another statement: the deletes
-/// of ON DELETE CASCADE (run inside the parent's referential trigger, so at a greater trigger depth) and the tables a
-/// TRUNCATE ... CASCADE emptied with the one it named (same statement text, another table).
+/// Tells which statements of a transaction did not come from the session but from another statement. PostgreSQL runs
+/// the deletes of ON DELETE CASCADE (and what a trigger does) inside the statement the session sent, so the audit row of
+/// each carries that statement's text, which names another table: the statement that names its own table in that text
+/// caused the others, by a foreign key declared to cascade when there is one between them, else by a trigger. A
+/// TRUNCATE ... CASCADE empties the tables referencing the one it names, each recorded with its text.
 /// </summary>
 public static class Cascades
 {
@@ -42,28 +44,27 @@ public static class Cascades
         foreach (var transaction in statements.GroupBy(s => s.TxId))
         {
             var ordered = transaction.OrderBy(s => s.Id).ToList();
-            for (var i = 0; i < ordered.Count; i++)
+            foreach (var statement in ordered)
             {
-                var statement = ordered[i];
-                var before = ordered[..i];
-                if (statement.TriggerDepth > 1)
+                if (statement.Query is not { } query || Names(query, statement))
                 {
-                    // The nearest earlier statement it cascades from by a declared key; else the nearest one it ran under.
-                    var byKey = before.LastOrDefault(p => p.TriggerDepth < statement.TriggerDepth && cascadingKeys.Contains((statement.TableOid, p.TableOid)));
-                    var under = before.LastOrDefault(p => p.TriggerDepth < statement.TriggerDepth);
-                    if (byKey is not null)
-                    {
-                        caused[statement.Id] = new Caused(byKey, CascadeKind.ForeignKey);
-                    }
-                    else if (under is not null)
-                    {
-                        caused[statement.Id] = new Caused(under, CascadeKind.Trigger);
-                    }
+                    continue;
                 }
-                else if (statement.Action == "TRUNCATE" && StatementText.Verb(statement.Query) == "TRUNCATE" && !Names(statement.Query!, statement)
-                    && before.FirstOrDefault(p => p.Action == "TRUNCATE" && p.Query == statement.Query && Names(p.Query!, p)) is { } named)
+
+                // The other statements of the same text: the one that names its table is what the session sent.
+                var same = ordered.Where(o => o != statement && o.Query == query && o.Table != statement.Table).ToList();
+                var nearest = same.OrderBy(o => o.Id < statement.Id ? 0 : 1).ThenBy(o => Math.Abs(o.Id - statement.Id)).ToList();
+                if (statement.Action == "TRUNCATE" && nearest.FirstOrDefault(o => o.Action == "TRUNCATE" && Names(query, o)) is { } truncated)
                 {
-                    caused[statement.Id] = new Caused(named, CascadeKind.Truncate);
+                    caused[statement.Id] = new Caused(truncated, CascadeKind.Truncate);
+                }
+                else if (nearest.FirstOrDefault(o => o.Action == "DELETE" && cascadingKeys.Contains((statement.TableOid, o.TableOid))) is { } parent && statement.Action == "DELETE")
+                {
+                    caused[statement.Id] = new Caused(parent, CascadeKind.ForeignKey);
+                }
+                else if (nearest.FirstOrDefault(o => Names(query, o)) is { } sent)
+                {
+                    caused[statement.Id] = new Caused(sent, CascadeKind.Trigger);
                 }
             }
         }

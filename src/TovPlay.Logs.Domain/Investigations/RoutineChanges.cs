@@ -4,7 +4,7 @@ namespace TovPlay.Logs.Domain.Investigations;
 
 /// <summary>
 /// One kind of destructive statement the application makes (the same table, action, request path and role), counted
-/// in the window and in as long a time before it: how often, by how many users, how many rows at most.
+/// in the window and in the hour before it: how often, by how many users, how many rows at most.
 /// </summary>
 public sealed record ChangePattern(string Table, string Action, string Path, string Role, long InWindow, long Users, long RowsInWindow, long MaxRowsInWindow, long Before, long MaxRowsBefore);
 
@@ -47,11 +47,11 @@ public static class RoutineChanges
 
         string Describe(ChangePattern p) => string.Create(CultureInfo.InvariantCulture,
             $"{p.Action} on {p.Table} through {p.Path} as {p.Role}: {p.InWindow:N0} time(s), {p.RowsInWindow:N0} row(s), by {p.Users:N0} user(s)")
-            + (p.Before > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {p.Before:N0} time(s) in as long before") : "");
+            + (p.Before > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {p.Before:N0} time(s) in the hour before") : "");
         var named = string.Join("; ", routine.Take(Named).Select(Describe)) + (routine.Count > Named ? $"; and {routine.Count - Named} more kind(s)" : "");
         return Finding.Direct(InvestigationStep.What,
             string.Create(CultureInfo.InvariantCulture, $"Plus {routine.Sum(p => p.InWindow):N0} routine change(s) by the application in the window, summed up apart and not followed: ") + named,
-            "destructive statements of the window and of as long before it, grouped by table, action, request path and role; routine: a habit before the window no larger now, or many users' small changes",
+            "destructive statements of the window and of the hour before it, grouped by table, action, request path and role; routine: a habit before the window no larger now, or many users' small changes",
             new Evidence(EvidenceSource.AuditTrail, query, string.Join("\n", routine.Select(Describe)), now));
     }
 }

@@ -96,7 +96,8 @@ public static class WindowProposal
                 return found.MaxBy(w => w.Score);
             }
 
-            foreach (var window in found)
+            // Within a tier, the stronger of two anomalies equally near wins.
+            foreach (var window in found.OrderByDescending(w => w.Score))
             {
                 var distance = hint < window.Start ? window.Start - hint : hint > window.End ? hint - window.End : TimeSpan.Zero;
                 if (distance < bestDistance)

@@ -133,7 +133,7 @@ public static class WipeInvestigation
                 string.Create(CultureInfo.InvariantCulture, $"{statement.Action} on {statement.QualifiedTable} {Verb(statement)} {statement.Rows:N0} row(s) at {UtcText.Millis(statement.StatementAt)}")
                     + (cascades.TryGetValue(statement.Id, out var caused) ? " " + caused.Describe() : "") + $" ({Context(statement)})",
                 cascades.ContainsKey(statement.Id)
-                    ? "an audit row, written by the table's trigger in the same transaction, inside the triggers of the statement that caused it"
+                    ? "an audit row, written by the table's trigger in the same transaction, with the text of the statement that caused it"
                     : "an audit row, written by the table's trigger in the same transaction", record));
             if (evidence.Changes.TryGetValue(statement.Id, out var changes) && ColumnOverwrite.Of(changes, evidence.Credentials) is { Count: > 0 } columns)
             {
@@ -257,7 +257,7 @@ public static class WipeInvestigation
             foreach (var line in chain)
             {
                 // The query the chain was read with (for this id), built so the id is escaped.
-                var evidence = LineFacts.EvidenceOf(line, LogQueryBuilder.AnyJob().Contains(correlation).ToString(), now);
+                var evidence = LineFacts.EvidenceOf(line, ActivityQueries.ApplicationLines.Contains(correlation).ToString(), now);
 
                 var error = (line.Field("error_type"), line.Field("error_message")) switch
                 {

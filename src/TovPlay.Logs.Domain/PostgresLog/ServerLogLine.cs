@@ -11,7 +11,9 @@ public sealed record ServerLogLine(DateTimeOffset At, ServerLogEntry Entry)
     public static IReadOnlyList<ServerLogLine> Read(IEnumerable<(DateTimeOffset At, string Text)> lines)
     {
         var read = new List<ServerLogLine>();
-        foreach (var (at, text) in lines.Select((l, i) => (l, i)).OrderBy(x => x.l.At).ThenBy(x => x.i).Select(x => x.l))
+        // PostgreSQL writes an ERROR's DETAIL, HINT, CONTEXT and STATEMENT after it, all at one millisecond; a store gives
+        // lines of one time in no set order, so within a time the entry's kind puts them back in the order written.
+        foreach (var (at, text) in lines.Select((l, i) => (l, i)).OrderBy(x => x.l.At).ThenBy(x => Rank(x.l.Text)).ThenBy(x => x.i).Select(x => x.l))
         {
             // A multi-line entry shipped whole is one stored line: its head is the first line, its rest the continuation.
             var newline = text.IndexOf('\n', StringComparison.Ordinal);
@@ -28,4 +30,15 @@ public sealed record ServerLogLine(DateTimeOffset At, ServerLogEntry Entry)
 
         return read;
     }
+
+    private static int Rank(string text) => ServerLogEntry.TryParse(text.IndexOf('\n', StringComparison.Ordinal) is var n and >= 0 ? text[..n] : text)?.Severity switch
+    {
+        "DETAIL" => 1,
+        "HINT" => 2,
+        "CONTEXT" => 3,
+        "STATEMENT" => 4,
+        // A continuation line shipped apart: most often the rest of a long statement, the last of its time.
+        null => 5,
+        _ => 0,
+    };
 }

@@ -17,6 +17,12 @@ public sealed record SandboxRequest(
     SandboxPlayer Player, string Ip, string Method, string Path, string Page, string Click, string? Action, string? Resource, string? Change,
     int Status, double DurationMs, double ClickLeadMs, string CorrelationId, string TraceId, string SpanId, JsonObject? Error = null)
 {
+    /// <summary>
+    /// Whether the backend's line names the client's address (ip). A backend behind a proxy that does not pass it on
+    /// logs none, while the transaction still carries the address the application was given (tovplay.client_ip).
+    /// </summary>
+    public bool LogsIp { get; init; } = true;
+
     /// <summary>The backend's transaction for the request, or null when it changes nothing.</summary>
     public string? Transaction => Change is null ? null : SandboxSql.AsBackend(Player, Ip, CorrelationId, Path, Change);
 
@@ -47,12 +53,16 @@ public sealed record SandboxRequest(
             ["span_id"] = SpanId,
             ["user_id"] = Player.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["username"] = Player.Username,
-            ["ip"] = Ip,
             ["method"] = Method,
             ["path"] = Path,
             ["status"] = status,
             ["duration_ms"] = Math.Round(DurationMs, 1),
         };
+        if (LogsIp)
+        {
+            request["ip"] = Ip;
+        }
+
         if (Action is not null)
         {
             request["action"] = Action;

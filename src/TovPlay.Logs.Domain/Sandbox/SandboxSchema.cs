@@ -65,6 +65,8 @@ public static class SandboxSchema
         GRANT USAGE ON SCHEMA public TO {SqlText.Ident(roles.App)}, {SqlText.Ident(roles.Worker)};
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {SqlText.Ident(roles.App)}, {SqlText.Ident(roles.Worker)};
         GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {SqlText.Ident(roles.App)}, {SqlText.Ident(roles.Worker)};
+        GRANT USAGE ON SCHEMA public TO {SqlText.Ident(roles.Support)};
+        GRANT SELECT ON ALL TABLES IN SCHEMA public TO {SqlText.Ident(roles.Support)};
         """;
 
     private static string Ownership(SandboxRoles roles)

@@ -33,8 +33,7 @@ public static class AuditDatabase
     {
         await using var command = new NpgsqlCommand($"""
             SELECT id, tx_id, statement_at, schema_name, table_name, action, row_count, session_role, invoking_role, host(client_addr), client_port,
-                   application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query, table_oid,
-                   trigger_depth
+                   application_name, backend_pid, app_user_id, app_username, app_client_ip, correlation_id, request_path, query, table_oid
             FROM {SqlText.Qualified(schema, "statements")}
             WHERE {where}
             ORDER BY id{(newestFirst ? " DESC" : "")}
@@ -52,7 +51,6 @@ public static class AuditDatabase
                 Text(13), Text(14), Text(15), Text(16), Text(17), Text(18))
             {
                 TableOid = reader.GetFieldValue<uint>(19),
-                TriggerDepth = reader.GetInt32(20),
             });
         }
 

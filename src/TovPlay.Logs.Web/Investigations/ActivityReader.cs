@@ -135,12 +135,14 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
         ActivitySignal signal, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, List<string> warnings, CancellationToken cancellationToken)
     {
         var stepNs = (long)step.TotalNanoseconds;
-        // Loki's point at t covers (t - step, t]: ask for points at bucket ends, and file each under its bucket's start.
+        // Loki's point at t covers (t - step, t]: ask for points at bucket ends, and file each under its bucket's start;
+        // the last bucket, still filling when the range ends now, has its point at its end, after the range's.
         var firstNs = (TimeWindow.Ns(start) / stepNs + 1) * stepNs;
+        var lastNs = (TimeWindow.Ns(end) + stepNs - 1) / stepNs * stepNs;
         try
         {
             var response = await logs.QueryRangeAsync(
-                new RangeQueryRequest(query, firstNs, Math.Max(firstNs, TimeWindow.Ns(end))) { StepNs = stepNs }, cancellationToken);
+                new RangeQueryRequest(query, firstNs, Math.Max(firstNs, lastNs)) { StepNs = stepNs }, cancellationToken);
             var points = response.Series.SelectMany(s => s.Points)
                 .Select(p => new ActivityPoint(DateTimeOffset.UnixEpoch.AddTicks(p.TimestampNs / 100) - step, p.Value));
             return new ActivitySeries(WindowProposal.Describe(signal), signal,

@@ -91,7 +91,7 @@ public sealed class WipeInvestigator(
     private async Task<IReadOnlySet<(uint Child, uint Parent)>> CascadingKeysAsync(IReadOnlyList<AuditStatement> statements, CancellationToken cancellationToken)
     {
         var keys = new HashSet<(uint, uint)>();
-        if (!statements.Any(s => s.TriggerDepth > 1))
+        if (statements.GroupBy(s => s.TxId).All(t => t.Count() == 1))
         {
             return keys;
         }
@@ -148,13 +148,17 @@ public sealed class WipeInvestigator(
             p.AddWithValue("rr", routine.Select(r => r.Role).ToArray());
         }
 
-        // A transaction is routine when each statement the session ran in it is of a routine kind (what those
-        // statements caused, a cascade, goes with them).
+        // A transaction is routine when each of its statements is of a routine kind, or was caused by one (a cascade's
+        // rows carry the text of the statement that caused them).
         var transactions = $"""
-            SELECT tx_id, sum(row_count) AS removed, min(id) AS first,
-                   bool_and(trigger_depth > 1 OR (schema_name || '.' || table_name, action, COALESCE(request_path, ''), session_role)
-                       IN (SELECT * FROM unnest(@rt::text[], @ra::text[], @rp::text[], @rr::text[]))) AS routine
-            FROM {statements} WHERE {inWindow} GROUP BY tx_id
+            WITH w AS (
+                SELECT id, tx_id, row_count, query,
+                       (schema_name || '.' || table_name, action, COALESCE(request_path, ''), session_role)
+                           IN (SELECT * FROM unnest(@rt::text[], @ra::text[], @rp::text[], @rr::text[])) AS habitual
+                FROM {statements} WHERE {inWindow})
+            SELECT w.tx_id, sum(w.row_count) AS removed, min(w.id) AS first,
+                   bool_and(w.habitual OR EXISTS (SELECT 1 FROM w h WHERE h.tx_id = w.tx_id AND h.habitual AND h.query IS NOT DISTINCT FROM w.query)) AS routine
+            FROM w GROUP BY w.tx_id
             """;
         // Followed: the largest transactions that are not routine, and only those within a tenth of the largest: beside a
         // wipe, smaller deletes are summed up, not told one by one.
@@ -191,9 +195,13 @@ public sealed class WipeInvestigator(
     }
 
     /// <summary>
-    /// The window's kinds of destructive statement the sessions ran (table, action, request path, role), counted in the
-    /// window and in as long before it: what tells the application's routine from the incident.
+    /// The window's kinds of destructive statement the sessions sent (table, action, request path, role; a cascade's
+    /// rows, recorded with the text of the statement that caused them, are not sent), counted in the window and in the
+    /// hour before it (or as long, for a longer window): what tells the application's routine from the incident.
     /// </summary>
+    /// <summary>How far before the window the application's habits are counted: an hour, or as long as the window.</summary>
+    private static TimeSpan Baseline(DateTimeOffset from, DateTimeOffset to) => to - from > TimeSpan.FromHours(1) ? to - from : TimeSpan.FromHours(1);
+
     private static async Task<(IReadOnlyList<ChangePattern> Kinds, string Query)> PatternsAsync(
         NpgsqlConnection connection, string statements, string destructive, string subject, string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -205,13 +213,14 @@ public sealed class WipeInvestigator(
                    COALESCE(max(row_count) FILTER (WHERE statement_at >= @from), 0),
                    count(*) FILTER (WHERE statement_at < @from),
                    COALESCE(max(row_count) FILTER (WHERE statement_at < @from), 0)
-            FROM {statements}
-            WHERE statement_at >= @before AND statement_at < @to AND trigger_depth <= 1 AND {destructive} AND {subject}
+            FROM (SELECT *, id = min(id) OVER (PARTITION BY tx_id, query) AS sent FROM {statements}
+                  WHERE statement_at >= @before AND statement_at < @to AND {destructive} AND {subject}) s
+            WHERE sent
             GROUP BY 1, 2, 3, 4
             HAVING count(*) FILTER (WHERE statement_at >= @from) > 0
             """;
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("before", from - (to - from));
+        command.Parameters.AddWithValue("before", from - Baseline(from, to));
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.Add(new NpgsqlParameter("table", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)table ?? DBNull.Value });
@@ -226,7 +235,7 @@ public sealed class WipeInvestigator(
         static string Time(DateTimeOffset at) => SqlText.Literal(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", System.Globalization.CultureInfo.InvariantCulture)) + "::timestamptz";
         var shown = sql.Replace("@table::text", table is null ? "NULL::text" : SqlText.Literal(table), StringComparison.Ordinal)
             .Replace("@table", table is null ? "NULL" : SqlText.Literal(table), StringComparison.Ordinal)
-            .Replace("@before", Time(from - (to - from)), StringComparison.Ordinal).Replace("@from", Time(from), StringComparison.Ordinal).Replace("@to", Time(to), StringComparison.Ordinal);
+            .Replace("@before", Time(from - Baseline(from, to)), StringComparison.Ordinal).Replace("@from", Time(from), StringComparison.Ordinal).Replace("@to", Time(to), StringComparison.Ordinal);
         return (patterns, shown);
     }
 

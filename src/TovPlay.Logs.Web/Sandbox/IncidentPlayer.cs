@@ -88,7 +88,14 @@ public sealed class IncidentPlayer(
 
         var at = time.GetUtcNow();
         command.CommandText = statement.Sql;
-        var affected = await command.ExecuteNonQueryAsync(cancellationToken);
-        return new IncidentRun(pid, address, at, time.GetUtcNow(), before ?? Math.Max(0, affected));
+        try
+        {
+            var affected = await command.ExecuteNonQueryAsync(cancellationToken);
+            return new IncidentRun(pid, address, at, time.GetUtcNow(), before ?? Math.Max(0, affected));
+        }
+        catch (PostgresException refused) when (statement.Refused && refused.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return new IncidentRun(pid, address, at, time.GetUtcNow(), 0) { Refusal = refused.MessageText };
+        }
     }
 }

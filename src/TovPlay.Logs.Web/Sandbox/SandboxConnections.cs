@@ -59,6 +59,12 @@ public sealed class SandboxConnections : IAsyncDisposable
         IncidentConnection.Backend => await OpenAsync(SandboxConnection.Backend, cancellationToken),
         IncidentConnection.Worker => await OpenAsync(SandboxConnection.Worker, cancellationToken),
         IncidentConnection.SuperuserPsql => await AroundAsync(new NpgsqlConnectionStringBuilder(_superuser.ConnectionString) { ApplicationName = "psql" }, cancellationToken),
+        IncidentConnection.SupportPsql => await AroundAsync(new NpgsqlConnectionStringBuilder(_superuser.ConnectionString)
+        {
+            Username = Roles.Support,
+            Password = _passwords[Roles.Support],
+            ApplicationName = "psql",
+        }, cancellationToken),
         _ => await AroundAsync(new NpgsqlConnectionStringBuilder(_superuser.ConnectionString)
         {
             Username = Roles.Developer,

@@ -27,7 +27,7 @@ public sealed class RoutineChangesTests
             [Pattern("/api/games/mine/oldest", 23, 18, 1, before: 31, maxBefore: 1), Pattern("/api/admin/games/bulk-delete", 1, 1, 120)], "SELECT ...", DateTimeOffset.UnixEpoch)!;
 
         Assert.Equal("Plus 23 routine change(s) by the application in the window, summed up apart and not followed: "
-            + "DELETE on public.games through /api/games/mine/oldest as tovplay_app: 23 time(s), 23 row(s), by 18 user(s); 31 time(s) in as long before", summary.Statement);
+            + "DELETE on public.games through /api/games/mine/oldest as tovplay_app: 23 time(s), 23 row(s), by 18 user(s); 31 time(s) in the hour before", summary.Statement);
         Assert.Equal(EvidenceSource.AuditTrail, summary.Source);
         Assert.Null(RoutineChanges.Summary([Pattern("/api/admin/games/bulk-delete", 1, 1, 120)], "SELECT ...", DateTimeOffset.UnixEpoch));
     }

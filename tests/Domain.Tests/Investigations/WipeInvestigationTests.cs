@@ -290,8 +290,9 @@ public sealed class WipeInvestigationTests
     [Fact]
     public void ACascade_IsSaidInTheSentence_WithTheStatementThatCausedIt()
     {
+        // As PostgreSQL records them: the cascade's rows after the statement that caused them, with its text.
         var lobby = Delete(id: 20) with { Table = "lobbies", Rows = 1, TableOid = 10, Query = "DELETE FROM lobbies WHERE id = $1" };
-        var members = Delete(id: 21) with { Table = "lobby_members", Rows = 12, TableOid = 11, TriggerDepth = 2, Query = "DELETE FROM lobbies WHERE id = $1" };
+        var members = Delete(id: 21) with { Table = "lobby_members", Rows = 12, TableOid = 11, Query = "DELETE FROM lobbies WHERE id = $1" };
         var truncate = Delete(id: 30) with { TxId = 950, Action = "TRUNCATE", Table = "games", Rows = 0, TableOid = 12, Query = "TRUNCATE games CASCADE" };
         var truncated = Delete(id: 31) with { TxId = 950, Action = "TRUNCATE", Table = "lobbies", Rows = 0, TableOid = 10, Query = "TRUNCATE games CASCADE" };
 

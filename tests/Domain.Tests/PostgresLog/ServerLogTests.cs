@@ -146,4 +146,21 @@ public sealed class ServerLogTests
     {
         Assert.Equal((verb, target), (StatementText.Verb(sql), StatementText.Target(sql)));
     }
+
+    [Fact]
+    public void AnErrorAndItsStatement_AtOneMillisecond_ReadInTheOrderWritten_WhateverOrderTheStoreGaveThem()
+    {
+        var at = new DateTimeOffset(2026, 12, 4, 0, 30, 5, TimeSpan.Zero);
+        var newestFirst = new[]
+        {
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay STATEMENT:  DELETE FROM users"),
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay HINT:  ask the owner"),
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay ERROR:  permission denied for table users"),
+        };
+
+        var log = ServerLogLine.Read(newestFirst);
+
+        Assert.Equal(["ERROR", "HINT", "STATEMENT"], log.Select(l => l.Entry.Severity));
+        Assert.Equal("DELETE FROM users", Assert.Single(ServerAttempts.Find(log)).Statement);
+    }
 }

@@ -16,77 +16,8 @@ namespace TovPlay.Logs.Web.Tests.Sandbox;
 /// (scenario, subject and time set, WHEN looks at once, the window it proposes answered): the matching scenario must name
 /// the right actor, window, rows and channel, and what a restore script covers must come back.
 /// </summary>
-public sealed class SandboxIncidentTests : IAsyncLifetime
+public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 120)
 {
-    private SandboxApp _sandbox = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static readonly ClaimsPrincipal s_admin = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "incident-tests")], "tests"));
-
-    public async ValueTask InitializeAsync() => _sandbox = await SandboxApp.StartAsync(("Sandbox:RequestsPerMinute", "120"));
-
-    public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
-
-    private T Service<T>() where T : notnull => _sandbox.App.Services.GetRequiredService<T>();
-
-    private Task<IncidentPlay> PlayAsync(string slug) => Service<IncidentPlayer>().PlayAsync(slug, s_admin, Ct);
-
-    /// <summary>What the incident's link does: WHEN with its subject and time, the proposed window, then the scenario's answer.</summary>
-    private async Task<(WhenViewModel When, ScenarioAnswer Answer)> InvestigateAsync(IncidentPlay play)
-    {
-        var expected = play.Incident.Expected;
-        var when = new WhenViewModel(Service<ActivityReader>(), TimeProvider.System)
-        {
-            Scenario = expected.Scenario,
-            Subject = expected.Subject,
-            Around = play.Playback.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        Assert.True(await when.FindAsync(Ct), when.AroundError ?? when.SubjectError ?? when.RangeError);
-        Assert.True(when.Activity!.Warnings.Count == 0, string.Join("\n", when.Activity.Warnings));
-        var investigator = _sandbox.App.Services.GetServices<IScenarioInvestigator>().Single(i => i.Kind == expected.Scenario);
-        var answer = await investigator.InvestigateAsync(new ScenarioQuestion(expected.Scenario, expected.Subject, when.WindowStart!.Value, when.WindowEnd!.Value), Ct);
-        return (when, answer);
-    }
-
-    private static List<string> Said(ScenarioAnswer answer, InvestigationStep step) => [.. answer.Result.For(step).Select(f => f.Statement)];
-
-    /// <summary>That the step says something matching; else fails with everything the answer said, to see why.</summary>
-    private static void AssertSays(ScenarioAnswer answer, InvestigationStep step, Func<string, bool> match) =>
-        Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched. The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
-
-    /// <summary>
-    /// Runs, as the superuser, the restore script RECOVER offers for the incident's transactions (the live traffic's own
-    /// deletes in the window have scripts of their own); returns the rows it put back per table (from the trail).
-    /// </summary>
-    private async Task<Dictionary<string, long>> RestoreAsync(ScenarioAnswer answer, IncidentPlay play)
-    {
-        var restore = Service<AuditRestore>();
-        var started = DateTimeOffset.UtcNow;
-        var incident = answer.Statements.Where(s => play.Playback.Runs.Any(r => r.Covers(s))).ToList();
-        Assert.NotEmpty(incident);
-        foreach (var tx in incident.GroupBy(s => s.TxId))
-        {
-            await _sandbox.ExecuteAsync(await restore.ForStatementTransactionAsync(tx.First().Id, Ct));
-        }
-
-        // The restore's own changes, told apart from the live traffic's by their role: the traffic runs as the application's.
-        await using var connection = await _sandbox.OpenSandboxAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
-            SELECT table_name, sum(row_count)::bigint FROM tovplay_audit.statements
-            WHERE statement_at >= @from AND session_role = current_user AND action IN ('INSERT', 'UPDATE') GROUP BY 1
-            """, connection);
-        command.Parameters.AddWithValue("from", started.AddSeconds(-1));
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        var restored = new Dictionary<string, long>();
-        while (await reader.ReadAsync(Ct))
-        {
-            restored[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return restored;
-    }
-
     [Fact]
     public async Task ApiMassDelete_NamesTheModerator_HerRequestAndClick_TheCascade_AndTheRowsComeBack()
     {
@@ -100,7 +31,7 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.True(rows > 0);
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DELETE on public.games removed {rows:N0} row(s)", StringComparison.Ordinal));
         var who = Said(answer, InvestigationStep.Who);
-        Assert.StartsWith($"Database role {_sandbox.Roles.App}, from 127.0.0.1:", who[0]);
+        Assert.StartsWith($"Database role {Sandbox.Roles.App}, from 127.0.0.1:", who[0]);
         Assert.Contains("Application user dana (id 30) from 192.0.2.39", who);
         var why = Said(answer, InvestigationStep.Why);
         Assert.StartsWith("The change came through the application", why[0]);
@@ -108,33 +39,10 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.Single(why, w => w.Contains("DELETE /api/admin/games/bulk-delete (200) by dana", StringComparison.Ordinal));
         // The audit trail's own copies in the log store share the correlation id; they are no evidence of the request.
         Assert.DoesNotContain(why, w => w.StartsWith("Backend at ", StringComparison.Ordinal) && w.EndsWith(": DELETE", StringComparison.Ordinal));
+        AssertSourced(answer);
 
         var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["games"]);
-    }
-
-    /// <summary>Waits until PostgreSQL's own log of this session (pid) is in the store: the server writes it, the sandbox ships it.</summary>
-    private async Task WaitForServerLogAsync(int pid, string text)
-    {
-        Assert.True(Environment.GetEnvironmentVariable(SandboxApp.ServerLogVariable) is { Length: > 0 }, $"{SandboxApp.ServerLogVariable} is not set: run the tests with ./test.sh");
-        var logs = Service<ILogSource>();
-        var query = $"{{job=\"postgres\", env=\"sandbox\"}} |= \"[{pid}]\" |= \"{text}\"";
-        // Bounded as the sandbox's own start is: a log that never arrives fails here with why, rather than hanging the run.
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(TimeSpan.FromMinutes(2));
-        while (!bound.IsCancellationRequested)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var found = await logs.QueryRangeAsync(new RangeQueryRequest(query, TimeWindow.Ns(now.AddMinutes(-10)), TimeWindow.Ns(now.AddMinutes(1))), Ct);
-            if (found.EntryCount > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-
-        Assert.Fail($"PostgreSQL's log line \"{text}\" of backend {pid} did not reach the store within two minutes.");
     }
 
     [Fact]
@@ -157,8 +65,12 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         Assert.Contains(answer.Recommendations, r => r.Title == "Refuse direct connections from ::1 as postgres");
         // PostgreSQL's own account of the session: where it came from and how it signed in, from the server's log.
         AssertSays(answer, InvestigationStep.Why, w => w.Contains("LOG:  connection received: host=::1 port=", StringComparison.Ordinal));
-        AssertSays(answer, InvestigationStep.Why, w => w.EndsWith($"LOG:  connection authorized: user=postgres database={_sandbox.SandboxDatabase} application_name=psql", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.EndsWith($"LOG:  connection authorized: user=postgres database={Sandbox.SandboxDatabase} application_name=psql", StringComparison.Ordinal));
         Assert.DoesNotContain(answer.Result.Unknowns, u => u.What.StartsWith("the session of backend pid", StringComparison.Ordinal));
+        // The trail began minutes ago: no claim of a first appearance it cannot back.
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith("The database role postgres made no audited change since the audit trail began at ", StringComparison.Ordinal)
+            && w.EndsWith(": too little history to call it a first appearance", StringComparison.Ordinal));
+        AssertSourced(answer);
 
         var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["games"]);
@@ -167,23 +79,27 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
     [Fact]
     public async Task UpdateWithoutWhere_IsAnOverwrite_ByTheWorkersServiceAccount_AndIsTakenBack()
     {
-        var balances = await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users");
+        var balances = await Sandbox.CountAsync("SELECT sum(balance_cents) FROM users");
         Assert.True(balances > 0);
         var play = await PlayAsync(DatabaseIncidents.UpdateWithoutWhereSlug);
 
         var (when, answer) = await InvestigateAsync(play);
 
         Assert.StartsWith("Rows overwritten (UPDATE): ", when.WindowExplanation);
-        Assert.Equal(await _sandbox.CountAsync("SELECT count(*) FROM users"), play.Playback.Rows);
-        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"UPDATE on public.users overwrote {play.Playback.Rows} row(s)", StringComparison.Ordinal));
-        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {_sandbox.Roles.Worker}, from 127.0.0.1:", StringComparison.Ordinal) && w.Contains("program tovplay-worker", StringComparison.Ordinal));
+        Assert.Equal(await Sandbox.CountAsync("SELECT count(*) FROM users"), play.Playback.Rows);
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"UPDATE on public.users overwrote {play.Playback.Rows} row(s)", StringComparison.Ordinal)
+            && w.Contains(", request path job:grant_monthly_bonus", StringComparison.Ordinal));
+        // What it overwrote, from the row images: the balances before, zero after.
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("It changed balance_cents on ", StringComparison.Ordinal) && w.Contains("; after, 0 on every one", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w == "The statement as sent: UPDATE users SET balance_cents = 0 (no WHERE clause: it applied to every row of public.users)");
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {Sandbox.Roles.Worker}, from 127.0.0.1:", StringComparison.Ordinal) && w.Contains("program tovplay-worker", StringComparison.Ordinal));
         var why = Said(answer, InvestigationStep.Why);
         Assert.StartsWith("The change came through the application", why[0]);
         Assert.Contains(why, w => w.EndsWith(": job started", StringComparison.Ordinal));
-        Assert.Equal(0, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
+        Assert.Equal(0, await Sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
 
         await RestoreAsync(answer, play);
-        Assert.Equal(balances, await _sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
+        Assert.Equal(balances, await Sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
     }
 
     [Fact]
@@ -195,11 +111,11 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
 
         var rows = play.Playback.Rows;
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DROP TABLE on public.friendships removed {rows:N0} row(s)", StringComparison.Ordinal));
-        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {_sandbox.Roles.Developer}, from ::1:", StringComparison.Ordinal) && w.Contains("program DBeaver", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {Sandbox.Roles.Developer}, from ::1:", StringComparison.Ordinal) && w.Contains("program DBeaver", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.Why, w => w.StartsWith("The change did not come through the application", StringComparison.Ordinal) && w.Contains("an interactive tool: dbeaver", StringComparison.Ordinal));
 
         // The table comes back empty, audited again, as the sandbox's next start would make it; then its rows with the restore script.
-        await Service<SandboxDatabase>().PrepareAsync(_sandbox.SandboxDatabase, Ct);
+        await Service<SandboxDatabase>().PrepareAsync(Sandbox.SandboxDatabase, Ct);
         var restored = await RestoreAsync(answer, play);
         Assert.Equal(rows, restored["friendships"]);
     }
@@ -284,5 +200,89 @@ public sealed class SandboxIncidentTests : IAsyncLifetime
         var yours = await checks.LogsAsync(Ct, yours: true);
         Assert.Equal(Status.SourceState.Quiet, yours.State);
         Assert.Contains("no line (not counting the sandbox's) arrived", yours.Summary);
+    }
+
+    [Fact]
+    public async Task RefusedDelete_NothingWasRemoved_ButTheSupportRole_FromItsAddress_WithPsql_TriedIt()
+    {
+        var play = await PlayAsync(DatabaseIncidents.RefusedDeleteSlug);
+        var run = Assert.Single(play.Playback.Runs);
+        Assert.Equal("permission denied for table users", run.Refusal);
+        await WaitForServerLogAsync(run.Pid, "STATEMENT:  DELETE FROM users");
+
+        var (when, answer) = await InvestigateAsync(play);
+        var series = string.Join("; ", when.Activity!.Series.Select(x => $"{x.Name}: {x.Points.Sum(p => p.Value)}"));
+
+        Assert.True(when.WindowExplanation?.StartsWith("Refused by PostgreSQL: ", StringComparison.Ordinal) == true, $"{when.WindowExplanation} ({series})");
+        Assert.InRange(play.Playback.At, when.WindowStart!.Value, when.WindowEnd!.Value);
+        var what = Said(answer, InvestigationStep.What);
+        Assert.StartsWith("Nothing was removed or overwritten in this window: the audit trail holds no DELETE, TRUNCATE, DROP TABLE or mass UPDATE in it on users", what[0]);
+        Assert.Matches("^PostgreSQL refused DELETE on users at [0-9: .-]+ UTC: permission denied for table users; it changed nothing. "
+            + "The statement: DELETE FROM users WHERE last_login_at < now\\(\\) - interval '30 days';?$", what[1]);
+        var roles = Sandbox.Roles;
+        Assert.Equal($"Tried by database role {roles.Support}, from {run.Address}:", Said(answer, InvestigationStep.Who)[0][..($"Tried by database role {roles.Support}, from {run.Address}:".Length)]);
+        AssertSays(answer, InvestigationStep.Who, w => w.EndsWith($", program psql, backend pid {run.Pid}", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.StartsWith("The attempt did not come through the application: ", StringComparison.Ordinal) && w.Contains("the client program was psql", StringComparison.Ordinal));
+        Assert.DoesNotContain(answer.Result.Unknowns, u => u.What == "what removed the rows");
+        Assert.Contains(answer.Recommendations, r => r.Title == "Alert when PostgreSQL refuses a statement for lack of privilege");
+        Assert.Contains(answer.Recommendations, r => r.Title == $"Refuse direct connections from {run.Address} as {roles.Support}");
+        Assert.All(answer.Result.For(InvestigationStep.What).Skip(1).Concat(answer.Result.For(InvestigationStep.Who)), f => Assert.Equal(EvidenceSource.PostgresLog, f.Source));
+        AssertSourced(answer);
+    }
+
+    [Fact]
+    public async Task AccountDeleted_OneRowInBusyTraffic_IsTheWindow_AndTheCascadeIsSaid_AndItAllComesBack()
+    {
+        var users = await Sandbox.CountAsync("SELECT count(*) FROM users");
+        var games = await Sandbox.CountAsync("SELECT count(*) FROM games WHERE owner_id = 11");
+        Assert.True(games > 0);
+        var play = await PlayAsync(DatabaseIncidents.AccountDeletedSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        // One deletion of users in the hour: no spike over a level of zero, but the only one there is.
+        Assert.StartsWith("Rows removed: ", when.WindowExplanation);
+        Assert.Contains(" in 1 of the range's ", when.WindowExplanation);
+        Assert.InRange(play.Playback.At, when.WindowStart!.Value, when.WindowEnd!.Value);
+        Assert.True(when.WindowEnd!.Value - when.WindowStart!.Value <= TimeSpan.FromMinutes(2), $"{when.WindowStart:O} to {when.WindowEnd:O}");
+        var what = Said(answer, InvestigationStep.What);
+        Assert.Matches("^DELETE on public.users removed 1 row\\(s\\) at [0-9: .-]+ UTC \\(statement [0-9]+, transaction [0-9]+, request path /api/admin/users/11, correlation id [0-9a-f-]+\\)$", what[0]);
+        var cascade = $"by ON DELETE CASCADE from the DELETE on public.users (statement ";
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DELETE on public.games removed {games:N0} row(s) at ", StringComparison.Ordinal) && w.Contains(cascade, StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("DELETE on public.purchases", StringComparison.Ordinal) && w.Contains(" by ON DELETE CASCADE from the DELETE on public.users", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.StartsWith("SQL at ", StringComparison.Ordinal) && w.Contains(": DELETE on public.games (", StringComparison.Ordinal) && w.Contains(cascade, StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Why, w => w.EndsWith("DELETE /api/admin/users/11 (200) by dana", StringComparison.Ordinal));
+        AssertSourced(answer);
+
+        var restored = await RestoreAsync(answer, play);
+        Assert.Equal(1, restored["users"]);
+        Assert.Equal(users, await Sandbox.CountAsync("SELECT count(*) FROM users"));
+        Assert.Equal(games, await Sandbox.CountAsync("SELECT count(*) FROM games WHERE owner_id = 11"));
+    }
+
+    [Fact]
+    public async Task SessionHijack_SeenOnlyInTheAuditTrail_NamesTheNewAddress_TheCredentialChange_AndGivesAVerdict()
+    {
+        var play = await PlayAsync(AccountIncidents.HijackSlug);
+
+        var (when, answer) = await InvestigateAsync(play);
+
+        var credentialsAt = play.Playback.Runs[0].From;
+        Assert.InRange(credentialsAt, when.WindowStart!.Value, when.WindowEnd!.Value);
+        var who = Said(answer, InvestigationStep.Who);
+        Assert.StartsWith("203.0.113.45: 5 audited change(s) of pavel; new: first seen at ", who[0]);
+        Assert.Contains(who, w => w.StartsWith("198.51.100.25: ", StringComparison.Ordinal) && w.Contains("; known: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(answer.Result.Unknowns, u => u.What == "the addresses behind the actions");
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("As pavel, credentials changed at ", StringComparison.Ordinal)
+            && w.Contains(": public.users's email on 1 row(s): before, \"pavel@players.tovplay.org\"; after, \"pavel.recovery@mailbox.example\"; "
+                + "password_hash on 1 row(s): changed (a secret: its values are not shown); from 203.0.113.45 (", StringComparison.Ordinal)
+            && w.Contains("request path /api/account/credentials", StringComparison.Ordinal));
+        var verdict = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Statement.StartsWith("Verdict: ", StringComparison.Ordinal));
+        Assert.StartsWith("Verdict: pavel was probably taken over. This has the shape of an account takeover: from the new address 203.0.113.45, the account's email and password_hash changed at ",
+            verdict.Statement);
+        Assert.Contains(" row(s) removed in 4 statement(s) until ", verdict.Statement);
+        Assert.Equal(0.8, verdict.Confidence, 6);
+        Assert.Contains(answer.Recommendations, r => r.Title == "Block 203.0.113.45 at the edge");
+        AssertSourced(answer);
     }
 }

@@ -7,9 +7,11 @@ public static class AccountIncidents
 {
     public const string TakeoverSlug = "account-takeover";
     public const string BruteForceSlug = "brute-force";
+    public const string HijackSlug = "session-hijack";
 
     private const string TakeoverAddress = "203.0.113.99";
     private const string GuessingAddress = "203.0.113.77";
+    private const string HijackAddress = "203.0.113.45";
 
     /// <summary>A sign-in from a new address, a password change at once, then the owner's games and friends deleted.</summary>
     public static SandboxIncident Takeover(SandboxIds ids)
@@ -70,5 +72,44 @@ public static class AccountIncidents
             new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, GuessingAddress, "/api/auth/login", null, ChannelKind.Application),
             p => $"From six minutes before {Logs.UtcText.Millis(p.At)}, {GuessingAddress} sent 60 failed sign-ins (LOGIN_FAILED, 401) to 12 accounts, one every five seconds. "
                 + $"Then it signed in to {victim.Username}, whose password it had guessed: the session was created from {GuessingAddress}, an address {victim.Username} never used.");
+    }
+
+    /// <summary>
+    /// With a stolen session, through the mobile API (whose proxy passes no client address to the log), someone changes
+    /// an account's email and password, then deletes its purchases and friendships one request at a time.
+    /// </summary>
+    public static SandboxIncident Hijack(SandboxIds ids)
+    {
+        var victim = Roster.Named("pavel");
+        IEnumerable<SandboxLine> Usual(DateTimeOffset at) =>
+            ids.Request(victim, victim.Ip, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 120).Lines(at, null);
+        SandboxRequest Hidden(SandboxRequest request) => request with { LogsIp = false };
+        var credentials = Hidden(ids.Request(victim, HijackAddress, "POST", "/api/account/credentials", "/account", "tap:save-account", "EMAIL_CHANGE", "users",
+            $"UPDATE users SET email = 'pavel.recovery@mailbox.example', password_hash = '{SandboxSchema.PasswordHash("hijacked-" + victim.Username)}' WHERE id = {victim.Id};", 200, 90));
+        var steps = new List<IncidentStep>
+        {
+            IncidentStep.Log(TimeSpan.FromMinutes(-50), Usual),
+            IncidentStep.Log(TimeSpan.FromMinutes(-25), Usual),
+            IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, credentials.Transaction!), credentials.Lines),
+        };
+        for (var i = 0; i < 3; i++)
+        {
+            var purchase = Hidden(ids.Request(victim, HijackAddress, "DELETE", "/api/purchases/latest", "/purchases", "tap:delete-purchase", "DELETE", "purchases",
+                $"DELETE FROM purchases WHERE (id, purchased_at) = (SELECT id, purchased_at FROM purchases WHERE user_id = {victim.Id} ORDER BY purchased_at DESC LIMIT 1);", 200, 60));
+            steps.Add(IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, purchase.Transaction!), purchase.Lines));
+        }
+
+        var friends = Hidden(ids.Request(victim, HijackAddress, "DELETE", "/api/friends/all", "/friends", "tap:remove-all-friends", "DELETE", "friendships",
+            $"DELETE FROM friendships WHERE user_id = {victim.Id} OR friend_id = {victim.Id};", 200, 110));
+        steps.Add(IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, friends.Transaction!), friends.Lines));
+        return new SandboxIncident(HijackSlug, "Account hijacked with a stolen session: credentials changed, history deleted",
+            $"With a stolen session, from an address never seen for {victim.Username}, someone changes the account's email and password through the mobile API, then deletes its purchases "
+                + "and friendships one request at a time. The API's log lines carry no client address; the audit trail does.",
+            steps,
+            new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, HijackAddress, "/api/account/credentials", "public.users", ChannelKind.Application),
+            p => $"{victim.Username} signs in from {victim.Ip} (twice in the last hour). At {Logs.UtcText.Millis(p.At)}, with a stolen session and no sign-in, someone at {HijackAddress} "
+                + $"changed the account's email to pavel.recovery@mailbox.example and its password (POST /api/account/credentials), then deleted its purchases one request at a time "
+                + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({p.Runs.Skip(1).Take(3).Sum(r => r.Rows)} row(s)) and its friendships ({p.Runs.LastOrDefault()?.Rows ?? 0} row(s)). ")
+                + $"The mobile API's proxy passes no client address to the log, so its lines carry no ip; every audited change carries {HijackAddress} (tovplay.client_ip).");
     }
 }

@@ -10,6 +10,8 @@ public static class DatabaseIncidents
     public const string PsqlTruncateSlug = "psql-truncate";
     public const string UpdateWithoutWhereSlug = "update-without-where";
     public const string DropTableSlug = "drop-table";
+    public const string RefusedDeleteSlug = "refused-delete";
+    public const string AccountDeletedSlug = "account-deleted";
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -66,4 +68,34 @@ public static class DatabaseIncidents
             + $"believing the connection was a local copy. The table and its {N(p.Rows)} friendships were gone; the audit trail's DDL capture kept the rows before the drop. "
             + "It did not come through the application. Until the table exists again the traffic's friend requests fail: \"Recreate missing tables\" on this page makes it again, "
             + "empty, and the restore script then puts its rows back.");
+
+    /// <summary>Someone with the support team's read-only role tries to delete inactive players from psql; PostgreSQL refuses.</summary>
+    public static SandboxIncident RefusedDelete(SandboxRoles roles) => new(RefusedDeleteSlug, "A DELETE refused for lack of privilege",
+        "Someone signs in with the support team's read-only role from psql, on a machine that is not an application server, and tries to delete every player inactive for a month. PostgreSQL refuses it.",
+        [
+            IncidentStep.Sql(new IncidentStatement(IncidentConnection.SupportPsql, "DELETE FROM users WHERE last_login_at < now() - interval '30 days';", Refused: true), (_, _) => []),
+        ],
+        new IncidentExpectation(ScenarioKind.Wipe, "users", roles.Support, null, "public.users", ChannelKind.Direct),
+        p => $"At {At(p)} someone connected as the support team's read-only role {roles.Support} with psql from {p.Address} (backend pid {p.Pid}) and ran "
+            + "DELETE FROM users WHERE last_login_at < now() - interval '30 days'. PostgreSQL refused it"
+            + (p.Runs.FirstOrDefault()?.Refusal is { } refusal ? $" ({refusal})" : "") + ": nothing was removed. The audit trail records changes, and there was none; "
+            + "PostgreSQL's own log tells who tried what, from where, with which program.");
+
+    /// <summary>A moderator deletes a player's account through the admin API; ON DELETE CASCADE takes everything of theirs with it.</summary>
+    public static SandboxIncident AccountDeleted(SandboxIds ids)
+    {
+        var dana = Roster.Named("dana");
+        var kim = Roster.Named("kim");
+        var path = $"/api/admin/users/{kim.Id}";
+        var request = ids.Request(dana, dana.Ip, "DELETE", path, "/admin/users", "click:delete-account", "DELETE", "users",
+            $"DELETE FROM users WHERE id = {kim.Id};", 200, 180 + ids.Next(0, 60), leadMs: 700);
+        return new SandboxIncident(AccountDeletedSlug, "A player's account deleted, and everything of theirs by cascade",
+            $"A moderator deletes {kim.Username}'s account from the admin page; the foreign keys' ON DELETE CASCADE removes the player's games, lobbies, friendships, sessions and purchases in the same transaction.",
+            [IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, request.Transaction!), request.Lines)],
+            new IncidentExpectation(ScenarioKind.Wipe, "users", dana.Username, path, "public.users", ChannelKind.Application),
+            p => $"At {At(p)} the application user {dana.Username} (id {dana.Id}) clicked \"Delete account\" for {kim.Username} (id {kim.Id}) on the admin page. The backend's DELETE {path} "
+                + $"(correlation id {request.CorrelationId}, backend pid {p.Pid}) removed the player's row, and in the same transaction the foreign keys' ON DELETE CASCADE removed their "
+                + "games, the lobbies of those games and the ones they hosted, their lobby memberships, friendships, sessions and purchases. It went through the application: "
+                + $"one row of users in an hour of busy traffic. Until it is restored, {kim.Username}'s own requests fail.");
+    }
 }

@@ -6,7 +6,8 @@ public static class IncidentCatalog
     public static readonly IReadOnlyList<string> Slugs =
     [
         DatabaseIncidents.ApiMassDeleteSlug, DatabaseIncidents.PsqlTruncateSlug, DatabaseIncidents.UpdateWithoutWhereSlug, DatabaseIncidents.DropTableSlug,
-        AccountIncidents.TakeoverSlug, AccountIncidents.BruteForceSlug, ServiceIncidents.SlowDeploySlug, ServiceIncidents.ErrorBurstSlug,
+        DatabaseIncidents.RefusedDeleteSlug, DatabaseIncidents.AccountDeletedSlug,
+        AccountIncidents.TakeoverSlug, AccountIncidents.BruteForceSlug, AccountIncidents.HijackSlug, ServiceIncidents.SlowDeploySlug, ServiceIncidents.ErrorBurstSlug,
     ];
 
     /// <summary>
@@ -19,8 +20,11 @@ public static class IncidentCatalog
         DatabaseIncidents.PsqlTruncateSlug => DatabaseIncidents.PsqlTruncate(superuser),
         DatabaseIncidents.UpdateWithoutWhereSlug => DatabaseIncidents.UpdateWithoutWhere(new SandboxIds(random), roles),
         DatabaseIncidents.DropTableSlug => DatabaseIncidents.DropTable(roles),
+        DatabaseIncidents.RefusedDeleteSlug => DatabaseIncidents.RefusedDelete(roles),
+        DatabaseIncidents.AccountDeletedSlug => DatabaseIncidents.AccountDeleted(new SandboxIds(random)),
         AccountIncidents.TakeoverSlug => AccountIncidents.Takeover(new SandboxIds(random)),
         AccountIncidents.BruteForceSlug => AccountIncidents.BruteForce(new SandboxIds(random)),
+        AccountIncidents.HijackSlug => AccountIncidents.Hijack(new SandboxIds(random)),
         ServiceIncidents.SlowDeploySlug => ServiceIncidents.SlowDeploy(new SandboxIds(random)),
         ServiceIncidents.ErrorBurstSlug => ServiceIncidents.ErrorBurst(new SandboxIds(random)),
         _ => null,

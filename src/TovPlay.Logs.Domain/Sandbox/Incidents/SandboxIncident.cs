@@ -16,10 +16,16 @@ public enum IncidentConnection
 
     /// <summary>A developer's desktop SQL client, as the developer's own role, from an address that is not an application server.</summary>
     DeveloperClient,
+
+    /// <summary>Someone with the support team's read-only role, with psql, from an address that is not an application server.</summary>
+    SupportPsql,
 }
 
-/// <summary>SQL an incident runs; <paramref name="RowsBefore"/>, when given, counts what it is about to destroy (a TRUNCATE reports no rows).</summary>
-public sealed record IncidentStatement(IncidentConnection Connection, string Sql, string? RowsBefore = null);
+/// <summary>
+/// SQL an incident runs; <paramref name="RowsBefore"/>, when given, counts what it is about to destroy (a TRUNCATE
+/// reports no rows). <paramref name="Refused"/>: the database is expected to refuse it for lack of privilege.
+/// </summary>
+public sealed record IncidentStatement(IncidentConnection Connection, string Sql, string? RowsBefore = null, bool Refused = false);
 
 /// <summary>
 /// One step of an incident. A step with a statement runs it when the incident is played and its lines are stamped
@@ -43,6 +49,9 @@ public sealed record IncidentExpectation(ScenarioKind Scenario, string? Subject,
 /// </summary>
 public sealed record IncidentRun(int Pid, string? Address, DateTimeOffset From, DateTimeOffset To, long Rows)
 {
+    /// <summary>The database's refusal, for a statement it refused (then it changed nothing).</summary>
+    public string? Refusal { get; init; }
+
     /// <summary>Whether an audited statement is this run's: same backend, inside its time.</summary>
     public bool Covers(Audit.AuditStatement statement) => statement.BackendPid == Pid && statement.StatementAt >= From && statement.StatementAt <= To;
 }

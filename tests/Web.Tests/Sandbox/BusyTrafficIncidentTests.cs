@@ -1,0 +1,72 @@
+using TovPlay.Logs.Domain.Investigations;
+using TovPlay.Logs.Domain.Sandbox.Incidents;
+
+namespace TovPlay.Logs.Web.Tests.Sandbox;
+
+/// <summary>
+/// Incidents asked about as an operator who does not know what happened would: the free scenario, no subject, over
+/// busy traffic (ten requests a second, many of them one-row deletes of players' own things). The incident must lead
+/// the answer, and the traffic's routine be summed up apart rather than followed.
+/// </summary>
+public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinute: 600)
+{
+    [Fact]
+    public async Task AnUpdateWithoutWhere_IsWhatTheFreeScenarioFollows_NotTheTrafficsOneRowDeletes()
+    {
+        await WaitForHabitsAsync();
+        var play = await PlayAsync(DatabaseIncidents.UpdateWithoutWhereSlug);
+
+        var (when, answer) = await InvestigateAsync(play, ScenarioKind.Free);
+
+        // A young trail holds no traffic before the sandbox started: the traffic's removals may spike with the update, in its window.
+        Assert.InRange(play.Playback.At, when.WindowStart!.Value, when.WindowEnd!.Value);
+        var what = Said(answer, InvestigationStep.What);
+        Assert.StartsWith($"UPDATE on public.users overwrote {play.Playback.Rows:N0} row(s) at ", what[0]);
+        Assert.StartsWith("It changed balance_cents on ", what[1]);
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
+        Assert.DoesNotContain(what, w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));
+        AssertSourced(answer);
+    }
+
+    [Fact]
+    public async Task ARefusedDelete_IsInTheFreeScenariosAnswer_BesideTheTrafficsRoutineSummedUp()
+    {
+        await WaitForHabitsAsync();
+        var play = await PlayAsync(DatabaseIncidents.RefusedDeleteSlug);
+        await WaitForServerLogAsync(play.Playback.Pid, "STATEMENT:  DELETE FROM users");
+
+        var (_, answer) = await InvestigateAsync(play, ScenarioKind.Free);
+
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("PostgreSQL refused DELETE on users at ", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Tried by database role {Sandbox.Roles.Support}, from ", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
+        Assert.DoesNotContain(Said(answer, InvestigationStep.What), w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));
+        AssertSourced(answer);
+    }
+
+    /// <summary>
+    /// Waits until the traffic has shown its habits: each kind of delete it makes (a player's oldest game, leaving a
+    /// lobby, signing out, unfriending) made at least six times by three players, as hours of traffic would have.
+    /// </summary>
+    private async Task WaitForHabitsAsync()
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromMinutes(3));
+        while (!bound.IsCancellationRequested)
+        {
+            var shown = await Sandbox.CountAsync("""
+                SELECT count(*) FROM (
+                    SELECT request_path FROM tovplay_audit.statements WHERE action = 'DELETE' AND request_path LIKE '/api/%'
+                    GROUP BY request_path HAVING count(*) >= 6 AND count(DISTINCT app_username) >= 3) habits
+                """);
+            if (shown >= 4)
+            {
+                return;
+            }
+
+            await Task.Delay(500, Ct);
+        }
+
+        Assert.Fail("The traffic did not make each of its four kinds of delete six times within three minutes.");
+    }
+}
