@@ -48,7 +48,11 @@ public static class InvestigationBenchmark
             Console.WriteLine($"// {Environment.ProcessorCount} cores; {AuditStatements:N0} audited statements over 48 h, {LogLines:N0} backend lines in the last hour");
             var player = app.App.Services.GetRequiredService<IncidentPlayer>();
             var bench = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bench")], "bench"));
-            foreach (var slug in new[] { AccountIncidents.TakeoverSlug, ServiceIncidents.SlowDeploySlug, ServiceIncidents.ErrorBurstSlug, DatabaseIncidents.ApiMassDeleteSlug })
+            foreach (var slug in new[]
+            {
+                AccountIncidents.TakeoverSlug, AccountIncidents.HijackSlug, ServiceIncidents.SlowDeploySlug, ServiceIncidents.ErrorBurstSlug, DatabaseIncidents.ApiMassDeleteSlug,
+                DatabaseIncidents.UpdateWithoutWhereSlug, DatabaseIncidents.RefusedDeleteSlug, DatabaseIncidents.AccountDeletedSlug,
+            })
             {
                 await player.PlayAsync(slug, bench, CancellationToken.None);
             }
@@ -60,7 +64,9 @@ public static class InvestigationBenchmark
             var services = app.App.Services;
             var now = DateTimeOffset.UtcNow.AddMinutes(1);
             await StepsAsync(services, ScenarioKind.Wipe, "games", now.AddHours(-24), now, answerTarget: 3000);
+            await StepsAsync(services, ScenarioKind.Wipe, "users", now.AddHours(-24), now, answerTarget: 3000);
             await StepsAsync(services, ScenarioKind.SuspiciousAccount, "nico", now.AddHours(-2), now, answerTarget: 2000);
+            await StepsAsync(services, ScenarioKind.SuspiciousAccount, "pavel", now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.SlowApi, null, now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.ErrorSpike, null, now.AddHours(-2), now, answerTarget: 2000);
             await StepsAsync(services, ScenarioKind.Free, null, now.AddHours(-2), now, answerTarget: 2000);
