@@ -31,24 +31,28 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
             .ToList();
         var transactions = incident.Select(s => s.TxId).Distinct().ToArray();
         var before = incident.Count > 0 ? incident.Min(s => s.StatementAt) : windowStart;
-        var findings = new List<Finding>();
-        await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        var trailSince = await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken);
-        // Per kind of actor, one history and one look around the incident for all of them: each query reads the
-        // whole lookback or window, so asking once per role or user would read it again each time.
-        foreach (var kind in actors.GroupBy(a => a.Kind))
+        DateTimeOffset? trailSince;
+        await using (var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken))
         {
-            var group = kind.ToList();
-            var pasts = await HistoriesAsync(connection, group, before, cancellationToken);
-            var others = await OtherAsync(connection, group, windowStart - Around, windowEnd + Around, transactions, cancellationToken);
-            foreach (var actor in group)
-            {
-                var (other, query) = others[actor];
-                findings.AddRange(ActorContext.Describe(pasts[actor.Name] with { Actor = actor, Before = before, TrailSince = trailSince }, other, query, now));
-            }
+            trailSince = await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken);
         }
 
-        return findings;
+        // Per kind of actor, one history and one look around the incident for all of them: each query reads the
+        // whole lookback or window, so asking once per role or user would read it again each time. The kinds are
+        // read side by side, each over a connection of its own.
+        var kinds = await Task.WhenAll(actors.GroupBy(a => a.Kind).Select(async kind =>
+        {
+            var group = kind.ToList();
+            await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+            var pasts = await HistoriesAsync(connection, group, before, cancellationToken);
+            var others = await OtherAsync(connection, group, windowStart - Around, windowEnd + Around, transactions, cancellationToken);
+            return group.SelectMany(actor =>
+            {
+                var (other, query) = others[actor];
+                return ActorContext.Describe(pasts[actor.Name] with { Actor = actor, Before = before, TrailSince = trailSince }, other, query, now);
+            }).ToList();
+        }));
+        return [.. kinds.SelectMany(k => k)];
     }
 
     /// <summary>How a connection over the database server's own socket shows in place of an address.</summary>

@@ -148,43 +148,59 @@ public sealed class WipeInvestigator(
             p.AddWithValue("rr", routine.Select(r => r.Role).ToArray());
         }
 
-        // A transaction is routine when each of its statements is of a routine kind, or was caused by one (a cascade's
-        // rows carry the text of the statement that caused them).
-        var transactions = $"""
+        // In one pass over the window: each transaction's rows, whether it is routine (each of its statements of a
+        // routine kind, or caused by one: a cascade's rows carry the text of the statement that caused them), then the
+        // followed ones (the largest that are not routine, each within a tenth of the largest: beside a wipe, smaller
+        // deletes are summed up, not told one by one) and what the others add up to.
+        await using var command = new NpgsqlCommand($"""
             WITH w AS (
                 SELECT id, tx_id, row_count, query,
                        (schema_name || '.' || table_name, action, COALESCE(request_path, ''), session_role)
                            IN (SELECT * FROM unnest(@rt::text[], @ra::text[], @rp::text[], @rr::text[])) AS habitual
-                FROM {statements} WHERE {inWindow})
-            SELECT w.tx_id, sum(w.row_count) AS removed, min(w.id) AS first,
-                   bool_and(w.habitual OR EXISTS (SELECT 1 FROM w h WHERE h.tx_id = w.tx_id AND h.habitual AND h.query IS NOT DISTINCT FROM w.query)) AS routine
-            FROM w GROUP BY w.tx_id
-            """;
-        // Followed: the largest transactions that are not routine, and only those within a tenth of the largest: beside a
-        // wipe, smaller deletes are summed up, not told one by one.
-        var ranked = $"""
-            SELECT tx_id FROM (SELECT tx_id, removed, first, max(removed) OVER () AS largest FROM ({transactions}) t WHERE NOT routine) t
-            WHERE removed * {WipeInvestigation.FollowedShare} >= largest
-            ORDER BY removed DESC, first LIMIT {WipeInvestigation.MaxFollowed}
-            """;
-        var followed = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
-            {destructive} AND tx_id IN ({ranked})
-            AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
-            """, Parameters, cancellationToken, MaxStatements);
-
-        await using var command = new NpgsqlCommand($"""
-            SELECT count(DISTINCT tx_id), COALESCE(sum(row_count), 0)::bigint, (array_agg(id ORDER BY row_count DESC))[1]
-            FROM {statements} WHERE {inWindow} AND tx_id NOT IN ({ranked}) AND tx_id IN (SELECT tx_id FROM ({transactions}) t WHERE NOT routine)
+                FROM {statements} WHERE {inWindow}),
+            texts AS (SELECT tx_id, query, bool_or(habitual) AS habitual FROM w GROUP BY tx_id, query),
+            tx AS (
+                SELECT w.tx_id, sum(w.row_count) AS removed, min(w.id) AS first, (array_agg(w.id ORDER BY w.row_count DESC))[1] AS largest_id,
+                       max(w.row_count) AS largest_rows, bool_and(w.habitual OR t.habitual) AS routine
+                FROM w JOIN texts t ON t.tx_id = w.tx_id AND t.query IS NOT DISTINCT FROM w.query
+                GROUP BY w.tx_id),
+            ranked AS (
+                SELECT *, max(removed) OVER () AS top, row_number() OVER (ORDER BY removed DESC, first) AS rank FROM tx WHERE NOT routine),
+            followed AS (SELECT tx_id FROM ranked WHERE removed * {WipeInvestigation.FollowedShare} >= top AND rank <= {WipeInvestigation.MaxFollowed})
+            SELECT true, tx_id, 0::bigint, NULL::bigint FROM followed
+            UNION ALL
+            SELECT false, count(*), COALESCE(sum(removed), 0)::bigint, (array_agg(largest_id ORDER BY largest_rows DESC))[1]
+            FROM ranked WHERE tx_id NOT IN (SELECT tx_id FROM followed)
             """, connection);
         Parameters(command.Parameters);
-        long? largestId;
-        NotFollowed others;
+        var followedIds = new List<long>();
+        var others = new NotFollowed(0, 0, null);
+        long? largestId = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            await reader.ReadAsync(cancellationToken);
-            (others, largestId) = (new NotFollowed(reader.GetInt64(0), reader.GetInt64(1), null), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetBoolean(0))
+                {
+                    followedIds.Add(reader.GetInt64(1));
+                }
+                else
+                {
+                    (others, largestId) = (new NotFollowed(reader.GetInt64(1), reader.GetInt64(2), null), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+                }
+            }
         }
 
+        // Each followed transaction whole (its statements out of the window too, so a cascade is whole).
+        var followed = followedIds.Count == 0 ? [] : await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, $"""
+            {destructive} AND tx_id = ANY(@ids)
+            AND statement_at >= @from - interval '1 hour' AND statement_at < @to + interval '1 hour'
+            """, p =>
+            {
+                p.AddWithValue("ids", followedIds.ToArray());
+                p.AddWithValue("from", from);
+                p.AddWithValue("to", to);
+            }, cancellationToken, MaxStatements);
         if (largestId is { } id)
         {
             var largest = await AuditDatabase.StatementsAsync(connection, audit.Value.Schema, "id = @id", p => p.AddWithValue("id", id), cancellationToken);
@@ -196,7 +212,8 @@ public sealed class WipeInvestigator(
 
     /// <summary>
     /// The window's kinds of destructive statement the sessions sent (table, action, request path, role; a cascade's
-    /// rows, recorded with the text of the statement that caused them, are not sent), counted in the window and in the
+    /// rows, recorded with the text of the statement that caused them, which names another table, are not sent),
+    /// counted in the window and in the
     /// hour before it (or as long, for a longer window): what tells the application's routine from the incident.
     /// </summary>
     /// <summary>How far before the window the application's habits are counted: an hour, or as long as the window.</summary>
@@ -213,9 +230,9 @@ public sealed class WipeInvestigator(
                    COALESCE(max(row_count) FILTER (WHERE statement_at >= @from), 0),
                    count(*) FILTER (WHERE statement_at < @from),
                    COALESCE(max(row_count) FILTER (WHERE statement_at < @from), 0)
-            FROM (SELECT *, id = min(id) OVER (PARTITION BY tx_id, query) AS sent FROM {statements}
-                  WHERE statement_at >= @before AND statement_at < @to AND {destructive} AND {subject}) s
-            WHERE sent
+            FROM {statements}
+            WHERE statement_at >= @before AND statement_at < @to AND {destructive} AND {subject}
+              AND (query IS NULL OR strpos(lower(query), lower(table_name)) > 0)
             GROUP BY 1, 2, 3, 4
             HAVING count(*) FILTER (WHERE statement_at >= @from) > 0
             """;
