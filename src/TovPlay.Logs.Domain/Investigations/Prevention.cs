@@ -62,21 +62,25 @@ public static class Prevention
             }
         }
 
-        foreach (var table in statements.Where(s => s.Action is "DELETE" or "TRUNCATE").GroupBy(s => (s.Schema, s.Table)))
+        // A statement of too many rows is what the guard refuses: a DELETE or TRUNCATE that removed them, an UPDATE that overwrote them.
+        foreach (var table in statements.Where(s => s.Action is "DELETE" or "TRUNCATE" or "UPDATE").GroupBy(s => (s.Schema, s.Table)))
         {
-            var largest = table.Max(s => s.Rows);
+            var largest = table.MaxBy(s => s.Rows)!;
+            var verb = largest.Changes ? "overwrote" : "removed";
             // Above what the application does in one statement, below what this incident did.
-            var limit = Math.Max(GuardSlack, (int)Math.Min(int.MaxValue, largest / 10));
+            var limit = Math.Max(GuardSlack, (int)Math.Min(int.MaxValue, largest.Rows / 10));
             list.Add(new Recommendation(
                 $"Guard {table.Key.Schema}.{table.Key.Table} against mass changes over {limit.ToString("N0", CultureInfo.InvariantCulture)} rows",
-                $"The largest statement here removed {largest.ToString("N0", CultureInfo.InvariantCulture)} rows at once; the guard refuses that unless the transaction first says it means it (SET LOCAL {MassChangeGuard.OverrideSetting} = on).",
+                $"The largest statement here {verb} {largest.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows at once; the guard refuses a DELETE, UPDATE or TRUNCATE of that many unless the transaction first says it means it (SET LOCAL {MassChangeGuard.OverrideSetting} = on).",
                 new MassChangeGuard(sql).Install(new AuditedTable(table.First().TableOid, table.Key.Schema, table.Key.Table, TableKind.Ordinary, [], []), limit).Trim(),
                 "sql") { Guard = new GuardTarget(table.Key.Schema, table.Key.Table, limit) });
+            var overwrote = table.Any(s => s.Changes);
+            var actions = overwrote ? (table.Any(s => s.Removes) ? "DELETE|TRUNCATE|UPDATE" : "UPDATE") : "DELETE|TRUNCATE";
             list.Add(new Recommendation(
-                $"Alert when {table.Key.Schema}.{table.Key.Table} loses many rows",
+                $"Alert when {table.Key.Schema}.{table.Key.Table} {(overwrote ? "has many rows overwritten or removed" : "loses many rows")}",
                 "An alert on the audit lines would have told on-call within a minute.",
                 LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.Unwrapped(RangeOperation.SumOverTime,
-                    LogQueryBuilder.Stream("job", AuditLogLine.Job).Json().Label("table", table.Key.Table).Label("action", "DELETE|TRUNCATE", MatchOperator.Regex),
+                    LogQueryBuilder.Stream("job", AuditLogLine.Job).Json().Label("table", table.Key.Table).Label("action", actions, MatchOperator.Regex),
                     "rows", TimeSpan.FromMinutes(1))), limit)),
                 "logql-alert"));
         }

@@ -55,4 +55,17 @@ public sealed class PreventionTests
         Assert.True(TovPlay.Logs.Domain.LogQL.LogQLQuery.TryParse(alert, out _, out var error), error?.Message);
         Assert.Contains("table=\"x\\\" } |= \\\"y\"", alert);
     }
+
+    [Fact]
+    public void AnUpdateThatOverwroteATable_IsGuardedAndAlertedOn_AsADeleteWouldBe()
+    {
+        var list = Prevention.ForWipe([Statement("UPDATE", 20_000, "tovplay_worker", "10.0.1.5", "tovplay-worker", "job-1")], s_app, new AuditSql());
+
+        var guard = Assert.Single(list, r => r.Guard is not null);
+        Assert.Equal(("Guard public.users against mass changes over 2,000 rows", new GuardTarget("public", "users", 2000)), (guard.Title, guard.Guard));
+        Assert.StartsWith("The largest statement here overwrote 20,000 rows at once", guard.Why);
+        var alert = Assert.Single(list, r => r.ChangeKind == "logql-alert");
+        Assert.Equal("Alert when public.users has many rows overwritten or removed", alert.Title);
+        Assert.Contains("action=~\"UPDATE\"", alert.Change);
+    }
 }

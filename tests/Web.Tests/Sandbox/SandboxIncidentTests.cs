@@ -92,6 +92,7 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         // What it overwrote, from the row images: the balances before, zero after.
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("It changed balance_cents on ", StringComparison.Ordinal) && w.Contains("; after, 0 on every one", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.Why, w => w == "The statement as sent: UPDATE users SET balance_cents = 0 (no WHERE clause: it applied to every row of public.users)");
+        Assert.Contains(answer.Recommendations, r => r.Guard is { Schema: "public", Table: "users" });
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {Sandbox.Roles.Worker}, from 127.0.0.1:", StringComparison.Ordinal) && w.Contains("program tovplay-worker", StringComparison.Ordinal));
         var why = Said(answer, InvestigationStep.Why);
         Assert.StartsWith("The change came through the application", why[0]);
