@@ -30,6 +30,12 @@ public sealed record AccountEvidence(
     public IReadOnlyDictionary<long, IReadOnlyList<RowChange>> Changes { get; init; } = new Dictionary<long, IReadOnlyList<RowChange>>();
 
     public CredentialColumns Credentials { get; init; } = CredentialColumns.Default;
+
+    /// <summary>Every account's failed sign-ins in reach (the backend's LOGIN_FAILED lines), to tell one address guessing across accounts.</summary>
+    public IReadOnlyList<RequestLine> FailedSignIns { get; init; } = [];
+
+    /// <summary>The query behind <see cref="FailedSignIns"/>, for evidence.</summary>
+    public string FailedSignInsQuery { get; init; } = "";
 }
 
 /// <summary>
@@ -146,6 +152,20 @@ public static class AccountInvestigation
                 $"the addresses of {user}'s lines (ip) and audited changes (tovplay.client_ip) against its sign-ins and changes before", sources));
         }
 
+        foreach (var ip in fresh)
+        {
+            var tries = evidence.FailedSignIns.Where(l => l.Field("ip") == ip).OrderBy(l => l.At).ToList();
+            var accounts = tries.Select(l => l.Field("username")).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+            if (accounts > 1)
+            {
+                findings.Add(Finding.Direct(InvestigationStep.Who,
+                    string.Create(CultureInfo.InvariantCulture, $"{ip} failed to sign in {tries.Count:N0} time(s) to {accounts:N0} account(s) between {UtcText.Millis(tries[0].At)} and {UtcText.Millis(tries[^1].At)}")
+                        + $", not to {user}'s alone: it was trying passwords across accounts",
+                    "every account's failed sign-ins (LOGIN_FAILED) in reach, by address",
+                    new Evidence(EvidenceSource.ApplicationLog, evidence.FailedSignInsQuery, string.Join("\n", tries.Take(10).Select(l => l.Line)), now)));
+            }
+        }
+
         if (used.Count == 0)
         {
             unknowns.Add(new Unknown(InvestigationStep.Who, "the addresses behind the actions",
@@ -196,7 +216,8 @@ public static class AccountInvestigation
         }
 
         Verdict(evidence, keyLines, statements, credentials, IsNew, fresh, now, findings, unknowns);
-        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh));
+        var guessing = fresh.Where(ip => evidence.FailedSignIns.Count(l => l.Field("ip") == ip) > 1).ToList();
+        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh, guessing));
     }
 
     /// <summary>

@@ -60,7 +60,8 @@ public static class LogPrevention
         ];
     }
 
-    public static IReadOnlyList<Recommendation> ForAccount(string username, IReadOnlyCollection<string> newAddresses)
+    /// <param name="guessing">New addresses that failed to sign in more than once: passwords were being tried.</param>
+    public static IReadOnlyList<Recommendation> ForAccount(string username, IReadOnlyCollection<string> newAddresses, IReadOnlyCollection<string>? guessing = null)
     {
         var passwordChanges = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", username).Label("action", "PASSWORD_CHANGE");
         var list = new List<Recommendation>
@@ -74,6 +75,19 @@ public static class LogPrevention
                 LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.CountOverTime(passwordChanges, s_alertRange)), 0)),
                 "logql-alert"),
         };
+        if (guessing is { Count: > 0 })
+        {
+            var failures = LogQueryBuilder.Stream("job", "tovplay-backend").Contains("LOGIN_FAILED").Json().Label("action", "LOGIN_FAILED");
+            list.Add(new("Alert on failed sign-ins from one address",
+                $"Passwords were tried from {string.Join(", ", guessing.Take(3))}; a rule on failed sign-ins per address catches the guessing while it happens, before one works.",
+                LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.CountOverTime(failures, s_alertRange), "ip"), 10)),
+                "logql-alert"));
+            list.Add(new("Slow down sign-ins after failures",
+                "Guessing needs many tries: after a few failures from one address or for one account, answer slower or ask for a second factor.",
+                "Rate-limit POST /api/auth/login per address and per account (e.g. 5 failures in 15 minutes, then a delay or a CAPTCHA), and lock the account after 10 until the owner confirms by e-mail.",
+                "checklist"));
+        }
+
         foreach (var address in newAddresses.Take(3))
         {
             list.Add(new Recommendation($"Block {address} at the edge",

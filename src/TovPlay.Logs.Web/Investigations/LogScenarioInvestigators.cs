@@ -80,6 +80,8 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         var from = question.Start - LeadUp;
         var lines = logs.ReadAsync(linesQuery, from, question.End + FollowUp, cancellationToken);
         var prior = logs.ReadAsync(priorQuery, from.AddDays(-days), from, cancellationToken);
+        var failedQuery = LogQueryBuilder.Stream("job", "tovplay-backend").Contains("LOGIN_FAILED").Json().Label("action", "LOGIN_FAILED").ToString();
+        var failed = logs.ReadAsync(failedQuery, from, question.End + FollowUp, cancellationToken);
         var trail = audit.Value.IsConfigured ? TrailAsync(user, from, question.End + FollowUp, days, cancellationToken) : Task.FromResult(new AuditedAccount([], [], "", null));
         var found = await trail;
         var changes = await Task.WhenAll(found.Statements.Where(s => s.Changes).OrderByDescending(s => s.Id).Take(MaxUpdatesRead)
@@ -92,6 +94,8 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
             TrailSince = found.TrailSince,
             Changes = changes.ToDictionary(c => c.Id, c => c.Changes),
             Credentials = options.Value.Credentials,
+            FailedSignIns = await failed,
+            FailedSignInsQuery = failedQuery,
         };
         var (result, recommendations) = AccountInvestigation.Analyse(evidence, time.GetUtcNow());
         if (!audit.Value.IsConfigured)

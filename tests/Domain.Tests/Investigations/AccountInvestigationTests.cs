@@ -155,4 +155,20 @@ public sealed class AccountInvestigationTests
         Assert.Equal(("Verdict: probably nico themself. Every sign-in and change came from addresses the account used before, and no credential changed from elsewhere", 0.7),
             (verdict.Statement, verdict.Confidence));
     }
+
+    [Fact]
+    public void AnAddressThatFailedAcrossAccounts_IsSaidToGuessAcrossThem_AndAnAlertPerAddressIsProposed()
+    {
+        var lines = new List<RequestLine> { Line(-58, "198.51.100.24", "LOGIN"), Line(-2, "203.0.113.77", "LOGIN_FAILED"), Line(-0.5, "203.0.113.77", "LOGIN") };
+        RequestLine Failed(double minutes, string user) => new(s_window.AddMinutes(minutes), "tovplay-backend",
+            new Dictionary<string, string> { ["username"] = user, ["ip"] = "203.0.113.77", ["action"] = "LOGIN_FAILED" }, $"{{\"username\":\"{user}\"}}");
+        var failed = new[] { Failed(-4, "alice"), Failed(-3, "bob"), Failed(-2.5, "carol"), Failed(-2, "nico") };
+
+        var (result, recommendations) = AccountInvestigation.Analyse(Evidence(lines) with { FailedSignIns = failed, FailedSignInsQuery = "{failed}" }, s_window);
+
+        Assert.Contains("203.0.113.77 failed to sign in 4 time(s) to 4 account(s) between 2026-12-03 09:56:00.000 UTC and 2026-12-03 09:58:00.000 UTC, not to nico's alone: it was trying passwords across accounts",
+            result.For(InvestigationStep.Who).Select(f => f.Statement));
+        Assert.Equal("sum by (ip) (count_over_time({job=\"tovplay-backend\"} |= \"LOGIN_FAILED\" | json | action=\"LOGIN_FAILED\" [5m])) > 10",
+            Assert.Single(recommendations, r => r.Title == "Alert on failed sign-ins from one address").Change);
+    }
 }

@@ -158,6 +158,9 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         var guessed = Assert.Single(answer.Result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred && !f.Statement.StartsWith("Verdict: ", StringComparison.Ordinal));
         Assert.StartsWith("This has the shape of a guessed password: 5 failed sign-in(s) of olga from 203.0.113.77 from ", guessed.Statement);
         Assert.Equal(["Block 203.0.113.77 at the edge"], answer.Recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
+        // Not the victim's five failures alone: the address tried twelve accounts.
+        AssertSays(answer, InvestigationStep.Who, w => w.StartsWith("203.0.113.77 failed to sign in 60 time(s) to 12 account(s) between ", StringComparison.Ordinal));
+        Assert.Contains(answer.Recommendations, r => r.Title == "Alert on failed sign-ins from one address" && r.Change.StartsWith("sum by (ip)", StringComparison.Ordinal));
     }
 
     [Fact]
