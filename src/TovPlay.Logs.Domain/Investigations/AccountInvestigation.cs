@@ -217,7 +217,9 @@ public static class AccountInvestigation
 
         Verdict(evidence, keyLines, statements, credentials, IsNew, fresh, now, findings, unknowns);
         var guessing = fresh.Where(ip => evidence.FailedSignIns.Count(l => l.Field("ip") == ip) > 1).ToList();
-        return (new InvestigationResult(findings, unknowns), LogPrevention.ForAccount(user, fresh, guessing));
+        // RECOVER takes back what the timeline tells, not the account's routine (a sign-in's own last_login_at update).
+        var incident = statements.Where(s => (s.Removes || s.Changes) && NotableChange(s)).Select(s => s.Id).ToList();
+        return (new InvestigationResult(findings, unknowns) { Incident = incident }, LogPrevention.ForAccount(user, fresh, guessing));
     }
 
     /// <summary>

@@ -48,6 +48,9 @@ public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, Appl
 /// <summary>The answers, each with how it was established, and what could not be established.</summary>
 public sealed record InvestigationResult(IReadOnlyList<Finding> Findings, IReadOnlyList<Unknown> Unknowns)
 {
+    /// <summary>The audited statements the answer holds to be the incident's (what RECOVER offers to take back), when it chose among those it read.</summary>
+    public IReadOnlyList<long>? Incident { get; init; }
+
     public IEnumerable<Finding> For(InvestigationStep step) => Findings.Where(f => f.Step == step);
 }
 

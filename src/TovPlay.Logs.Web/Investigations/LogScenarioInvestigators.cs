@@ -103,7 +103,8 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
             result = result with { Unknowns = [.. result.Unknowns, new Unknown(InvestigationStep.What, $"the data changes made as {user}", "no audited database is configured (Audit:TargetConnection)")] };
         }
 
-        return new ScenarioAnswer([.. found.Statements.Where(s => s.Restorable)], result, recommendations);
+        var incident = result.Incident?.ToHashSet();
+        return new ScenarioAnswer([.. found.Statements.Where(s => s.Restorable && (incident is null || incident.Contains(s.Id)))], result, recommendations);
     }
 
     /// <summary>What the audit trail holds of the account: its statements in reach, the addresses it changed data from before, and the trail's age.</summary>

@@ -142,6 +142,8 @@ public sealed class AccountInvestigationTests
         Assert.Equal((0.8, "inference from audit trail (80% confidence)"), (verdict.Confidence, verdict.BasisLabel));
         Assert.Contains(result.For(InvestigationStep.Why), f => f.Statement == "2026-12-03 09:59:54.000 UTC: public.users's email and password_hash changed as nico from 203.0.113.99 (new address) through /api/account/credentials, correlation id c-2");
         Assert.Contains(recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
+        // RECOVER takes back the credential change and the deletes, not the owner's own profile edit.
+        Assert.Equal([2L, 3L, 4L], result.Incident);
     }
 
     [Fact]

@@ -287,6 +287,9 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         Assert.Contains(" row(s) removed in 4 statement(s) until ", verdict.Statement);
         Assert.Equal(0.8, verdict.Confidence, 6);
         Assert.Contains(answer.Recommendations, r => r.Title == "Block 203.0.113.45 at the edge");
+        // RECOVER offers to take back what came from there (the credentials, the deletes), not the owner's own routine.
+        Assert.Equal(5, answer.Statements.Count);
+        Assert.All(answer.Statements, s => Assert.Equal("203.0.113.45", s.AppClientIp));
         AssertSourced(answer);
     }
 }
