@@ -33,6 +33,9 @@ public static class EvidenceSource
     public const string ApplicationLog = "application log";
     public const string PostgresLog = "PostgreSQL log";
 
+    /// <summary>The audited database's catalog as it is now: roles, memberships, owners.</summary>
+    public const string Catalog = "database catalog";
+
     /// <summary>Attached to a log line's evidence; the line is the source.</summary>
     public const string StackTrace = "stack trace";
 

@@ -24,15 +24,17 @@ public static class Prevention
 {
     public const int GuardSlack = 10;
 
-    /// <param name="superusers">The session roles that are superusers: privileges and triggers do not bind them.</param>
-    public static IReadOnlyList<Recommendation> ForWipe(IReadOnlyList<AuditStatement> statements, ApplicationProfile application, AuditSql sql, IReadOnlySet<string>? superusers = null)
+    /// <param name="roles">What the session roles may do beyond their grants: a superuser is bound by no privilege or trigger, a member acts with its group's rights.</param>
+    public static IReadOnlyList<Recommendation> ForWipe(
+        IReadOnlyList<AuditStatement> statements, ApplicationProfile application, AuditSql sql, IReadOnlyDictionary<string, RoleGrants>? roles = null)
     {
         var list = new List<Recommendation>();
         foreach (var transaction in statements.GroupBy(s => s.TxId))
         {
             var first = transaction.OrderBy(s => s.Id).First();
             var channel = Channel.Of(first, application);
-            if (superusers?.Contains(first.SessionRole) == true)
+            var grants = roles?.GetValueOrDefault(first.SessionRole);
+            if (grants?.Superuser == true)
             {
                 list.Add(new Recommendation(
                     $"Stop working as the superuser {first.SessionRole}",
@@ -42,6 +44,16 @@ public static class Prevention
             }
             else if (channel.Kind != ChannelKind.Application && !application.DatabaseRoles.Contains(first.SessionRole, StringComparer.Ordinal))
             {
+                // A member acts with its group's rights, an owner's included (DROP TABLE, TRUNCATE): a REVOKE on the table does not reach those.
+                foreach (var group in grants?.MemberOf ?? [])
+                {
+                    list.Add(new Recommendation(
+                        $"Take the membership in {group} away from {first.SessionRole}",
+                        $"Through it {first.SessionRole} acts with {group}'s privileges, and an owner's rights (DROP TABLE, TRUNCATE) no table grant can take back; give it the privileges it needs on its own instead.",
+                        $"REVOKE {SqlText.Ident(group)} FROM {SqlText.Ident(first.SessionRole)};",
+                        "sql"));
+                }
+
                 foreach (var statement in transaction.Where(s => s.Action is "TRUNCATE" or "DELETE").DistinctBy(s => (s.Action, s.QualifiedTable)))
                 {
                     list.Add(new Recommendation(

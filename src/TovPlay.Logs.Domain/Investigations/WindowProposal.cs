@@ -9,7 +9,7 @@ public enum ActivitySignal
     /// <summary>Rows inserted or updated, from the audit trail.</summary>
     RowsChanged,
 
-    /// <summary>Rows updated, from the audit trail: an UPDATE over many rows destroys their old values.</summary>
+    /// <summary>Rows overwritten, from the audit trail: an UPDATE of many rows or of most of its table destroys their old values.</summary>
     RowsOverwritten,
 
     /// <summary>Requests the backend logged.</summary>
@@ -39,7 +39,17 @@ public static class WindowProposal
 {
     public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null)
     {
-        var found = Find(scenario, series, step, around, Anomaly) ?? Find(scenario, series, step, around, Rare);
+        // Without a time, a rare event counts only when nothing stands out; with one, it competes by nearness (a spike
+        // of errors half an hour away is not what an operator asking about one deleted row at that time means).
+        var spike = Find(scenario, series, step, around, Anomaly);
+        var rare = spike is null || around is not null ? Find(scenario, series, step, around, Rare) : null;
+        var found = (spike, rare, around) switch
+        {
+            (null, _, _) => rare,
+            (_, null, _) => spike,
+            (_, _, { } hint) => Distance(rare!, hint) < Distance(spike!, hint) ? rare : spike,
+            _ => spike,
+        };
         return scenario == ScenarioKind.SuspiciousAccount && found is not null ? LeadUp(found, series, step) : found;
     }
 
@@ -99,7 +109,7 @@ public static class WindowProposal
             // Within a tier, the stronger of two anomalies equally near wins.
             foreach (var window in found.OrderByDescending(w => w.Score))
             {
-                var distance = hint < window.Start ? window.Start - hint : hint > window.End ? hint - window.End : TimeSpan.Zero;
+                var distance = Distance(window, hint);
                 if (distance < bestDistance)
                 {
                     (best, bestDistance) = (window, distance);
@@ -109,6 +119,9 @@ public static class WindowProposal
 
         return best;
     }
+
+    private static TimeSpan Distance(AnomalyWindow window, DateTimeOffset hint) =>
+        hint < window.Start ? window.Start - hint : hint > window.End ? hint - window.End : TimeSpan.Zero;
 
     private static AnomalyWindow? Anomaly(ActivitySignal signal, bool levelShift, List<ActivityPoint> total, TimeSpan step, DateTimeOffset? around) =>
         levelShift ? ActivityWindow.LevelShift(total, step) : ActivityWindow.Spike(total, step, around);

@@ -43,6 +43,9 @@ public sealed record WipeEvidence(IReadOnlyList<AuditStatement> Statements, Appl
 
     /// <summary>Which columns are credentials, and which of them secrets whose values are never shown.</summary>
     public CredentialColumns Credentials { get; init; } = CredentialColumns.Default;
+
+    /// <summary>What the session roles may do beyond their own grants (superuser, memberships), from the catalog.</summary>
+    public IReadOnlyDictionary<string, RoleGrants> Roles { get; init; } = new Dictionary<string, RoleGrants>();
 }
 
 /// <summary>The answers, each with how it was established, and what could not be established.</summary>
@@ -82,10 +85,12 @@ public static class WipeInvestigation
     /// The audit rows a wipe is made of, as an SQL condition on the statements table: every DELETE, TRUNCATE and DROP
     /// TABLE, and each UPDATE that overwrote many rows or most of its table (PostgreSQL's own row estimate).
     /// </summary>
-    public static string DestructiveSql => $"""
-        (action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)})
-         OR (action = 'UPDATE' AND (row_count >= {OverwriteRows}
-             OR (row_count >= 2 AND row_count * 2 >= (SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = table_oid)))))
+    public static string DestructiveSql => $"(action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) OR {OverwriteSql})";
+
+    /// <summary>The UPDATEs that overwrote data, as an SQL condition: many rows, or most of the table.</summary>
+    public static string OverwriteSql => $"""
+        (action = 'UPDATE' AND (row_count >= {OverwriteRows}
+             OR (row_count >= 2 AND row_count * 2 >= (SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = table_oid))))
         """;
 
     private static string Ordinal(int share) => share == 10 ? "tenth" : $"1/{share}";
@@ -176,6 +181,16 @@ public static class WipeInvestigation
                 findings.Add(Finding.Direct(InvestigationStep.Why, Sent(sent),
                     "the statement text the audit trigger recorded (the session's current query)", Evidence.Of(sent, now)));
             }
+            if (evidence.Roles.GetValueOrDefault(first.SessionRole) is { } grants && (grants.Superuser || grants.MemberOf.Count > 0))
+            {
+                findings.Add(Finding.Direct(InvestigationStep.Why,
+                    grants.Superuser
+                        ? $"Database role {first.SessionRole} is a superuser: no privilege, policy or trigger binds it, so nothing in the database could have refused this"
+                        : $"Database role {first.SessionRole} is a member of {string.Join(", ", grants.MemberOf)}: it acts with {(grants.MemberOf.Count == 1 ? "that role's" : "those roles'")} privileges, "
+                            + "an owner's included (DROP TABLE, TRUNCATE), which is how it could do this",
+                    "the database's catalog of roles and memberships, as it is now", new Evidence(EvidenceSource.Catalog, RoleGrants.Query(first.SessionRole), grants.Snapshot, now)));
+            }
+
             if (channel.Kind == ChannelKind.Direct)
             {
                 Session(first, evidence.ServerLog, now, findings, unknowns);

@@ -78,7 +78,8 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
             await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
             await using var command = new NpgsqlCommand($"""
                 SELECT date_bin(@step, statement_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), schema_name || '.' || table_name,
-                       CASE WHEN action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) THEN 'removed' ELSE action END, sum(row_count)::float8
+                       CASE WHEN action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) THEN 'removed'
+                            WHEN {WipeInvestigation.OverwriteSql} THEN 'overwritten' ELSE action END, sum(row_count)::float8
                 FROM {SqlText.Qualified(audit.Value.Schema, "statements")}
                 WHERE statement_at >= @from AND statement_at < @to
                   AND (@table::text IS NULL OR table_name = @table OR schema_name || '.' || table_name = @table)
@@ -109,7 +110,7 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
         var series = new List<ActivitySeries>();
         foreach (var (signal, actions) in new (ActivitySignal, string[])[]
         {
-            (ActivitySignal.RowsRemoved, ["removed"]), (ActivitySignal.RowsChanged, ["INSERT", "UPDATE"]), (ActivitySignal.RowsOverwritten, ["UPDATE"]),
+            (ActivitySignal.RowsRemoved, ["removed"]), (ActivitySignal.RowsChanged, ["INSERT", "UPDATE", "overwritten"]), (ActivitySignal.RowsOverwritten, ["overwritten"]),
         })
         {
             if (!signals.Contains(signal))

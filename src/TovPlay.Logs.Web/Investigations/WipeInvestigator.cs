@@ -51,6 +51,7 @@ public sealed class WipeInvestigator(
         var serverLog = ServerLogAsync(statements, from, to, cancellationToken);
         var changes = ChangesAsync(statements, cancellationToken);
         var cascading = CascadingKeysAsync(statements, cancellationToken);
+        var roles = RolesAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken);
         var context = statements.Count == 0 ? Task.FromResult<IReadOnlyList<Finding>>([]) : actors.DescribeAsync(statements, from, to, now, cancellationToken);
         var profile = options.Value.Profile;
         var (log, shipped) = await serverLog;
@@ -65,6 +66,7 @@ public sealed class WipeInvestigator(
             CascadingKeys = await cascading,
             Credentials = options.Value.Credentials,
             Routine = patterns.Kinds.Where(RoutineChanges.IsRoutine).Sum(p => p.InWindow),
+            Roles = await roles,
         };
         var result = WipeInvestigation.Analyse(evidence, now);
         result = result with { Findings = [.. result.Findings, .. await context] };
@@ -73,7 +75,7 @@ public sealed class WipeInvestigator(
         result = result with { Findings = [.. result.Findings.Where(f => f.Step == InvestigationStep.What), .. apart, .. result.Findings.Where(f => f.Step != InvestigationStep.What)] };
         return new ScenarioAnswer(statements, result,
             statements.Count == 0 ? ServerLogFindings.Prevent(evidence) : Prevention.ForWipe(statements, profile, new AuditSql(audit.Value.Schema, audit.Value.OwnerRole),
-                await SuperusersAsync([.. statements.Select(s => s.SessionRole).Distinct()], cancellationToken)));
+                evidence.Roles));
     }
 
     /// <summary>How many UPDATEs have their rows read for the columns they changed: the largest followed ones.</summary>
@@ -107,19 +109,24 @@ public sealed class WipeInvestigator(
         return keys;
     }
 
-    private async Task<IReadOnlySet<string>> SuperusersAsync(string[] roles, CancellationToken cancellationToken)
+    /// <summary>What each role may do beyond its own grants, from the catalog: superuser, and the roles it is a member of.</summary>
+    private async Task<IReadOnlyDictionary<string, RoleGrants>> RolesAsync(string[] roles, CancellationToken cancellationToken)
     {
         await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
-        await using var command = new Npgsql.NpgsqlCommand("SELECT rolname FROM pg_catalog.pg_roles WHERE rolsuper AND rolname = ANY(@roles)", connection);
+        await using var command = new NpgsqlCommand("""
+            SELECT r.rolname, r.rolsuper, array(SELECT g.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+                                               WHERE m.member = r.oid ORDER BY g.rolname)
+            FROM pg_catalog.pg_roles r WHERE r.rolname = ANY(@roles)
+            """, connection);
         command.Parameters.AddWithValue("roles", roles);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var superusers = new HashSet<string>(StringComparer.Ordinal);
+        var grants = new Dictionary<string, RoleGrants>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            superusers.Add(reader.GetString(0));
+            grants[reader.GetString(0)] = new RoleGrants(reader.GetString(0), reader.GetBoolean(1), reader.GetFieldValue<string[]>(2));
         }
 
-        return superusers;
+        return grants;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record IncidentPlay(SandboxIncident Incident, IncidentPlayback Pla
 /// </summary>
 public sealed class IncidentPlayer(
     SandboxConnections connections, SandboxLog log, SandboxState state, TovPlayTraffic traffic, IServiceScopeFactory scopes, TimeProvider time,
-    ILogger<IncidentPlayer> logger)
+    Microsoft.Extensions.Options.IOptions<Audit.AuditOptions> audit, ILogger<IncidentPlayer> logger)
 {
     /// <summary>The incidents to offer (their titles and summaries; each play builds its own with fresh ids).</summary>
     public IReadOnlyList<SandboxIncident> Incidents { get; } = IncidentCatalog.All(connections.Roles, connections.Superuser);
@@ -79,23 +79,34 @@ public sealed class IncidentPlayer(
             (pid, address) = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
 
-        long? before = null;
-        if (statement.RowsBefore is { } count)
-        {
-            command.CommandText = count;
-            before = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-
         var at = time.GetUtcNow();
         command.CommandText = statement.Sql;
         try
         {
             var affected = await command.ExecuteNonQueryAsync(cancellationToken);
-            return new IncidentRun(pid, address, at, time.GetUtcNow(), before ?? Math.Max(0, affected));
+            var to = time.GetUtcNow();
+            // Counted after, from the trail: a count before would race the live traffic's own inserts and deletes.
+            var kept = statement.Destroys is { } table ? await KeptAsync(pid, table, at, cancellationToken) : null;
+            return new IncidentRun(pid, address, at, to, kept ?? Math.Max(0, affected));
         }
         catch (PostgresException refused) when (statement.Refused && refused.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             return new IncidentRun(pid, address, at, time.GetUtcNow(), 0) { Refusal = refused.MessageText };
         }
+    }
+
+    /// <summary>The rows of <paramref name="table"/> the audit trail kept of what the backend removed from <paramref name="at"/> on.</summary>
+    private async Task<long?> KeptAsync(int pid, string table, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connections.SuperuserConnection);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            SELECT sum(row_count)::bigint FROM {Domain.Audit.SqlText.Qualified(audit.Value.Schema, "statements")}
+            WHERE backend_pid = @pid AND table_name = @table AND statement_at >= @at AND action IN ({Domain.Audit.AuditStatement.SqlList(Domain.Audit.AuditStatement.RemovingActions)})
+            """, connection);
+        command.Parameters.AddWithValue("pid", pid);
+        command.Parameters.AddWithValue("table", table);
+        command.Parameters.AddWithValue("at", at.AddMilliseconds(-5));
+        return await command.ExecuteScalarAsync(cancellationToken) is long rows ? rows : null;
     }
 }

@@ -30,7 +30,8 @@ public sealed class PreventionTests
     [Fact]
     public void ASuperuser_IsNotToldToRevoke_ButToStopWorkingAsSuperuser()
     {
-        var list = Prevention.ForWipe([Statement("TRUNCATE", 1842, "postgres", "198.51.100.23", "psql", null)], s_app, new AuditSql(), new HashSet<string> { "postgres" });
+        var list = Prevention.ForWipe([Statement("TRUNCATE", 1842, "postgres", "198.51.100.23", "psql", null)], s_app, new AuditSql(),
+            new Dictionary<string, RoleGrants> { ["postgres"] = new("postgres", true, []) });
 
         Assert.DoesNotContain(list, r => r.Change.StartsWith("REVOKE", StringComparison.Ordinal));
         Assert.StartsWith("ALTER ROLE \"postgres\" NOSUPERUSER;", list.Single(r => r.Title == "Stop working as the superuser postgres").Change);
@@ -67,5 +68,15 @@ public sealed class PreventionTests
         var alert = Assert.Single(list, r => r.ChangeKind == "logql-alert");
         Assert.Equal("Alert when public.users has many rows overwritten or removed", alert.Title);
         Assert.Contains("action=~\"UPDATE\"", alert.Change);
+    }
+
+    [Fact]
+    public void ADeveloperActingThroughTheOwnersRole_IsToldToLoseTheMembership()
+    {
+        var drop = Statement("DROP TABLE", 120, "dev_rowan", "198.51.100.30", "DBeaver 24.2.5", null);
+
+        var list = Prevention.ForWipe([drop], s_app, new AuditSql(), new Dictionary<string, RoleGrants> { ["dev_rowan"] = new("dev_rowan", false, ["tovplay_owner"]) });
+
+        Assert.Equal("REVOKE \"tovplay_owner\" FROM \"dev_rowan\";", Assert.Single(list, r => r.Title == "Take the membership in tovplay_owner away from dev_rowan").Change);
     }
 }

@@ -201,4 +201,20 @@ public sealed class WindowProposalTests
         Assert.EndsWith("Widened to start at 2026-11-27 10:10:00 UTC, to take in the account's activity leading up to it.", window.Explanation);
         Assert.Equal(s_start.AddMinutes(12), WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!.Start);
     }
+
+    [Fact]
+    public void WithATimeGiven_ARareEventThere_WinsOverASpikeOfErrorsFarAway()
+    {
+        var series = new[]
+        {
+            Series("users", ActivitySignal.RowsRemoved, Zeros(60, (41, 1))),
+            Series("Errors", ActivitySignal.Errors, Zeros(60, (2, 1), (10, 90), (25, 1), (50, 2))),
+        };
+
+        var near = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute, around: s_start.AddMinutes(41.5))!;
+        var without = WindowProposal.Propose(ScenarioKind.Wipe, series, s_minute)!;
+
+        Assert.Equal((s_start.AddMinutes(41), "Rows removed: "), (near.Start, near.Explanation[..14]));
+        Assert.Equal((s_start.AddMinutes(10), "Errors: "), (without.Start, without.Explanation[..8]));
+    }
 }

@@ -41,6 +41,7 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
                 INSERT INTO users (id, username) SELECT g, 'u' || g FROM generate_series(1, 25) g;
                 DELETE FROM users WHERE id <= 20;
                 UPDATE users SET username = 'renamed' WHERE id = 21;
+                UPDATE users SET username = username || '!';
                 """);
         }
 
@@ -56,8 +57,9 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Equal("Rows removed · public.users", removed.Name);
         Assert.Equal(20, removed.Points.Sum(p => p.Value));
         Assert.Equal(answer.Step, removed.Points[1].Start - removed.Points[0].Start);
-        // The wipe scenario charts updates (one over many rows overwrites them), not inserts; and the application's requests and errors.
-        Assert.Equal(1, Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsOverwritten).Points.Sum(p => p.Value));
+        // The wipe scenario charts the updates that overwrote (most of the table's five rows), not the one-row rename nor
+        // inserts; and the application's requests and errors.
+        Assert.Equal(5, Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsOverwritten).Points.Sum(p => p.Value));
         Assert.DoesNotContain(answer.Series, s => s.Signal == ActivitySignal.RowsChanged);
         Assert.Contains(answer.Series, s => s.Signal == ActivitySignal.Requests);
         Assert.Empty(answer.Warnings);

@@ -123,7 +123,7 @@ public abstract class IncidentHarness(int requestsPerMinute) : IAsyncLifetime
     /// </summary>
     protected static void AssertSourced(ScenarioAnswer answer)
     {
-        string[] sources = [EvidenceSource.AuditTrail, EvidenceSource.ApplicationLog, EvidenceSource.PostgresLog];
+        string[] sources = [EvidenceSource.AuditTrail, EvidenceSource.ApplicationLog, EvidenceSource.PostgresLog, EvidenceSource.Catalog];
         Assert.All(answer.Result.Findings, f => Assert.All(f.Source.Split(" and "), part => Assert.Contains(part, sources)));
         Assert.All(answer.Result.Findings.SelectMany(f => f.Evidence).Where(e => e.Source == EvidenceSource.ApplicationLog), e =>
         {

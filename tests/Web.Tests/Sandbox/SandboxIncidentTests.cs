@@ -114,6 +114,10 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith($"DROP TABLE on public.friendships removed {rows:N0} row(s)", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {Sandbox.Roles.Developer}, from ::1:", StringComparison.Ordinal) && w.Contains("program DBeaver", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.Why, w => w.StartsWith("The change did not come through the application", StringComparison.Ordinal) && w.Contains("an interactive tool: dbeaver", StringComparison.Ordinal));
+        // How it could: the developer acts with the owner's rights.
+        AssertSays(answer, InvestigationStep.Why, w => w.StartsWith($"Database role {Sandbox.Roles.Developer} is a member of {Sandbox.Roles.Owner}: ", StringComparison.Ordinal));
+        Assert.Contains(answer.Recommendations, r => r.Title == $"Take the membership in {Sandbox.Roles.Owner} away from {Sandbox.Roles.Developer}");
+        AssertSourced(answer);
 
         // The table comes back empty, audited again, as the sandbox's next start would make it; then its rows with the restore script.
         await Service<SandboxDatabase>().PrepareAsync(Sandbox.SandboxDatabase, Ct);

@@ -22,10 +22,11 @@ public enum IncidentConnection
 }
 
 /// <summary>
-/// SQL an incident runs; <paramref name="RowsBefore"/>, when given, counts what it is about to destroy (a TRUNCATE
-/// reports no rows). <paramref name="Refused"/>: the database is expected to refuse it for lack of privilege.
+/// SQL an incident runs. <paramref name="Destroys"/>, when given, is the table whose rows it destroys without reporting
+/// them (a TRUNCATE or DROP TABLE reports none): they are counted from what the audit trail kept of it.
+/// <paramref name="Refused"/>: the database is expected to refuse it for lack of privilege.
 /// </summary>
-public sealed record IncidentStatement(IncidentConnection Connection, string Sql, string? RowsBefore = null, bool Refused = false);
+public sealed record IncidentStatement(IncidentConnection Connection, string Sql, string? Destroys = null, bool Refused = false);
 
 /// <summary>
 /// One step of an incident. A step with a statement runs it when the incident is played and its lines are stamped
