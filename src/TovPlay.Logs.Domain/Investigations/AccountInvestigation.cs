@@ -81,7 +81,7 @@ public static class AccountInvestigation
         var actions = LineFacts.Top(lines, "action", 20);
         if (actions.Count > 0)
         {
-            findings.Add(Finding.Direct(InvestigationStep.What, $"{user}'s actions in the window: {LineFacts.List(actions)}",
+            findings.Add(Finding.Direct(InvestigationStep.What, $"{user}'s actions from {UtcText.Millis(evidence.Start)} (the hour before the window read too): {LineFacts.List(actions)}",
                 "the action field of the lines with this username", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, LineFacts.List(actions), now)));
         }
 
@@ -124,20 +124,25 @@ public static class AccountInvestigation
             .Take(10)
             .ToList();
         var fresh = used.Select(u => u.Address).Where(IsNew).ToList();
-        var history = evidence.TrailSince is { } since && evidence.Start - since < TimeSpan.FromDays(evidence.LookbackDays)
-            ? $"since the audit trail began at {UtcText.Millis(since)}" : $"in the {evidence.LookbackDays} days before";
+        // What "before" covers: the lookback up to the hour read; the audit trail only from when it began, which may be later.
+        var before = UtcText.Millis(evidence.Start);
+        var history = evidence.TrailSince is { } since && since >= evidence.Start
+            ? $"(the audit trail began only at {UtcText.Millis(since)}, after that: it holds no earlier change to compare)"
+            : evidence.TrailSince is { } began && evidence.Start - began < TimeSpan.FromDays(evidence.LookbackDays)
+                ? $"between the audit trail's start at {UtcText.Millis(began)} and {before}"
+                : $"in the {evidence.LookbackDays} days before {before}";
         foreach (var (ip, lineCount, changeCount) in used)
         {
             var lastSignIn = evidence.PriorSignIns.Where(l => l.Field("ip") == ip).Select(l => (DateTimeOffset?)l.At).Max();
             var lastChange = evidence.PriorAddresses.FirstOrDefault(a => a.Address == ip)?.Last;
             var first = firstSeen[ip];
-            var standing = lastSignIn is { } seen ? $"known: {user} signed in from it before, last at {UtcText.Millis(seen)}"
-                : lastChange is { } changed ? $"known: {user} changed data from it before, last at {UtcText.Millis(changed)}"
+            var standing = lastSignIn is { } seen ? $"known: {user} signed in from it before {before}, the last time at {UtcText.Millis(seen)}"
+                : lastChange is { } changed ? $"known: {user} changed data from it before {before}, the last time at {UtcText.Millis(changed)}"
                 : !IsNew(ip) ? (known.Count == 0 && used.Count == 1
                     ? $"the only address {user} used in reach, and none is on record before: nothing to compare it with"
                     : $"known: {user} has used it since {UtcText.Millis(first)}, the start of {user}'s activity in reach")
                 : $"new: first seen at {UtcText.Millis(first)}" + (evidence.WindowStart > first ? $", {Span(evidence.WindowStart - first)} before the window" : ", inside the window")
-                    + $"; no sign-in of {user} came from it in the {evidence.LookbackDays} days before, and no audited change {history}";
+                    + $"; no sign-in of {user} came from it in the {evidence.LookbackDays} days before {before}, and no audited change {history}";
             var counted = string.Join(" and ", new[]
             {
                 lineCount > 0 ? string.Create(CultureInfo.InvariantCulture, $"{lineCount:N0} line(s)") : null,
@@ -183,7 +188,8 @@ public static class AccountInvestigation
         // from its known addresses is counted apart, so the few lines that matter are not buried.
         var keyLines = lines.Where(l => l.Field("action") is { } a && (a is "LOGIN" or "LOGIN_FAILED" || CredentialActions.Contains(a) || a == "DELETE")).ToList();
         bool Notable(RequestLine l) => CredentialActions.Contains(l.Field("action")!) || l.Field("ip") is not { } ip || IsNew(ip);
-        bool NotableChange(AuditStatement s) => credentialIds.Contains(s.Id) || (s.AppClientIp is { } ip ? IsNew(ip) : s.Removes) || (s.Removes && s.Rows > 1);
+        // What came from a new address (or from none known) is the incident's; the account's changes from its own addresses are its routine.
+        bool NotableChange(AuditStatement s) => credentialIds.Contains(s.Id) || (s.AppClientIp is { } ip ? IsNew(ip) : s.Removes);
         var timeline = keyLines.Where(Notable).Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
                 $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an address the line does not give"}"
                     + (l.Field("ip") is { } ip && IsNew(ip) ? " (new address)" : ""),

@@ -63,16 +63,17 @@ public static class LogPrevention
     /// <param name="guessing">New addresses that failed to sign in more than once: passwords were being tried.</param>
     public static IReadOnlyList<Recommendation> ForAccount(string username, IReadOnlyCollection<string> newAddresses, IReadOnlyCollection<string>? guessing = null)
     {
-        var passwordChanges = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", username).Label("action", "PASSWORD_CHANGE");
+        var credentialChanges = LogQueryBuilder.Stream("job", "tovplay-backend").Json().Label("username", username)
+            .Label("action", string.Join("|", AccountInvestigation.CredentialActions), MatchOperator.Regex);
         var list = new List<Recommendation>
         {
             new($"Secure the account {username}",
                 "Whoever signed in may still hold a session or know the new password.",
                 $"Revoke every session of {username}, reset the password through the owner's verified e-mail, and review its recent permission and e-mail changes.",
                 "checklist"),
-            new("Alert on a password change right after a sign-in from a new address",
-                "That sequence is how an account takeover looks; this rule catches every password change for review, the app should also ask for the old password or a second factor.",
-                LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.CountOverTime(passwordChanges, s_alertRange)), 0)),
+            new("Alert on a credential change of the account",
+                "A sign-in or session from a new address followed by a change of password, e-mail or second factor is how an account takeover looks; this rule catches every such change for review, and the app should also ask for the old password or a second factor.",
+                LogQLQuery.Print(MetricBuilder.GreaterThan(MetricBuilder.Sum(MetricBuilder.CountOverTime(credentialChanges, s_alertRange)), 0)),
                 "logql-alert"),
         };
         if (guessing is { Count: > 0 })

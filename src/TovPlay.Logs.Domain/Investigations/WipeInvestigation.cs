@@ -121,6 +121,9 @@ public static class WipeInvestigation
             ServerLogFindings.Add(evidence, now, findings, unknowns);
             if (!ServerLogFindings.HasAttempts(evidence))
             {
+                // Every step says what it lacks: WHO and WHY/HOW have nothing to tell of a removal nobody found.
+                unknowns.Add(new Unknown(InvestigationStep.Who, "who removed the rows", "no removal, overwrite or refused attempt was found in the window to tell it of"));
+                unknowns.Add(new Unknown(InvestigationStep.Why, "how they were removed", "no removal, overwrite or refused attempt was found in the window to tell it of"));
                 unknowns.Insert(0, new Unknown(InvestigationStep.What, "what removed the rows",
                     (evidence.Routine > 0 ? "beyond the application's routine changes (summed up above), " : "")
                         + $"the audit trail holds no DELETE, TRUNCATE, DROP TABLE or UPDATE of {OverwriteRows} rows or more in this window"
@@ -285,7 +288,7 @@ public static class WipeInvestigation
                     _ => "",
                 };
                 timeline.Add((line.At, new Finding(InvestigationStep.Why,
-                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : "Backend")} at {UtcText.Millis(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : "") + error,
+                    $"{(line.Job.Contains("frontend", StringComparison.Ordinal) ? "Frontend" : line.Job.Contains("worker", StringComparison.Ordinal) || line.Field("service") is { } service && service.Contains("worker", StringComparison.Ordinal) ? "Worker" : "Backend")} at {UtcText.Millis(line.At)}: {line.Describe()}" + (line.Field("username") is { } by ? $" by {by}" : "") + error,
                     FindingBasis.Direct, $"the same correlation id {correlation} on the log line and the audit row", evidence)
                 {
                     TraceId = line.Field("trace_id"),

@@ -134,7 +134,7 @@ public sealed class AccountInvestigationTests
         Assert.Contains("As nico, UPDATE on public.users: 1 statement(s), 1 row(s), changing bio", what);
         var who = result.For(InvestigationStep.Who).Select(f => f.Statement).ToList();
         Assert.StartsWith("203.0.113.99: 3 audited change(s) of nico; new: first seen at 2026-12-03 09:59:54.000 UTC", who[0]);
-        Assert.Equal("198.51.100.23: 1 audited change(s) of nico; known: nico changed data from it before, last at 2026-12-01 10:00:00.000 UTC", who[1]);
+        Assert.Equal("198.51.100.23: 1 audited change(s) of nico; known: nico changed data from it before 2026-12-03 09:00:00.000 UTC, the last time at 2026-12-01 10:00:00.000 UTC", who[1]);
         Assert.DoesNotContain(result.Unknowns, u => u.What == "the addresses behind the actions");
         var verdict = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
         Assert.Equal("Verdict: nico was probably taken over. This has the shape of an account takeover: from the new address 203.0.113.99, the account's email and password_hash "
@@ -142,6 +142,8 @@ public sealed class AccountInvestigationTests
         Assert.Equal((0.8, "inference from audit trail (80% confidence)"), (verdict.Confidence, verdict.BasisLabel));
         Assert.Contains(result.For(InvestigationStep.Why), f => f.Statement == "2026-12-03 09:59:54.000 UTC: public.users's email and password_hash changed as nico from 203.0.113.99 (new address) through /api/account/credentials, correlation id c-2");
         Assert.Contains(recommendations, r => r.Title == "Block 203.0.113.99 at the edge");
+        Assert.Contains("action=~\"PASSWORD_CHANGE|PERMISSION_CHANGE|EMAIL_CHANGE|MFA_DISABLE|API_KEY_CREATE\"",
+            Assert.Single(recommendations, r => r.Title == "Alert on a credential change of the account").Change);
         // RECOVER takes back the credential change and the deletes, not the owner's own profile edit.
         Assert.Equal([2L, 3L, 4L], result.Incident);
     }

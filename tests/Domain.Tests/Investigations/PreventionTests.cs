@@ -79,4 +79,12 @@ public sealed class PreventionTests
 
         Assert.Equal("REVOKE \"tovplay_owner\" FROM \"dev_rowan\";", Assert.Single(list, r => r.Title == "Take the membership in tovplay_owner away from dev_rowan").Change);
     }
+
+    [Fact]
+    public void AFewRowsRemoved_AreNoReasonForAGuard_ThatWouldRefuseTheApplicationsOwnWork()
+    {
+        var list = Prevention.ForWipe([Statement("DELETE", 1, "tovplay_app", "10.0.1.5", "tovplay-backend", "c-1")], s_app, new AuditSql());
+
+        Assert.DoesNotContain(list, r => r.Guard is not null || r.ChangeKind == "logql-alert");
+    }
 }

@@ -163,7 +163,9 @@ public sealed class WipeInvestigationTests
         var result = WipeInvestigation.Analyse(new WipeEvidence([], s_app, []), s_at);
 
         Assert.Empty(result.Findings);
-        Assert.Equal(["what removed the rows", "what PostgreSQL itself refused or logged"], result.Unknowns.Select(u => u.What));
+        // Each step says what it lacks, WHO and WHY/HOW too.
+        Assert.Equal(["what removed the rows", "what PostgreSQL itself refused or logged", "who removed the rows", "how they were removed"], result.Unknowns.Select(u => u.What));
+        Assert.Equal([InvestigationStep.What, InvestigationStep.What, InvestigationStep.Who, InvestigationStep.Why], result.Unknowns.Select(u => u.Step));
         Assert.Contains("the table may not be audited, its triggers may have been disabled", result.Unknowns[0].Why);
         Assert.StartsWith("no line of PostgreSQL's own log (job=\"postgres\") was found around the window", result.Unknowns[1].Why);
     }

@@ -96,7 +96,7 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Database role {Sandbox.Roles.Worker}, from 127.0.0.1:", StringComparison.Ordinal) && w.Contains("program tovplay-worker", StringComparison.Ordinal));
         var why = Said(answer, InvestigationStep.Why);
         Assert.StartsWith("The change came through the application", why[0]);
-        Assert.Contains(why, w => w.EndsWith(": job started", StringComparison.Ordinal));
+        Assert.Contains(why, w => w.StartsWith("Worker at ", StringComparison.Ordinal) && w.EndsWith(": job started", StringComparison.Ordinal));
         Assert.Equal(0, await Sandbox.CountAsync("SELECT sum(balance_cents) FROM users"));
 
         await RestoreAsync(answer, play);
