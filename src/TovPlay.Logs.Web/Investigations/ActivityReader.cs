@@ -73,9 +73,17 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
         IReadOnlyList<ActivitySignal> signals, string? table, string? user, DateTimeOffset start, DateTimeOffset end, TimeSpan step, List<string> warnings, CancellationToken cancellationToken)
     {
         var rows = new List<(DateTimeOffset Bucket, string Table, string Action, double Rows)>();
+        var from = start;
         try
         {
             await using var connection = await AuditDatabase.OpenAsync(audit.Value, cancellationToken);
+            // Before the trail began it saw nothing: those buckets are unknown, not zero, and a "usual 0" from them would
+            // make the trail's first minutes of routine look like a spike.
+            if (await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken) is { } since && since > start)
+            {
+                from = WindowProposal.Floor(since, step);
+            }
+
             await using var command = new NpgsqlCommand($"""
                 SELECT date_bin(@step, statement_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), schema_name || '.' || table_name,
                        CASE WHEN action IN ({AuditStatement.SqlList(AuditStatement.RemovingActions)}) THEN 'removed'
@@ -126,7 +134,7 @@ public sealed class ActivityReader(IOptions<AuditOptions> audit, ILogSource logs
             }
 
             series.AddRange(shown.Select(t => new ActivitySeries($"{WindowProposal.Describe(signal)} · {t.Name}", signal,
-                WindowProposal.Fill(t.Rows.Select(r => new ActivityPoint(r.Bucket, r.Rows)), start, end, step))));
+                WindowProposal.Fill(t.Rows.Where(r => r.Bucket >= from).Select(r => new ActivityPoint(r.Bucket, r.Rows)), from, end, step))));
         }
 
         return series;

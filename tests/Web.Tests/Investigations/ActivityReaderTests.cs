@@ -57,6 +57,8 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Equal("Rows removed · public.users", removed.Name);
         Assert.Equal(20, removed.Points.Sum(p => p.Value));
         Assert.Equal(answer.Step, removed.Points[1].Start - removed.Points[0].Start);
+        // The trail was installed a moment ago: the hour's buckets before it are unknown, not zeros, and not charted.
+        Assert.InRange(removed.Points[0].Start, WindowProposal.Floor(now, answer.Step) - answer.Step, now);
         // The wipe scenario charts the updates that overwrote (most of the table's five rows), not the one-row rename nor
         // inserts; and the application's requests and errors.
         Assert.Equal(5, Assert.Single(answer.Series, s => s.Signal == ActivitySignal.RowsOverwritten).Points.Sum(p => p.Value));
