@@ -78,8 +78,32 @@ public static partial class ServerAttempts
     public static string? TableInMessage(string message) =>
         TableNamed().Match(message) is { Success: true } match ? match.Groups["table"].Value : null;
 
-    /// <summary>The STATEMENT line PostgreSQL writes right after an ERROR of the same backend.</summary>
-    private static ServerLogLine? StatementAfter(IReadOnlyList<ServerLogLine> log, int error)
+    /// <summary>
+    /// The STATEMENT line PostgreSQL writes right after an ERROR of the same backend; failing that, one of the backend
+    /// within the same second before it (a store, or a shipper's batches, may give lines of one moment in another order).
+    /// </summary>
+    private static ServerLogLine? StatementAfter(IReadOnlyList<ServerLogLine> log, int error) =>
+        StatementFollowing(log, error) ?? StatementPreceding(log, error);
+
+    private static ServerLogLine? StatementPreceding(IReadOnlyList<ServerLogLine> log, int error)
+    {
+        for (var j = error - 1; j >= 0 && log[error].At - log[j].At <= s_statementFollows; j--)
+        {
+            if (log[j].Entry.Pid == log[error].Entry.Pid && log[j].Entry.Severity != "STATEMENT")
+            {
+                return null;
+            }
+
+            if (log[j].Entry.Pid == log[error].Entry.Pid)
+            {
+                return log[j];
+            }
+        }
+
+        return null;
+    }
+
+    private static ServerLogLine? StatementFollowing(IReadOnlyList<ServerLogLine> log, int error)
     {
         for (var j = error + 1; j < log.Count && log[j].At - log[error].At <= s_statementFollows; j++)
         {

@@ -163,4 +163,18 @@ public sealed class ServerLogTests
         Assert.Equal(["ERROR", "HINT", "STATEMENT"], log.Select(l => l.Entry.Severity));
         Assert.Equal("DELETE FROM users", Assert.Single(ServerAttempts.Find(log)).Statement);
     }
+
+    [Fact]
+    public void AStatementStampedAMomentBeforeItsError_IsStillItsStatement()
+    {
+        var at = new DateTimeOffset(2026, 12, 4, 0, 30, 5, TimeSpan.Zero);
+        var log = ServerLogLine.Read(
+        [
+            (at.AddMilliseconds(-1), "2026-12-04 00:30:05.000 UTC [300] ro@tovplay STATEMENT:  DELETE FROM users"),
+            (at, "2026-12-04 00:30:05.000 UTC [301] app@tovplay LOG:  disconnection: session time: 0:00:01.000"),
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay ERROR:  permission denied for table users"),
+        ]);
+
+        Assert.Equal("DELETE FROM users", Assert.Single(ServerAttempts.Find(log)).Statement);
+    }
 }
