@@ -39,17 +39,9 @@ public static class WindowProposal
 {
     public static AnomalyWindow? Propose(ScenarioKind scenario, IReadOnlyList<ActivitySeries> series, TimeSpan step, DateTimeOffset? around = null)
     {
-        // Without a time, a rare event counts only when nothing stands out; with one, it competes by nearness (a spike
-        // of errors half an hour away is not what an operator asking about one deleted row at that time means).
-        var spike = Find(scenario, series, step, around, Anomaly);
-        var rare = spike is null || around is not null ? Find(scenario, series, step, around, Rare) : null;
-        var found = (spike, rare, around) switch
-        {
-            (null, _, _) => rare,
-            (_, null, _) => spike,
-            (_, _, { } hint) => Distance(rare!, hint) < Distance(spike!, hint) ? rare : spike,
-            _ => spike,
-        };
+        // Per signal, a spike, or else an event rare enough to stand out by being there: a deleted row in a quiet table is
+        // the wipe, and a spike of errors in a less trusted tier is not (nor, with a time given, one far from it).
+        var found = Find(scenario, series, step, around, (signal, shift, total, at, hint) => Anomaly(signal, shift, total, at, hint) ?? Rare(signal, shift, total, at, hint));
         return scenario == ScenarioKind.SuspiciousAccount && found is not null ? LeadUp(found, series, step) : found;
     }
 
