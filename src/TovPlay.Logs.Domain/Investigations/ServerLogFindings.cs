@@ -26,9 +26,7 @@ public static class ServerLogFindings
     /// <summary>What PostgreSQL told of the window, as findings and unknowns: nothing when it holds nothing of note.</summary>
     public static void Add(WipeEvidence evidence, DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {
-        var inWindow = ServerAttempts.Find(evidence.ServerLog)
-            .Where(a => a.At >= evidence.From && a.At < evidence.To && (evidence.Table is null || a.Kind == AttemptKind.SignInRefused || SameTable(a.Target, evidence.Table)))
-            .ToList();
+        var inWindow = InWindow(evidence);
         var refused = inWindow.Where(a => a.Kind == AttemptKind.Refused).ToList();
         // A statement the server logged as run is the audit trail's too when the table is audited: only the ones it missed are news.
         var missed = inWindow.Where(a => a.Kind == AttemptKind.Ran && !evidence.Statements.Any(s => s.BackendPid == a.Pid && (s.StatementAt - a.At).Duration() <= TimeSpan.FromSeconds(2))).ToList();
@@ -119,9 +117,12 @@ public static class ServerLogFindings
     }
 
     /// <summary>Whether the attempt found any refused or logged statement in the window (then "nothing was found" is not the answer).</summary>
-    public static bool HasAttempts(WipeEvidence evidence) =>
-        ServerAttempts.Find(evidence.ServerLog).Any(a => a.Kind != AttemptKind.SignInRefused && a.At >= evidence.From && a.At < evidence.To
-            && (evidence.Table is null || SameTable(a.Target, evidence.Table)));
+    public static bool HasAttempts(WipeEvidence evidence) => InWindow(evidence).Any(a => a.Kind != AttemptKind.SignInRefused);
+
+    /// <summary>What PostgreSQL's log tells of the window: about the table asked about (a refused sign-in names none, and counts).</summary>
+    private static List<ServerAttempt> InWindow(WipeEvidence evidence) =>
+        [.. ServerAttempts.Find(evidence.ServerLog)
+            .Where(a => a.At >= evidence.From && a.At < evidence.To && (evidence.Table is null || a.Kind == AttemptKind.SignInRefused || SameTable(a.Target, evidence.Table)))];
 
     /// <summary>Like attempts (one role, one address, one statement) are told once, with how many times.</summary>
     private static IEnumerable<(DatabaseSession? Session, List<ServerAttempt> Attempts)> Groups(IReadOnlyList<ServerAttempt> attempts, IReadOnlyList<ServerLogLine> log) =>

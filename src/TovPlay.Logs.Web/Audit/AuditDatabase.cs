@@ -63,4 +63,12 @@ public static class AuditDatabase
         await using var command = new NpgsqlCommand($"SELECT min(installed_at) FROM {SqlText.Qualified(schema, "installation")}", connection);
         return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
+
+    /// <summary>A query as evidence: its parameters written in as literals (display only; the query ran with parameters), longest names first.</summary>
+    public static string Shown(string sql, params (string Name, string Literal)[] values) =>
+        values.OrderByDescending(v => v.Name.Length).Aggregate(sql, (text, v) => text.Replace("@" + v.Name, v.Literal, StringComparison.Ordinal));
+
+    /// <summary>A time as a literal of shown evidence.</summary>
+    public static string TimeLiteral(DateTimeOffset time) =>
+        SqlText.Literal(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", System.Globalization.CultureInfo.InvariantCulture)) + "::timestamptz";
 }

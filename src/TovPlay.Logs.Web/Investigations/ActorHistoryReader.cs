@@ -100,7 +100,7 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
                 : string.Join("\n", addresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Address}\t{a.Statements}\t{a.Last.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z")));
             // The evidence asks for this actor alone: the same rows.
             return new ActorHistory(actors.First(a => a.Name == n), days, addresses, addresses.Count == 0 ? null : addresses.Max(a => a.Last),
-                ShownQuery(Sql(who).Replace("ANY(@names)", "@names", StringComparison.Ordinal), ("names", SqlText.Literal(n)), ("from", Time(from)), ("before", Time(before))), snapshot);
+                AuditDatabase.Shown(Sql(who).Replace("ANY(@names)", "@names", StringComparison.Ordinal), ("names", SqlText.Literal(n)), ("from", AuditDatabase.TimeLiteral(from)), ("before", AuditDatabase.TimeLiteral(before))), snapshot);
         });
     }
 
@@ -134,13 +134,7 @@ public sealed class ActorHistoryReader(IOptions<AuditOptions> audit, IOptions<In
         // The evidence asks for each actor alone, at its own address: the same rows.
         var single = Sql(who, "= @address").Replace("ANY(@names)", "@names", StringComparison.Ordinal);
         return actors.ToDictionary(a => a, a => ((IReadOnlyList<OtherActivity>)[.. rows.Where(r => r.Name == a.Name && r.Address == AddressOf(a)).Select(r => r.Activity)],
-            ShownQuery(single, ("names", SqlText.Literal(a.Name)), ("address", SqlText.Literal(AddressOf(a))), ("from", Time(from)), ("to", Time(to)),
+            AuditDatabase.Shown(single, ("names", SqlText.Literal(a.Name)), ("address", SqlText.Literal(AddressOf(a))), ("from", AuditDatabase.TimeLiteral(from)), ("to", AuditDatabase.TimeLiteral(to)),
                 ("tx", $"ARRAY[{string.Join(", ", transactions)}]::bigint[]"))));
     }
-
-    /// <summary>The query as evidence: parameters written in as literals (display only; the query ran with parameters).</summary>
-    private static string ShownQuery(string sql, params (string Name, string Literal)[] values) =>
-        values.OrderByDescending(v => v.Name.Length).Aggregate(sql, (text, v) => text.Replace("@" + v.Name, v.Literal, StringComparison.Ordinal));
-
-    private static string Time(DateTimeOffset time) => SqlText.Literal(time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture)) + "::timestamptz";
 }

@@ -141,9 +141,7 @@ public sealed class AccountInvestigator(InvestigationLogs logs, IOptions<AuditOp
         }
 
         var began = await AuditDatabase.TrailSinceAsync(connection, audit.Value.Schema, cancellationToken);
-        var shown = sql.Replace("@user", SqlText.Literal(user), StringComparison.Ordinal)
-            .Replace("@since", SqlText.Literal(from.AddDays(-days).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'+00'", System.Globalization.CultureInfo.InvariantCulture)), StringComparison.Ordinal)
-            .Replace("@from", SqlText.Literal(from.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'+00'", System.Globalization.CultureInfo.InvariantCulture)), StringComparison.Ordinal);
+        var shown = AuditDatabase.Shown(sql, ("user", SqlText.Literal(user)), ("since", AuditDatabase.TimeLiteral(from.AddDays(-days))), ("from", AuditDatabase.TimeLiteral(from)));
         return new AuditedAccount(statements, prior, shown, began);
     }
 }

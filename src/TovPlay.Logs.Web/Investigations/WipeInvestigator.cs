@@ -256,10 +256,8 @@ public sealed class WipeInvestigator(
                 reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9)));
         }
 
-        static string Time(DateTimeOffset at) => SqlText.Literal(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", System.Globalization.CultureInfo.InvariantCulture)) + "::timestamptz";
-        var shown = sql.Replace("@table::text", table is null ? "NULL::text" : SqlText.Literal(table), StringComparison.Ordinal)
-            .Replace("@table", table is null ? "NULL" : SqlText.Literal(table), StringComparison.Ordinal)
-            .Replace("@before", Time(from - Baseline(from, to)), StringComparison.Ordinal).Replace("@from", Time(from), StringComparison.Ordinal).Replace("@to", Time(to), StringComparison.Ordinal);
+        var shown = AuditDatabase.Shown(sql, ("table", table is null ? "NULL" : SqlText.Literal(table)),
+            ("before", AuditDatabase.TimeLiteral(from - Baseline(from, to))), ("from", AuditDatabase.TimeLiteral(from)), ("to", AuditDatabase.TimeLiteral(to)));
         return (patterns, shown);
     }
 
