@@ -9,17 +9,21 @@ namespace TovPlay.Logs.Domain.LogQL;
 public static class LogQLQuery
 {
     /// <exception cref="LogQLSyntaxException">The query is not valid LogQL.</exception>
-    public static LogQLExpr Parse(string query)
+    /// <param name="limits">How large a query may be; <see cref="ParseLimits.Default"/> when null.</param>
+    public static LogQLExpr Parse(string query, ParseLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Parser.Parse(query);
+        return Parser.Parse(query, limits);
     }
 
-    public static bool TryParse(string query, [NotNullWhen(true)] out LogQLExpr? expr, [NotNullWhen(false)] out LogQLSyntaxException? error)
+    public static bool TryParse(string query, [NotNullWhen(true)] out LogQLExpr? expr, [NotNullWhen(false)] out LogQLSyntaxException? error) =>
+        TryParse(query, null, out expr, out error);
+
+    public static bool TryParse(string query, ParseLimits? limits, [NotNullWhen(true)] out LogQLExpr? expr, [NotNullWhen(false)] out LogQLSyntaxException? error)
     {
         try
         {
-            expr = Parse(query);
+            expr = Parse(query, limits);
             error = null;
             return true;
         }

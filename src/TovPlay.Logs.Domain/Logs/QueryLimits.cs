@@ -19,6 +19,9 @@ public sealed record QueryLimits
 
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How large the query text itself may be.</summary>
+    public LogQL.Parsing.ParseLimits Parse { get; init; } = LogQL.Parsing.ParseLimits.Default;
+
     /// <summary>Why a request is refused, or null. Times in Unix nanoseconds.</summary>
     public string? Check(long startNs, long endNs, int limit, long? stepNs, bool isMetric)
     {

@@ -147,14 +147,14 @@ public sealed class EmbeddedLogSource(
         }
     }
 
-    private static LogQLExpr Parse(string query)
+    private LogQLExpr Parse(string query)
     {
         if (string.IsNullOrWhiteSpace(query))
         {
             throw new LogSourceException(LogSourceError.BadRequest, "parse error : syntax error: unexpected $end");
         }
 
-        return LogQLQuery.TryParse(query, out var expr, out var error)
+        return LogQLQuery.TryParse(query, Limits.Parse, out var expr, out var error)
             ? expr
             : throw new LogSourceException(LogSourceError.BadRequest, error.LokiMessage);
     }
@@ -229,6 +229,10 @@ public sealed class EmbeddedLogSource(
         catch (EvaluationException ex)
         {
             throw new LogSourceException(LogSourceError.BadRequest, ex.Message, ex);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException ex)
+        {
+            throw new LogSourceException(LogSourceError.BadRequest, $"a regular expression took longer than {ex.MatchTimeout.TotalSeconds:0.#}s on one line: {ex.Pattern}", ex);
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested
             || ex is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } && !cancellationToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using TovPlay.Logs.Domain.LogQL.Parsing;
 using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Web.LogSources;
@@ -31,6 +32,15 @@ public sealed class LogSourceOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The most characters a query may have.</summary>
+    public int MaxQueryCharacters { get; set; } = ParseLimits.Default.MaxLength;
+
+    /// <summary>The deepest nesting of parentheses and functions in a query (capped at 256).</summary>
+    public int MaxQueryNesting { get; set; } = ParseLimits.Default.MaxNesting;
+
+    /// <summary>The most binary and label-filter operators in a query (capped at 1024).</summary>
+    public int MaxQueryOperators { get; set; } = ParseLimits.Default.MaxOperators;
+
     /// <summary>
     /// Committed batches a tail may fall behind by before the oldest are dropped (and reported as dropped).
     /// </summary>
@@ -54,5 +64,6 @@ public sealed class LogSourceOptions
         MaxQueryLength = MaxQueryLength,
         MaxSeries = MaxSeries,
         QueryTimeout = QueryTimeout,
+        Parse = new ParseLimits { MaxLength = MaxQueryCharacters, MaxNesting = MaxQueryNesting, MaxOperators = MaxQueryOperators }.Capped(),
     };
 }

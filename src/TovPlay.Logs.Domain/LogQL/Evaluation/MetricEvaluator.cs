@@ -73,7 +73,7 @@ public static class MetricEvaluator
         }
 
         var translated = RegexSyntax.Translate(expr.Regex);
-        var regex = new Regex($"^(?:{translated})$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        var regex = RegexSyntax.BuildWhole(translated);
         var result = new Dictionary<LabelSet, double[]>();
         foreach (var (labels, values) in input.Series)
         {

@@ -20,7 +20,7 @@ internal static class ValueMatcher
                 return v => !string.Equals(v, value, StringComparison.Ordinal);
             default:
                 var translated = RegexSyntax.Translate(value);
-                var regex = new Regex($"^(?:{translated})$", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+                var regex = RegexSyntax.BuildWhole(translated);
                 return op == MatchOperator.Regex ? regex.IsMatch : v => !regex.IsMatch(v);
         }
     }

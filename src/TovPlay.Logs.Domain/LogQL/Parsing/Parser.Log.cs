@@ -51,7 +51,7 @@ internal sealed partial class Parser
     {
         MatchOperator.Equal => m.Value.Length == 0,
         MatchOperator.NotEqual => m.Value.Length > 0,
-        _ => System.Text.RegularExpressions.Regex.IsMatch("", $"^(?:{RegexSyntax.Translate(m.Value)})$") == (m.Operator == MatchOperator.Regex),
+        _ => RegexSyntax.BuildWhole(RegexSyntax.Translate(m.Value)).IsMatch("") == (m.Operator == MatchOperator.Regex),
     };
 
     private LabelMatcher ParseMatcher()
@@ -435,7 +435,7 @@ internal sealed partial class Parser
         var left = ParseLabelFilterAnd();
         while (AtWord("or"))
         {
-            Take();
+            CountOperator(Take());
             left = new OrLabelFilter(left, ParseLabelFilterAnd());
         }
 
@@ -447,7 +447,7 @@ internal sealed partial class Parser
         var left = ParseLabelFilterAtom();
         while (AtWord("and") || At(TokenKind.Comma))
         {
-            Take();
+            CountOperator(Take());
             left = new AndLabelFilter(left, ParseLabelFilterAtom());
         }
 
@@ -458,8 +458,10 @@ internal sealed partial class Parser
     {
         if (TryTake(TokenKind.OpenParen))
         {
+            Nest();
             var inner = ParseLabelFilterOr();
             Expect(TokenKind.CloseParen);
+            _nesting--;
             return inner;
         }
 

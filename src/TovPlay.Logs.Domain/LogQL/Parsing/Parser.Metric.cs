@@ -83,8 +83,10 @@ internal sealed partial class Parser
         if (At(TokenKind.OpenParen))
         {
             Take();
+            Nest();
             var inner = ParseLogAndOptionalRange(function);
             Expect(TokenKind.CloseParen);
+            _nesting--;
             return inner;
         }
 

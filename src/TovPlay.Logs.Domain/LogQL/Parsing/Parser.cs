@@ -10,19 +10,32 @@ namespace TovPlay.Logs.Domain.LogQL.Parsing;
 internal sealed partial class Parser
 {
     private readonly List<Token> _tokens;
+    private readonly ParseLimits _limits;
     private int _position;
+    private int _nesting;
+    private int _operators;
 
-    private Parser(List<Token> tokens) => _tokens = tokens;
-
-    public static LogQLExpr Parse(string text)
+    private Parser(List<Token> tokens, ParseLimits limits)
     {
+        _tokens = tokens;
+        _limits = limits;
+    }
+
+    public static LogQLExpr Parse(string text, ParseLimits? limits = null)
+    {
+        limits = (limits ?? ParseLimits.Default).Capped();
+        if (text.Length > limits.MaxLength)
+        {
+            throw new LogQLSyntaxException(1, 1, $"syntax error: the query is {text.Length} characters long, more than the limit of {limits.MaxLength}");
+        }
+
         var tokens = Tokenizer.Tokenize(text);
         if (tokens[0].Kind == TokenKind.End)
         {
             throw new LogQLSyntaxException(0, 0, "syntax error: unexpected $end");
         }
 
-        var parser = new Parser(tokens);
+        var parser = new Parser(tokens, limits);
         var expr = parser.ParseExpr();
         if (parser.Current.Kind != TokenKind.End)
         {
@@ -98,7 +111,35 @@ internal sealed partial class Parser
 
     // ---- expression ladder -------------------------------------------------------------------
 
-    private LogQLExpr ParseExpr() => ParseBinary(0);
+    private LogQLExpr ParseExpr()
+    {
+        Nest();
+        try
+        {
+            return ParseBinary(0);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    /// <summary>One level deeper; the caller undoes it with <c>_nesting--</c> when the level is parsed.</summary>
+    private void Nest()
+    {
+        if (++_nesting > _limits.MaxNesting)
+        {
+            throw Error(Current, $"syntax error: the query nests deeper than the limit of {_limits.MaxNesting} levels of parentheses and functions");
+        }
+    }
+
+    private void CountOperator(Token at)
+    {
+        if (++_operators > _limits.MaxOperators)
+        {
+            throw Error(at, $"syntax error: the query has more than the limit of {_limits.MaxOperators} operators");
+        }
+    }
 
     private static readonly (TokenKind? Kind, string? Word, BinaryOperator Operator)[][] s_levels =
     [
@@ -139,6 +180,7 @@ internal sealed partial class Parser
         var left = ParseBinary(level + 1);
         while (TryMatchOperator(level, out var op, out var opToken))
         {
+            CountOperator(opToken);
             var returnBool = false;
             if (AtWord("bool"))
             {

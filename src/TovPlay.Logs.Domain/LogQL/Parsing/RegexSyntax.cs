@@ -10,6 +10,22 @@ namespace TovPlay.Logs.Domain.LogQL.Parsing;
 /// </summary>
 internal static class RegexSyntax
 {
+    /// <summary>
+    /// A last guard for one match. The engine is already linear in the text's length, so only a pathological
+    /// line megabytes long could come near it; the query then fails instead of holding a core.
+    /// </summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Every user pattern is built here, on .NET's non-backtracking engine: like RE2 it runs in time linear in the
+    /// text, so <c>(a+)+$</c> cannot pin a core; and like RE2 it refuses patterns whose automaton would be too large.
+    /// </summary>
+    public static Regex Build(string translated, RegexOptions extra = RegexOptions.None) =>
+        new(translated, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | extra, MatchTimeout);
+
+    /// <summary>Anchored at both ends, as Loki's label matchers are (<c>\z</c>: a trailing newline is not skipped).</summary>
+    public static Regex BuildWhole(string translated) => Build($"^(?:{translated})\\z", RegexOptions.Singleline);
+
     /// <summary>Returns the .NET pattern, or the reason RE2 would refuse it.</summary>
     public static bool TryTranslate(string pattern, out string translated, out string? error) =>
         TryRewrite(pattern, out translated, out error) && TryBuild(translated, out _, out error);
@@ -116,7 +132,7 @@ internal static class RegexSyntax
     {
         try
         {
-            regex = new Regex(translated, RegexOptions.CultureInvariant);
+            regex = Build(translated);
             error = null;
             return true;
         }
@@ -124,6 +140,13 @@ internal static class RegexSyntax
         {
             regex = null;
             error = $"{Words(ex.Error.ToString())} at offset {ex.Offset}";
+            return false;
+        }
+        catch (NotSupportedException)
+        {
+            // The non-backtracking engine's bound on its automaton, as RE2 bounds its program: a{100}{100}, [\p{L}]{50000}.
+            regex = null;
+            error = "expression too large";
             return false;
         }
     }

@@ -29,7 +29,7 @@ internal sealed class LineFilter : IStage
     private static Func<string, bool> Regex(string pattern)
     {
         var translated = RegexSyntax.Translate(pattern);
-        var regex = new Regex(translated, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        var regex = RegexSyntax.Build(translated);
         return regex.IsMatch;
     }
 

@@ -13,7 +13,7 @@ internal sealed class RegexpParser : IStage
     public RegexpParser(RegexpParserStage stage)
     {
         var translated = RegexSyntax.Translate(stage.Pattern);
-        _regex = new Regex(translated, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        _regex = RegexSyntax.Build(translated);
         _groups = [.. _regex.GetGroupNames().Where(n => !int.TryParse(n, out _)).Select(n => (_regex.GroupNumberFromName(n), n))];
     }
 
