@@ -37,20 +37,9 @@ public sealed class LabelSet : IEquatable<LabelSet>
             }
         }
 
-        // Insertion sort: label sets are small, and it is stable, so the later of two equal names stays last.
-        var items = list.ToArray();
-        for (var i = 1; i < items.Length; i++)
-        {
-            var current = items[i];
-            var j = i - 1;
-            while (j >= 0 && string.CompareOrdinal(items[j].Key, current.Key) > 0)
-            {
-                items[j + 1] = items[j];
-                j--;
-            }
-
-            items[j + 1] = current;
-        }
+        // Stable, so the later of two equal names stays last. Label sets are small, and insertion sort is fastest
+        // there; a large set (only a hostile client sends one) takes the library's stable sort, not quadratic time.
+        KeyValuePair<string, string>[] items = list.Count > 32 ? [.. list.OrderBy(p => p.Key, StringComparer.Ordinal)] : InsertionSorted(list.ToArray());
 
         var unique = new List<KeyValuePair<string, string>>(items.Length);
         foreach (var pair in items)
@@ -66,6 +55,24 @@ public sealed class LabelSet : IEquatable<LabelSet>
         }
 
         return new LabelSet([.. unique]);
+    }
+
+    private static KeyValuePair<string, string>[] InsertionSorted(KeyValuePair<string, string>[] items)
+    {
+        for (var i = 1; i < items.Length; i++)
+        {
+            var current = items[i];
+            var j = i - 1;
+            while (j >= 0 && string.CompareOrdinal(items[j].Key, current.Key) > 0)
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            items[j + 1] = current;
+        }
+
+        return items;
     }
 
     public static LabelSet From(params (string Name, string Value)[] pairs) =>

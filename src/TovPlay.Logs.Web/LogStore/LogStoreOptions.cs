@@ -27,6 +27,33 @@ public sealed class LogStoreOptions
 
     public int MaxLineBytes { get; set; } = 256 * 1024;
 
+    /// <summary>Loki's <c>max_label_names_per_series</c>.</summary>
+    public int MaxLabelNamesPerSeries { get; set; } = 15;
+
+    /// <summary>Loki's <c>max_label_name_length</c>, in characters.</summary>
+    public int MaxLabelNameLength { get; set; } = 1024;
+
+    /// <summary>Loki's <c>max_label_value_length</c>, in characters.</summary>
+    public int MaxLabelValueLength { get; set; } = 2048;
+
+    /// <summary>
+    /// Most streams the store holds. Each costs memory for as long as the app runs, so this bounds what clients
+    /// can make it hold; pushes that would create more are refused (HTTP 429).
+    /// </summary>
+    public int MaxStreams { get; set; } = 50_000;
+
+    /// <summary>Loki's <c>max_global_streams_per_user</c>: streams one API key (or user) may keep active.</summary>
+    public int MaxActiveStreamsPerPusher { get; set; } = 5_000;
+
+    /// <summary>How long after its last push a stream stops counting as active for its pusher.</summary>
+    public TimeSpan ActiveStreamWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Loki's <c>per_stream_rate_limit</c>, in bytes of lines per second.</summary>
+    public long PerStreamRateBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>Loki's <c>per_stream_rate_limit_burst</c>.</summary>
+    public long PerStreamBurstBytes { get; set; } = 15 * 1024 * 1024;
+
     /// <summary>Largest push body accepted, compressed or not, and largest once decompressed.</summary>
     public int MaxPushBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -58,6 +85,9 @@ public sealed class LogStoreOptions
         CreationGracePeriod = CreationGracePeriod,
         OutOfOrderWindow = OutOfOrderWindow,
         MaxLineBytes = MaxLineBytes,
+        MaxLabelNamesPerSeries = MaxLabelNamesPerSeries,
+        MaxLabelNameLength = MaxLabelNameLength,
+        MaxLabelValueLength = MaxLabelValueLength,
     };
 
     public TimeSpan RetentionFor(string? job) =>

@@ -109,6 +109,18 @@ public sealed class LogWriter : BackgroundService
 
     private async Task CommitBatchAsync(List<PendingWrite> batch, int lines, CancellationToken stoppingToken)
     {
+        try
+        {
+            await WriteBatchAsync(batch, lines, stoppingToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingWrite> batch, int lines, CancellationToken stoppingToken)
+    {
         List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>? rows = null;
         try
         {
@@ -139,24 +151,37 @@ public sealed class LogWriter : BackgroundService
 
             _feed.Publish(committed);
         }
+        catch (PostgresException ex) when (IsRefusedData(ex) && batch.Count > 1)
+        {
+            // One push held what PostgreSQL refuses to store, though it passed validation. The others must not pay
+            // for it: each push is written again on its own, and only the one that holds it fails.
+            Forget(rows);
+            _logger.LogWarning(ex, "Log store refused data in a commit of {Pushes} pushes; writing them one by one", batch.Count);
+            foreach (var pending in batch)
+            {
+                await WriteBatchAsync([pending], pending.Lines, stoppingToken);
+            }
+        }
         catch (Exception ex)
         {
             // Every push of the batch learns of the failure; nothing of it was committed, so a retry is no repeat.
             Forget(rows);
             _logger.LogWarning(ex, "Log store commit of {Lines} lines from {Pushes} pushes failed", lines, batch.Count);
-            var failure = ex is NpgsqlException or TimeoutException or IOException or OperationCanceledException
-                ? new LogStoreUnavailableException("the log store database is unavailable", ex)
-                : ex;
+            Exception failure = ex switch
+            {
+                PostgresException refused when IsRefusedData(refused) => new LogStoreRefusedException($"the log store cannot store this push: {refused.MessageText}", ex),
+                NpgsqlException or TimeoutException or IOException or OperationCanceledException => new LogStoreUnavailableException("the log store database is unavailable", ex),
+                _ => ex,
+            };
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(failure);
             }
         }
-        finally
-        {
-            _slots.Release();
-        }
     }
+
+    /// <summary>PostgreSQL's data exceptions (class 22: a NUL byte, text it cannot encode): the data is at fault, not the database.</summary>
+    private static bool IsRefusedData(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

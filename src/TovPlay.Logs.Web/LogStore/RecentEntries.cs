@@ -10,8 +10,10 @@ namespace TovPlay.Logs.Web.LogStore;
 /// </summary>
 public sealed class RecentEntries(int capacity)
 {
-    private readonly HashSet<(long Ts, ulong Hash)> _set = new(capacity);
-    private readonly Queue<(long Ts, ulong Hash)> _order = new(capacity);
+    // Grown as entries come, not allocated whole: most streams see a few entries, and a client that creates many
+    // streams must not cost the full capacity for each.
+    private readonly HashSet<(long Ts, ulong Hash)> _set = [];
+    private readonly Queue<(long Ts, ulong Hash)> _order = new();
 
     public static (long, ulong) KeyOf(long ts, string line) => (ts, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(line.AsSpan())));
 

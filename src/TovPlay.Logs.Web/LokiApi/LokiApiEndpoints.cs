@@ -56,6 +56,7 @@ public static class LokiApiEndpoints
         LogWriter writer,
         StreamRegistry streams,
         IngestionRateLimiter rateLimiter,
+        StreamLimiter streamLimiter,
         IOptions<LogStoreOptions> storeOptions,
         IOptions<LokiApiOptions> apiOptions,
         TimeProvider time)
@@ -93,6 +94,12 @@ public static class LokiApiEndpoints
             return;
         }
 
+        if (lines > 0 && streamLimiter.Admit(key?.KeyId ?? context.User.Identity?.Name ?? "", key?.Name ?? context.User.Identity?.Name ?? "", pushed) is { } streamProblem)
+        {
+            await LokiText.WriteAsync(context, 429, streamProblem);
+            return;
+        }
+
         try
         {
             if (lines > 0)
@@ -101,6 +108,10 @@ public static class LokiApiEndpoints
             }
 
             context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        catch (LogStoreRefusedException ex)
+        {
+            await LokiText.WriteAsync(context, 400, ex.Message);
         }
         catch (LogStoreUnavailableException ex)
         {

@@ -14,6 +14,9 @@ internal static class PushJson
 {
     private const string Prefix = "loghttp.PushRequest: ";
 
+    /// <summary>Far above any label limit: the validator names the real limit; this only bounds the decoder's work.</summary>
+    private const int MaxPairs = 1024;
+
     public static List<PushStream> Decode(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
@@ -40,11 +43,22 @@ internal static class PushJson
                 }
             }
 
+            // Only whitespace may follow the object; anything else throws a JsonException.
+            if (reader.Read())
+            {
+                Fail(ref reader, "the body must be one JSON object");
+            }
+
             return streams;
         }
         catch (JsonException ex)
         {
             throw new PushFormatException(Prefix + ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // GetString on text that is not Unicode: invalid UTF-8 bytes, or an escaped lone surrogate (\ud800).
+            throw new PushFormatException(Prefix + $"a string is not valid Unicode ({ex.Message})");
         }
     }
 
@@ -124,6 +138,11 @@ internal static class PushJson
         var pairs = new List<(string, string)>();
         while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (pairs.Count == MaxPairs)
+            {
+                Fail(ref reader, $"{what} has more than {MaxPairs} names");
+            }
+
             var name = reader.GetString()!;
             Read(ref reader);
             Expect(ref reader, JsonTokenType.String, $"{what} must be an object of string values");

@@ -54,6 +54,10 @@ public sealed class BenchApp : IAsyncDisposable
             "--environment=Benchmark",
             "--TOVPLAY_LOGS_ADMIN_EMAIL=bench@tovplay.local",
             "--TOVPLAY_LOGS_ADMIN_PASSWORD=Bench-Passw0rd-1234",
+
+            // The store's own speed is measured, not Loki's per-stream limit on a client.
+            "--LogStore:PerStreamRateBytes=1073741824",
+            "--LogStore:PerStreamBurstBytes=1073741824",
             .. settings,
         ]);
         await AppHost.PrepareAsync(app);

@@ -80,8 +80,13 @@ public sealed class TailApiTests(WebAppFixture fixture)
     [Fact]
     public async Task Tail_ClientTooSlow_ReportsDroppedEntriesByStreamAndTime()
     {
-        // A separate app whose tails may fall behind by only two batches.
-        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?> { ["LogSource:TailBufferBatches"] = "2" });
+        // A separate app whose tails may fall behind by only two batches, and whose streams may grow without a rate limit.
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogSource:TailBufferBatches"] = "2",
+            ["LogStore:PerStreamRateBytes"] = "1073741824",
+            ["LogStore:PerStreamBurstBytes"] = "1073741824",
+        });
         var token = await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue);
         using var pusher = new LokiPushClient(app, token);
         var run = Guid.NewGuid().ToString("N")[..12];

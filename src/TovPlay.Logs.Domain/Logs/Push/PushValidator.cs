@@ -69,6 +69,16 @@ public static class PushValidator
 
         foreach (var (name, value) in labels.Pairs)
         {
+            if (NameProblem(name) is { } nameProblem)
+            {
+                return $"stream '{labels}' has an invalid label name '{name}': {nameProblem}";
+            }
+
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                return $"stream '{labels}' has a NUL character in the value of label '{name}'";
+            }
+
             if (name.Length > limits.MaxLabelNameLength)
             {
                 return $"stream '{labels}' has label name too long: '{name}'";
@@ -100,6 +110,27 @@ public static class PushValidator
             return $"Max entry size '{limits.MaxLineBytes}' bytes exceeded for stream '{labels}' while adding an entry with length '{bytes}' bytes";
         }
 
+        if (entry.Line.Contains('\0', StringComparison.Ordinal))
+        {
+            return $"entry for stream '{labels}' at {Format(entry.TimestampNs)} has a NUL character in its line";
+        }
+
+        if (entry.Metadata is { } metadata)
+        {
+            foreach (var (name, value) in metadata.Pairs)
+            {
+                if (NameProblem(name) is { } nameProblem)
+                {
+                    return $"entry for stream '{labels}' at {Format(entry.TimestampNs)} has an invalid structured metadata name '{name}': {nameProblem}";
+                }
+
+                if (value.Contains('\0', StringComparison.Ordinal))
+                {
+                    return $"entry for stream '{labels}' at {Format(entry.TimestampNs)} has a NUL character in structured metadata '{name}'";
+                }
+            }
+        }
+
         if (newestInStream is { } newest && entry.TimestampNs < newest - (long)limits.OutOfOrderWindow.TotalNanoseconds)
         {
             var floor = newest - (long)limits.OutOfOrderWindow.TotalNanoseconds;
@@ -108,6 +139,29 @@ public static class PushValidator
 
         return null;
     }
+
+    /// <summary>
+    /// Why a label name is not one, or null. Names are Prometheus's (what LogQL's selectors can name); those
+    /// starting with two underscores are kept for the store's own use, as Loki and Prometheus keep them.
+    /// </summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "a name cannot be empty";
+        }
+
+        if (name.StartsWith("__", StringComparison.Ordinal))
+        {
+            return "names starting with __ are reserved";
+        }
+
+        var valid = (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.AsSpan(1).IndexOfAnyExcept(s_nameChars) < 0;
+        return valid ? null : "a name is letters, digits and _, and does not start with a digit";
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_nameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     private const string Rfc3339 = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 
