@@ -24,6 +24,25 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string PushScope = "push";
     public const string ReadScope = "read";
 
+    /// <summary>Seconds a client is told to wait when keys cannot be checked.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    private static readonly object s_unavailable = new();
+
+    /// <summary>A database that cannot be reached, however deep in the exception (EF wraps Npgsql's errors).</summary>
+    private static bool DatabaseUnavailable(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return ex is Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization.ToString(), out var header) || header.Parameter is null)
@@ -42,35 +61,40 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var key = await authenticator.VerifyAsync(token.Trim(), Context.RequestAborted);
+        ApiKeyIdentity? key;
+        try
+        {
+            key = await authenticator.VerifyAsync(token.Trim(), Context.RequestAborted);
+        }
+        catch (Exception ex) when (DatabaseUnavailable(ex) && !Context.RequestAborted.IsCancellationRequested)
+        {
+            // Not the client's fault, and not a refusal: the challenge answers 503 with when to try again.
+            Logger.LogWarning(ex, "API keys could not be checked: the app database is unavailable");
+            Context.Items[s_unavailable] = true;
+            return AuthenticateResult.Fail("the app database is unavailable, so API keys cannot be checked; retry later");
+        }
+
         if (key is null)
         {
             return AuthenticateResult.Fail("invalid or revoked API key");
         }
 
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.Name, key.Name),
-            new(ClaimTypes.NameIdentifier, key.Id.ToString()),
-            new(KeyIdClaim, key.KeyId),
-        };
-        if (key.CanPush)
-        {
-            claims.Add(new Claim(ScopeClaim, PushScope));
-        }
-
-        if (key.CanRead)
-        {
-            claims.Add(new Claim(ScopeClaim, ReadScope));
-        }
-
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = PrincipalOf(key);
         Context.Items[typeof(ApiKeyIdentity)] = key;
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(s_unavailable))
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = RetryAfterSeconds;
+            Response.ContentType = "text/plain; charset=utf-8";
+            await Response.WriteAsync("unavailable: the app database is unavailable, so API keys cannot be checked; retry later\n");
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer realm=\"tovplay-logs\", Basic realm=\"tovplay-logs\"";
         Response.ContentType = "text/plain; charset=utf-8";
@@ -97,6 +121,28 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return null;
         }
+    }
+
+    /// <summary>The principal a verified key signs in as: its name, id and scopes.</summary>
+    public static ClaimsPrincipal PrincipalOf(ApiKeyIdentity key)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, key.Name),
+            new(ClaimTypes.NameIdentifier, key.Id.ToString()),
+            new(KeyIdClaim, key.KeyId),
+        };
+        if (key.CanPush)
+        {
+            claims.Add(new Claim(ScopeClaim, PushScope));
+        }
+
+        if (key.CanRead)
+        {
+            claims.Add(new Claim(ScopeClaim, ReadScope));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     public static ApiKeyIdentity? Of(HttpContext context) => context.Items[typeof(ApiKeyIdentity)] as ApiKeyIdentity;

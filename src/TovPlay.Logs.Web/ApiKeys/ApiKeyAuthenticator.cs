@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TovPlay.Logs.Web.Data;
 
@@ -27,14 +28,7 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<AppDbContext> dbFactor
         }
 
         var now = time.GetUtcNow();
-        if (!_cache.TryGetValue(keyId, out var cached) || cached.Until < now)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            cached = (await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyId == keyId, cancellationToken), now + CacheFor);
-            _cache[keyId] = cached;
-        }
-
-        var row = cached.Row;
+        var row = await RowAsync(keyId, cancellationToken);
         if (row is null || row.RevokedAt is not null || !ApiKeyToken.Matches(secret, row.SecretHash))
         {
             return null;
@@ -46,10 +40,62 @@ public sealed class ApiKeyAuthenticator(IDbContextFactory<AppDbContext> dbFactor
             await TouchAsync(row.Id, now, cancellationToken);
         }
 
-        return new ApiKeyIdentity(row.Id, row.KeyId, row.Name, row.CanPush, row.CanRead, row.IngestionRateBytes);
+        return Identity(row);
     }
 
+    private static ApiKeyIdentity Identity(ApiKey row) => new(row.Id, row.KeyId, row.Name, row.CanPush, row.CanRead, row.IngestionRateBytes);
+
+    /// <summary>
+    /// The key's row, cached for <see cref="CacheFor"/>. Ids that match no key are cached too (a client retrying a
+    /// wrong key must not cost a query each time), but never more than <see cref="MaxCached"/> entries: random ids
+    /// sent by a stranger cannot grow the cache without bound.
+    /// </summary>
+    private async Task<ApiKey?> RowAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(keyId, out var cached) && cached.Until >= now)
+        {
+            return cached.Row;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyId == keyId, cancellationToken);
+        if (_cache.Count >= MaxCached)
+        {
+            foreach (var (id, entry) in _cache)
+            {
+                if (entry.Until < now)
+                {
+                    _cache.TryRemove(id, out _);
+                }
+            }
+        }
+
+        if (_cache.Count < MaxCached || row is not null)
+        {
+            _cache[keyId] = (row, now + CacheFor);
+        }
+
+        return row;
+    }
+
+    /// <summary>How many key rows (or known absences) are cached at most.</summary>
+    public const int MaxCached = 10_000;
+
+    /// <summary>How many entries the cache holds now.</summary>
+    public int Cached => _cache.Count;
+
     public void Forget(string keyId) => _cache.TryRemove(keyId, out _);
+
+    /// <summary>
+    /// The principal of a key already verified, as its row says now (revoked or not, and its scopes), for a stream
+    /// that outlives the request which opened it; null when the key is gone or revoked.
+    /// </summary>
+    public async Task<ClaimsPrincipal?> StillValidAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var row = await RowAsync(keyId, cancellationToken);
+        return row is null || row.RevokedAt is not null ? null : ApiKeyAuthenticationHandler.PrincipalOf(Identity(row));
+    }
 
     private async Task TouchAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -15,6 +15,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
+
     public DbSet<SavedQuery> SavedQueries => Set<SavedQuery>();
 
     public DbSet<SavedInvestigation> Investigations => Set<SavedInvestigation>();
@@ -62,6 +64,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
             e.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
             e.HasIndex(x => x.KeyId).IsUnique();
+        });
+
+        builder.Entity<AuthSession>(e =>
+        {
+            e.ToTable("auth_sessions");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasColumnName("key").HasMaxLength(64);
+            e.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+            e.Property(x => x.Ticket).HasColumnName("ticket");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ExpiresAt);
         });
 
         builder.Entity<SavedQuery>(e =>

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
+using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.Security;
 
 namespace TovPlay.Logs.Web.LokiApi;
 
@@ -16,7 +18,7 @@ public static class LokiTailEndpoint
     /// <summary>Loki caps the dropped entries listed in one frame.</summary>
     public const int MaxDroppedPerFrame = 1000;
 
-    public static async Task TailAsync(HttpContext context, ILogSource source, TimeProvider time, ILoggerFactory loggers)
+    public static async Task TailAsync(HttpContext context, ILogSource source, TimeProvider time, AccessRevalidator access)
     {
         TailRequest request;
         try
@@ -39,16 +41,23 @@ public static class LokiTailEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
 
+        // The socket may stay open for hours: a revoked key or user loses it within the revalidation interval.
+        using var watch = access.Watch(context.User, AppPolicies.LogRead, stop.Token);
+
         // The client sends nothing, but reading is how its close frame is noticed. The read is never cancelled
         // (that would abort the socket); it ends with the client's close or the connection.
         var watcher = WatchForCloseAsync(socket, stop, context.RequestAborted);
         var (status, reason) = (WebSocketCloseStatus.NormalClosure, "");
         try
         {
-            await foreach (var batch in source.TailAsync(request, stop.Token))
+            await foreach (var batch in source.TailAsync(request, watch.Token))
             {
-                await SendAsync(socket, batch, stop.Token);
+                await SendAsync(socket, batch, watch.Token);
             }
+        }
+        catch (OperationCanceledException) when (watch.Revoked)
+        {
+            (status, reason) = (WebSocketCloseStatus.PolicyViolation, "access revoked");
         }
         catch (LogSourceException ex)
         {

@@ -50,6 +50,10 @@ public static class SecurityServices
             .AddDefaultTokenProviders();
 
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = security.RevalidationInterval);
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddSingleton<AccessRevalidator>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = CookieName;

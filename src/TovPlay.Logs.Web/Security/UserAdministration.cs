@@ -21,7 +21,7 @@ public sealed record UserSummary(string Id, string Email, IReadOnlyList<string> 
 /// Every change to accounts and roles goes through here, from the Admin page and from the CLI alike,
 /// so each is checked the same way and lands in the audit trail.
 /// </summary>
-public sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppAuditLog audit)
+public sealed class UserAdministration(UserManager<AppUser> users, RoleManager<IdentityRole> roles, AppAuditLog audit, DatabaseTicketStore sessions)
 {
     public async Task EnsureRolesAsync()
     {
@@ -169,6 +169,12 @@ public sealed class UserAdministration(UserManager<AppUser> users, RoleManager<I
         }
 
         await users.UpdateSecurityStampAsync(user);
+        if (locked)
+        {
+            // Signed out everywhere now, not at the next revalidation.
+            await sessions.RemoveAllAsync(user.Id);
+        }
+
         await audit.WriteAsync(AppAuditEntry.By(actor, locked ? AppAuditActions.UserLocked : AppAuditActions.UserUnlocked, user.Email));
         return new UserChangeResult(true, locked ? $"{user.Email} is locked." : $"{user.Email} is unlocked.");
     }
@@ -217,6 +223,7 @@ public sealed class UserAdministration(UserManager<AppUser> users, RoleManager<I
             return UserChangeResult.Fail(result);
         }
 
+        await sessions.RemoveAllAsync(user.Id);
         await audit.WriteAsync(AppAuditEntry.By(actor, AppAuditActions.UserDeleted, user.Email));
         return new UserChangeResult(true, $"Deleted {user.Email}.");
     }

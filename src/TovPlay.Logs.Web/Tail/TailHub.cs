@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using TovPlay.Logs.Domain.LogQL;
 using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.Security;
 
 namespace TovPlay.Logs.Web.Tail;
 
@@ -11,16 +12,46 @@ namespace TovPlay.Logs.Web.Tail;
 /// streams updates until the caller cancels. Signed-in users and read-scoped API keys may use it.
 /// </summary>
 [Authorize(Policy = AppPolicies.LogRead)]
-public sealed class TailHub(TailBroker broker) : Hub
+public sealed class TailHub(TailBroker broker, AccessRevalidator access) : Hub
 {
     public const string Path = "/hubs/tail";
 
+    /// <summary>
+    /// Streams until the caller cancels, or until the caller's access ends (checked every
+    /// <see cref="SecurityOptions.RevalidationInterval"/>): then the stream fails with <see cref="AccessWatch.Message"/>.
+    /// </summary>
     public async IAsyncEnumerable<TailMessage> Tail(string query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var viewer = Join(query);
-        await foreach (var update in viewer.ReadAllAsync(cancellationToken))
+        // The connection was authorised when it opened, perhaps hours ago; each new stream is authorised as of now.
+        if (!await access.StillAllowedAsync(Context.User!, AppPolicies.LogRead, cancellationToken))
         {
-            yield return TailMessage.From(update);
+            throw new HubException(AccessWatch.Message);
+        }
+
+        using var viewer = Join(query);
+        using var watch = access.Watch(Context.User!, AppPolicies.LogRead, cancellationToken);
+        await using var updates = viewer.ReadAllAsync(watch.Token).GetAsyncEnumerator(watch.Token);
+        while (await NextAsync(updates, watch))
+        {
+            yield return TailMessage.From(updates.Current);
+        }
+
+        if (watch.Revoked)
+        {
+            throw new HubException(AccessWatch.Message);
+        }
+    }
+
+    /// <summary>The next update; false at the end, or when access ended (the caller's own cancellation still throws).</summary>
+    private static async Task<bool> NextAsync(IAsyncEnumerator<TailUpdate> updates, AccessWatch watch)
+    {
+        try
+        {
+            return await updates.MoveNextAsync();
+        }
+        catch (OperationCanceledException) when (watch.Revoked)
+        {
+            return false;
         }
     }
 

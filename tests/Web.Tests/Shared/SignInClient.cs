@@ -31,9 +31,10 @@ public static partial class SignInClient
     }
 
     /// <summary>A client signed in as the user; fails the test if sign-in does not redirect into the app.</summary>
-    public static async Task<HttpClient> SignedInAsync(TestApp app, TestUser user)
+    /// <param name="cookies">Where the client keeps its cookies, for a test that reuses or copies them.</param>
+    public static async Task<HttpClient> SignedInAsync(TestApp app, TestUser user, CookieContainer? cookies = null)
     {
-        var client = app.CreateBrowserLikeClient();
+        var client = app.CreateBrowserLikeClient(cookies: cookies);
         using var response = await PostLoginAsync(client, user.Email, user.Password);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/logs/", LocationPath(response), StringComparison.Ordinal);

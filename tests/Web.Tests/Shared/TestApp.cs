@@ -96,9 +96,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// A client that asks for pages as a browser does (Accept: text/html), keeps cookies and does not follow
     /// redirects, so tests see them.
     /// </summary>
-    public HttpClient CreateBrowserLikeClient(bool followRedirects = false)
+    public HttpClient CreateBrowserLikeClient(bool followRedirects = false, System.Net.CookieContainer? cookies = null)
     {
-        var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        var handler = new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = cookies ?? new System.Net.CookieContainer() };
         var client = new HttpClient(handler) { BaseAddress = AppUri };
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
         return client;
