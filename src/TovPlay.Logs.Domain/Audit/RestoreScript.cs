@@ -36,7 +36,7 @@ public static class RestoreScript
         var sql = new StringBuilder();
         foreach (var line in header)
         {
-            sql.Append("-- ").Append(line.ReplaceLineEndings(" ")).Append('\n');
+            sql.Append("-- ").Append(SqlText.Comment(line)).Append('\n');
         }
 
         sql.Append("BEGIN;\n");
@@ -45,7 +45,7 @@ public static class RestoreScript
             var table = restore.Table;
             var columns = table.Columns.Where(c => !c.Generated).ToList();
             var names = string.Join(", ", columns.Select(c => SqlText.Ident(c.Name)));
-            sql.Append(CultureInfo.InvariantCulture, $"\n-- {table.Display}: {restore.Rows.Count} row(s)\n");
+            sql.Append(CultureInfo.InvariantCulture, $"\n-- {SqlText.Comment(table.Display)}: {restore.Rows.Count} row(s)\n");
             foreach (var chunk in restore.Rows.Chunk(RowsPerStatement))
             {
                 var json = "[" + string.Join(",\n", chunk) + "]";
@@ -78,7 +78,7 @@ public static class RestoreScript
             var table = revert.Table.QualifiedName;
             sql.Append(CultureInfo.InvariantCulture, $"""
 
-                -- {revert.Table.Display}: take back UPDATE statement {revert.StatementId} ({revert.Changes.Count} row(s)); a row whose changed columns changed since is left as it is
+                -- {SqlText.Comment(revert.Table.Display)}: take back UPDATE statement {revert.StatementId} ({revert.Changes.Count} row(s)); a row whose changed columns changed since is left as it is
                 WITH pairs AS ({PairsSelect(revert)})
                 UPDATE {table} AS t SET ({string.Join(", ", columns.Select(SqlText.Ident))}) = ROW({string.Join(", ", columns.Select(c => "(p.b)." + SqlText.Ident(c)))})
                 FROM pairs p WHERE {StillHolds(revert)};

@@ -33,6 +33,21 @@ public static class SqlText
         return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
+    /// <summary>
+    /// Text for the rest of a <c>--</c> comment line: every line break and control character (PostgreSQL ends the
+    /// comment at CR or LF, a reader at any of them) becomes a space, so no name can start a line of live SQL.
+    /// </summary>
+    public static string Comment(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c);
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>A dollar-quoted body whose tag does not occur in it.</summary>
     public static string DollarQuoted(string body)
     {

@@ -44,4 +44,18 @@ public sealed class RestoreScriptTests
 
         Assert.Contains("$audit0$[{\"id\": 1, \"name\": \"$audit$ injected\"}]$audit0$::jsonb", script);
     }
+
+    [Theory]
+    [InlineData("evil\nDROP TABLE public.users; --")]
+    [InlineData("evil\rDROP TABLE public.users; --")]
+    [InlineData("evil\u2028DROP TABLE public.users; --")]
+    [InlineData("evil\u0085DROP TABLE public.users; --")]
+    public void Build_ATableNameWithALineBreak_StaysInItsComment(string name)
+    {
+        var script = RestoreScript.Build([Rows(1, name, """{"id": 1, "name": "a"}""")], [], [$"restore {name}"]);
+
+        var comments = script.Split('\n').Where(l => l.StartsWith("-- ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["-- restore evil DROP TABLE public.users; --", "-- public.evil DROP TABLE public.users; --: 1 row(s)"], comments);
+        Assert.DoesNotContain(comments, c => c.Any(ch => char.IsControl(ch) || ch is '\u2028'));
+    }
 }

@@ -171,4 +171,25 @@ public sealed class AuditRestoreTests : IAsyncLifetime
 
         Assert.Equal(before.Select(r => r["row"]), (await SnapshotAsync()).Select(r => r["row"]));
     }
+
+    [Fact]
+    public async Task ATableNamedToInjectSql_IsRestored_AndItsNameStaysInsideTheScriptsComments()
+    {
+        // Once, the name's line break ended the "-- schema.table" comment and running the script dropped public.users.
+        const string evil = "evil\nDROP TABLE public.users; --";
+        await _db.ExecuteAsOwnerAsync($"CREATE TABLE public.\"{evil}\" (id bigint PRIMARY KEY, note text); GRANT ALL ON public.\"{evil}\" TO {_db.AppRole};");
+        await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, $"INSERT INTO \"{evil}\" SELECT g, 'row ' || g FROM generate_series(1, 3) g; DELETE FROM \"{evil}\";");
+        }
+
+        var tx = (long)(await _db.QueryAsync("SELECT tx_id FROM tovplay_audit.statements WHERE action = 'DELETE' AND table_name LIKE 'evil%'"))[0]["tx_id"]!;
+        var script = await _restore.ForTransactionAsync(tx, Ct);
+        await RunScriptAsync(script);
+
+        Assert.Contains("-- public.evil DROP TABLE public.users; --: 3 row(s)", script, StringComparison.Ordinal);
+        Assert.Equal(40L, (await _db.QueryAsync("SELECT count(*) AS n FROM public.users"))[0]["n"]);
+        Assert.Equal(3L, (await _db.QueryAsync($"SELECT count(*) AS n FROM public.\"{evil}\""))[0]["n"]);
+    }
 }
