@@ -23,6 +23,13 @@
         return loading;
     }
 
+    // The library writes series names into the legend and the tooltip as HTML. Names come from label values and table
+    // names, which anyone who can push a line or name a table chooses, so they go in as text.
+    function text(value) {
+        return String(value === null || value === undefined ? "" : value)
+            .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    }
+
     function options(spec, owner) {
         var dark = spec.dark === true;
         return {
@@ -59,7 +66,7 @@
                 }
             },
             theme: { mode: dark ? "dark" : "light" },
-            series: spec.series.map(function (s) { return { name: s.name, data: s.data }; }),
+            series: spec.series.map(function (s) { return { name: text(s.name), data: s.data }; }),
             colors: spec.series.map(function (s) { return s.color; }),
             dataLabels: { enabled: false },
             stroke: { width: spec.kind === "bar" ? 0 : 2, curve: "straight" },
