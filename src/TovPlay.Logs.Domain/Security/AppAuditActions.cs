@@ -9,6 +9,7 @@ public static class AppAuditActions
     public const string SignInSucceeded = "sign-in.succeeded";
     public const string SignInFailed = "sign-in.failed";
     public const string SignInLockedOut = "sign-in.locked-out";
+    public const string SignInThrottled = "sign-in.throttled";
     public const string SignOut = "sign-out";
     public const string UserCreated = "user.created";
     public const string UserDeleted = "user.deleted";
@@ -34,7 +35,7 @@ public static class AppAuditActions
 
     public static IReadOnlyList<string> All { get; } =
     [
-        SignInSucceeded, SignInFailed, SignInLockedOut, SignOut, UserCreated, UserDeleted, UserLocked,
+        SignInSucceeded, SignInFailed, SignInLockedOut, SignInThrottled, SignOut, UserCreated, UserDeleted, UserLocked,
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
         DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled, SandboxIncidentPlayed,
     ];

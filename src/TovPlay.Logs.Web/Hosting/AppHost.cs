@@ -79,6 +79,7 @@ public static class AppHost
         }
 
         app.UseAppSecurityHeaders();
+        app.UseSameOriginConnections();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

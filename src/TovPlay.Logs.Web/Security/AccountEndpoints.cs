@@ -67,7 +67,26 @@ public static class AccountEndpoints
         var underBase = returnUrl == AppPathBase.Value.Value
             || returnUrl.StartsWith(home, StringComparison.Ordinal)
             || returnUrl.StartsWith($"{AppPathBase.Value}?", StringComparison.Ordinal);
-        return underBase ? returnUrl : home;
+        return underBase && StaysPut(returnUrl) ? returnUrl : home;
+    }
+
+    /// <summary>
+    /// A path the browser will not move out of the path base when it resolves it: no dot segments (<c>/logs/../..</c>),
+    /// no empty segments (<c>//host</c>), no backslashes or encoded slashes and dots, no control characters.
+    /// </summary>
+    private static bool StaysPut(string url)
+    {
+        var path = url.Split('?', '#')[0];
+        if (path.Any(c => char.IsControl(c) || c == '\\')
+            || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%2f", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var segments = path.Split('/');
+        return segments.Skip(1).SkipLast(1).All(s => s.Length > 0 && s is not "." and not "..") && segments[^1] is not "." and not "..";
     }
 
     private static async Task<IResult> ExternalCallbackAsync(
@@ -82,7 +101,7 @@ public static class AccountEndpoints
         var info = await signIn.GetExternalLoginInfoAsync();
         if (info is null)
         {
-            return Fail("The identity provider did not complete the sign-in.");
+            return Fail(ExternalSignInError.Incomplete);
         }
 
         var email = info.Principal.FindFirstValue(ClaimTypes.Email) ?? info.Principal.FindFirstValue("email");
@@ -96,12 +115,12 @@ public static class AccountEndpoints
         if (signedIn.IsLockedOut)
         {
             await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInLockedOut, email ?? info.ProviderKey, null, email, false, $"via {info.ProviderDisplayName}"));
-            return Fail("This account is locked.");
+            return Fail(ExternalSignInError.Locked);
         }
 
         if (string.IsNullOrEmpty(email))
         {
-            return Fail("The identity provider sent no email address, so no account could be matched.");
+            return Fail(ExternalSignInError.NoEmail);
         }
 
         var user = await users.FindByEmailAsync(email);
@@ -111,7 +130,7 @@ public static class AccountEndpoints
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
-                return Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
+                return await FailAsync(ExternalSignInError.NotCreated, created);
             }
 
             // The handler maps a token's "roles" to ClaimTypes.Role; user-info values keep the configured name.
@@ -135,14 +154,22 @@ public static class AccountEndpoints
         var linked = await users.AddLoginAsync(user, info);
         if (!linked.Succeeded)
         {
-            return Fail(string.Join(" ", linked.Errors.Select(e => e.Description)));
+            return await FailAsync(ExternalSignInError.NotLinked, linked);
         }
 
         await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
         await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInSucceeded, email, user.Id, email, true, $"via {info.ProviderDisplayName}"));
         return TypedResults.LocalRedirect(target);
 
-        IResult Fail(string reason) =>
-            TypedResults.LocalRedirect($"~{SecurityServices.LoginPath}?error={Uri.EscapeDataString(reason)}");
+        // Only a code travels in the address: the page shows its own text for it, never text from the query.
+        IResult Fail(string code) =>
+            TypedResults.LocalRedirect($"~{SecurityServices.LoginPath}?error={code}");
+
+        async Task<IResult> FailAsync(string code, IdentityResult result)
+        {
+            await audit.WriteAsync(new AppAuditEntry(AppAuditActions.SignInFailed, email ?? info.ProviderKey, null, email, false,
+                $"via {info.ProviderDisplayName}: {string.Join(" ", result.Errors.Select(e => e.Description))}"));
+            return Fail(code);
+        }
     }
 }

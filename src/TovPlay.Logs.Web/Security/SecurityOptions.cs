@@ -4,10 +4,20 @@ public sealed class SecurityOptions
 {
     public const string Section = "Security";
 
-    /// <summary>Failed sign-ins in a row before the account is locked.</summary>
+    /// <summary>
+    /// Failed sign-ins in a row from one address for one account before each further attempt must wait: 1 s, then
+    /// 2, 4, 8 … up to <see cref="LockoutDuration"/>. Accounts are never locked by failures (only by an admin).
+    /// </summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
+    /// <summary>The longest wait between attempts from one address for one account.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The longest wait for an account after failures from many addresses (four times <see cref="MaxFailedSignIns"/>
+    /// in a row); a browser the account signed in from before does not wait for it.
+    /// </summary>
+    public TimeSpan AccountBackoffCap { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Password sign-in posts allowed per client address per minute, whatever the account.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 20;
@@ -27,6 +37,21 @@ public sealed class SecurityOptions
     public bool SecureCookies { get; set; }
 
     public CookieSecurePolicy CookieSecurePolicy => SecureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+
+    /// <summary>
+    /// Other sites whose pages may open the app's live connections (circuit, hubs, tail socket), e.g.
+    /// <c>https://grafana.tovplay.org</c>. The app's own host is always allowed.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// A PKCS#12 file whose certificate encrypts the app's data-protection keys where they are stored (the
+    /// <c>data_protection_keys</c> table). Unset, the keys are stored as the framework writes them, unencrypted.
+    /// </summary>
+    public string? KeyEncryptionCertificate { get; set; }
+
+    /// <summary>The file's password, from the environment (<c>Security__KeyEncryptionCertificatePassword</c>).</summary>
+    public string? KeyEncryptionCertificatePassword { get; set; }
 
     /// <summary>Proxies whose X-Forwarded-For is believed (CIDR or address). Loopback is always trusted.</summary>
     public List<string> TrustedProxies { get; set; } = [];

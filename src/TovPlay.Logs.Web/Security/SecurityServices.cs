@@ -52,6 +52,8 @@ public static class SecurityServices
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = security.RevalidationInterval);
         services.AddSingleton<DatabaseTicketStore>();
         services.AddSingleton<AccessRevalidator>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<KnownDevice>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DatabaseTicketStore>((o, store) => o.SessionStore = store);
         services.ConfigureApplicationCookie(o =>
@@ -97,9 +99,16 @@ public static class SecurityServices
         services.AddTrustedProxies(security);
 
         // Keys in the app database: sign-ins survive restarts and work across replicas.
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("tovplay-logs")
             .PersistKeysToDbContext<AppDbContext>();
+        if (!string.IsNullOrEmpty(security.KeyEncryptionCertificate))
+        {
+            // Keys at rest in the database are then encrypted; without a certificate, the database's own access
+            // control is all that guards them (documented in the README).
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                security.KeyEncryptionCertificate, security.KeyEncryptionCertificatePassword));
+        }
 
         services.AddAntiforgery(o =>
         {

@@ -73,7 +73,7 @@ public sealed class SignInTests(WebAppFixture fixture)
     }
 
     [Fact]
-    public async Task SignIn_FiveWrongPasswords_LocksEvenTheRightOne()
+    public async Task SignIn_FiveWrongPasswords_SlowEvenTheRightOne_WithoutLockingTheAccount()
     {
         var user = await fixture.CreateUserAsync(AppRoles.Viewer);
         using var client = fixture.App.CreateBrowserLikeClient();
@@ -86,10 +86,11 @@ public sealed class SignInTests(WebAppFixture fixture)
         var html = await right.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("This account is locked after too many failed sign-ins", html, StringComparison.Ordinal);
+        Assert.Contains("Too many failed sign-ins. Try again in ", html, StringComparison.Ordinal);
         var rows = await AuditRows.ForTargetAsync(fixture.Database, user.Email);
-        Assert.Equal(4, rows.Count(r => r.Action == AppAuditActions.SignInFailed));
-        Assert.Equal(2, rows.Count(r => r.Action == AppAuditActions.SignInLockedOut));
+        Assert.Equal(5, rows.Count(r => r.Action == AppAuditActions.SignInFailed));
+        Assert.Equal(1, rows.Count(r => r.Action == AppAuditActions.SignInThrottled));
+        Assert.DoesNotContain(rows, r => r.Action == AppAuditActions.SignInLockedOut);
     }
 
     [Fact]

@@ -57,6 +57,17 @@ public sealed class WebAppFixture : IAsyncLifetime
         return new TestUser(email, password);
     }
 
+    /// <summary>Locks the account as an admin would on the Users page.</summary>
+    public async Task LockAsync(string email)
+    {
+        var id = await FindUserIdAsync(email);
+        await using var scope = App.Services.CreateAsyncScope();
+        var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var system = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "tests")], "tests"));
+        Assert.True((await administration.SetLockedAsync(system, id, true)).Succeeded);
+    }
+
     /// <summary>A new API key with the given scopes; returns the token to send.</summary>
     public Task<string> CreateApiKeyAsync(bool push = true, bool read = true, int? ingestionRateBytes = null) =>
         App.CreateApiKeyAsync(push, read, ingestionRateBytes);

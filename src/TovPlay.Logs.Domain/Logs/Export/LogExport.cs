@@ -55,16 +55,22 @@ public static class LogExport
     public static string CsvRow(IEnumerable<string> cells) => string.Join(',', cells.Select(CsvCell)) + "\r\n";
 
     /// <summary>
-    /// A cell a spreadsheet shows as text: one starting with <c>= + - @</c> (or tab or carriage return, which some
-    /// spreadsheets skip before looking) gets a leading apostrophe; quotes, commas and line breaks are quoted.
+    /// A cell a spreadsheet shows as text: one that starts with a formula character (<c>= + - @ |</c>, or its
+    /// full-width form, which some spreadsheets read as the same), also after leading spaces or line breaks that
+    /// spreadsheets skip, or that starts with a tab or a line break, gets a leading apostrophe; quotes, commas and line
+    /// breaks are quoted.
     /// </summary>
     public static string CsvCell(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        var first = value.AsSpan().IndexOfAnyExcept(" \t\r\n\u00a0\u3000");
+        var risky = value.Length > 0 && (value[0] is '\t' or '\r' or '\n' || first >= 0 && s_formulaStarts.Contains(value[first]));
+        if (risky)
         {
             value = "'" + value;
         }
 
         return value.AsSpan().IndexOfAny("\",\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
+
+    private static readonly System.Buffers.SearchValues<char> s_formulaStarts = System.Buffers.SearchValues.Create("=+-@|\uff1d\uff0b\uff0d\uff20\uff5c");
 }

@@ -31,6 +31,12 @@ public sealed class LogExportTests
     [InlineData("a,b", "\"a,b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("=a,\"b\"", "\"'=a,\"\"b\"\"\"")]
+    [InlineData(" =1+1", "' =1+1")]
+    [InlineData("\n=1+1", "\"'\n=1+1\"")]
+    [InlineData("\uff1d1+1", "'\uff1d1+1")]
+    [InlineData("|cmd", "'|cmd")]
+    [InlineData("\u3000\uff20cmd", "'\u3000\uff20cmd")]
+    [InlineData("  indented text", "  indented text")]
     [InlineData("plain text", "plain text")]
     [InlineData("", "")]
     public void CsvCell_DefusesFormulas_AndQuotesWhatNeedsIt(string value, string expected)

@@ -40,7 +40,7 @@ public partial class Login
         Input ??= new LoginInput();
         if (!string.IsNullOrEmpty(ExternalError))
         {
-            ErrorMessage = ExternalError.Length > 300 ? ExternalError[..300] : ExternalError;
+            ErrorMessage = ExternalSignInError.Message(ExternalError);
         }
     }
 
@@ -53,9 +53,10 @@ public partial class Login
                 Navigation.NavigateTo(AccountEndpoints.SafeReturnUrl(ReturnUrl), forceLoad: true);
                 break;
             case SignInOutcome.LockedOut:
-                ErrorMessage = attempt.LockedUntil is { } until && until < DateTimeOffset.MaxValue.AddYears(-1)
-                    ? $"This account is locked after too many failed sign-ins. Try again after {until.UtcDateTime:HH:mm} UTC, or ask an admin to unlock it."
-                    : "This account is locked. Ask an admin to unlock it.";
+                ErrorMessage = "This account is locked. Ask an admin to unlock it.";
+                break;
+            case SignInOutcome.Throttled:
+                ErrorMessage = $"Too many failed sign-ins. Try again in {Math.Max(1, Math.Ceiling(attempt.RetryAfter?.TotalSeconds ?? 1)):0} seconds.";
                 break;
             default:
                 ErrorMessage = "The email or password is incorrect.";
