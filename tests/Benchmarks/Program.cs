@@ -7,6 +7,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N] | audit forensic   (audit cost on the audited database)
 // dotnet run -c Release --project tests/Benchmarks -- investigate   (the wizard's steps on 2M audited statements and 1M lines)
 // dotnet run -c Release --project tests/Benchmarks -- sandbox   (a first start until the sandbox shows a full hour of history)
+// dotnet run -c Release --project tests/Benchmarks -- hardening   (attacks on the app in its own process: peak memory and CPU)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
@@ -38,6 +39,13 @@ if (args is ["sandbox"])
     return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
         ? await TovPlay.Logs.Benchmarks.Sandbox.SandboxBenchmark.RunAsync(server)
         : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh sandbox, which starts a PostgreSQL for the benchmark.");
+}
+
+if (args is ["hardening"])
+{
+    return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
+        ? await TovPlay.Logs.Benchmarks.Security.HardeningBenchmark.RunAsync(server)
+        : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh hardening, which starts a PostgreSQL for the benchmark.");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmark).Assembly).Run(args);
