@@ -81,7 +81,7 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         var (recent, completeFrom) = _head.Read(
             streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward, filters: HeadLineFilter.For(selection.LineFilters));
         RowsRead += recent.Count;
-        var fromHead = recent.Entries(forward: selection.Direction == Direction.Forward, withLines: selection.LinesNeeded);
+        var fromHead = Cancellable(recent.Entries(forward: selection.Direction == Direction.Forward, withLines: selection.LinesNeeded));
         if (completeFrom <= selection.StartNs)
         {
             return fromHead;
@@ -89,6 +89,24 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
         var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
         return selection.Direction == Direction.Forward ? older.Concat(fromHead) : fromHead.Concat(older);
+    }
+
+    /// <summary>
+    /// Entries from memory, stopping when the query is cancelled (its timeout, or its client gone): the database
+    /// pages check between fetches, and a head of many entries must not run on unwatched.
+    /// </summary>
+    private IEnumerable<LogEntry> Cancellable(IEnumerable<LogEntry> entries)
+    {
+        var count = 0;
+        foreach (var entry in entries)
+        {
+            if (++count % 1024 == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return entry;
+        }
     }
 
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
