@@ -80,7 +80,32 @@ internal sealed class JsonFlattener
         _i++;
     }
 
+    /// <summary>
+    /// Objects nest no deeper than this. The reader recurses per level, and a line is anyone's to write: a line of
+    /// 50,000 nested objects would end the process with a stack overflow on the first <c>| json</c> over it.
+    /// </summary>
+    public const int MaxDepth = 128;
+
+    private int _depth;
+
     private void ReadObject()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new FormatException($"Value nests deeper than {MaxDepth} objects at offset {_i}");
+        }
+
+        try
+        {
+            ReadMembers();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private void ReadMembers()
     {
         Expect('{');
         SkipWhitespace();
