@@ -45,7 +45,6 @@ public static class LogSourceServices
         services.AddHealthChecks().AddCheck<LogSourceHealthCheck>("log-source", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddSingleton<IngestionRateLimiter>();
-        services.AddSingleton<StreamLimiter>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddScoped<ApiKeyAdministration>();
         services.AddAuthentication()
@@ -76,6 +75,7 @@ public static class LogSourceServices
     {
         services.AddSingleton<LogStoreDatabase>();
         services.AddSingleton<StreamRegistry>();
+        services.AddSingleton<StreamLimiter>();
         services.AddSingleton<Partitions>();
         services.AddSingleton<IngestFeed>();
         services.AddSingleton<HeadCache>();
