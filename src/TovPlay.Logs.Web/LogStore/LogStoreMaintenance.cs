@@ -79,6 +79,8 @@ public sealed class LogStoreMaintenance(
             logger.LogInformation("Log store retention dropped {Days} day(s), the oldest {Oldest}", dropped.Count, dropped[0]);
         }
 
+        await RetireStreamsAsync(lastKept, cancellationToken);
+
         await streams.RefreshAsync(cancellationToken, force: true);
         foreach (var group in streams.All.GroupBy(s => s.Job))
         {
@@ -101,6 +103,43 @@ public sealed class LogStoreMaintenance(
         }
 
         return dropped;
+    }
+
+    /// <summary>
+    /// Streams with no entries left on any kept day are deleted, and forgotten: every stream costs memory while the app
+    /// runs, and the store's stream limit counts them, so label values that come and go (a request id someone made a
+    /// label) must not add up forever. A stream created within the retention is kept even without days yet.
+    /// </summary>
+    private async Task RetireStreamsAsync(DateOnly lastKept, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var days = new NpgsqlCommand("DELETE FROM logstore.stream_days WHERE day < @lastKept", connection))
+        {
+            days.Parameters.AddWithValue("lastKept", lastKept);
+            await days.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var retire = new NpgsqlCommand(
+            """
+            DELETE FROM logstore.streams s
+            WHERE s.created_at < @createdBefore AND NOT EXISTS (SELECT 1 FROM logstore.stream_days d WHERE d.stream_id = s.id)
+            RETURNING s.id
+            """, connection);
+        retire.Parameters.AddWithValue("createdBefore", lastKept.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var retired = new List<long>();
+        await using (var reader = await retire.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                retired.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (retired.Count > 0)
+        {
+            streams.Forget(retired);
+            logger.LogInformation("Log store retention retired {Streams} stream(s) without entries", retired.Count);
+        }
     }
 
     private Task EnsurePartitionsAsync(CancellationToken cancellationToken)

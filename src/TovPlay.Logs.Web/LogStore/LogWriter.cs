@@ -45,6 +45,23 @@ public sealed class LogWriter : BackgroundService
         _feed = feed;
         _options = options.Value;
         _logger = logger;
+        streams.Retired += ForgetStreams;
+    }
+
+    private void ForgetStreams(IReadOnlyCollection<long> ids)
+    {
+        lock (_recent)
+        {
+            foreach (var id in ids)
+            {
+                _recent.Remove(id);
+            }
+        }
+
+        foreach (var key in _knownDays.Keys.Where(k => ids.Contains(k.StreamId)))
+        {
+            _knownDays.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Completes when the entries are committed; returns how many were new (exact duplicates are dropped).</summary>
@@ -150,6 +167,19 @@ public sealed class LogWriter : BackgroundService
             }
 
             _feed.Publish(committed);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A stream resolved here was retired meanwhile (by this replica's maintenance or another's). Nothing was
+            // committed; the streams are forgotten, so the pushes' retry creates them anew.
+            Forget(rows);
+            _streams.Forget([.. (rows ?? []).Select(r => r.Stream.Id).Distinct()]);
+            _logger.LogWarning(ex, "A commit named a stream retired meanwhile; its {Pushes} pushes are told to retry", batch.Count);
+            var failure = new LogStoreUnavailableException("a stream of this push was retired as it was written; retry", ex);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(failure);
+            }
         }
         catch (PostgresException ex) when (IsRefusedData(ex) && batch.Count > 1)
         {

@@ -138,6 +138,33 @@ public sealed class StreamRegistry(LogStoreDatabase database)
         }
     }
 
+    /// <summary>Raised after streams are retired, with their ids: whoever keeps state per stream lets it go.</summary>
+    public event Action<IReadOnlyCollection<long>>? Retired;
+
+    /// <summary>
+    /// Forgets streams whose rows are gone (retired by maintenance here or on another replica), so the list stays as
+    /// large as the streams with data, not as every stream there ever was. A push to one of them creates it anew.
+    /// </summary>
+    public void Forget(IReadOnlyCollection<long> ids)
+    {
+        var gone = new List<long>();
+        foreach (var id in ids)
+        {
+            if (_byId.TryRemove(id, out var stream))
+            {
+                _byLabels.TryRemove(stream.Labels, out _);
+                gone.Add(id);
+            }
+        }
+
+        if (gone.Count > 0)
+        {
+            var set = gone.ToHashSet();
+            _all = [.. _all.Where(s => !set.Contains(s.Id))];
+            Retired?.Invoke(gone);
+        }
+    }
+
     private void Publish(List<StoredStream> added)
     {
         var fresh = added.Where(s => _byLabels.TryAdd(s.Labels, s)).ToList();

@@ -60,15 +60,18 @@ public sealed class AccessRevalidator(
     private async Task WatchAsync(ClaimsPrincipal principal, string policy, AccessWatch watch)
     {
         var interval = security.Value.RevalidationInterval;
+
+        // Taken once: the watch may be disposed while a check runs, and a disposed source has no token to give.
+        var token = watch.Token;
         try
         {
             while (true)
             {
-                await Task.Delay(interval, time, watch.Token);
+                await Task.Delay(interval, time, token);
                 bool allowed;
                 try
                 {
-                    allowed = await StillAllowedAsync(principal, policy, watch.Token);
+                    allowed = await StillAllowedAsync(principal, policy, token);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -109,15 +112,27 @@ public sealed class AccessWatch(CancellationToken stream) : IDisposable
 
     public const string Message = "access revoked: the credentials of this stream no longer allow reading logs";
 
+    private int _disposed;
+
     internal void Revoke()
     {
         Revoked = true;
-        _source.Cancel();
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended while its last check ran: nothing is left to stop.
+        }
     }
 
     public void Dispose()
     {
-        _source.Cancel();
-        _source.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _source.Cancel();
+            _source.Dispose();
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
 using TovPlay.Logs.Web.LogStore;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.ApiKeys;
