@@ -4,8 +4,8 @@ namespace TovPlay.Logs.Web.Security;
 
 /// <summary>
 /// Long-lived connections (the Blazor circuit, the tail hub, Loki's tail socket) are refused when a browser opens them
-/// from another site's page: the <c>Origin</c> a browser always sends must name this app's host, or one of
-/// <see cref="SecurityOptions.AllowedOrigins"/>. Clients that are not browsers send no Origin and are let through to
+/// from another site's page: the browser's <c>Sec-Fetch-Site</c> must say same-origin (or, from a browser without
+/// it, the <c>Origin</c> must name this app's host), unless the origin is one of <see cref="SecurityOptions.AllowedOrigins"/>. Clients that are not browsers send no Origin and are let through to
 /// authentication as before; the cookie's SameSite already keeps most cross-site requests out, this keeps the rest.
 /// </summary>
 public static class SameOriginConnections
@@ -32,18 +32,22 @@ public static class SameOriginConnections
 
     private static bool Allowed(HttpContext context, string origin)
     {
-        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        // Host and port only: behind a proxy that ends TLS the app may see http where the browser saw https.
-        if (string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        var allowed = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedOrigins;
+        if (allowed.Any(a => string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
         {
             return true;
         }
 
-        var allowed = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedOrigins;
-        return allowed.Any(a => string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        // A browser says itself whether the page is this site's (Chromium, Firefox and Safari send Sec-Fetch-Site):
+        // that holds behind a proxy which rewrites the Host header, where comparing hosts would refuse everyone.
+        var site = context.Request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return site is "same-origin" or "none";
+        }
+
+        // Host and port only: behind a proxy that ends TLS the app may see http where the browser saw https.
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 }

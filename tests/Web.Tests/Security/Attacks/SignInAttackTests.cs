@@ -154,8 +154,21 @@ public sealed class SignInAttackTests(WebAppFixture fixture)
         own.Headers.Add("Origin", $"{fixture.App.AppUri.Scheme}://{fixture.App.AppUri.Authority}");
         using var accepted = await browser.SendAsync(own, TestContext.Current.CancellationToken);
 
+        // As browsers send it: behind a proxy that rewrites Host the page's origin names another host, and
+        // Sec-Fetch-Site still tells the app's own pages from others'.
+        using var proxied = new HttpRequestMessage(HttpMethod.Post, path);
+        proxied.Headers.Add("Origin", "https://app.tovplay.org");
+        proxied.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var fromOwnPage = await browser.SendAsync(proxied, TestContext.Current.CancellationToken);
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, path);
+        crossSite.Headers.Add("Origin", $"{fixture.App.AppUri.Scheme}://{fixture.App.AppUri.Authority}");
+        crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var fromOtherPage = await browser.SendAsync(crossSite, TestContext.Current.CancellationToken);
+
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fromOwnPage.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, fromOtherPage.StatusCode);
     }
 
     [Fact]
