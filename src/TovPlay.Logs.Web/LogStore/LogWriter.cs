@@ -210,8 +210,11 @@ public sealed class LogWriter : BackgroundService
         }
     }
 
-    /// <summary>PostgreSQL's data exceptions (class 22: a NUL byte, text it cannot encode): the data is at fault, not the database.</summary>
-    private static bool IsRefusedData(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal);
+    /// <summary>
+    /// PostgreSQL's data exceptions (class 22: a NUL byte, text it cannot encode) and program limits (class 54: an
+    /// index row too large): the data is at fault, not the database.
+    /// </summary>
+    private static bool IsRefusedData(PostgresException ex) => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("54", StringComparison.Ordinal);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

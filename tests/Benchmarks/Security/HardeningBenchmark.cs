@@ -27,6 +27,7 @@ public static class HardeningBenchmark
     {
         await using var prepared = await BenchApp.StartAsync(server);
         var keys = await CreateKeysAsync(prepared);
+        await CreateAccountsAsync(prepared);
         await prepared.App.StopAsync();
         await using var app = await ServerProcess.StartAsync(prepared.ConnectionString, ["--Database:MigrateOnStartup=false"]);
         Console.WriteLine($"// {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}; the app in its own process, default limits");
@@ -36,6 +37,7 @@ public static class HardeningBenchmark
         await CatastrophicRegexAsync(app, keys[0]);
         await StreamFloodAsync(app, keys[..Keys]);
         await NulBesideGoodClientsAsync(app, keys[Keys..]);
+        await SignInTimingAsync(app);
 
         Console.WriteLine($"after all attacks: app alive, peak RSS {Mb(app.PeakRssBytes)}, CPU {app.CpuSecondsSinceReady:0.0} s since ready");
         return 0;
@@ -53,6 +55,62 @@ public static class HardeningBenchmark
         }
 
         return keys;
+    }
+
+    private const string Known = "known@bench.tovplay.org";
+    private const string Locked = "locked@bench.tovplay.org";
+    private const string Password = "Bench-Account-Passw0rd";
+
+    private static async Task CreateAccountsAsync(BenchApp prepared)
+    {
+        await using var scope = prepared.App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<TovPlay.Logs.Web.Security.UserAdministration>();
+        var bench = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "bench")], "bench"));
+        await users.CreateAsync(bench, Known, TovPlay.Logs.Domain.Security.AppRoles.Viewer, Password);
+        await users.CreateAsync(bench, Locked, TovPlay.Logs.Domain.Security.AppRoles.Admin, Password);
+        var locked = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<TovPlay.Logs.Web.Data.AppUser>>().FindByEmailAsync(Locked);
+        await users.SetLockedAsync(bench, locked!.Id, true);
+    }
+
+    /// <summary>Sign-in answers for an unknown account, a wrong password and a locked account: same text, similar time.</summary>
+    private static async Task SignInTimingAsync(ServerProcess app)
+    {
+        Console.WriteLine("5. sign-in with a wrong password, 40 times each from fresh addresses (median and p90, ms; the answer's text):");
+        var address = 0;
+        foreach (var (what, email) in new[] { ("unknown account", "nobody@bench.tovplay.org"), ("known account", Known), ("locked account", Locked) })
+        {
+            var times = new List<double>();
+            var texts = new HashSet<string>();
+            for (var i = 0; i < 40; i++)
+            {
+                using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+                using var browser = new HttpClient(handler) { BaseAddress = app.Address };
+                browser.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.18.{++address / 250}.{address % 250 + 1}");
+                var form = await browser.GetStringAsync("account/login");
+                var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+                using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["_handler"] = "login",
+                    ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                    ["Input.Email"] = email,
+                    ["Input.Password"] = "Wrong-Passw0rd-123",
+                });
+                var clock = Stopwatch.StartNew();
+                using var response = await browser.PostAsync("account/login", content);
+                var html = await response.Content.ReadAsStringAsync();
+                clock.Stop();
+                if (i >= 5)
+                {
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                }
+
+                var said = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"login-error\"[^>]*>(?:<[^>]+>)*([^<]+)");
+                texts.Add(said.Success ? said.Groups[1].Value.Trim() : $"(no message: {(int)response.StatusCode})");
+            }
+
+            times.Sort();
+            Console.WriteLine($"   {what,-16} median {times[times.Count / 2],6:0.0}  p90 {times[times.Count * 9 / 10],6:0.0}  \"{string.Join("\" / \"", texts)}\"");
+        }
     }
 
     private static HttpClient Client(ServerProcess app, string token)

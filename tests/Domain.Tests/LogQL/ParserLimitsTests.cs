@@ -49,6 +49,27 @@ public sealed class ParserLimitsTests
         Assert.True(error.Message.Contains("more than the limit of 512 operators", StringComparison.Ordinal), $"{why}: {error.Message}");
     }
 
+    [Theory]
+    [InlineData("count_over_time({job=\"x\"}[99999999999999999999s])")]
+    [InlineData("count_over_time({job=\"x\"}[999999999999999999d])")]
+    [InlineData("count_over_time({job=\"x\"}[1m] offset 999999999999999999d)")]
+    [InlineData("{job=\"x\"} | x > 99999999999999999999s")]
+    [InlineData("{job=\"x\"} | x > 99999999999999999999999999PB")]
+    public void ADurationOrSizePastWhatCanBeHeld_IsASyntaxError_NotAnOverflow(string query)
+    {
+        var error = Assert.Throws<LogQLSyntaxException>(() => LogQLQuery.Parse(query));
+        Assert.StartsWith("parse error at line 1, col ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RegexesNestedDeeperThanRE2Allows_AreRefused()
+    {
+        var deep = new string('(', 1_001) + "a" + new string(')', 1_001);
+        var error = Assert.Throws<LogQLSyntaxException>(() => LogQLQuery.Parse("{job=\"x\"} |~ \"" + deep + "\""));
+        Assert.Contains("expression nests too deeply", error.Message, StringComparison.Ordinal);
+        LogQLQuery.Parse("{job=\"x\"} |~ \"" + new string('(', 100) + "a" + new string(')', 100) + "\"");
+    }
+
     [Fact]
     public void AQueryLongerThanTheLimit_IsRefused_BeforeItIsRead()
     {

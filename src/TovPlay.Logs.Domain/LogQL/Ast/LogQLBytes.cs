@@ -48,6 +48,12 @@ public readonly record struct LogQLBytes(ulong Value)
             return false;
         }
 
+        // Checked before multiplying: a product past decimal's range would throw, not fail.
+        if (amount > ulong.MaxValue / (decimal)size)
+        {
+            return false;
+        }
+
         var total = amount * size;
         if (total > ulong.MaxValue)
         {

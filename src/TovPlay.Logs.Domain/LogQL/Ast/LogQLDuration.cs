@@ -55,6 +55,12 @@ public readonly record struct LogQLDuration(long Nanoseconds)
                 return false;
             }
 
+            // Checked before multiplying: a product past decimal's range would throw, not fail.
+            if (amount > (long.MaxValue - total) / scale)
+            {
+                return false;
+            }
+
             total += amount * scale;
             if (total > long.MaxValue)
             {

@@ -16,6 +16,9 @@ internal static class RegexSyntax
     /// </summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>RE2's limit on nested groups.</summary>
+    public const int MaxNesting = 1000;
+
     /// <summary>
     /// Every user pattern is built here, on .NET's non-backtracking engine: like RE2 it runs in time linear in the
     /// text, so <c>(a+)+$</c> cannot pin a core; and like RE2 it refuses patterns whose automaton would be too large.
@@ -47,6 +50,7 @@ internal static class RegexSyntax
         var sb = new StringBuilder(pattern.Length);
         error = null;
         var inClass = false;
+        var depth = 0;
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
@@ -87,6 +91,19 @@ internal static class RegexSyntax
                 }
 
                 continue;
+            }
+
+            // RE2 refuses nesting deeper than 1000; the engine here would take it, at a cost a query should not set.
+            if (c == '(' && ++depth > MaxNesting)
+            {
+                translated = "";
+                error = "expression nests too deeply";
+                return false;
+            }
+
+            if (c == ')' && depth > 0)
+            {
+                depth--;
             }
 
             if (c == '(' && i + 1 < pattern.Length && pattern[i + 1] == '?')

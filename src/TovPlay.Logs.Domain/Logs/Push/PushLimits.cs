@@ -23,4 +23,10 @@ public sealed record PushLimits
     public int MaxLabelNameLength { get; init; } = 1024;
 
     public int MaxLabelValueLength { get; init; } = 2048;
+
+    /// <summary>
+    /// The most UTF-8 bytes a stream's labels may take written out (<c>{a="b", ...}</c>). Not Loki's: the store keeps
+    /// that text under a unique index, whose entries PostgreSQL caps near a third of a page.
+    /// </summary>
+    public int MaxLabelSetBytes { get; init; } = 2600;
 }

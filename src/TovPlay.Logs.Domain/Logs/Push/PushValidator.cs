@@ -67,6 +67,12 @@ public static class PushValidator
             return $"entry for stream '{labels}' has {labels.Count} label names; limit {limits.MaxLabelNamesPerSeries}";
         }
 
+        var text = labels.ToString();
+        if (Encoding.UTF8.GetByteCount(text) is var size && size > limits.MaxLabelSetBytes)
+        {
+            return $"stream '{Clip(text)}' has labels of {size} bytes written out; the store holds at most {limits.MaxLabelSetBytes} per stream";
+        }
+
         foreach (var (name, value) in labels.Pairs)
         {
             if (NameProblem(name) is { } nameProblem)
@@ -162,6 +168,8 @@ public static class PushValidator
 
     private static readonly System.Buffers.SearchValues<char> s_nameChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+    private static string Clip(string text) => text.Length > 200 ? text[..200] + "..." : text;
 
     private const string Rfc3339 = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 

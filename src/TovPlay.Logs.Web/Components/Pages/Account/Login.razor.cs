@@ -56,7 +56,8 @@ public partial class Login
                 ErrorMessage = "This account is locked. Ask an admin to unlock it.";
                 break;
             case SignInOutcome.Throttled:
-                ErrorMessage = $"Too many failed sign-ins. Try again in {Math.Max(1, Math.Ceiling(attempt.RetryAfter?.TotalSeconds ?? 1)):0} seconds.";
+                var seconds = (int)Math.Max(1, Math.Ceiling(attempt.RetryAfter?.TotalSeconds ?? 1));
+                ErrorMessage = $"Too many failed sign-ins. Try again in {seconds} second{(seconds == 1 ? "" : "s")}.";
                 break;
             default:
                 ErrorMessage = "The email or password is incorrect.";
