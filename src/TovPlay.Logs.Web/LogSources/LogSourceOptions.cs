@@ -32,6 +32,9 @@ public sealed class LogSourceOptions
 
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Queries one API key or user may run at once through the API and the export; more wait their turn.</summary>
+    public int MaxConcurrentQueriesPerCaller { get; set; } = 2;
+
     /// <summary>The most characters a query may have.</summary>
     public int MaxQueryCharacters { get; set; } = ParseLimits.Default.MaxLength;
 

@@ -45,6 +45,7 @@ public static class LogSourceServices
         services.AddHealthChecks().AddCheck<LogSourceHealthCheck>("log-source", tags: [HealthEndpoints.ReadyTag]);
 
         services.AddSingleton<IngestionRateLimiter>();
+        services.AddSingleton<CallerQueryLimit>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddScoped<ApiKeyAdministration>();
         services.AddAuthentication()

@@ -32,8 +32,8 @@ public static class LokiApiEndpoints
         }
 
         var read = api.MapGroup("").RequireAuthorization(AppPolicies.LogRead);
-        read.MapMethods("/query_range", [HttpMethods.Get, HttpMethods.Post], QueryRangeAsync);
-        read.MapMethods("/query", [HttpMethods.Get, HttpMethods.Post], QueryAsync);
+        read.MapMethods("/query_range", [HttpMethods.Get, HttpMethods.Post], QueryRangeAsync).AddEndpointFilter(CallerQueryLimit.FilterAsync);
+        read.MapMethods("/query", [HttpMethods.Get, HttpMethods.Post], QueryAsync).AddEndpointFilter(CallerQueryLimit.FilterAsync);
         read.MapMethods("/labels", [HttpMethods.Get, HttpMethods.Post], LabelsAsync);
         read.MapMethods("/label", [HttpMethods.Get, HttpMethods.Post], LabelsAsync);
         read.MapMethods("/label/{name}/values", [HttpMethods.Get, HttpMethods.Post], LabelValuesAsync);

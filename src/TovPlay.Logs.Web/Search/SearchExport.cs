@@ -26,7 +26,7 @@ public static class SearchExport
     public const int DefaultLines = 5_000;
 
     public static void MapSearchExport(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Path, ExportAsync).RequireAuthorization(AppPolicies.LogRead).DisableAntiforgery();
+        endpoints.MapGet(Path, ExportAsync).RequireAuthorization(AppPolicies.LogRead).DisableAntiforgery().AddEndpointFilter(LokiApi.CallerQueryLimit.FilterAsync);
 
     /// <summary>The page's address for the same search, as a download.</summary>
     public static string Link(string format, string query, TimeRange range, Direction direction, int limit) =>

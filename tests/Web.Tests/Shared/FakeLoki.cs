@@ -38,12 +38,30 @@ public sealed partial class FakeLoki : IAsyncDisposable
     /// <summary>The next request gets this recording.</summary>
     public FakeLoki Replay(string name)
     {
+        _script.Enqueue(Recording(name));
+        return this;
+    }
+
+    /// <summary>The next request waits for <paramref name="gate"/>, then gets this recording (a slow query).</summary>
+    public FakeLoki Hold(Task gate, string name)
+    {
+        var answer = Recording(name);
+        _script.Enqueue(async context =>
+        {
+            await gate;
+            await answer(context);
+        });
+        return this;
+    }
+
+    private static Func<HttpContext, Task> Recording(string name)
+    {
         var body = File.ReadAllBytes(Path.Combine(s_dir, name + ".json"));
         var meta = File.ReadAllText(Path.Combine(s_dir, name + ".txt"));
         var status = int.Parse(StatusLine().Match(meta).Groups[1].Value);
         var headers = HeadersLine().Match(meta) is { Success: true } h ? JsonDocument.Parse(h.Groups[1].Value).RootElement : default;
         var contentType = headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("Content-Type", out var ct) ? ct.GetString() : null;
-        _script.Enqueue(async context =>
+        return async context =>
         {
             context.Response.StatusCode = status;
             if (contentType is not null)
@@ -52,8 +70,7 @@ public sealed partial class FakeLoki : IAsyncDisposable
             }
 
             await context.Response.Body.WriteAsync(body);
-        });
-        return this;
+        };
     }
 
     /// <summary>The next request gets a bare status (a Loki behind a failing proxy).</summary>

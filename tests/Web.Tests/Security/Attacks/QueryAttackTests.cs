@@ -105,4 +105,41 @@ public sealed class QueryAttackTests(WebAppFixture fixture)
 
         Assert.Equal(["aaaa"], delivered);
     }
+
+    [Fact]
+    public async Task OneKeysSlowQueries_WaitInTheirOwnLine_WhileAnotherKeysQueryIsAnswered()
+    {
+        await using var loki = await FakeLoki.StartAsync();
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogSource:Kind"] = "Loki",
+            ["LogSource:Url"] = loki.Address.ToString(),
+            ["LogSource:MaxConcurrentQueriesPerCaller"] = "1",
+            ["Sandbox:Enabled"] = "false",
+        });
+        using var hog = new LokiPushClient(app, await app.CreateApiKeyAsync(push: false, read: true));
+        using var other = new LokiPushClient(app, await app.CreateApiKeyAsync(push: false, read: true));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        loki.Hold(gate.Task, "query_range_streams").Replay("query_range_streams").Replay("query_range_streams");
+        var query = $"query_range?query={LokiPushClient.Q("{job=\"tovplay-backend\"}")}&limit=10";
+
+        var first = hog.GetAsync(query);
+        while (loki.Requests.IsEmpty)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        var second = hog.GetAsync(query);
+        var answered = await other.GetAsync(query);
+
+        Assert.Equal(200, answered.Status);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        Assert.Equal(2, loki.Requests.Count);
+
+        gate.SetResult();
+        Assert.Equal(200, (await first).Status);
+        Assert.Equal(200, (await second).Status);
+        Assert.Equal(3, loki.Requests.Count);
+    }
 }
