@@ -18,7 +18,7 @@ public static class LokiTailEndpoint
     /// <summary>Loki caps the dropped entries listed in one frame.</summary>
     public const int MaxDroppedPerFrame = 1000;
 
-    public static async Task TailAsync(HttpContext context, ILogSource source, TimeProvider time, AccessRevalidator access)
+    public static async Task TailAsync(HttpContext context, ILogSource source, TimeProvider time, AccessRevalidator access, Tail.CallerTailLimit tails)
     {
         TailRequest request;
         try
@@ -35,6 +35,14 @@ public static class LokiTailEndpoint
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await LokiText.WriteAsync(context, 400, "Bad Request");
+            return;
+        }
+
+        using var place = tails.TryOpen(context.User);
+        if (place is null)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await LokiText.WriteAsync(context, 429, tails.Refusal);
             return;
         }
 

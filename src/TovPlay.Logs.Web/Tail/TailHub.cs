@@ -12,7 +12,7 @@ namespace TovPlay.Logs.Web.Tail;
 /// streams updates until the caller cancels. Signed-in users and read-scoped API keys may use it.
 /// </summary>
 [Authorize(Policy = AppPolicies.LogRead)]
-public sealed class TailHub(TailBroker broker, AccessRevalidator access) : Hub
+public sealed class TailHub(TailBroker broker, AccessRevalidator access, CallerTailLimit tails) : Hub
 {
     public const string Path = "/hubs/tail";
 
@@ -28,6 +28,7 @@ public sealed class TailHub(TailBroker broker, AccessRevalidator access) : Hub
             throw new HubException(AccessWatch.Message);
         }
 
+        using var place = tails.TryOpen(Context.User!) ?? throw new HubException(tails.Refusal);
         using var viewer = Join(query);
         using var watch = access.Watch(Context.User!, AppPolicies.LogRead, cancellationToken);
         await using var updates = viewer.ReadAllAsync(watch.Token).GetAsyncEnumerator(watch.Token);

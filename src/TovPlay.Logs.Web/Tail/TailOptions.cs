@@ -5,6 +5,9 @@ public sealed class TailOptions
 {
     public const string Section = "Tail";
 
+    /// <summary>Live tails one API key or user may hold open at once (hub and Loki's tail socket).</summary>
+    public int MaxTailsPerCaller { get; set; } = 10;
+
     /// <summary>Lines a viewer may have unread before the oldest are dropped (and counted).</summary>
     public int ViewerBufferLines { get; set; } = 10_000;
 

@@ -9,6 +9,7 @@ public static class TailServices
             .Validate(o => o.MinReconnectDelay > TimeSpan.Zero && o.MaxReconnectDelay >= o.MinReconnectDelay, "Tail: reconnect delays must be positive, the maximum at least the minimum")
             .ValidateOnStart();
         builder.Services.AddSingleton<TailBroker>();
+        builder.Services.AddSingleton<CallerTailLimit>();
         builder.Services.AddSignalR();
         return builder;
     }

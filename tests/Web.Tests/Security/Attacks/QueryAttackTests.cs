@@ -142,4 +142,46 @@ public sealed class QueryAttackTests(WebAppFixture fixture)
         Assert.Equal(200, (await second).Status);
         Assert.Equal(3, loki.Requests.Count);
     }
+
+    [Fact]
+    public async Task OneKeysLiveTails_AreBounded_AndAPlaceFreesWhenATailEnds()
+    {
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?> { ["Tail:MaxTailsPerCaller"] = "2" });
+        var token = await app.CreateApiKeyAsync(push: false, read: true);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.AppUri, "hubs/tail"), o => o.Headers["Authorization"] = $"Bearer {token}")
+            .Build();
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        await using var one = connection.StreamAsync<TailMessage>("Tail", "{job=\"one\"}", first.Token).GetAsyncEnumerator(first.Token);
+        await using var two = connection.StreamAsync<TailMessage>("Tail", "{job=\"two\"}", second.Token).GetAsyncEnumerator(second.Token);
+        Assert.True(await one.MoveNextAsync());
+        Assert.True(await two.MoveNextAsync());
+
+        var third = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in connection.StreamAsync<TailMessage>("Tail", "{job=\"three\"}", TestContext.Current.CancellationToken))
+            {
+            }
+        });
+        Assert.Contains("too many live tails: at most 2", third.Message, StringComparison.Ordinal);
+
+        await first.CancelAsync();
+
+        // The cancelled tail's place is given back as its stream ends on the server: asked again until then.
+        while (true)
+        {
+            await using var again = connection.StreamAsync<TailMessage>("Tail", "{job=\"three\"}", TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+            try
+            {
+                Assert.True(await again.MoveNextAsync());
+                break;
+            }
+            catch (HubException ex) when (ex.Message.Contains("too many live tails", StringComparison.Ordinal))
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
+    }
 }
