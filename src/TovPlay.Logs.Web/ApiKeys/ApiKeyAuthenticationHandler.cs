@@ -145,5 +145,12 @@ public sealed class ApiKeyAuthenticationHandler(
         return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
+    /// <summary>
+    /// Who is calling, for the limits kept per caller: the API key's id, or the signed-in user's id; the prefix keeps
+    /// a key and a user with the same text apart.
+    /// </summary>
+    public static string CallerOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(KeyIdClaim) is { } key ? "key:" + key : "user:" + user.FindFirstValue(ClaimTypes.NameIdentifier);
+
     public static ApiKeyIdentity? Of(HttpContext context) => context.Items[typeof(ApiKeyIdentity)] as ApiKeyIdentity;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using TovPlay.Logs.Web.ApiKeys;
 using TovPlay.Logs.Web.LogSources;
@@ -29,12 +28,11 @@ public sealed class CallerQueryLimit(IOptions<LogSourceOptions> options)
     {
         var http = context.HttpContext;
         var limit = http.RequestServices.GetRequiredService<CallerQueryLimit>();
-        var line = limit._lines.GetOrAdd(Caller(http.User), _ => new Line(Math.Max(1, limit.Settings.MaxConcurrentQueriesPerCaller)));
+        var line = limit._lines.GetOrAdd(ApiKeyAuthenticationHandler.CallerOf(http.User), _ => new Line(Math.Max(1, limit.Settings.MaxConcurrentQueriesPerCaller)));
         if (Interlocked.Increment(ref line.Waiting) > MaxWaiting)
         {
             Interlocked.Decrement(ref line.Waiting);
-            http.Response.Headers.RetryAfter = "1";
-            return Results.Text(Refusal, "text/plain; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+            return Refuse();
         }
 
         try
@@ -42,8 +40,7 @@ public sealed class CallerQueryLimit(IOptions<LogSourceOptions> options)
             // Waiting counts against the query's timeout, as waiting for the store's own slots does.
             if (!await line.Slots.WaitAsync(limit.Settings.QueryTimeout, http.RequestAborted))
             {
-                http.Response.Headers.RetryAfter = "1";
-                return Results.Text(Refusal, "text/plain; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+                return Refuse();
             }
         }
         finally
@@ -59,10 +56,14 @@ public sealed class CallerQueryLimit(IOptions<LogSourceOptions> options)
         {
             line.Slots.Release();
         }
+
+        IResult Refuse()
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Results.Text(Refusal, "text/plain; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+        }
     }
 
-    private static string Caller(ClaimsPrincipal user) =>
-        user.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } key ? "key:" + key : "user:" + user.FindFirstValue(ClaimTypes.NameIdentifier);
 
     private sealed class Line(int share)
     {

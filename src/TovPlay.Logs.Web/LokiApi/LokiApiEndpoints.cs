@@ -94,7 +94,7 @@ public static class LokiApiEndpoints
             return;
         }
 
-        if (lines > 0 && streamLimiter.Admit(key?.KeyId ?? context.User.Identity?.Name ?? "", key?.Name ?? context.User.Identity?.Name ?? "", pushed) is { } streamProblem)
+        if (lines > 0 && streamLimiter.Admit(ApiKeyAuthenticationHandler.CallerOf(context.User), key?.Name ?? context.User.Identity?.Name ?? "", pushed) is { } streamProblem)
         {
             await LokiText.WriteAsync(context, 429, streamProblem);
             return;

@@ -22,7 +22,7 @@ public sealed class StreamLimiter(StreamRegistry registry, IOptions<LogStoreOpti
         "Maximum active stream limit exceeded, reduce the number of active streams (reduce labels or reduce label values), or contact your Loki administrator to see if the limit can be increased";
 
     /// <summary>Why the push is refused, or null when it is admitted (and counted).</summary>
-    /// <param name="pusher">Whom the active streams are counted for: the API key's id.</param>
+    /// <param name="pusher">Whom the active streams are counted for (<see cref="ApiKeys.ApiKeyAuthenticationHandler.CallerOf"/>).</param>
     /// <param name="name">How the refusal names the pusher.</param>
     public string? Admit(string pusher, string name, IReadOnlyList<PushStream> pushed)
     {

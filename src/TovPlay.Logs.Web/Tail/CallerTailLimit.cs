@@ -21,7 +21,7 @@ public sealed class CallerTailLimit(IOptions<TailOptions> options)
     /// <summary>A held place, released by disposing it; null when the caller holds <see cref="Max"/> already.</summary>
     public IDisposable? TryOpen(ClaimsPrincipal user)
     {
-        var caller = user.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } key ? "key:" + key : "user:" + user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var caller = ApiKeyAuthenticationHandler.CallerOf(user);
         while (true)
         {
             var open = _open.GetOrAdd(caller, 0);
