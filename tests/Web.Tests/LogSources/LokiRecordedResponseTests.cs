@@ -103,15 +103,17 @@ public sealed class LokiRecordedResponseTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("error_syntax", LogSourceError.BadRequest)]
-    [InlineData("error_too_many_points", LogSourceError.BadRequest)]
-    [InlineData("query_instant_scalar", LogSourceError.Internal)]
-    public async Task ErrorBodies_ArePlainTextAndBecomeTheMessage(string recording, LogSourceError expected)
+    [InlineData("error_syntax", true, LogSourceError.BadRequest)]
+    [InlineData("error_too_many_points", true, LogSourceError.BadRequest)]
+    [InlineData("query_instant_scalar", false, LogSourceError.Internal)]
+    public async Task ErrorBodies_ArePlainTextAndBecomeTheMessage(string recording, bool range, LogSourceError expected)
     {
         _loki.Replay(recording);
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "loki-2.8.0", recording + ".json"));
 
-        var error = await Assert.ThrowsAsync<LogSourceException>(() => _source.QueryInstantAsync(new InstantQueryRequest("{job=\"x\"}", End), Ct));
+        var error = await Assert.ThrowsAsync<LogSourceException>(() => range
+            ? _source.QueryRangeAsync(new RangeQueryRequest("{job=\"x\"}", Start, End), Ct)
+            : _source.QueryInstantAsync(new InstantQueryRequest("{job=\"x\"}", End), Ct));
 
         Assert.Equal(expected, error.Error);
         Assert.Equal(text, error.Message);
@@ -126,6 +128,20 @@ public sealed class LokiRecordedResponseTests : IAsyncLifetime
 
         Assert.Equal(["env", "job", "level"], labels);
         Assert.Equal(2, _loki.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Readiness_AsksLokisOwnReadyPath_AndReportsANotReadyAnswer()
+    {
+        // Not ready is a 503, which the client retries (three times) before it reports it.
+        _loki.Replay("ready").Fail(503).Fail(503).Fail(503).Fail(503);
+
+        var ready = await _source.CheckReadyAsync(Ct);
+        var notReady = await _source.CheckReadyAsync(Ct);
+
+        Assert.Null(ready);
+        Assert.Equal("/ready", _loki.Requests.First().PathAndQuery);
+        Assert.StartsWith("Loki is not ready: 503", notReady, StringComparison.Ordinal);
     }
 
     [Fact]

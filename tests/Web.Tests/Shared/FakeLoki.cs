@@ -10,8 +10,9 @@ namespace TovPlay.Logs.Web.Tests.Shared;
 
 /// <summary>
 /// Stands in for a real Loki 2.8 by replaying the responses recorded from one (tests/Fixtures/loki-2.8.0): each
-/// request gets the next scripted recording, byte for byte, with its recorded status and content type. Requests are
-/// kept for the test to inspect.
+/// request gets the next scripted recording, byte for byte, with its recorded status and content type; a request for
+/// another path than the recording's gets Loki's own 404, as the real one would answer it. Requests are kept for the
+/// test to inspect.
 /// </summary>
 public sealed partial class FakeLoki : IAsyncDisposable
 {
@@ -59,10 +60,19 @@ public sealed partial class FakeLoki : IAsyncDisposable
         var body = File.ReadAllBytes(Path.Combine(s_dir, name + ".json"));
         var meta = File.ReadAllText(Path.Combine(s_dir, name + ".txt"));
         var status = int.Parse(StatusLine().Match(meta).Groups[1].Value);
+        var path = new Uri(RequestLine().Match(meta).Groups[1].Value).AbsolutePath;
         var headers = HeadersLine().Match(meta) is { Success: true } h ? JsonDocument.Parse(h.Groups[1].Value).RootElement : default;
         var contentType = headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty("Content-Type", out var ct) ? ct.GetString() : null;
         return async context =>
         {
+            if (context.Request.Path != path)
+            {
+                context.Response.StatusCode = 404;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("404 page not found\n");
+                return;
+            }
+
             context.Response.StatusCode = status;
             if (contentType is not null)
             {
@@ -135,6 +145,9 @@ public sealed partial class FakeLoki : IAsyncDisposable
             await _app.DisposeAsync();
         }
     }
+
+    [GeneratedRegex(@"^(?:GET|POST) (\S+)", RegexOptions.Multiline)]
+    private static partial Regex RequestLine();
 
     [GeneratedRegex(@"^response status: (\d+)", RegexOptions.Multiline)]
     private static partial Regex StatusLine();

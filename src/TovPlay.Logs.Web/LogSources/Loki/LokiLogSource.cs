@@ -156,7 +156,7 @@ public sealed class LokiLogSource(IHttpClientFactory httpClients, IOptions<LogSo
     {
         try
         {
-            using var response = await Client.GetAsync("loki/ready", cancellationToken);
+            using var response = await Client.GetAsync("ready", cancellationToken);
             return response.IsSuccessStatusCode ? null : $"Loki is not ready: {(int)response.StatusCode} {(await response.Content.ReadAsStringAsync(cancellationToken)).Trim()}";
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
