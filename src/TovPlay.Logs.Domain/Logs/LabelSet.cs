@@ -26,12 +26,19 @@ public sealed class LabelSet : IEquatable<LabelSet>
 
     public static LabelSet Empty { get; } = new([]);
 
-    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs)
+    /// <summary>A label set without the empty values (an empty label is no label, as in Prometheus).</summary>
+    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs) => From(pairs, keepEmpty: false);
+
+    /// <param name="keepEmpty">
+    /// Keep labels whose value is empty: a log pipeline's result does, as in Loki (<c>| logfmt</c> turns a bare word
+    /// into a label with no value, and the entry is shown with it).
+    /// </param>
+    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> pairs, bool keepEmpty)
     {
         var list = new List<KeyValuePair<string, string>>(16);
         foreach (var pair in pairs)
         {
-            if (!string.IsNullOrEmpty(pair.Value))
+            if (pair.Value is not null && (keepEmpty || pair.Value.Length > 0))
             {
                 list.Add(pair);
             }

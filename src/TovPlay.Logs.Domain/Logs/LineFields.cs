@@ -32,7 +32,7 @@ public static class LineFields
         var labels = new LabelsBuilder();
         labels.Reset(LabelSet.Empty);
         var text = line;
-        new LogfmtParser(new LogfmtParserStage(Strict: false, KeepEmpty: false, ValueList<LabelExtraction>.Empty)).Process(0, ref text, labels);
+        new LogfmtParser(new LogfmtParserStage(Strict: false, KeepEmpty: false, ValueList<LabelExtraction>.Empty), forDisplay: true).Process(0, ref text, labels);
         var pairs = labels.All().Where(p => !p.Key.StartsWith("__", StringComparison.Ordinal)).ToList();
         // Any text has a "word" logfmt would accept as a key without value: only key=value pairs make it logfmt.
         return pairs.Count > 0 && line.Contains('=', StringComparison.Ordinal) ? (LineKind.Logfmt, pairs) : (LineKind.Plain, []);

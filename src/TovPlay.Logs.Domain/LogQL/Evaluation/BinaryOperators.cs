@@ -15,10 +15,11 @@ internal static class BinaryOperators
         var op = expr.Operator;
         if (left.IsScalar && right.IsScalar)
         {
+            // Two numbers: a comparison is 1 or 0 with or without bool, as Loki folds 1 > 1 into the literal 0.
             var values = new double[grid.Count];
             for (var k = 0; k < values.Length; k++)
             {
-                values[k] = Apply(op, left.Scalar![k], right.Scalar![k], expr.ReturnBool, out var keep) is var v && keep ? v : StepVector.Absent;
+                values[k] = Apply(op, left.Scalar![k], right.Scalar![k], returnBool: true, out _);
             }
 
             return StepVector.OfScalar(values);

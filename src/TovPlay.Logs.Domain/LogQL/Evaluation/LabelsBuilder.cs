@@ -87,13 +87,12 @@ public sealed class LabelsBuilder
         }
     }
 
+    /// <summary>
+    /// Marks the entry in error. As in Loki the latest error is the one shown (<c>| json | logfmt</c> on a JSON line
+    /// says the logfmt parser failed); details stay from an earlier error when the new one has none.
+    /// </summary>
     public void SetError(string error, string? details = null)
     {
-        if (HasError)
-        {
-            return; // the first error explains the entry; later stages only add noise
-        }
-
         Set(ErrorLabel, error);
         if (details is not null)
         {
@@ -101,7 +100,11 @@ public sealed class LabelsBuilder
         }
     }
 
-    /// <summary>Every label currently visible, for keep, templates and the final label set.</summary>
+    /// <summary>
+    /// Every label currently visible, for keep, templates and the final label set. Error details show as Loki 2.8
+    /// shows them: with the error, or, once <c>drop __error__</c> took the error away, only if the entry's labels
+    /// changed otherwise (Loki returns an unchanged entry's stream labels as they are).
+    /// </summary>
     public IEnumerable<KeyValuePair<string, string>> All()
     {
         foreach (var pair in _base.Pairs)
@@ -112,9 +115,13 @@ public sealed class LabelsBuilder
             }
         }
 
+        var detailsShown = HasError || _deleted.Count > 0 || _added.Exists(p => !string.Equals(p.Key, ErrorDetailsLabel, StringComparison.Ordinal));
         foreach (var pair in _added)
         {
-            yield return pair;
+            if (detailsShown || !string.Equals(pair.Key, ErrorDetailsLabel, StringComparison.Ordinal))
+            {
+                yield return pair;
+            }
         }
     }
 
@@ -131,5 +138,5 @@ public sealed class LabelsBuilder
         return false;
     }
 
-    public LabelSet ToLabelSet() => _cached ??= LabelSet.From(All());
+    public LabelSet ToLabelSet() => _cached ??= LabelSet.From(All(), keepEmpty: true);
 }

@@ -8,8 +8,12 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 /// <summary>Evaluates metric queries over a step grid: range and vector aggregations, binary operators, literals, label_replace.</summary>
 public static class MetricEvaluator
 {
-    public static MetricResult EvaluateRange(LogQLExpr expr, ILogStreamSource source, long startNs, long endNs, long stepNs) =>
-        ToResult(expr, Evaluate(expr, source, StepGrid.Range(startNs, endNs, stepNs)), StepGrid.Range(startNs, endNs, stepNs));
+    /// <summary>A range query, evaluated on the step grid around [start, end] (see <see cref="StepGrid.Range"/>).</summary>
+    public static MetricResult EvaluateRange(LogQLExpr expr, ILogStreamSource source, long startNs, long endNs, long stepNs)
+    {
+        var grid = StepGrid.Range(startNs, endNs, stepNs);
+        return ToResult(expr, Evaluate(expr, source, grid), grid);
+    }
 
     public static MetricResult EvaluateInstant(LogQLExpr expr, ILogStreamSource source, long timeNs) =>
         ToResult(expr, Evaluate(expr, source, StepGrid.Instant(timeNs)), StepGrid.Instant(timeNs));

@@ -94,8 +94,7 @@ internal static class RangeAggregator
                 }
                 else if (unwrap is not null)
                 {
-                    value = Unwrap(unwrap, labels);
-                    if (!PassesAll(postFilters, labels))
+                    if (!TryUnwrap(unwrap, labels, out value) || !PassesAll(postFilters, labels))
                     {
                         continue;
                     }
@@ -172,11 +171,21 @@ internal static class RangeAggregator
         return true;
     }
 
-    private static double Unwrap(UnwrapExpr unwrap, LabelsBuilder labels)
+    /// <summary>
+    /// The unwrapped value, false for a line without the label (or with it empty): Loki skips such a line rather than
+    /// failing the query, so a stream with a few lines of another shape still has a metric. A value that does not
+    /// convert is a sample in error (<c>SampleExtractionErr</c>), which fails the query unless a filter drops it.
+    /// </summary>
+    private static bool TryUnwrap(UnwrapExpr unwrap, LabelsBuilder labels, out double value)
     {
+        value = 0;
         var text = labels.Get(unwrap.Label);
-        double value = 0;
-        var ok = text is not null && unwrap.Conversion switch
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var ok = unwrap.Conversion switch
         {
             UnwrapConversion.Duration or UnwrapConversion.DurationSeconds => LabelFilterPredicate.Duration(text, out value),
             UnwrapConversion.Bytes => LabelFilterPredicate.Bytes(text, out value),
@@ -185,10 +194,10 @@ internal static class RangeAggregator
         if (!ok)
         {
             labels.SetError(SampleExtractionError, $"cannot unwrap \"{text}\" of label {unwrap.Label}");
-            return 0;
+            value = 0;
         }
 
-        return value;
+        return true;
     }
 
     private static Dictionary<LabelSet, List<(long Ts, double Value)>> Regroup(Dictionary<LabelSet, List<(long, double)>> samples, Grouping grouping)

@@ -9,10 +9,19 @@ public readonly record struct StepGrid(long StartNs, long EndNs, long StepNs)
 
     public static StepGrid Instant(long timeNs) => new(timeNs, timeNs, 1);
 
+    /// <summary>
+    /// A range query's grid as Loki evaluates it: start rounded down and end rounded up to multiples of the step since
+    /// the epoch, so the same data gives the same points whatever start a client sends (logcli and scripts send
+    /// arbitrary ones) and a chart's buckets line up with round times.
+    /// </summary>
     public static StepGrid Range(long startNs, long endNs, long stepNs)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepNs);
         ArgumentOutOfRangeException.ThrowIfLessThan(endNs, startNs);
-        return new StepGrid(startNs, endNs, stepNs);
+        var start = startNs - Mod(startNs, stepNs);
+        var end = Mod(endNs, stepNs) == 0 ? endNs : endNs + (stepNs - Mod(endNs, stepNs));
+        return new StepGrid(start, end, stepNs);
     }
+
+    private static long Mod(long value, long step) => ((value % step) + step) % step;
 }

@@ -46,7 +46,7 @@ internal static class WindowFunctions
             case RangeOperation.LastOverTime:
                 return window[^1].Value;
             case RangeOperation.RateCounter:
-                return CounterRate(window, rangeSeconds, startNs, endNs);
+                return CounterRate(window, rangeSeconds);
             default:
                 throw new EvaluationException($"range aggregation {op} is not supported");
         }
@@ -111,26 +111,39 @@ internal static class WindowFunctions
     }
 
     /// <summary>The per-second increase of a counter over the window, handling resets and extrapolating to the window's edges as Prometheus does.</summary>
-    private static double CounterRate(ReadOnlySpan<(long Ts, double Value)> window, double rangeSeconds, long startNs, long endNs)
+    /// <summary>
+    /// <c>rate_counter</c> as Loki 2.8 computes it (Prometheus' extrapolated rate, adapted): fewer than two samples
+    /// give 0, not an absent point; the window is taken to start one range before the first sample and to end at the
+    /// last one, and a counter that rose is not extrapolated below zero.
+    /// </summary>
+    private static double CounterRate(ReadOnlySpan<(long Ts, double Value)> window, double rangeSeconds)
     {
         if (window.Length < 2)
         {
-            return StepVector.Absent;
+            return 0;
         }
 
         var increase = window[^1].Value - window[0].Value;
-        for (var i = 1; i < window.Length; i++)
+        var last = 0.0;
+        foreach (var sample in window)
         {
-            if (window[i].Value < window[i - 1].Value)
+            if (sample.Value < last)
             {
-                increase += window[i - 1].Value;
+                increase += last;
             }
+
+            last = sample.Value;
         }
 
         var sampled = (window[^1].Ts - window[0].Ts) / 1e9;
-        var toStart = (window[0].Ts - startNs) / 1e9;
-        var toEnd = (endNs - window[^1].Ts) / 1e9;
+        var toStart = rangeSeconds;
+        const double toEnd = 0;
         var average = sampled / (window.Length - 1);
+        if (increase > 0 && window[0].Value >= 0)
+        {
+            toStart = Math.Min(toStart, sampled * (window[0].Value / increase));
+        }
+
         var threshold = average * 1.1;
         var extrapolateTo = sampled;
         extrapolateTo += toStart < threshold ? toStart : average / 2;

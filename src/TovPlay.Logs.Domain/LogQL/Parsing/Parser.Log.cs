@@ -442,17 +442,37 @@ internal sealed partial class Parser
         return left;
     }
 
+    /// <summary>
+    /// <c>a and b</c>, <c>a, b</c> and, as Loki's grammar also allows, <c>a b</c>: one filter written straight after
+    /// another (a label name or a parenthesis where an operator could stand) is an and.
+    /// </summary>
     private LabelFilter ParseLabelFilterAnd()
     {
         var left = ParseLabelFilterAtom();
-        while (AtWord("and") || At(TokenKind.Comma))
+        while (true)
         {
-            CountOperator(Take());
+            if (AtWord("and") || At(TokenKind.Comma))
+            {
+                CountOperator(Take());
+            }
+            else if (!AtAnotherLabelFilter())
+            {
+                return left;
+            }
+            else
+            {
+                CountOperator(Current);
+            }
+
             left = new AndLabelFilter(left, ParseLabelFilterAtom());
         }
-
-        return left;
     }
+
+    private bool AtAnotherLabelFilter() =>
+        At(TokenKind.OpenParen)
+        || (At(TokenKind.Identifier) && !Keywords.IsReserved(Current.Text) && PeekToken().Kind is TokenKind.Equal or TokenKind.NotEqual
+            or TokenKind.RegexMatch or TokenKind.RegexNotMatch or TokenKind.Greater or TokenKind.GreaterOrEqual or TokenKind.Less
+            or TokenKind.LessOrEqual or TokenKind.EqualEqual);
 
     private LabelFilter ParseLabelFilterAtom()
     {

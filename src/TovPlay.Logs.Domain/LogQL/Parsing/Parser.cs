@@ -202,11 +202,6 @@ internal sealed partial class Parser
                 throw Error(opToken, $"syntax error: a log query cannot be an operand of {opToken.Text} (hint: turn it into a metric first, e.g. count_over_time({{job=\"x\"}}[5m]))");
             }
 
-            if (IsComparison(op) && !returnBool && left is NumberLiteralExpr && right is NumberLiteralExpr)
-            {
-                throw Error(opToken, "syntax error: comparisons between scalars must use the bool modifier, e.g. 1 > bool 0");
-            }
-
             if (Precedence(op) <= 1 && (left is NumberLiteralExpr || right is NumberLiteralExpr))
             {
                 throw Error(opToken, $"syntax error: {opToken.Text} works on vectors, not on numbers");

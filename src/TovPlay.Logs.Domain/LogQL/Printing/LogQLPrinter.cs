@@ -322,6 +322,21 @@ public static class LogQLPrinter
     private static void WriteSelections(StringBuilder sb, IReadOnlyList<LabelSelection> selections) =>
         sb.AppendJoin(", ", selections.Select(s => s.Operator is { } op ? $"{s.Name}{MatchText(op)}{Quote(s.Value!)}" : s.Name));
 
+    /// <summary>The right side of <c>a and (b and c)</c> keeps its parentheses, so the text parses back to the same tree.</summary>
+    private static void WriteGrouped(StringBuilder sb, LabelFilter filter, bool grouped, bool parentIsAnd)
+    {
+        if (grouped)
+        {
+            sb.Append('(');
+        }
+
+        WriteLabelFilter(sb, filter, grouped ? false : parentIsAnd);
+        if (grouped)
+        {
+            sb.Append(')');
+        }
+    }
+
     private static void WriteLabelFilter(StringBuilder sb, LabelFilter filter, bool parentIsAnd)
     {
         switch (filter)
@@ -329,7 +344,7 @@ public static class LogQLPrinter
             case AndLabelFilter and:
                 WriteLabelFilter(sb, and.Left, parentIsAnd: true);
                 sb.Append(" and ");
-                WriteLabelFilter(sb, and.Right, parentIsAnd: true);
+                WriteGrouped(sb, and.Right, and.Right is AndLabelFilter, parentIsAnd: true);
                 break;
             case OrLabelFilter or:
                 if (parentIsAnd)
@@ -339,7 +354,7 @@ public static class LogQLPrinter
 
                 WriteLabelFilter(sb, or.Left, parentIsAnd: false);
                 sb.Append(" or ");
-                WriteLabelFilter(sb, or.Right, parentIsAnd: false);
+                WriteGrouped(sb, or.Right, or.Right is OrLabelFilter, parentIsAnd: false);
                 if (parentIsAnd)
                 {
                     sb.Append(')');

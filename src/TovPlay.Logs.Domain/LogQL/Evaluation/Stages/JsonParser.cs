@@ -37,20 +37,30 @@ internal sealed class JsonParser : IStage
             return true;
         }
 
+        // As Loki: an invalid line is an error without details; a path the line lacks is an empty label.
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            labels.SetError(Error);
+            return true;
+        }
+
+        using (document)
+        {
             foreach (var (label, path) in _extractions)
             {
-                if (path.Find(document.RootElement) is { } value)
+                var value = path.Find(document.RootElement);
+                labels.SetParsed(label, value switch
                 {
-                    labels.SetParsed(label, value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
-                }
+                    null => "",
+                    { ValueKind: JsonValueKind.String } text => text.GetString()!,
+                    { } other => other.GetRawText(),
+                });
             }
-        }
-        catch (JsonException ex)
-        {
-            labels.SetError(Error, ex.Message);
         }
 
         return true;

@@ -4,8 +4,10 @@ using TovPlay.Logs.Domain.LogQL.Ast;
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 
 /// <summary>
-/// A compiled label-filter tree. A numeric, duration or byte comparison on a value that does not convert keeps the
-/// entry with <c>__error__="LabelFilterErr"</c>, as Loki does, so the operator can see and filter it.
+/// A compiled label-filter tree, with Loki's rules for entries in error: a numeric, duration, byte or IP comparison
+/// keeps an entry that already has an <c>__error__</c> (a line <c>| json</c> could not parse) — only string matchers,
+/// such as <c>__error__=""</c>, take such entries out — and a value that does not convert keeps the entry with
+/// <c>__error__="LabelFilterErr"</c>, so the operator sees it rather than losing it silently.
 /// </summary>
 internal sealed class LabelFilterPredicate : IStage
 {
@@ -42,8 +44,19 @@ internal sealed class LabelFilterPredicate : IStage
                 var inRange = IpMatcher.Compile(ip.Pattern);
                 return labels =>
                 {
+                    if (labels.HasError)
+                    {
+                        return true;
+                    }
+
+                    // A missing label fails the filter both ways (= and !=), as in Loki.
                     var value = labels.Get(ip.Label);
-                    var hit = value is not null && IpMatcher.TryParseStrict(value, out var address) && inRange(address);
+                    if (value is null)
+                    {
+                        return false;
+                    }
+
+                    var hit = IpMatcher.TryParseStrict(value, out var address) && inRange(address);
                     return hit != ip.Negated;
                 };
             default:
@@ -55,6 +68,11 @@ internal sealed class LabelFilterPredicate : IStage
 
     private static Func<LabelsBuilder, bool> Numeric(string label, CompareOperator op, double operand, Converter convert) => labels =>
     {
+        if (labels.HasError)
+        {
+            return true;
+        }
+
         var text = labels.Get(label);
         if (text is null)
         {

@@ -4,10 +4,14 @@ using TovPlay.Logs.Domain.LogQL.Ast;
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 
 /// <summary>
-/// <c>| logfmt</c>: <c>key=value key2="quoted value" flag</c>. Without <c>--strict</c> a malformed pair is skipped and
-/// parsing goes on; with it the entry gets <c>__error__="LogfmtParserErr"</c>. Bare keys are kept only with <c>--keep-empty</c>.
+/// <c>| logfmt</c> read as Loki 2.8 reads it: <c>key=value</c>, <c>key="quoted value"</c>, and a bare <c>key</c> or
+/// <c>key=</c> as an empty label; keys are sanitised into label names (<c>app.py</c> becomes <c>app_py</c>). The first
+/// malformed pair (a quote in a key, <c>=</c> or a quote inside an unquoted value, an unterminated quote) ends the
+/// parse with <c>__error__="LogfmtParserErr"</c>, keeping what was read before it. <c>--strict</c> and
+/// <c>--keep-empty</c> (newer Loki's flags) are accepted and describe that behaviour. The details panel reads lines
+/// leniently instead (<paramref name="forDisplay"/>): malformed pairs and empty values are skipped, not errors.
 /// </summary>
-internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
+internal sealed class LogfmtParser(LogfmtParserStage stage, bool forDisplay = false) : IStage
 {
     public const string Error = "LogfmtParserErr";
 
@@ -24,7 +28,7 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
         var i = 0;
         while (i < line.Length)
         {
-            while (i < line.Length && line[i] is ' ' or '\t')
+            while (i < line.Length && line[i] <= ' ')
             {
                 i++;
             }
@@ -35,15 +39,15 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
             }
 
             var keyStart = i;
-            while (i < line.Length && line[i] is not (' ' or '\t' or '=' or '"'))
+            while (i < line.Length && line[i] > ' ' && line[i] is not ('=' or '"'))
             {
                 i++;
             }
 
             var key = line.AsSpan(keyStart, i - keyStart);
-            if (key.Length == 0)
+            if (i < line.Length && (line[i] == '"' || key.Length == 0))
             {
-                if (!Fail(labels, $"logfmt syntax error at pos {i + 1}: unexpected '{line[i]}'", ref i, line))
+                if (!Malformed(labels, $"logfmt syntax error at pos {i + 1} : unexpected '{line[i]}'", ref i, line))
                 {
                     return true;
                 }
@@ -53,21 +57,21 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
 
             if (i >= line.Length || line[i] != '=')
             {
-                if (stage.KeepEmpty)
-                {
-                    Emit(labels, key, "");
-                }
-
+                Emit(labels, key, "");
                 continue;
             }
 
             i++; // '='
             string value;
-            if (i < line.Length && line[i] == '"')
+            if (i >= line.Length || line[i] <= ' ')
+            {
+                value = "";
+            }
+            else if (line[i] == '"')
             {
                 if (!TryReadQuoted(line, ref i, out value))
                 {
-                    if (!Fail(labels, $"logfmt syntax error at pos {i + 1}: unterminated quoted value", ref i, line))
+                    if (!Malformed(labels, $"logfmt syntax error at pos {i + 1} : unterminated quoted value", ref i, line))
                     {
                         return true;
                     }
@@ -78,18 +82,25 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
             else
             {
                 var valueStart = i;
-                while (i < line.Length && line[i] is not (' ' or '\t'))
+                while (i < line.Length && line[i] > ' ' && line[i] is not ('=' or '"'))
                 {
                     i++;
+                }
+
+                if (i < line.Length && line[i] > ' ')
+                {
+                    if (!Malformed(labels, $"logfmt syntax error at pos {i + 1} : unexpected '{line[i]}'", ref i, line))
+                    {
+                        return true;
+                    }
+
+                    continue;
                 }
 
                 value = _values.Get(line.AsSpan(valueStart, i - valueStart));
             }
 
-            if (value.Length > 0 || stage.KeepEmpty)
-            {
-                Emit(labels, key, value);
-            }
+            Emit(labels, key, value);
         }
 
         return true;
@@ -97,6 +108,11 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
 
     private void Emit(LabelsBuilder labels, ReadOnlySpan<char> key, string value)
     {
+        if (value.Length == 0 && forDisplay)
+        {
+            return;
+        }
+
         if (_wanted is null)
         {
             var lookup = _labels.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -117,16 +133,16 @@ internal sealed class LogfmtParser(LogfmtParserStage stage) : IStage
         }
     }
 
-    /// <summary>Strict mode stops with an error; otherwise skip to the next space and carry on.</summary>
-    private bool Fail(LabelsBuilder labels, string detail, ref int i, string line)
+    /// <summary>Ends the parse with the error; for display, skips to the next space and carries on.</summary>
+    private bool Malformed(LabelsBuilder labels, string detail, ref int i, string line)
     {
-        if (stage.Strict)
+        if (!forDisplay)
         {
             labels.SetError(Error, detail);
             return false;
         }
 
-        while (i < line.Length && line[i] is not (' ' or '\t'))
+        while (i < line.Length && line[i] > ' ')
         {
             i++;
         }

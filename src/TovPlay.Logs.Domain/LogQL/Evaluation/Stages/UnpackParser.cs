@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 
-/// <summary><c>| unpack</c>: string fields of a JSON line become labels; the <c>_entry</c> field becomes the line.</summary>
+/// <summary>
+/// <c>| unpack</c>: undoes promtail's <c>pack</c> stage. Only a JSON object with an <c>_entry</c> field was packed: its
+/// other string fields become labels and <c>_entry</c> becomes the line. Any other JSON object is left as it is (as
+/// Loki does); a line that is not a JSON object is a <c>JSONParserErr</c>.
+/// </summary>
 internal sealed class UnpackParser : IStage
 {
     public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
@@ -12,32 +16,24 @@ internal sealed class UnpackParser : IStage
             using var document = JsonDocument.Parse(line);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                labels.SetError(JsonParser.Error, "unpack expects a JSON object");
+                labels.SetError(JsonParser.Error, "expecting json object, but it is not");
                 return true;
             }
 
-            string? entry = null;
+            if (!document.RootElement.TryGetProperty("_entry", out var entry) || entry.ValueKind != JsonValueKind.String)
+            {
+                return true;
+            }
+
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.Value.ValueKind != JsonValueKind.String)
+                if (property.Value.ValueKind == JsonValueKind.String && property.Name != "_entry")
                 {
-                    continue;
-                }
-
-                if (property.Name == "_entry")
-                {
-                    entry = property.Value.GetString();
-                }
-                else
-                {
-                    labels.SetParsed(JsonFlattener.Sanitize(property.Name), property.Value.GetString()!);
+                    labels.SetParsed(property.Name, property.Value.GetString()!);
                 }
             }
 
-            if (entry is not null)
-            {
-                line = entry;
-            }
+            line = entry.GetString()!;
         }
         catch (JsonException ex)
         {

@@ -6,8 +6,9 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation.Templates;
 /// <summary>The template functions, with Go's argument order (the piped value comes last).</summary>
 internal static class Functions
 {
-    public static string Call(string name, IReadOnlyList<string> a)
+    public static string Call(string name, IReadOnlyList<TemplateValue> values)
     {
+        var a = values.Select(v => v.Text).ToList();
         string Arg(int i) => i < a.Count ? a[i] : throw new EvaluationException($"template function {name} needs {i + 1} argument(s), got {a.Count}");
         int Int(int i) => int.TryParse(Arg(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
             : throw new EvaluationException($"template function {name}: \"{Arg(i)}\" is not a whole number");
@@ -32,7 +33,7 @@ internal static class Functions
             "hasSuffix" => Bool(Arg(1).EndsWith(Arg(0), StringComparison.Ordinal)),
             "urlencode" => Uri.EscapeDataString(Last()),
             "urldecode" => Uri.UnescapeDataString(Last()),
-            "printf" => Printf(Arg(0), a.Skip(1).ToList()),
+            "printf" => Printf(Arg(0), [.. values.Skip(1)]),
             _ => throw new EvaluationException($"template function {name} is not supported"),
         };
     }
@@ -46,8 +47,11 @@ internal static class Functions
         return end <= start ? "" : s[start..end];
     }
 
-    /// <summary>Go's printf for the verbs logs need: %s %v %d %q %f %.Nf %%.</summary>
-    private static string Printf(string format, IReadOnlyList<string> args)
+    /// <summary>
+    /// Go's printf for the verbs logs need: %s %v %d %q %f %.Nf %%. A label is a string to Go, so a number verb on
+    /// it prints Go's complaint, <c>%!f(string=…)</c> (the precision then cuts the string, as Go does).
+    /// </summary>
+    private static string Printf(string format, IReadOnlyList<TemplateValue> args)
     {
         var sb = new StringBuilder();
         var next = 0;
@@ -101,21 +105,22 @@ internal static class Functions
                 continue;
             }
 
-            var arg = next < args.Count ? args[next++] : null;
-            if (arg is null)
+            if (next >= args.Count)
             {
                 sb.Append("%!").Append(verb).Append("(MISSING)");
                 continue;
             }
 
-            var number = double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out var d);
+            var (arg, isNumber) = args[next++];
+            var number = isNumber & double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out var d);
             var text = verb switch
             {
                 'd' when number => ((long)d).ToString(CultureInfo.InvariantCulture),
                 'f' when number => d.ToString("F" + (precision < 0 ? 6 : precision).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
                 'q' => LogQL.Printing.LogQLPrinter.Quote(arg),
                 's' or 'v' => precision >= 0 && precision < arg.Length ? arg[..precision] : arg,
-                _ => $"%!{verb}(string={arg})",
+                _ when number => $"%!{verb}(float64={arg})",
+                _ => $"%!{verb}(string={(precision >= 0 && precision < arg.Length ? arg[..precision] : arg)})",
             };
             if (text.Length < width)
             {

@@ -87,13 +87,13 @@ internal sealed class LineTemplate
                 continue;
             }
 
-            string? value = null;
+            TemplateValue? value = null;
             foreach (var command in (Command[])part)
             {
                 value = command.Run(label, line, timestampNs, value);
             }
 
-            sb.Append(value);
+            sb.Append(value?.Text);
         }
 
         return sb.ToString();
@@ -101,7 +101,7 @@ internal sealed class LineTemplate
 
     private sealed class Command(string[] words)
     {
-        public string Run(Func<string, string?> label, string line, long timestampNs, string? piped)
+        public TemplateValue Run(Func<string, string?> label, string line, long timestampNs, TemplateValue? piped)
         {
             var head = words[0];
             if (!TemplateSyntax.Functions.Contains(head))
@@ -110,28 +110,29 @@ internal sealed class LineTemplate
             }
 
             var args = words.Skip(1).Select(w => Value(w, label, line, timestampNs)).ToList();
-            if (piped is not null)
+            if (piped is { } value)
             {
-                args.Add(piped);
+                args.Add(value);
             }
 
-            return Functions.Call(head, args);
+            // Go's len is the one function here that returns a number rather than a string.
+            return new TemplateValue(Functions.Call(head, args), IsNumber: head == "len");
         }
 
-        private static string Value(string word, Func<string, string?> label, string line, long timestampNs)
+        private static TemplateValue Value(string word, Func<string, string?> label, string line, long timestampNs)
         {
             if (word.StartsWith('.'))
             {
-                return label(word[1..]) ?? "";
+                return new TemplateValue(label(word[1..]) ?? "", IsNumber: false);
             }
 
             return word switch
             {
-                "__line__" => line,
-                "__timestamp__" => GoTime(timestampNs),
-                _ when word.StartsWith('"') => Unquote(word),
-                _ when word.StartsWith('`') => word.Trim('`'),
-                _ => word,
+                "__line__" => new TemplateValue(line, false),
+                "__timestamp__" => new TemplateValue(GoTime(timestampNs), false),
+                _ when word.StartsWith('"') => new TemplateValue(Unquote(word), false),
+                _ when word.StartsWith('`') => new TemplateValue(word.Trim('`'), false),
+                _ => new TemplateValue(word, IsNumber: double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _)),
             };
         }
 
@@ -163,3 +164,9 @@ internal sealed class LineTemplate
         }
     }
 }
+
+/// <summary>
+/// A value in a template: labels and quoted text are strings, number literals and <c>len</c> are numbers. The
+/// difference shows in <c>printf</c>, where Go formats <c>%.1f</c> of a string as <c>%!f(string=…)</c>, not a number.
+/// </summary>
+internal readonly record struct TemplateValue(string Text, bool IsNumber);
