@@ -35,8 +35,24 @@ public sealed class AdminApiKeysTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var secret = page.GetByRole(AriaRole.Dialog, new() { Name = "API key shown once" });
         await Expect(secret).ToContainTextAsync("/logs/loki/api/v1/push");
-        var token = await secret.Locator("input").InputValueAsync();
+        var shown = secret.GetByTestId("shown-once-secret").Locator("pre");
+        var token = (await shown.TextContentAsync())!;
         Assert.Matches("^tpl_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$", token);
+
+        // All of the key is in view (it wraps rather than being cut off), and its button copies all of it.
+        Assert.True(await shown.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), "the key is cut off");
+        var box = (await shown.BoundingBoxAsync())!;
+        var dialogBox = (await secret.BoundingBoxAsync())!;
+        Assert.True(box.X + box.Width <= dialogBox.X + dialogBox.Width, "the key runs out of the dialog");
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await secret.GetByRole(AriaRole.Button, new() { Name = "Copy api key" }).ClickAsync();
+        await Expect(page.GetByText("Copied the api key.")).ToBeVisibleAsync();
+        Assert.Equal(token, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
+        // logcli's settings quote the key's name, which has a space, for the shell.
+        await Expect(secret.GetByTestId("logcli-usage")).ToContainTextAsync($"export LOKI_USERNAME='{name}'");
+        await Expect(secret.GetByTestId("logcli-usage")).ToContainTextAsync($"export LOKI_PASSWORD='{token}'");
+        await Expect(secret.GetByTestId("promtail-usage")).ToContainTextAsync($"bearer_token: '{token}'");
         await secret.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
         await Expect(row).ToContainTextAsync("push");

@@ -24,6 +24,18 @@ public sealed class AdminUsersTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("Enter the new user's email address.");
 
+        // An address a user name cannot hold is refused in the form, beside the field, and the dialog stays.
+        await dialog.GetByLabel("Email").FillAsync("new user@tests.tovplay.org");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Enter an email address such as name@tovplay.org");
+        await Expect(dialog.GetByLabel("Email")).ToHaveValueAsync("new user@tests.tovplay.org");
+
+        // One the server refuses (it exists) keeps the dialog open with what was typed and why.
+        await dialog.GetByLabel("Email").FillAsync(email);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(dialog.GetByTestId("new-user-refusal")).ToHaveTextAsync($"A user with the email {email} already exists.");
+        await Expect(dialog.GetByLabel("Email")).ToHaveValueAsync(email);
+
         await dialog.GetByLabel("Email").FillAsync(newEmail);
         await dialog.GetByLabel("Password").FillAsync("short");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
@@ -33,7 +45,7 @@ public sealed class AdminUsersTests(BrowserFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         var secret = page.GetByRole(AriaRole.Dialog, new() { Name = "Password shown once" });
         await Expect(secret).ToContainTextAsync($"Created {newEmail} as Viewer.");
-        var generated = await secret.Locator("input").InputValueAsync();
+        var generated = (await secret.GetByTestId("shown-once-secret").Locator("pre").TextContentAsync())!;
         Assert.Matches("^.{20}$", generated);
         await secret.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newEmail })).ToContainTextAsync("Viewer");

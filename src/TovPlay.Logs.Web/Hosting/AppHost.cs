@@ -70,6 +70,7 @@ public static class AppHost
     {
         app.UseForwardedHeaders();
         app.UseAppPathBase();
+        app.UseNotFoundPage();
         app.UseRouting();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseAppRequestLogging();

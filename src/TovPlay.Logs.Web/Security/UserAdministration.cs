@@ -58,6 +58,11 @@ public sealed class UserAdministration(UserManager<AppUser> users, RoleManager<I
     public async Task<UserChangeResult> CreateAsync(ClaimsPrincipal actor, string email, string role, string? password)
     {
         email = email.Trim();
+        if (AccountEmail.Problem(email) is { } problem)
+        {
+            return UserChangeResult.Fail(problem);
+        }
+
         var canonicalRole = AppRoles.Normalize(role);
         if (canonicalRole is null)
         {

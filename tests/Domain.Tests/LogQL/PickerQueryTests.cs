@@ -45,13 +45,34 @@ public sealed class PickerQueryTests
     [InlineData("{job=\"api\", env!=\"dev\"}")]
     [InlineData("{job=~\"api|web\"}")]
     [InlineData("{job=\"api\", level=~\"err.*\"}")]
-    [InlineData("{job=\"api\"} | json")]
     [InlineData("{job=~\".+\", env=\"prod\"}")]
-    [InlineData("{job=\"api\"} |= \"a\" |= \"b\"")]
-    [InlineData("{job=\"api\"} != \"a\"")]
-    [InlineData("{job=\"api\"} |= \"a\" or \"b\"")]
-    public void From_MoreThanPickersShow_IsNull(string logql)
+    public void From_ASelectorMoreThanPickersShow_IsNull(string logql)
     {
         Assert.Null(Back(logql));
+    }
+
+    [Theory]
+    [InlineData("{job=\"api\"} | json", "", 1)]
+    [InlineData("{job=\"api\", level=\"error\"} | json | user=\"ana\"", "", 2)]
+    [InlineData("{job=\"api\"} |= \"timeout\" | logfmt | status>=500", "timeout", 2)]
+    [InlineData("{job=\"api\"} |= \"a\" |= \"b\"", "a", 1)]
+    [InlineData("{job=\"api\"} != \"a\"", "", 1)]
+    [InlineData("{job=\"api\"} |= \"a\" or \"b\"", "", 1)]
+    public void From_APipelineBeyondTheText_IsKeptAsItIs_SoAFieldFilterLeavesThePickers(string logql, string text, int kept)
+    {
+        var picked = Back(logql);
+
+        Assert.NotNull(picked);
+        Assert.Equal(text, picked.Text);
+        Assert.Equal(kept, picked.Rest.Count);
+        Assert.Equal(LogQLQuery.Format(logql), picked.ToLogQL());
+    }
+
+    [Fact]
+    public void ChangingALevel_KeepsTheFieldFilterAfterIt()
+    {
+        var picked = Back("{job=\"api\"} | json | user=\"ana\"")!;
+
+        Assert.Equal("{job=\"api\", level=\"error\"} | json | user=\"ana\"", (picked with { Levels = ["error"] }).ToLogQL());
     }
 }

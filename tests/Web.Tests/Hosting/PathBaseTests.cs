@@ -34,6 +34,38 @@ public sealed class PathBaseTests(WebAppFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AMistypedPageAddress_GetsTheAppsNotFoundPage_InTheLayout_WithAWayHome()
+    {
+        using var browser = await SignInClient.SignedInAsync(fixture.App, await fixture.CreateUserAsync(Domain.Security.AppRoles.Viewer));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "serch?query=x");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+
+        using var response = await browser.SendAsync(request, TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<h1", html, StringComparison.Ordinal);
+        Assert.Contains(">Not found</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("Go to the home page", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"Main\"", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("loki/api/v1/nothing-here", "application/json")]
+    [InlineData("js/nothing-here.js", "*/*")]
+    public async Task AMissingApiOrAsset_KeepsAPlain404(string path, string accept)
+    {
+        using var browser = await SignInClient.SignedInAsync(fixture.App, await fixture.CreateUserAsync(Domain.Security.AppRoles.Viewer));
+        browser.DefaultRequestHeaders.Accept.Clear();
+        browser.DefaultRequestHeaders.Accept.ParseAdd(accept);
+
+        using var response = await browser.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("Not found</h1>", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/logs/_framework/blazor.web.js")]
     [InlineData("/logs/_content/MudBlazor/MudBlazor.min.css")]

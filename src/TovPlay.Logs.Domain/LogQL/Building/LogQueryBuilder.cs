@@ -137,6 +137,9 @@ public sealed class LogQueryBuilder
 
     public LogQueryBuilder Decolorize() => Add(new DecolorizeStage());
 
+    /// <summary>Appends stages as they are (what a picker keeps of a query it does not show).</summary>
+    public LogQueryBuilder Then(IEnumerable<PipelineStage> stages) => new(_matchers, [.. _stages, .. stages]);
+
     public LogQueryExpr Build()
     {
         var query = new LogQueryExpr(new StreamSelector(new ValueList<LabelMatcher>(_matchers)), new ValueList<PipelineStage>(_stages));

@@ -5,8 +5,9 @@ namespace TovPlay.Logs.Domain.LogQL.Building;
 
 /// <summary>
 /// A log query as pickers show it: label values (each label equal to one value), levels (any of them), and a
-/// text the line must contain. It turns into LogQL through the builder, and back from any LogQL that says no more
-/// than that, so the pickers and the LogQL editor stay in step.
+/// text the line must contain, followed by the rest of the pipeline as it was written (a parser and the filters a
+/// clicked field added), which the pickers keep but do not show. It turns into LogQL through the builder, and back
+/// from any LogQL whose selector says no more than that, so the pickers and the LogQL editor stay in step.
 /// </summary>
 public sealed record PickerQuery
 {
@@ -17,6 +18,9 @@ public sealed record PickerQuery
     public IReadOnlyList<string> Levels { get; init; } = [];
 
     public string Text { get; init; } = "";
+
+    /// <summary>The stages after the text, kept as they are.</summary>
+    public IReadOnlyList<PipelineStage> Rest { get; init; } = [];
 
     /// <summary>The LogQL for it; with no label picked, every stream that has a <c>job</c>.</summary>
     public string ToLogQL()
@@ -42,7 +46,7 @@ public sealed record PickerQuery
             builder = builder.Contains(Text);
         }
 
-        return builder.ToString();
+        return builder.Then(Rest).ToString();
     }
 
     /// <summary>The picker form of <paramref name="query"/>, or null when it says more than pickers can show.</summary>
@@ -73,18 +77,14 @@ public sealed record PickerQuery
         }
 
         var text = "";
-        switch (query.Pipeline)
+        IReadOnlyList<PipelineStage> rest = query.Pipeline;
+        if (query.Pipeline is [LineFilterStage { Operator: LineFilterOperator.Contains, Values: [{ IsIp: false } only] }, ..])
         {
-            case []:
-                break;
-            case [LineFilterStage { Operator: LineFilterOperator.Contains, Values: [{ IsIp: false } only] }]:
-                text = only.Value;
-                break;
-            default:
-                return null;
+            text = only.Value;
+            rest = [.. query.Pipeline.Skip(1)];
         }
 
-        return new PickerQuery { Labels = labels, Levels = levels, Text = text };
+        return new PickerQuery { Labels = labels, Levels = levels, Text = text, Rest = rest };
     }
 
     private static IReadOnlyList<string>? LevelsOf(LabelMatcher matcher) => matcher.Operator switch

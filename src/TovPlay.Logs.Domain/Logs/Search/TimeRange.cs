@@ -80,6 +80,39 @@ public sealed record TimeRange
         return true;
     }
 
+    /// <summary>
+    /// For a range that is valid but longer than allowed: the longest allowed one that ends where it ends (relative
+    /// when its end is, e.g. <c>now-30d</c> to <c>now</c>), to offer instead of changing it silently. Null otherwise.
+    /// </summary>
+    public static TimeRange? LongestEndingAt(string? from, string? to, TimeSpan? maxSpan = null)
+    {
+        var longest = maxSpan ?? MaxSpan;
+        from = string.IsNullOrWhiteSpace(from) ? LastHour.From : from.Trim();
+        to = string.IsNullOrWhiteSpace(to) ? LastHour.To : to.Trim();
+        if ((Check("From", from) ?? Check("To", to)) is not null)
+        {
+            return null;
+        }
+
+        var reference = DateTimeOffset.UnixEpoch.AddYears(60);
+        var (start, end) = new TimeRange(from, to).Resolve(reference);
+        if (end <= start || end - start <= longest)
+        {
+            return null;
+        }
+
+        return to.StartsWith("now", StringComparison.Ordinal)
+            ? new TimeRange("now-" + Duration(reference - end + longest), to)
+            : Absolute(end - longest, end);
+    }
+
+    /// <summary>A span in the largest whole LogQL unit: 30d, 36h, 90m, 45s.</summary>
+    private static string Duration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.Ticks / TimeSpan.TicksPerDay}d"
+        : span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.Ticks / TimeSpan.TicksPerHour}h"
+        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.Ticks / TimeSpan.TicksPerMinute}m"
+        : $"{(long)span.TotalSeconds}s";
+
     public (DateTimeOffset Start, DateTimeOffset End) Resolve(DateTimeOffset now) => (Point(From, now), Point(To, now));
 
     /// <summary>How the picker names it: a preset's label, "Last 2h" for other relative ones, else both ends in UTC.</summary>

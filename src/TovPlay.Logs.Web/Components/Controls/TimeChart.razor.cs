@@ -34,6 +34,10 @@ public partial class TimeChart : IAsyncDisposable
     [Parameter, EditorRequired]
     public DateTimeOffset End { get; set; }
 
+    /// <summary>For bars that each count a bucket of time: its width, so the tooltip names the bucket's start and end.</summary>
+    [Parameter]
+    public TimeSpan? BucketWidth { get; set; }
+
     [Parameter]
     public IReadOnlyList<ChartThreshold> Thresholds { get; set; } = [];
 
@@ -67,7 +71,7 @@ public partial class TimeChart : IAsyncDisposable
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         // Same inputs, same picture: the series list is replaced, never edited, when data changes.
-        var key = (Series, Kind, Stacked, Start, End, Thresholds, Band, Height, Dark, Utc);
+        var key = (Series, Kind, Stacked, Start, End, BucketWidth, Thresholds, Band, Height, Dark, Utc);
         if (Equals(_drawn, key))
         {
             return;
@@ -104,6 +108,7 @@ public partial class TimeChart : IAsyncDisposable
         utc = Utc,
         min = Start.ToUnixTimeMilliseconds(),
         max = End.ToUnixTimeMilliseconds(),
+        bucketMs = BucketWidth is { } bucket ? (long?)bucket.TotalMilliseconds : null,
         series = Series.Select(s => new
         {
             name = s.Name,

@@ -69,10 +69,19 @@ public partial class Live
     {
         _columns = LineColumns.Parse(ColumnsParameter);
 
-        // From the address (opened, shared, or back/forward): only a query that differs restarts the tail.
-        if (QueryParameter is { Length: > 0 and <= 10_000 } query && ViewModel.Editor.ChangeQuery(query) && _interactive)
+        // From the address (opened, shared, or back/forward): only a query that differs restarts the tail, and one
+        // that cannot run stays in the box with its reason while nothing is tailed.
+        if (QueryParameter is { Length: > 0 } query && (query != ViewModel.Editor.Query || ViewModel.Editor.HasDraft))
         {
-            Restart();
+            var previous = ViewModel.Editor.Query;
+            if (!ViewModel.Editor.SetQuery(query))
+            {
+                QueryRefused();
+            }
+            else if (ViewModel.Editor.Query != previous && _interactive)
+            {
+                Restart();
+            }
         }
     }
 
@@ -82,7 +91,11 @@ public partial class Live
         {
             // Tailing starts once the circuit is interactive, not during prerendering.
             _interactive = true;
-            ViewModel.Start();
+            if (ViewModel.Editor.QueryError is null)
+            {
+                ViewModel.Start();
+            }
+
             StateHasChanged();
         }
     }
@@ -132,6 +145,14 @@ public partial class Live
         Restart();
         UpdateAddress();
         return Task.CompletedTask;
+    }
+
+    /// <summary>The box holds a query that cannot run: the tail of the earlier one stops rather than answer it.</summary>
+    private void QueryRefused()
+    {
+        ViewModel.Stop();
+        ViewModel.Clear();
+        _selected = null;
     }
 
     private void ToggleColumn(string name)

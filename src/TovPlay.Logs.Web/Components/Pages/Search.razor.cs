@@ -80,8 +80,7 @@ public partial class Search
 
     protected override void OnInitialized() => ViewModel = new SearchViewModel(Source, Clock);
 
-    /// <summary>What a run depends on: the query bar may have taken a query before the address caught up.</summary>
-    private object RunKey => (ViewModel.Editor.Query, ViewModel.Range, ViewModel.Direction, ViewModel.Limit);
+    private object RunKey => ViewModel.RunKey;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -118,7 +117,34 @@ public partial class Search
         }
     }
 
-    private Task RunAgainAsync() => RunAsync();
+    /// <summary>
+    /// RUN takes what the query box holds, as Enter and APPLY do: a new query goes to the address (which runs it),
+    /// the same one runs again, and one that cannot run shows why and runs nothing.
+    /// </summary>
+    private async Task RunAgainAsync()
+    {
+        if (ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null)
+        {
+            if (!ViewModel.Editor.ApplyDraft())
+            {
+                QueryRefused();
+                return;
+            }
+
+            await QueryChangedAsync();
+            return;
+        }
+
+        await RunAsync();
+    }
+
+    /// <summary>The box holds a query that cannot run: what the earlier one found no longer answers it.</summary>
+    private void QueryRefused()
+    {
+        ViewModel.ClearResults();
+        _selected = null;
+        _ranFor = RunKey;
+    }
 
     private async Task<System.Security.Claims.ClaimsPrincipal?> UserAsync() =>
         Authentication is null ? null : (await Authentication).User;
@@ -165,7 +191,7 @@ public partial class Search
 
     private void BrushedAsync((DateTimeOffset Start, DateTimeOffset End) range) => Go(ViewModel.State(range: TimeRange.Absolute(range.Start, range.End)));
 
-    private void BarClickedAsync(DateTimeOffset time) => Go(ViewModel.State(range: ViewModel.BucketEndingAt(time)));
+    private void BarClickedAsync(DateTimeOffset time) => Go(ViewModel.State(range: ViewModel.BucketAround(time)));
 
     private void Select(ListedLine line) => _selected = line;
 

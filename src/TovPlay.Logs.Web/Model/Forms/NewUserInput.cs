@@ -17,10 +17,13 @@ public sealed class NewUserInputValidator : AbstractValidator<NewUserInput>
 {
     public NewUserInputValidator(int minPasswordLength)
     {
-        RuleFor(x => x.Email)
-            .NotEmpty().WithMessage("Enter the new user's email address.")
-            .MaximumLength(256).WithMessage("An email address has at most 256 characters.")
-            .EmailAddress().WithMessage("Enter an email address such as name@tovplay.org.");
+        RuleFor(x => x.Email).Custom((email, context) =>
+        {
+            if (AccountEmail.Problem(email) is { } problem)
+            {
+                context.AddFailure(problem);
+            }
+        });
         RuleFor(x => x.Role)
             .Must(AppRoles.IsKnown).WithMessage($"Choose one of: {string.Join(", ", AppRoles.All)}.");
         When(x => !string.IsNullOrEmpty(x.Password), () =>

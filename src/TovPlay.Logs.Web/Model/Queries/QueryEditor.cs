@@ -8,12 +8,27 @@ namespace TovPlay.Logs.Web.Model.Queries;
 /// <summary>
 /// The query a page runs, as LogQL and, when it fits, as pickers; the query bar edits it both ways. A page says
 /// which queries it takes through <c>normalize</c>: it returns the canonical text or throws with the reason.
+/// What is typed in the box is the <see cref="Draft"/> until it is applied (Enter, APPLY, or the page's RUN), and
+/// stays there, with the reason beside it, when it cannot be taken.
 /// </summary>
 public sealed class QueryEditor(Func<string, string> normalize, string initialQuery)
 {
     public const int MaxQueryLength = 10_000;
 
+    /// <summary>
+    /// How much the query box lets a browser send: more than a query may hold, so a longer paste arrives whole and
+    /// is refused with its length rather than cut without a word.
+    /// </summary>
+    public const int MaxDraftLength = 4 * MaxQueryLength;
+
+    /// <summary>The query the page runs (the last one taken).</summary>
     public string Query { get; private set; } = initialQuery;
+
+    /// <summary>The text in the query box: the query, or what the user typed since.</summary>
+    public string Draft { get; set; } = initialQuery;
+
+    /// <summary>True when the box holds text that differs from the query the page runs.</summary>
+    public bool HasDraft => Draft != Query;
 
     /// <summary>Why the last query given was refused (LogQL errors say line and column); null when it was taken.</summary>
     public string? QueryError { get; private set; }
@@ -24,12 +39,16 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
     /// <summary>True when the query is a metric query (a chart, not lines).</summary>
     public bool IsMetric => !LogQLQuery.Parse(Query).IsLogQuery;
 
-    /// <summary>Takes a query: false (with <see cref="QueryError"/>) when this page cannot run it.</summary>
+    /// <summary>
+    /// Takes a query: false (with <see cref="QueryError"/>) when this page cannot run it, and the text then stays in
+    /// the box as it was typed, so it can be corrected.
+    /// </summary>
     public bool SetQuery(string query)
     {
+        Draft = query;
         if (query.Length > MaxQueryLength)
         {
-            QueryError = $"The query is longer than {MaxQueryLength:N0} characters.";
+            QueryError = $"The query is {query.Length:N0} characters long; the limit is {MaxQueryLength:N0}.";
             return false;
         }
 
@@ -37,6 +56,7 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
         {
             var normalized = normalize(query);
             Query = normalized;
+            Draft = normalized;
             QueryError = null;
             Picker = PickerOf(normalized);
             return true;
@@ -48,12 +68,8 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
         }
     }
 
-    /// <summary>Like <see cref="SetQuery"/>, but true only when the query is valid and differs from the current one.</summary>
-    public bool ChangeQuery(string query)
-    {
-        var previous = Query;
-        return SetQuery(query) && Query != previous;
-    }
+    /// <summary>Takes what is typed in the box (Enter, APPLY, RUN).</summary>
+    public bool ApplyDraft() => SetQuery(Draft);
 
     public void SetPicker(PickerQuery picker) => SetQuery(picker.ToLogQL());
 

@@ -30,6 +30,10 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
 
     private CancellationTokenSource? _run;
 
+    // The address's range as written while it cannot be searched: it stays in the address until it is replaced.
+    private (string? From, string? To) _refusedRange;
+    private int? _refusedLimit;
+
     public QueryEditor Editor { get; } = new(QueryEditor.AnyQuery, LiveViewModel.DefaultQuery);
 
     public TimeRange Range { get; private set; } = TimeRange.LastHour;
@@ -41,8 +45,20 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// <summary>Fields shown as columns beside each line (labels or parsed fields).</summary>
     public IReadOnlyList<string> Columns { get; private set; } = [];
 
-    /// <summary>Why the address could not be read as a search (the rest of it was still taken).</summary>
-    public string? StateError { get; private set; }
+    /// <summary>Why the address's time range cannot be searched (it is not a time, or longer than allowed).</summary>
+    public string? RangeError { get; private set; }
+
+    /// <summary>With a range longer than allowed: the longest one allowed that ends where it ends, to offer instead.</summary>
+    public TimeRange? LongestRange { get; private set; }
+
+    /// <summary>Why the address's limit cannot be used.</summary>
+    public string? LimitError { get; private set; }
+
+    /// <summary>
+    /// False while the query box, the range or the limit holds something that cannot be searched: nothing runs, and
+    /// nothing from an earlier search stays on screen as if it answered it.
+    /// </summary>
+    public bool CanRun => Editor.QueryError is null && RangeError is null && LimitError is null;
 
     public bool Running { get; private set; }
 
@@ -63,6 +79,11 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     public IReadOnlyList<ChartSeries> Volume { get; private set; } = [];
 
     public TimeSpan VolumeStep { get; private set; }
+
+    /// <summary>Where the volume chart's first bucket starts and its last ends (round times around the range).</summary>
+    public DateTimeOffset VolumeFrom { get; private set; }
+
+    public DateTimeOffset VolumeTo { get; private set; }
 
     /// <summary>Lines the volume chart counted in the range; null when it could not be drawn.</summary>
     public long? VolumeTotal { get; private set; }
@@ -102,28 +123,33 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     }
 
     /// <summary>
-    /// Takes the search an address describes. Parts that cannot be read keep their previous value and are named in
-    /// <see cref="StateError"/>; true when something that changes the result changed.
+    /// Takes the search an address describes. A part that cannot be used is kept as it was written (the query in the
+    /// box) and named (<see cref="RangeError"/>, <see cref="LimitError"/>, the editor's error): the search waits for it
+    /// to be fixed rather than running something else. True when what a run would show changed.
     /// </summary>
     public bool Apply(SearchState state)
     {
-        var errors = new List<string>();
-        var before = (Editor.Query, Range, Direction, Limit);
-        if (state.Query is { Length: > 0 } query && !Editor.SetQuery(query))
+        var before = RunKey;
+        if (state.Query is { Length: > 0 } query && (query != Editor.Query || Editor.HasDraft))
         {
-            errors.Add("query: " + Editor.QueryError);
+            Editor.SetQuery(query);
         }
 
         if (TimeRange.TryParse(state.From, state.To, out var range, out var rangeError))
         {
             Range = range;
+            RangeError = null;
+            LongestRange = null;
         }
         else
         {
-            errors.Add(rangeError!);
+            RangeError = rangeError;
+            LongestRange = TimeRange.LongestEndingAt(state.From, state.To);
+            _refusedRange = (state.From, state.To);
         }
 
         Direction = state.Direction?.ToLowerInvariant() == "forward" ? Direction.Forward : Direction.Backward;
+        LimitError = null;
         if (state.Limit is { } limit)
         {
             if (limit is >= 1 and <= 5000)
@@ -132,28 +158,56 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             }
             else
             {
-                errors.Add("limit: must be from 1 to 5,000 (export for more).");
+                LimitError = $"The address asks for {limit:N0} lines; a search shows 1 to 5,000 (export for more).";
+                _refusedLimit = limit;
             }
         }
 
         Columns = LineColumns.Parse(state.Columns);
-        StateError = errors.Count == 0 ? null : string.Join(" ", errors);
-        return before != (Editor.Query, Range, Direction, Limit);
+        return !Equals(before, RunKey);
+    }
+
+    /// <summary>What a run depends on.</summary>
+    public object RunKey => (Editor.Query, Range, Direction, Limit, CanRun);
+
+    /// <summary>Takes away what an earlier search showed, when the one asked for cannot run.</summary>
+    public void ClearResults()
+    {
+        _run?.Cancel();
+        Running = false;
+        HasRun = false;
+        Error = null;
+        Lines = new([]);
+        Series = [];
+        SeriesChart = [];
+        Volume = [];
+        VolumeTotal = null;
+        VolumeError = null;
+        Warnings = [];
+        Statistics = null;
     }
 
     /// <summary>The address state for the current search with one part changed.</summary>
     public SearchState State(string? query = null, TimeRange? range = null, Direction? direction = null, int? limit = null, IReadOnlyList<string>? columns = null)
     {
-        range ??= Range;
+        var (from, to) = range is null && RangeError is not null ? _refusedRange : ((range ?? Range).From, (range ?? Range).To);
+
+        // What the box holds, even when it cannot run yet: the address keeps what the user typed.
         return new SearchState(
-            query ?? Editor.Query, range.From, range.To,
+            query ?? Editor.Draft, from, to,
             (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
-            limit ?? Limit,
+            limit ?? (LimitError is null ? Limit : _refusedLimit),
             LineColumns.Format(columns ?? Columns));
     }
 
     public async Task RunAsync()
     {
+        if (!CanRun)
+        {
+            ClearResults();
+            return;
+        }
+
         var run = new CancellationTokenSource();
         var previous = Interlocked.Exchange(ref _run, run);
         previous?.Cancel();
@@ -217,23 +271,36 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         await volume;
     }
 
-    /// <summary>Lines per bucket and level. A failure here leaves the lines standing and says why the chart is missing.</summary>
+    /// <summary>
+    /// Lines per bucket and level, every bucket of the range present (0 where none fell), each bar drawn at its
+    /// bucket's middle so it spans the bucket's own time. A failure here leaves the lines standing and says why the
+    /// chart is missing.
+    /// </summary>
     private async Task VolumeAsync(LogQueryExpr log, CancellationToken cancellationToken)
     {
         VolumeStep = LogVolume.StepFor(End - Start);
         var stepNs = (long)VolumeStep.TotalNanoseconds;
-        var endNs = TimeWindow.Ns(End);
-        // Bars on round times: each point counts the bucket that ends at it.
+
+        // count_over_time at t counts (t - step, t]: bucket ends on round times, from the first after the start to
+        // the first at or after the end, so the bars cover the whole range, the newest lines included.
         var firstNs = (TimeWindow.Ns(Start) / stepNs + 1) * stepNs;
+        var lastNs = Math.Max(firstNs, (TimeWindow.Ns(End) + stepNs - 1) / stepNs * stepNs);
+        VolumeFrom = At(firstNs - stepNs);
+        VolumeTo = At(lastNs);
         try
         {
             var response = await source.QueryRangeAsync(
-                new RangeQueryRequest(LogQLQuery.Print(LogVolume.QueryFor(log, VolumeStep)), firstNs, Math.Max(firstNs, endNs)) { StepNs = stepNs }, cancellationToken);
+                new RangeQueryRequest(LogQLQuery.Print(LogVolume.QueryFor(log, VolumeStep)), firstNs, lastNs) { StepNs = stepNs }, cancellationToken);
+            var ends = Enumerable.Range(0, (int)((lastNs - firstNs) / stepNs) + 1).Select(i => firstNs + (i * stepNs)).ToArray();
             Volume = [.. response.Series
                 .Select(s => (Level: s.Labels[LogVolume.LevelLabel] is { Length: > 0 } l ? l.ToLowerInvariant() : "unknown", s.Points))
                 .GroupBy(s => s.Level)
                 .OrderBy(g => LevelRank(g.Key))
-                .Select(g => new ChartSeries(g.Key, Points(g.SelectMany(s => s.Points)), s_levelColors.GetValueOrDefault(g.Key, "#8e24aa")))];
+                .Select(g =>
+                {
+                    var counts = g.SelectMany(s => s.Points).GroupBy(p => p.TimestampNs).ToDictionary(p => p.Key, p => p.Sum(x => x.Value));
+                    return new ChartSeries(g.Key, [.. ends.Select(t => new ChartPoint(At(t - (stepNs / 2)), counts.GetValueOrDefault(t)))], s_levelColors.GetValueOrDefault(g.Key, "#8e24aa"));
+                })];
             VolumeTotal = (long)response.Series.Sum(s => s.Points.Sum(p => p.Value));
             VolumeError = null;
         }
@@ -244,6 +311,8 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             VolumeError = "The volume chart could not be drawn: " + ex.Message;
         }
     }
+
+    private static DateTimeOffset At(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
 
     private async Task RunMetricAsync(CancellationToken cancellationToken)
     {
@@ -273,8 +342,8 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         _ => 6,
     };
 
-    /// <summary>The range one bar of the volume chart covers: the bucket that ends at its time.</summary>
-    public TimeRange BucketEndingAt(DateTimeOffset time) => TimeRange.Absolute(time - VolumeStep, time);
+    /// <summary>The range one bar of the volume chart covers: the bucket whose middle it is drawn at.</summary>
+    public TimeRange BucketAround(DateTimeOffset middle) => TimeRange.Absolute(middle - (VolumeStep / 2), middle + (VolumeStep / 2));
 
     public static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

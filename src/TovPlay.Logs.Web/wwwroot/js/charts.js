@@ -30,8 +30,27 @@
             .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
     }
 
+    // Series without a colour of their own (a metric's series) take one from here in turn: the library warns on
+    // every undefined colour it is given.
+    var palette = ["#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#e53935", "#00acc1", "#6d4c41", "#3949ab", "#c0ca33", "#d81b60"];
+
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+
+    // yyyy-MM-dd HH:mm:ss in UTC or the browser's zone, as the axis shows it.
+    function stamp(ms, utc) {
+        var d = new Date(ms);
+        return utc
+            ? d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) + " " + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + ":" + two(d.getUTCSeconds())
+            : d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+    }
+
     function options(spec, owner) {
         var dark = spec.dark === true;
+        var utc = spec.utc !== false;
+        // A bar drawn at its bucket's middle: the tooltip names the bucket it counts.
+        var tooltipX = spec.bucketMs
+            ? function (ms) { return stamp(ms - spec.bucketMs / 2, utc) + " to " + stamp(ms + spec.bucketMs / 2, utc).slice(11); }
+            : function (ms) { return stamp(ms, utc); };
         return {
             chart: {
                 type: spec.kind === "bar" ? "bar" : "line",
@@ -67,15 +86,15 @@
             },
             theme: { mode: dark ? "dark" : "light" },
             series: spec.series.map(function (s) { return { name: text(s.name), data: s.data }; }),
-            colors: spec.series.map(function (s) { return s.color; }),
+            colors: spec.series.map(function (s, i) { return s.color || palette[i % palette.length]; }),
             dataLabels: { enabled: false },
             stroke: { width: spec.kind === "bar" ? 0 : 2, curve: "straight" },
             markers: { size: 0 },
             legend: { show: spec.series.length > 1 || spec.kind === "bar", showForSingleSeries: true, position: "top", horizontalAlign: "left" },
             plotOptions: { bar: { columnWidth: "90%" } },
-            xaxis: { type: "datetime", min: spec.min, max: spec.max, labels: { datetimeUTC: spec.utc !== false } },
+            xaxis: { type: "datetime", min: spec.min, max: spec.max, labels: { datetimeUTC: utc } },
             yaxis: { min: 0, forceNiceScale: true, labels: { formatter: function (v) { return v === null || v === undefined ? "" : +v.toFixed(3); } } },
-            tooltip: { shared: spec.kind === "bar", intersect: false, x: { format: "yyyy-MM-dd HH:mm:ss" } },
+            tooltip: { shared: spec.kind === "bar", intersect: false, x: { formatter: tooltipX } },
             annotations: {
                 yaxis: (spec.thresholds || []).map(function (t) {
                     return { y: t.value, borderColor: t.color || "#e53935", strokeDashArray: 4, label: { text: t.label, style: { color: "#fff", background: t.color || "#e53935" } } };

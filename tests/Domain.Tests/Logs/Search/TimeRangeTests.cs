@@ -51,6 +51,29 @@ public sealed class TimeRangeTests
         Assert.Equal("From: longer than 40 characters.", error);
     }
 
+    [Theory]
+    [InlineData("now-400d", "now", "now-30d", "now")]
+    [InlineData("now-400d", "now-1d", "now-31d", "now-1d")]
+    [InlineData("now-800h", "now-2h", "now-722h", "now-2h")]
+    [InlineData("2025-01-01T00:00:00Z", "2026-11-27T10:00:00Z", "1793181600000", "1795773600000")]
+    public void LongestEndingAt_ARangeTooLong_OffersTheLongestAllowedEndingWhereItEnds(string from, string to, string offeredFrom, string offeredTo)
+    {
+        Assert.False(TimeRange.TryParse(from, to, out _, out var error));
+        var offer = TimeRange.LongestEndingAt(from, to);
+
+        Assert.Equal("The time range is longer than 30 days.", error);
+        Assert.NotNull(offer);
+        Assert.Equal((offeredFrom, offeredTo), (offer.From, offer.To));
+        Assert.True(TimeRange.TryParse(offer.From, offer.To, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("now-1h", "now")]
+    [InlineData("yesterday", "now")]
+    [InlineData("now", "now-1h")]
+    public void LongestEndingAt_ARangeThatIsNotTooLong_HasNoOffer(string from, string to) =>
+        Assert.Null(TimeRange.LongestEndingAt(from, to));
+
     [Fact]
     public void Absolute_RoundTripsThroughTheAddressToTheMillisecond()
     {

@@ -21,15 +21,27 @@ public sealed class QueryEditorTests
     }
 
     [Fact]
-    public void ChangeQuery_TrueOnlyForAValidDifferentQuery()
+    public void ADraft_RefusedOrTooLong_StaysAsTyped_BesideItsReason_AndTheQueryRunStaysTheLastGoodOne()
     {
         _editor.SetQuery("{job=\"api\"}");
 
-        Assert.False(_editor.ChangeQuery("{ job = \"api\" }"));
-        Assert.False(_editor.ChangeQuery("{job=\"api\"} |= "));
-        Assert.NotNull(_editor.QueryError);
-        Assert.True(_editor.ChangeQuery("{job=\"web\"}"));
-        Assert.Equal("{job=\"web\"}", _editor.Query);
+        _editor.Draft = "{job=\"web\"} |= ";
+        Assert.True(_editor.HasDraft);
+        Assert.False(_editor.ApplyDraft());
+        Assert.Equal("{job=\"web\"} |= ", _editor.Draft);
+        Assert.Equal("{job=\"api\"}", _editor.Query);
+        Assert.StartsWith("parse error at line 1, col 16", _editor.QueryError);
+
+        var tooLong = "{job=\"api\"} |= \"" + new string('x', QueryEditor.MaxQueryLength) + "\"";
+        Assert.False(_editor.SetQuery(tooLong));
+        Assert.Equal(tooLong, _editor.Draft);
+        Assert.Equal($"The query is {tooLong.Length:N0} characters long; the limit is 10,000.", _editor.QueryError);
+
+        _editor.Draft = "{ job = \"web\" }";
+        Assert.True(_editor.ApplyDraft());
+        Assert.Equal("{job=\"web\"}", _editor.Draft);
+        Assert.False(_editor.HasDraft);
+        Assert.Null(_editor.QueryError);
     }
 
     [Theory]
@@ -85,6 +97,6 @@ public sealed class QueryEditorTests
     {
         Assert.False(_anyQuery.SetQuery("{job=\"" + new string('a', QueryEditor.MaxQueryLength) + "\"}"));
 
-        Assert.Contains("longer than", _anyQuery.QueryError);
+        Assert.Equal("The query is 10,008 characters long; the limit is 10,000.", _anyQuery.QueryError);
     }
 }

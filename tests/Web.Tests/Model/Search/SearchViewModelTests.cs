@@ -34,18 +34,46 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
     }
 
     [Fact]
-    public void Apply_BadParts_AreNamed_AndTheRestIsTaken()
+    public void Apply_BadParts_AreNamedAndKeptAsWritten_AndTheRestIsTaken()
     {
         var model = NewModel();
 
         var changed = model.Apply(new SearchState("{job=\"api\"} |= ", "yesterday", "now", "forward", 9000, "user,,user,status"));
 
         Assert.True(changed);
-        Assert.Equal("query: parse error at line 1, col 16: syntax error: unexpected $end, expecting STRING From: 'yesterday' is not a time. Use now, now-15m (s, m, h, d, w), Unix milliseconds, or 2026-11-27T10:30:00Z. limit: must be from 1 to 5,000 (export for more).", model.StateError);
+        Assert.False(model.CanRun);
+        Assert.Equal("{job=\"api\"} |= ", model.Editor.Draft);
+        Assert.Equal("parse error at line 1, col 16: syntax error: unexpected $end, expecting STRING", model.Editor.QueryError);
+        Assert.Equal("From: 'yesterday' is not a time. Use now, now-15m (s, m, h, d, w), Unix milliseconds, or 2026-11-27T10:30:00Z.", model.RangeError);
+        Assert.Null(model.LongestRange);
+        Assert.Equal("The address asks for 9,000 lines; a search shows 1 to 5,000 (export for more).", model.LimitError);
         Assert.Equal(Direction.Forward, model.Direction);
-        Assert.Equal(SearchViewModel.DefaultLimit, model.Limit);
         Assert.Equal(["user", "status"], model.Columns);
-        Assert.Same(TimeRange.LastHour, model.Range);
+        var address = model.State(direction: Direction.Backward);
+        Assert.Equal(("{job=\"api\"} |= ", "yesterday", "now", 9000), (address.Query, address.From, address.To, address.Limit));
+    }
+
+    [Fact]
+    public async Task AnAddressThatCannotRun_RunsNothing_AndTakesAwayWhatTheLastSearchShowed()
+    {
+        var run = await SeedAsync();
+        var model = NewModel();
+        model.Apply(new SearchState($"{{run=\"{run}\"}}", "now-1h", "now", null, null, null));
+        await model.RunAsync();
+        Assert.Equal(30, model.Lines.Count);
+
+        model.Apply(new SearchState($"{{run=\"{run}\"}}", "now-400d", "now", null, null, null));
+        await model.RunAsync();
+
+        Assert.Empty(model.Lines);
+        Assert.Empty(model.Volume);
+        Assert.False(model.HasRun);
+        Assert.Equal("The time range is longer than 30 days.", model.RangeError);
+        Assert.Equal(("now-30d", "now"), (model.LongestRange!.From, model.LongestRange.To));
+
+        model.Apply(new SearchState($"{{run=\"{run}\"}}", model.LongestRange.From, model.LongestRange.To, null, null, null));
+        await model.RunAsync();
+        Assert.Equal(30, model.Lines.Count);
     }
 
     [Fact]
@@ -113,17 +141,26 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
     }
 
     [Fact]
-    public async Task BucketEndingAt_IsTheBarsOwnRange()
+    public async Task EveryBucketOfTheRange_IsABar_AtItsMiddle_AndAClickedBarIsItsOwnRange()
     {
         var run = await SeedAsync();
         var model = NewModel();
         model.Apply(new SearchState($"{{run=\"{run}\"}}", "now-1h", "now", null, null, null));
         await model.RunAsync();
-        var bar = model.Volume[0].Points[^1].Time;
+        var step = TimeSpan.FromSeconds(30);
+        var points = model.Volume[0].Points;
 
-        var bucket = model.BucketEndingAt(bar);
+        // Bars every 30 s across the hour (zeros included), each at a round bucket's middle, the chart spanning them.
+        Assert.InRange(points.Count, 120, 122);
+        Assert.All(points.Zip(points.Skip(1)), p => Assert.Equal(step, p.Second.Time - p.First.Time));
+        Assert.All(points, p => Assert.Equal(15_000, p.Time.ToUnixTimeMilliseconds() % 30_000));
+        Assert.Equal(model.VolumeFrom + (step / 2), points[0].Time);
+        Assert.Equal(model.VolumeTo - (step / 2), points[^1].Time);
+        Assert.True(model.VolumeFrom <= model.Start && model.VolumeTo >= model.End);
+        Assert.Equal(10, points.Sum(p => p.Value));
 
-        Assert.Equal((bar - TimeSpan.FromSeconds(30), bar), bucket.Resolve(DateTimeOffset.UtcNow));
+        var bar = points.First(p => p.Value > 0).Time;
+        Assert.Equal((bar - (step / 2), bar + (step / 2)), model.BucketAround(bar).Resolve(DateTimeOffset.UtcNow));
     }
 
     [Fact]

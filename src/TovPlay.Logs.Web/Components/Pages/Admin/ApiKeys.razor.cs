@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using TovPlay.Logs.Web.ApiKeys;
+using TovPlay.Logs.Web.Components.Controls;
 using TovPlay.Logs.Web.Components.Dialogs;
 using TovPlay.Logs.Web.LokiApi;
 using TovPlay.Logs.Web.Model.Forms;
@@ -69,13 +70,14 @@ public partial class ApiKeys
         }
 
         await ReloadAsync();
-        var push = LokiAddress;
-        var logcli = Navigation.BaseUri.TrimEnd('/');
         RenderFragment usage = builder =>
         {
-            builder.OpenElement(0, "span");
-            builder.AddContent(1, $"promtail: clients[].url {push} with bearer_token set to the key. logcli: --addr={logcli} --username={input.Name.Trim()} --password=<the key>.");
-            builder.CloseElement();
+            builder.OpenComponent<ApiKeyUsagePanel>(0);
+            builder.AddComponentParameter(1, nameof(ApiKeyUsagePanel.Address), Navigation.BaseUri.TrimEnd('/'));
+            builder.AddComponentParameter(2, nameof(ApiKeyUsagePanel.PushUrl), LokiAddress);
+            builder.AddComponentParameter(3, nameof(ApiKeyUsagePanel.KeyName), created.Key.Name);
+            builder.AddComponentParameter(4, nameof(ApiKeyUsagePanel.Token), created.Token);
+            builder.CloseComponent();
         };
         await SecretDialog.ShowAsync(Dialogs, "API key shown once", $"Created the key \"{created.Key.Name}\".", created.Token, "API key", usage);
     }

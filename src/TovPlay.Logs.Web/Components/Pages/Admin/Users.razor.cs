@@ -65,11 +65,25 @@ public partial class Users
 
     private async Task CreateAsync()
     {
-        var dialog = await Dialogs.ShowAsync<NewUserDialog>("New user", new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
-        if (await dialog.Result is { Canceled: false, Data: Model.Forms.NewUserInput input })
+        var parameters = new DialogParameters<NewUserDialog> { { d => d.Create, CreateUserAsync } };
+        var dialog = await Dialogs.ShowAsync<NewUserDialog>("New user", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: UserChangeResult created })
         {
-            await RunAsync(a => a.CreateAsync(User, input.Email, input.Role, string.IsNullOrEmpty(input.Password) ? null : input.Password));
+            Snackbar.Add(created.Message, Severity.Success);
+            if (created.GeneratedPassword is not null)
+            {
+                await SecretDialog.ShowAsync(Dialogs, "Password shown once", created.Message, created.GeneratedPassword);
+            }
+
+            await ReloadAsync();
         }
+    }
+
+    private async Task<UserChangeResult> CreateUserAsync(Model.Forms.NewUserInput input)
+    {
+        await using var scope = ScopeFactory.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+            .CreateAsync(User, input.Email, input.Role, string.IsNullOrEmpty(input.Password) ? null : input.Password);
     }
 
     private async Task EditRolesAsync(UserSummary user)
