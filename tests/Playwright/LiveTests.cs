@@ -60,11 +60,15 @@ public sealed class LiveTests(BrowserFixture fixture)
         await Expect(list.Locator(".live-row[data-level=error]")).ToHaveCountAsync(1);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await PushAsync(token, run, "held while paused 1", "held while paused 2", "held while paused 3");
+        await Expect(page.GetByLabel("Tail: Paused")).ToHaveTextAsync("Paused");
+        await PushAsync(token, run, "held while paused 1");
+        await Expect(page.GetByTestId("new-lines")).ToHaveTextAsync("1 new line");
+        await PushAsync(token, run, "held while paused 2", "held while paused 3");
         await Expect(page.GetByTestId("new-lines")).ToHaveTextAsync("3 new lines");
         await Expect(list).Not.ToContainTextAsync("held while paused");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await Expect(page.GetByLabel("Tail: Live")).ToHaveTextAsync("Live");
         await Expect(list).ToContainTextAsync("held while paused 3");
         await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(5);
         watched.AssertClean();
@@ -85,6 +89,12 @@ public sealed class LiveTests(BrowserFixture fixture)
 
         await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} | json | user=\"alice\"");
         await Expect(page.GetByLabel("Tail: Live")).ToBeVisibleAsync();
+
+        // The pickers stay: a level picked there keeps the field filter after it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "error", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\", level=\"error\"}} | json | user=\"alice\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "error", Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel("LogQL query")).ToHaveValueAsync($"{{run=\"{run}\"}} | json | user=\"alice\"");
         await PushAsync(token, run, """{"user":"bob","msg":"bob again"}""", """{"user":"alice","msg":"alice again"}""");
         await Expect(list).ToContainTextAsync("alice again");
         await Expect(list).Not.ToContainTextAsync("bob");
@@ -127,6 +137,39 @@ public sealed class LiveTests(BrowserFixture fixture)
         await query.PressAsync("Enter");
 
         await Expect(watched.Page.GetByText("parse error at line 1, col")).ToBeVisibleAsync();
+        watched.AssertClean();
+    }
+
+    [Fact]
+    public async Task ABadQueryInTheAddress_StaysInTheBoxBesideItsReason_AndNothingIsTailedUntilItIsFixed()
+    {
+        var (email, password) = await fixture.CreateUserAsync(AppRoles.Viewer);
+        var token = await fixture.App.CreateApiKeyAsync();
+        var run = Guid.NewGuid().ToString("N")[..12];
+        await using var watched = await WatchedPage.OpenAsync(fixture);
+        var page = watched.Page;
+        await watched.SignInAsync(email, password);
+        var typed = $"{{run=\"{run}\"}} |= ";
+        await page.GotoAsync("live?query=" + Uri.EscapeDataString(typed));
+        await watched.WaitForCircuitAsync();
+        var box = page.GetByLabel("LogQL query");
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+
+        await Expect(box).ToHaveValueAsync(typed);
+        await Expect(page.GetByText($"parse error at line 1, col {typed.Length + 1}")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Tail: Stopped")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start" })).ToBeDisabledAsync();
+        await PushAsync(token, run, "a line nobody asked for");
+        await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(0);
+
+        await box.ClickAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.TypeAsync("\"wanted\"");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByLabel("Tail: Live")).ToBeVisibleAsync();
+        await PushAsync(token, run, "the wanted line");
+        await Expect(list).ToContainTextAsync("the wanted line");
+        await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(1);
         watched.AssertClean();
     }
 

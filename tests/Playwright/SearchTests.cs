@@ -105,6 +105,11 @@ public sealed class SearchTests(BrowserFixture fixture)
         await Expect(table.GetByRole(AriaRole.Row)).ToHaveCountAsync(4);
         await Expect(table).ToContainTextAsync("{level=\"warn\"}");
         await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Search results" })).ToHaveCountAsync(0);
+
+        // Every series has a colour: the chart library was given no undefined one to warn about.
+        var colours = await page.GetByTestId("metric-chart").Locator("path.apexcharts-line").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('stroke'))");
+        Assert.Equal(3, colours.Distinct().Count());
+        Assert.DoesNotContain(watched.Warnings, w => w.Contains("color", StringComparison.OrdinalIgnoreCase));
         watched.AssertClean();
     }
 

@@ -10,6 +10,7 @@ public sealed class WatchedPage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _problems = [];
+    private readonly List<string> _warnings = [];
     private readonly string _appPrefix;
 
     private WatchedPage(IBrowserContext context, IPage page, Uri appUri)
@@ -22,6 +23,13 @@ public sealed class WatchedPage : IAsyncDisposable
             if (message.Type == "error")
             {
                 Record($"console error: {message.Text}");
+            }
+            else if (message.Type == "warning")
+            {
+                lock (_warnings)
+                {
+                    _warnings.Add(message.Text);
+                }
             }
         };
         page.PageError += (_, error) => Record($"page error: {error}");
@@ -43,6 +51,18 @@ public sealed class WatchedPage : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    /// <summary>The console's warnings so far (a library complaining about what it was given).</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_warnings)
+            {
+                return [.. _warnings];
+            }
+        }
+    }
 
     public static Task<WatchedPage> OpenAsync(BrowserFixture fixture) => OpenAsync(fixture, fixture.AppUri);
 
