@@ -171,13 +171,15 @@ public sealed partial class SearchTrustTests(BrowserFixture fixture)
         await using var watched = await OpenAsync("search?from=now-1h&to=now");
         var page = watched.Page;
         var box = page.GetByLabel("LogQL query");
-        var query = "{job=\"tovplay-backend\"} |= \"" + new string('a', 12_000) + "\"";
+        // 30,000 two-byte characters: past the query limit, and past what a circuit message held by default.
+        var query = "{job=\"tovplay-backend\"} |= \"" + new string('é', 30_000) + "\"";
 
         await box.FillAsync(query);
         await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
 
         await Expect(box).ToHaveValueAsync(query);
         await Expect(page.GetByText($"The query is {query.Length:N0} characters long; the limit is 10,000.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("circuit-status")).ToHaveTextAsync("Connected");
         watched.AssertClean();
     }
 

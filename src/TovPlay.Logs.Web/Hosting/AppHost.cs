@@ -53,7 +53,10 @@ public static class AppHost
             .AddAppTail()
             .AddAppSandbox();
 
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A query box may hold up to QueryEditor.MaxDraftLength characters, sent whole as the user types or pastes: the
+        // circuit takes messages that large (3 bytes a character at worst) rather than dropping the connection.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = (Model.Queries.QueryEditor.MaxDraftLength * 3) + (16 * 1024));
         builder.Services.AddMudServices();
         builder.Services.AddAppModel();
         builder.Services.AddAppSearch();
