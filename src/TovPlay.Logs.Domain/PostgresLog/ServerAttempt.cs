@@ -81,9 +81,14 @@ public static partial class ServerAttempts
     /// <summary>
     /// The STATEMENT line PostgreSQL writes right after an ERROR of the same backend; failing that, one of the backend
     /// within the same second before it (a store, or a shipper's batches, may give lines of one moment in another order).
+    /// Lines of the backend stamped with the ERROR's own millisecond have no order among them (log_statement's LOG of
+    /// the same statement, in another stream, can land between the ERROR and its STATEMENT): they are looked past.
     /// </summary>
     private static ServerLogLine? StatementAfter(IReadOnlyList<ServerLogLine> log, int error) =>
         StatementFollowing(log, error) ?? StatementPreceding(log, error);
+
+    /// <summary>A line of the ERROR's millisecond that is not another error: its place beside the ERROR says nothing.</summary>
+    private static bool Tied(ServerLogLine line, ServerLogLine error) => line.At == error.At && line.Entry.Severity is not ("ERROR" or "FATAL" or "PANIC");
 
     private static ServerLogLine? StatementPreceding(IReadOnlyList<ServerLogLine> log, int error)
     {
@@ -91,6 +96,11 @@ public static partial class ServerAttempts
         {
             if (log[j].Entry.Pid == log[error].Entry.Pid && log[j].Entry.Severity != "STATEMENT")
             {
+                if (Tied(log[j], log[error]))
+                {
+                    continue;
+                }
+
                 return null;
             }
 
@@ -115,7 +125,7 @@ public static partial class ServerAttempts
                     return log[j];
                 }
 
-                if (log[j].Entry.Severity is not ("DETAIL" or "HINT" or "CONTEXT"))
+                if (log[j].Entry.Severity is not ("DETAIL" or "HINT" or "CONTEXT") && !Tied(log[j], log[error]))
                 {
                     return null;
                 }

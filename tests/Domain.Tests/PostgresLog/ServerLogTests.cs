@@ -177,4 +177,37 @@ public sealed class ServerLogTests
 
         Assert.Equal("DELETE FROM users", Assert.Single(ServerAttempts.Find(log)).Statement);
     }
+
+    [Fact]
+    public void TheStatementLoggedAsRun_AtTheErrorsMillisecond_ComingAfterItFromAnotherStream_DoesNotHideItsStatement()
+    {
+        // log_statement's LOG line and the ERROR share a millisecond; a store that gives streams one after another (the
+        // ERROR's before the LOG's) puts the LOG between the ERROR and its STATEMENT.
+        var at = new DateTimeOffset(2026, 12, 4, 0, 30, 5, TimeSpan.Zero);
+        var log = ServerLogLine.Read(
+        [
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay ERROR:  permission denied for table users"),
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay LOG:  statement: DELETE FROM users"),
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay STATEMENT:  DELETE FROM users"),
+        ]);
+
+        var refused = Assert.Single(ServerAttempts.Find(log), a => a.Kind == AttemptKind.Refused);
+
+        Assert.Equal("DELETE FROM users", refused.Statement);
+        Assert.Equal("DELETE", refused.Verb);
+    }
+
+    [Fact]
+    public void ALaterLineOfTheBackend_StillEndsTheErrorsSearchForItsStatement()
+    {
+        var at = new DateTimeOffset(2026, 12, 4, 0, 30, 5, TimeSpan.Zero);
+        var log = ServerLogLine.Read(
+        [
+            (at, "2026-12-04 00:30:05.000 UTC [300] ro@tovplay ERROR:  permission denied for table users"),
+            (at.AddMilliseconds(2), "2026-12-04 00:30:05.002 UTC [300] ro@tovplay LOG:  disconnection: session time: 0:00:01.000"),
+            (at.AddMilliseconds(3), "2026-12-04 00:30:05.003 UTC [300] ro@tovplay STATEMENT:  DELETE FROM games"),
+        ]);
+
+        Assert.Null(Assert.Single(ServerAttempts.Find(log)).Statement);
+    }
 }

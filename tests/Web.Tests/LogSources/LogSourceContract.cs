@@ -111,10 +111,17 @@ public abstract class LogSourceContract(WebAppFixture fixture)
         var response = await source.QueryRangeAsync(
             new RangeQueryRequest($"sum by (level) (count_over_time({{run=\"{run}\"}}[10m]))", first, last) { StepNs = 10 * Minute }, TestContext.Current.CancellationToken);
 
+        // Loki's grid: steps on multiples of 10 minutes from before the first line to after the last, each counting
+        // the error lines (every third minute) in the ten minutes up to it.
         Assert.Equal(ResultType.Matrix, response.Type);
         var errors = response.Series.Single(s => s.Labels["level"] == "error");
-        Assert.Equal([first, first + 10 * Minute, first + 20 * Minute], errors.Points.Select(p => p.TimestampNs));
-        Assert.Equal([1, Enumerable.Range(1, 10).Count(i => i % 3 == 0), Enumerable.Range(11, 10).Count(i => i % 3 == 0)], errors.Points.Select(p => p.Value));
+        var step = 10 * Minute;
+        var errorTimes = Enumerable.Range(0, 30).Where(i => i % 3 == 0).Select(i => first + i * Minute).ToList();
+        var expected = Enumerable.Range(0, 6).Select(k => (first / step * step) + k * step).Where(t => t <= (last + step - 1) / step * step)
+            .Select(t => (Ns: t, Count: (double)errorTimes.Count(x => x > t - step && x <= t))).Where(p => p.Count > 0).ToList();
+        Assert.Equal(expected, errors.Points.Select(p => (p.TimestampNs, p.Value)));
+        Assert.Equal(10, errors.Points.Sum(p => p.Value));
+        Assert.All(errors.Points, p => Assert.Equal(0, p.TimestampNs % step));
     }
 
     [Fact]

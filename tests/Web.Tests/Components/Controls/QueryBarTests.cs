@@ -71,12 +71,26 @@ public sealed class QueryBarTests : BunitContext
         var bar = RenderBar();
         var input = bar.Find("#live-query");
 
-        input.Input("{job=\"api\"} | json | status>=500");
+        input.Input("{job=~\"api|web\"} | json | status>=500");
         input.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
 
         Assert.Contains("edit it as LogQL", bar.Markup);
         Assert.DoesNotContain(bar.FindAll(".mud-chip"), c => c.TextContent.Trim() == "error");
         Assert.Equal(1, _changes);
+    }
+
+    [Fact]
+    public void AFieldFilterAfterTheSelector_KeepsThePickers_AndAPickedLevelKeepsTheFilter()
+    {
+        var bar = RenderBar();
+        var input = bar.Find("#live-query");
+        input.Input("{job=\"api\"} | json | status>=500");
+        input.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        bar.FindAll(".mud-chip").Single(c => c.TextContent.Trim() == "error").Click();
+
+        Assert.DoesNotContain("edit it as LogQL", bar.Markup);
+        Assert.Equal("{job=\"api\", level=\"error\"} | json | status>=500", _model.Query);
     }
 
     [Fact]
