@@ -251,14 +251,16 @@ public sealed class LokiLogSource(IHttpClientFactory httpClients, IOptions<LogSo
 
     private async Task<QueryResponse> MetricInWindowsAsync(RangeQueryRequest request, long stepNs, CancellationToken cancellationToken)
     {
-        // Each window holds whole steps, at most Loki's point limit and maximum length; windows meet on a step.
+        // Each window holds whole steps, at most Loki's point limit and maximum length. Loki evaluates on the step
+        // grid (start rounded down, end up), so the windows are cut on it: none then reaches into the next one's step.
         var maxSteps = Math.Max(1, Math.Min(Options.LokiMaxPointsPerSeries - 1, (long)(Options.LokiMaxQueryLength.Ticks * 100 / stepNs)));
+        var grid = StepGrid.Range(request.StartNs, request.EndNs, stepNs);
         var series = new Dictionary<LabelSet, List<SamplePoint>>();
         var statistics = new QueryStatistics();
         var type = ResultType.Matrix;
-        for (var from = request.StartNs; from <= request.EndNs; from += (maxSteps + 1) * stepNs)
+        for (var from = grid.StartNs; from <= grid.EndNs; from += (maxSteps + 1) * stepNs)
         {
-            var to = Math.Min(request.EndNs, from + maxSteps * stepNs);
+            var to = Math.Min(grid.EndNs, from + maxSteps * stepNs);
             var query = Query(("query", request.Query), ("start", Ns(from)), ("end", Ns(to)), ("step", Seconds(stepNs)),
                 ("limit", request.Limit.ToString(CultureInfo.InvariantCulture)), ("direction", Direction(request.Direction)));
             using var document = await GetJsonAsync($"loki/api/v1/query_range?{query}", cancellationToken);
