@@ -55,10 +55,10 @@ public sealed class EmbeddedLogSource(
                 return Logs(log, reader, start, request.TimeNs, request.Direction, request.Limit);
             }
 
+            // Numbers alone answer a scalar, as Prometheus' API does (Loki 2.8 answers a 500 there: a client's valid
+            // query is not a server error).
             var result = MetricEvaluator.EvaluateInstant(expr, reader, request.TimeNs);
-            return result.IsScalar
-                ? throw new LogSourceException(LogSourceError.Internal, "unsupported response type, got (scalar)")
-                : Metric(result, ResultType.Vector);
+            return Metric(result, result.IsScalar ? ResultType.Scalar : ResultType.Vector);
         }, cancellationToken);
     }
 

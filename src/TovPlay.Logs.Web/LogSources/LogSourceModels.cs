@@ -33,6 +33,9 @@ public enum ResultType
     Streams,
     Matrix,
     Vector,
+
+    /// <summary>An instant query of numbers alone (<c>1 > 1</c>): one point, no labels.</summary>
+    Scalar,
 }
 
 /// <summary>Entries of one stream (labels after the pipeline), in the query's direction.</summary>

@@ -33,8 +33,20 @@ public static class LokiJson
         {
             ResultType.Streams => "streams",
             ResultType.Matrix => "matrix",
+            ResultType.Scalar => "scalar",
             _ => "vector",
         });
+        if (response.Type == ResultType.Scalar)
+        {
+            // Prometheus' shape: the result is the point itself, [time, "value"].
+            json.WritePropertyName("result");
+            WritePoint(json, response.Series[0].Points[^1]);
+            WriteStats(json, response);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            return;
+        }
+
         json.WriteStartArray("result");
         switch (response.Type)
         {

@@ -140,7 +140,7 @@ public sealed class BuilderTests
             MetricBuilder.Sum(MetricBuilder.Rate(all, TimeSpan.FromMinutes(5)), "path"));
 
         Assert.Equal(
-            "sum by (path) (rate({job=\"tovplay-backend\"} | json | status>=500 [5m])) / sum by (path) (rate({job=\"tovplay-backend\"} | json [5m]))",
+            "sum by (path) (rate({job=\"tovplay-backend\"} | json | __error__=\"\" | status>=500 [5m])) / sum by (path) (rate({job=\"tovplay-backend\"} | json [5m]))",
             LogQLQuery.Print(ratio));
     }
 

@@ -107,18 +107,27 @@ public sealed class LogQueryBuilder
     public LogQueryBuilder LabelAny(string name, IEnumerable<string> values) =>
         Label(name, RegexLiteral.AnyOf(values), MatchOperator.Regex);
 
+    // A number, duration or address comparison keeps the lines a parser could not read (Loki's rule: only string
+    // matchers take lines in error out), and a metric over them then fails: a built comparison drops them first.
     public LogQueryBuilder LabelNumber(string name, CompareOperator op, double value) =>
         double.IsFinite(value)
-            ? AddFilter(new NumberLabelFilter(LabelName.Require(name, nameof(name)), op, value))
+            ? ParsedOnly().AddFilter(new NumberLabelFilter(LabelName.Require(name, nameof(name)), op, value))
             : throw new ArgumentOutOfRangeException(nameof(value), "A label filter compares with a finite number.");
 
     public LogQueryBuilder LabelDuration(string name, CompareOperator op, TimeSpan value) =>
-        AddFilter(new DurationLabelFilter(LabelName.Require(name, nameof(name)), op, LogQLDuration.From(value)));
+        ParsedOnly().AddFilter(new DurationLabelFilter(LabelName.Require(name, nameof(name)), op, LogQLDuration.From(value)));
 
     public LogQueryBuilder LabelIp(string name, string ipPattern, bool negated = false) =>
         IpPattern.IsValid(ipPattern)
-            ? AddFilter(new IpLabelFilter(LabelName.Require(name, nameof(name)), negated, ipPattern))
+            ? ParsedOnly().AddFilter(new IpLabelFilter(LabelName.Require(name, nameof(name)), negated, ipPattern))
             : throw new ArgumentException($"'{ipPattern}' is not an address, range or CIDR.", nameof(ipPattern));
+
+    /// <summary><c>| __error__=""</c> after a parser that can fail, unless the pipeline already ends with it.</summary>
+    private LogQueryBuilder ParsedOnly() =>
+        _stages.Any(s => s is JsonParserStage or LogfmtParserStage or UnpackParserStage)
+        && _stages[^1] is not LabelFilterStage { Filter: StringLabelFilter { Label: "__error__", Operator: MatchOperator.Equal, Value: "" } }
+            ? WithoutErrors()
+            : this;
 
     /// <summary>Adds any filter tree (for or-combinations built with <see cref="LabelFilters"/>).</summary>
     public LogQueryBuilder Filter(LabelFilter filter) => AddFilter(filter);

@@ -36,7 +36,19 @@ public static class LogVolume
         return s_steps[^1];
     }
 
-    /// <summary><c>sum by (level) (count_over_time(QUERY [step]))</c>: lines per bucket and level.</summary>
-    public static LogQLExpr QueryFor(LogQueryExpr query, TimeSpan step) =>
-        MetricBuilder.Sum(MetricBuilder.CountOverTime(LogQueryBuilder.From(query), step), LevelLabel);
+    /// <summary>
+    /// <c>sum by (level) (count_over_time(QUERY [step]))</c>: lines per bucket and level. After a parser the lines it
+    /// could not read are listed with their error, so their error is dropped before counting: the chart counts every
+    /// line the list shows, where a metric over lines in error would fail.
+    /// </summary>
+    public static LogQLExpr QueryFor(LogQueryExpr query, TimeSpan step)
+    {
+        var lines = LogQueryBuilder.From(query);
+        if (query.Pipeline.Any(s => s is JsonParserStage or LogfmtParserStage or UnpackParserStage or LabelFilterStage))
+        {
+            lines = lines.Drop("__error__", "__error_details__");
+        }
+
+        return MetricBuilder.Sum(MetricBuilder.CountOverTime(lines, step), LevelLabel);
+    }
 }

@@ -17,12 +17,12 @@ internal static class ErrorQueries
             [P.Step("5m")],
             a => Divide(
                 Sum(Rate(Streams.BackendJson.LabelNumber("status", CompareOperator.GreaterOrEqual, 500), a.Duration("range")), "path"),
-                Sum(Rate(Streams.BackendJson, a.Duration("range")), "path")));
+                Sum(Rate(Streams.BackendJson.WithoutErrors(), a.Duration("range")), "path")));
 
         yield return new("errors.by-type", "Errors by exception type", QueryCategory.Errors,
             "Backend error lines per exception type (error.type) in each bucket. A new exception type appearing at the incident time is a lead.",
             [P.Range()],
-            a => Sum(CountOverTime(Streams.BackendErrors.Json(), a.Duration("range")), "error_type"));
+            a => Sum(CountOverTime(Streams.BackendErrors.Json().WithoutErrors(), a.Duration("range")), "error_type"));
 
         yield return new("errors.recent", "Recent backend errors", QueryCategory.Errors,
             "The backend's error lines with their parsed fields, newest first: the quickest look at what is failing right now and for whom.",
@@ -37,6 +37,6 @@ internal static class ErrorQueries
         yield return new("errors.top-messages", "Most frequent error messages", QueryCategory.Errors,
             "The ten most common error messages in each bucket. A new message at the top right after a change usually names the cause.",
             [P.Range()],
-            a => TopK(10, Sum(CountOverTime(Streams.BackendErrors.Json(), a.Duration("range")), "msg")));
+            a => TopK(10, Sum(CountOverTime(Streams.BackendErrors.Json().WithoutErrors(), a.Duration("range")), "msg")));
     }
 }

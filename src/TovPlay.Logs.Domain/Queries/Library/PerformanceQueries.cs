@@ -40,6 +40,6 @@ internal static class PerformanceQueries
         yield return new("performance.request-rate-by-path", "Request rate by path", QueryCategory.Performance,
             "Requests per second per path. A path whose traffic jumps or drops to zero around an incident tells which feature was involved.",
             [P.Step()],
-            a => Sum(Rate(Streams.BackendJson, a.Duration("range")), "path"));
+            a => Sum(Rate(Streams.BackendJson.WithoutErrors(), a.Duration("range")), "path"));
     }
 }

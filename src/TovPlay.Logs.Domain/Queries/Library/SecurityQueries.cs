@@ -70,6 +70,6 @@ internal static class SecurityQueries
         yield return new("security.db-role-usage", "Database roles and programs", QueryCategory.Security,
             "Audited statements per database role and client program. Any pair other than the app's own deserves a reason.",
             [P.Range()],
-            a => Sum(CountOverTime(Streams.Audit, a.Duration("range")), "db_user", "application"));
+            a => Sum(CountOverTime(Streams.Audit.WithoutErrors(), a.Duration("range")), "db_user", "application"));
     }
 }

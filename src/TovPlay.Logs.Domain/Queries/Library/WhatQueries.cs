@@ -35,6 +35,6 @@ internal static class WhatQueries
         yield return new("what.changes-by-action", "Audited changes by action", QueryCategory.What,
             "Counts of INSERT, UPDATE, DELETE and TRUNCATE in each bucket. A sudden switch from inserts and updates to deletes marks a clean-up or a wipe.",
             [P.Range()],
-            a => Sum(CountOverTime(Streams.Audit, a.Duration("range")), "action"));
+            a => Sum(CountOverTime(Streams.Audit.WithoutErrors(), a.Duration("range")), "action"));
     }
 }

@@ -15,7 +15,7 @@ internal static class WhenQueries
         yield return new("when.audit-actions-per-table", "Audited changes per table over time", QueryCategory.When,
             "Audited statements per table and action in each bucket. A wipe shows as a TRUNCATE or DELETE bar on one table.",
             [P.Step()],
-            a => Sum(CountOverTime(Streams.Audit, a.Duration("range")), "table", "action"));
+            a => Sum(CountOverTime(Streams.Audit.WithoutErrors(), a.Duration("range")), "table", "action"));
 
         yield return new("when.first-errors", "Backend errors", QueryCategory.When,
             "Error lines of the backend. Read them oldest first from just before the incident to find the first symptom and its correlation id.",

@@ -46,7 +46,7 @@ internal static class WhoQueries
         yield return new("who.top-users", "Most active users", QueryCategory.Who,
             "The ten usernames with the most requests per bucket. Useful to spot an account driving unusual traffic.",
             [P.Range()],
-            a => TopK(10, Sum(CountOverTime(Streams.BackendJson, a.Duration("range")), "username")));
+            a => TopK(10, Sum(CountOverTime(Streams.BackendJson.WithoutErrors(), a.Duration("range")), "username")));
 
         yield return new("who.admin-actions", "Admin endpoint calls", QueryCategory.Who,
             "Every call to the admin API, with who made it and the outcome. Role changes and forced deletions go through here.",

@@ -33,6 +33,8 @@ public static class LokiResponseReader
                     ReadLabels(s.GetProperty("metric")),
                     [ReadPoint(s.GetProperty("value"))])).ToList();
                 return new QueryResponse(ResultType.Vector, [], vector) { Statistics = statistics };
+            case "scalar":
+                return new QueryResponse(ResultType.Scalar, [], [new MetricSeries(LabelSet.Empty, [ReadPoint(result)])]) { Statistics = statistics };
             default:
                 throw new LogSourceException(LogSourceError.Internal, $"unsupported response type, got ({type})");
         }
