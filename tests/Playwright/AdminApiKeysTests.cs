@@ -53,6 +53,9 @@ public sealed class AdminApiKeysTests(BrowserFixture fixture)
         await Expect(secret.GetByTestId("logcli-usage")).ToContainTextAsync($"export LOKI_USERNAME='{name}'");
         await Expect(secret.GetByTestId("logcli-usage")).ToContainTextAsync($"export LOKI_PASSWORD='{token}'");
         await Expect(secret.GetByTestId("promtail-usage")).ToContainTextAsync($"bearer_token: '{token}'");
+
+        // The list behind the dialog already holds the new key.
+        await Expect(page.Locator("table").GetByText(name)).ToHaveCountAsync(1);
         await secret.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
         await Expect(row).ToContainTextAsync("push");

@@ -39,6 +39,8 @@ public sealed class AdminUsersTests(BrowserFixture fixture)
         await dialog.GetByLabel("Email").FillAsync(newEmail);
         await dialog.GetByLabel("Password").FillAsync("short");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(dialog.GetByTestId("new-user-refusal")).ToHaveCountAsync(0);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("A password has at least 12 characters; leave it empty to generate one.");
 
         await dialog.GetByLabel("Password").FillAsync("");

@@ -159,6 +159,7 @@ public sealed class LiveTests(BrowserFixture fixture)
         await Expect(page.GetByText($"parse error at line 1, col {typed.Length + 1}")).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Tail: Stopped")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start" })).ToBeDisabledAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeDisabledAsync();
         await PushAsync(token, run, "a line nobody asked for");
         await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(0);
 
@@ -170,6 +171,7 @@ public sealed class LiveTests(BrowserFixture fixture)
         await PushAsync(token, run, "the wanted line");
         await Expect(list).ToContainTextAsync("the wanted line");
         await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("lines-shown")).ToHaveTextAsync("1 line shown (at most 10,000; older ones leave)");
         watched.AssertClean();
     }
 

@@ -105,6 +105,7 @@ public sealed partial class SearchTrustTests(BrowserFixture fixture)
         await Expect(box).ToHaveValueAsync(typed);
         await Expect(page.GetByText(new Regex($"^parse error at line 1, col {typed.Length + 1}: syntax error: unexpected \\$end"))).ToBeVisibleAsync();
         await Expect(page.GetByTestId("range-error")).ToContainTextAsync("Nothing was searched: The time range is longer than 30 days.");
+        await Expect(page.GetByTestId("time-range")).ToHaveTextAsync("now-400d to now (not searched)");
         await Expect(results.GetByRole(AriaRole.Row)).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("volume-chart")).ToHaveCountAsync(0);
 
@@ -112,6 +113,7 @@ public sealed partial class SearchTrustTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Search Last 30 days instead" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("from=now-30d"));
         await Expect(page.GetByTestId("range-error")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("time-range")).ToHaveTextAsync("Last 30 days");
         await Expect(box).ToHaveValueAsync(typed);
         await Expect(results.GetByRole(AriaRole.Row)).ToHaveCountAsync(0);
 

@@ -130,11 +130,26 @@ public sealed record TimeRange
 
             if (From.StartsWith("now-", StringComparison.Ordinal))
             {
-                return "Last " + From[4..];
+                return "Last " + InWords(From[4..]);
             }
         }
 
         return $"{UtcText.Millis(Point(From, now))} to {UtcText.Millis(Point(To, now))}";
+    }
+
+    /// <summary>"2h" as "2 hours", "1d" as "1 day"; other durations (1h30m) as written.</summary>
+    private static string InWords(string duration)
+    {
+        var unit = duration.Length > 1 && duration[..^1].All(char.IsAsciiDigit) ? duration[^1] switch
+        {
+            's' => "second",
+            'm' => "minute",
+            'h' => "hour",
+            'd' => "day",
+            'w' => "week",
+            _ => null,
+        } : null;
+        return unit is null ? duration : $"{duration[..^1]} {unit}{(duration[..^1] == "1" ? "" : "s")}";
     }
 
     private static string? Check(string end, string text)

@@ -46,6 +46,12 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
     public bool SetQuery(string query)
     {
         Draft = query;
+        if (query.Length >= MaxDraftLength)
+        {
+            QueryError = $"The query box takes {MaxDraftLength:N0} characters and what was pasted was longer, so it was cut there; a query has at most {MaxQueryLength:N0}.";
+            return false;
+        }
+
         if (query.Length > MaxQueryLength)
         {
             QueryError = $"The query is {query.Length:N0} characters long; the limit is {MaxQueryLength:N0}.";

@@ -12,7 +12,7 @@ public sealed record SearchState(string? Query, string? From, string? To, string
             ["query"] = Query,
             ["from"] = From,
             ["to"] = To,
-            ["direction"] = Direction == "forward" ? "forward" : null,
+            ["direction"] = Direction is null or "" or "backward" ? null : Direction,
             ["limit"] = Limit == SearchViewModel.DefaultLimit ? null : Limit,
             ["columns"] = string.IsNullOrEmpty(Columns) ? null : Columns,
         });

@@ -33,6 +33,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     // The address's range as written while it cannot be searched: it stays in the address until it is replaced.
     private (string? From, string? To) _refusedRange;
     private int? _refusedLimit;
+    private string? _refusedDirection;
 
     public QueryEditor Editor { get; } = new(QueryEditor.AnyQuery, LiveViewModel.DefaultQuery);
 
@@ -51,6 +52,12 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// <summary>With a range longer than allowed: the longest one allowed that ends where it ends, to offer instead.</summary>
     public TimeRange? LongestRange { get; private set; }
 
+    /// <summary>The address's range as written, with why it cannot be searched; null when it can.</summary>
+    public (string? From, string? To, string Reason)? RefusedRange => RangeError is { } reason ? (_refusedRange.From, _refusedRange.To, reason) : null;
+
+    /// <summary>Why the address's order cannot be used.</summary>
+    public string? DirectionError { get; private set; }
+
     /// <summary>Why the address's limit cannot be used.</summary>
     public string? LimitError { get; private set; }
 
@@ -58,7 +65,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// False while the query box, the range or the limit holds something that cannot be searched: nothing runs, and
     /// nothing from an earlier search stays on screen as if it answered it.
     /// </summary>
-    public bool CanRun => Editor.QueryError is null && RangeError is null && LimitError is null;
+    public bool CanRun => Editor.QueryError is null && RangeError is null && LimitError is null && DirectionError is null;
 
     public bool Running { get; private set; }
 
@@ -148,7 +155,21 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             _refusedRange = (state.From, state.To);
         }
 
-        Direction = state.Direction?.ToLowerInvariant() == "forward" ? Direction.Forward : Direction.Backward;
+        DirectionError = null;
+        switch (state.Direction?.ToLowerInvariant())
+        {
+            case null or "" or "backward":
+                Direction = Direction.Backward;
+                break;
+            case "forward":
+                Direction = Direction.Forward;
+                break;
+            default:
+                DirectionError = $"The address asks for the order '{state.Direction}'; use backward (newest first) or forward (oldest first).";
+                _refusedDirection = state.Direction;
+                break;
+        }
+
         LimitError = null;
         if (state.Limit is { } limit)
         {
@@ -195,7 +216,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         // What the box holds, even when it cannot run yet: the address keeps what the user typed.
         return new SearchState(
             query ?? Editor.Draft, from, to,
-            (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
+            direction is null && DirectionError is not null ? _refusedDirection : (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
             limit ?? (LimitError is null ? Limit : _refusedLimit),
             LineColumns.Format(columns ?? Columns));
     }

@@ -92,7 +92,10 @@ public sealed class TimeRangeTests
 
     [Theory]
     [InlineData("now-15m", "Last 15 minutes")]
-    [InlineData("now-90m", "Last 90m")]
+    [InlineData("now-90m", "Last 90 minutes")]
+    [InlineData("now-2h", "Last 2 hours")]
+    [InlineData("now-1d", "Last 1 day")]
+    [InlineData("now-1h30m", "Last 1h30m")]
     public void Describe_Relative_NamesItLikeThePicker(string from, string expected)
     {
         TimeRange.TryParse(from, "now", out var range, out _);

@@ -37,6 +37,10 @@ public sealed class QueryEditorTests
         Assert.Equal(tooLong, _editor.Draft);
         Assert.Equal($"The query is {tooLong.Length:N0} characters long; the limit is 10,000.", _editor.QueryError);
 
+        // What reached the box's own limit was cut by the browser: said so, rather than a length that is not the paste's.
+        Assert.False(_editor.SetQuery(new string('x', QueryEditor.MaxDraftLength)));
+        Assert.Equal("The query box takes 40,000 characters and what was pasted was longer, so it was cut there; a query has at most 10,000.", _editor.QueryError);
+
         _editor.Draft = "{ job = \"web\" }";
         Assert.True(_editor.ApplyDraft());
         Assert.Equal("{job=\"web\"}", _editor.Draft);

@@ -54,6 +54,21 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public void Apply_AnOrderThatIsNotOne_IsRefusedByName_NotTakenAsNewestFirst()
+    {
+        var model = NewModel();
+
+        model.Apply(new SearchState("{job=\"api\"}", "now-1h", "now", "sideways", null, null));
+
+        Assert.False(model.CanRun);
+        Assert.Equal("The address asks for the order 'sideways'; use backward (newest first) or forward (oldest first).", model.DirectionError);
+        Assert.Equal("sideways", model.State().Direction);
+        model.Apply(model.State(direction: Direction.Forward));
+        Assert.True(model.CanRun);
+        Assert.Equal(Direction.Forward, model.Direction);
+    }
+
+    [Fact]
     public async Task AnAddressThatCannotRun_RunsNothing_AndTakesAwayWhatTheLastSearchShowed()
     {
         var run = await SeedAsync();

@@ -69,7 +69,9 @@ public partial class ApiKeys
                 User, input.Name, input.CanPush, input.CanRead, input.IngestionRateKilobytes * 1024, CancellationToken.None);
         }
 
+        // The list shows the new key now, behind the dialog that shows it once.
         await ReloadAsync();
+        StateHasChanged();
         RenderFragment usage = builder =>
         {
             builder.OpenComponent<ApiKeyUsagePanel>(0);
