@@ -54,6 +54,23 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task LinesPushedAMomentAgo_AreInTheNewestBar_NotLeftOutOfTheChartBesideTheList()
+    {
+        using var client = new LokiPushClient(fixture.App, await fixture.CreateApiKeyAsync());
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "tovplay-backend", ["run"] = run }, (now - 2_000_000_000, "one"), (now - 1_000_000_000, "two"), (now, "three"));
+        var model = NewModel();
+        model.Apply(new SearchState($"{{run=\"{run}\"}}", "now-1h", "now", null, null, null));
+
+        await model.RunAsync();
+
+        Assert.Equal(3, model.Lines.Count);
+        Assert.Equal(3, model.VolumeTotal);
+        Assert.Equal(3, model.Volume.Single().Points[^1].Value + model.Volume.Single().Points[^2].Value);
+    }
+
+    [Fact]
     public void Apply_AnOrderThatIsNotOne_IsRefusedByName_NotTakenAsNewestFirst()
     {
         var model = NewModel();
