@@ -168,6 +168,25 @@ public sealed partial class SearchTrustTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task AnOrderThatIsNotOne_IsRefusedByName_AndOneClickSearchesInAnOrderThatIs()
+    {
+        var run = Guid.NewGuid().ToString("N")[..12];
+        await PushAsync(run, Enumerable.Range(1, 3).Select(i => (NowNs - (i * 60 * Second), $"line {i}")));
+        await using var watched = await OpenAsync($"search?query={Q($"{{run=\"{run}\"}}")}&from=now-1h&to=now&direction=sideways");
+        var page = watched.Page;
+
+        await Expect(page.GetByTestId("direction-error")).ToContainTextAsync("The address asks for the order 'sideways'");
+        await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Search results" }).GetByRole(AriaRole.Row)).ToHaveCountAsync(0);
+
+        // The select already shows "Newest first", so choosing it changes nothing; the alert's button and RUN do.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("result-summary")).ToHaveTextAsync("3 lines");
+        await Expect(page).Not.ToHaveURLAsync(new Regex("sideways"));
+        await Expect(page.GetByRole(AriaRole.Log, new() { Name = "Search results" }).GetByRole(AriaRole.Row).First).ToContainTextAsync("line 1");
+        watched.AssertClean();
+    }
+
+    [Fact]
     public async Task AQueryPastTheLimit_IsKeptWhole_AndRefusedWithItsLength()
     {
         await using var watched = await OpenAsync("search?from=now-1h&to=now");

@@ -92,6 +92,22 @@ public sealed class ForensicQueryLibraryTests
     }
 
     [Fact]
+    public void TheCorrelationTimeline_FindsARequestInAnyEnvironment_NotOnlyProduction()
+    {
+        var source = new InMemoryLogSource(
+        [
+            new LogStream(LabelSet.From(("job", "tovplay-backend"), ("env", "sandbox")), [new LogEntry(SampleData.StartNs + 1, "{\"correlation_id\":\"abc-123\",\"msg\":\"DELETE /api/games\"}")]),
+            new LogStream(LabelSet.From(("job", "tovplay-frontend"), ("env", "staging")), [new LogEntry(SampleData.StartNs + 2, "{\"correlation_id\":\"abc-123\",\"msg\":\"click\"}")]),
+        ]);
+        var query = ForensicQueryLibrary.Find("why.correlation-timeline")!;
+        var expr = Assert.IsType<LogQueryExpr>(query.Render(new Dictionary<string, string?> { ["correlation_id"] = "abc-123" }));
+
+        var found = LogQueryEvaluator.Run(expr, source, SampleData.StartNs, SampleData.EndNs, Direction.Forward, 100).ToList();
+
+        Assert.Equal(["tovplay-backend", "tovplay-frontend"], found.Select(l => l.Labels["job"]));
+    }
+
+    [Fact]
     public void Render_MissingRequiredArgument_NamesTheField()
     {
         var query = ForensicQueryLibrary.Find("who.user-activity")!;

@@ -25,6 +25,9 @@ public sealed class LogQueryBuilder
     /// <summary>Starts from <c>{job=~".+"}</c>: every stream that has a job, the widest selector LogQL allows.</summary>
     public static LogQueryBuilder AnyJob() => new LogQueryBuilder([], []).Where("job", MatchOperator.Regex, ".+");
 
+    /// <summary><c>{name=~"regex"}</c>: the streams whose label matches (the regex must not match the empty string).</summary>
+    public static LogQueryBuilder StreamMatching(string name, string regex) => new LogQueryBuilder([], []).Where(name, MatchOperator.Regex, regex);
+
     /// <summary>Starts from a parsed or built log query, to extend it.</summary>
     public static LogQueryBuilder From(LogQueryExpr query) => new(query.Selector.Matchers, query.Pipeline);
 

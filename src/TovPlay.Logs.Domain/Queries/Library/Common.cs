@@ -18,8 +18,11 @@ internal static class Streams
 
     public static LogQueryBuilder Postgres => LogQueryBuilder.Stream("job", "postgres");
 
-    /// <summary>Every TovPlay application stream: backend, frontend and the database audit.</summary>
-    public static LogQueryBuilder AllTovPlay => LogQueryBuilder.Stream("env", "prod").Where("job", MatchOperator.Regex, "tovplay-.*");
+    /// <summary>
+    /// Every TovPlay application stream: backend, frontend and the database audit, in every environment (a request
+    /// traced in staging or the sandbox is as much an answer as one in production).
+    /// </summary>
+    public static LogQueryBuilder AllTovPlay => LogQueryBuilder.StreamMatching("job", "tovplay-.+");
 }
 
 internal static class P

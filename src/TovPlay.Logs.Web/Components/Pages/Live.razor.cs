@@ -25,6 +25,7 @@ public partial class Live
     private DotNetObjectReference<Live>? _self;
     private bool _interactive;
     private bool _showShortcuts;
+    private string? _addressQuery;
 
     [Inject]
     public required TailBroker Broker { get; init; }
@@ -71,8 +72,11 @@ public partial class Live
 
         // From the address (opened, shared, or back/forward): only a query that differs restarts the tail, and one
         // that cannot run stays in the box with its reason while nothing is tailed.
-        if (QueryParameter is { Length: > 0 } query && (query != ViewModel.Editor.Query || ViewModel.Editor.HasDraft))
+        // The address also changes because this page wrote it (a column, the query it runs): only a query it did not
+        // already hold is taken, so what the user is typing survives.
+        if (QueryParameter is { Length: > 0 } query && query != _addressQuery)
         {
+            _addressQuery = query;
             var previous = ViewModel.Editor.Query;
             if (!ViewModel.Editor.SetQuery(query))
             {
@@ -163,12 +167,15 @@ public partial class Live
 
     private Task ShowContextAsync() => LineContextDialog.ShowAsync(Dialogs, _selected!);
 
-    private void UpdateAddress() =>
+    private void UpdateAddress()
+    {
+        _addressQuery = ViewModel.Query;
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
         {
             ["query"] = ViewModel.Query,
             ["columns"] = LineColumns.Format(_columns),
         }), new NavigationOptions { ReplaceHistoryEntry = true });
+    }
 
     private void Restart()
     {

@@ -123,6 +123,19 @@ public partial class Search
     /// </summary>
     private async Task RunAgainAsync()
     {
+        if (ViewModel.DirectionError is not null || ViewModel.LimitError is not null)
+        {
+            // RUN takes the order and the limit the controls show, as it takes what the box holds.
+            if ((ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null) && !ViewModel.Editor.ApplyDraft())
+            {
+                QueryRefused();
+                return;
+            }
+
+            Go(ViewModel.State(direction: ViewModel.Direction, limit: ViewModel.Limit));
+            return;
+        }
+
         if (ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null)
         {
             if (!ViewModel.Editor.ApplyDraft())

@@ -1,3 +1,4 @@
+using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.LogQL.Building;
 using TovPlay.Logs.Web.Model.Lines;
 using TovPlay.Logs.Web.Model.Queries;
@@ -22,6 +23,11 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
     private CancellationTokenSource? _reading;
     private long _sequence;
     private long _inboxDropped;
+
+    // After a stop, a new tail of the same query starts with its recent lines again: those already on screen (up to the
+    // newest shown) are let through once only.
+    private HashSet<(long Ts, LabelSet Labels, string Line)>? _alreadyShown;
+    private long _newestShown;
 
     /// <summary>The query the tail runs: a log query (a metric query has nothing to tail).</summary>
     public QueryEditor Editor { get; } = new(TailBroker.Normalize, DefaultQuery);
@@ -56,6 +62,9 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             _viewer = viewer;
         }
 
+        _alreadyShown = Lines.Shown.Count == 0 ? null : [.. Lines.Shown.Select(l => (l.Source.TimestampNs, l.Source.Labels, l.Source.Line))];
+        _newestShown = Lines.Shown.Count == 0 ? long.MinValue : Lines.Shown.Max(l => l.Source.TimestampNs);
+
         _reading = new CancellationTokenSource();
         Status = viewer.Status;
         _ = ReadAsync(viewer, _reading.Token);
@@ -77,6 +86,9 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
 
         stopped?.Dispose();
         Status = new TailStatus(TailConnectionState.Stopped);
+
+        // Stopped is not paused: what waited goes on screen, and a new start shows lines as they come.
+        Lines.Resume();
     }
 
     public void Pause() => Lines.Pause();
@@ -91,6 +103,7 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
         }
 
         Lines.Clear();
+        _alreadyShown = null;
         DroppedSlow = 0;
         DroppedUpstream = 0;
     }
@@ -107,7 +120,28 @@ public sealed class LiveViewModel(TailBroker broker) : IDisposable
             _inboxDropped = 0;
         }
 
-        Lines.Add(arrived.Select(l => new ListedLine(++_sequence, l)));
+        Lines.Add(NotShownBefore(arrived).Select(l => new ListedLine(++_sequence, l)));
+    }
+
+    private IEnumerable<TailLine> NotShownBefore(List<TailLine> arrived)
+    {
+        foreach (var line in arrived)
+        {
+            if (_alreadyShown is { } shown)
+            {
+                if (line.TimestampNs <= _newestShown && shown.Remove((line.TimestampNs, line.Labels, line.Line)))
+                {
+                    continue;
+                }
+
+                if (line.TimestampNs > _newestShown)
+                {
+                    _alreadyShown = null;
+                }
+            }
+
+            yield return line;
+        }
     }
 
     private async Task ReadAsync(TailViewer viewer, CancellationToken cancellationToken)

@@ -17,9 +17,10 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
 
     /// <summary>
     /// How much the query box lets a browser send: more than a query may hold, so a longer paste arrives whole and
-    /// is refused with its length rather than cut without a word.
+    /// is refused with its length; a paste that fills the box to this (one more than a round 40,000) was cut by it,
+    /// and is refused saying so rather than with a length that is not the paste's.
     /// </summary>
-    public const int MaxDraftLength = 4 * MaxQueryLength;
+    public const int MaxDraftLength = (4 * MaxQueryLength) + 1;
 
     /// <summary>The query the page runs (the last one taken).</summary>
     public string Query { get; private set; } = initialQuery;
@@ -48,7 +49,7 @@ public sealed class QueryEditor(Func<string, string> normalize, string initialQu
         Draft = query;
         if (query.Length >= MaxDraftLength)
         {
-            QueryError = $"The query box takes {MaxDraftLength:N0} characters and what was pasted was longer, so it was cut there; a query has at most {MaxQueryLength:N0}.";
+            QueryError = $"The query box takes {MaxDraftLength - 1:N0} characters and what was pasted was longer, so it was cut there; a query has at most {MaxQueryLength:N0}.";
             return false;
         }
 

@@ -34,6 +34,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     private (string? From, string? To) _refusedRange;
     private int? _refusedLimit;
     private string? _refusedDirection;
+    private string? _addressQuery;
 
     public QueryEditor Editor { get; } = new(QueryEditor.AnyQuery, LiveViewModel.DefaultQuery);
 
@@ -137,10 +138,14 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     public bool Apply(SearchState state)
     {
         var before = RunKey;
-        if (state.Query is { Length: > 0 } query && (query != Editor.Query || Editor.HasDraft))
+        // Only a query the address did not already hold is taken: the address changes for other reasons (columns, a
+        // range) while the user types, and what is typed must survive that.
+        if (state.Query is { Length: > 0 } query && query != _addressQuery)
         {
             Editor.SetQuery(query);
         }
+
+        _addressQuery = state.Query is { Length: > 0 } ? state.Query : _addressQuery;
 
         if (TimeRange.TryParse(state.From, state.To, out var range, out var rangeError))
         {
@@ -213,9 +218,9 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     {
         var (from, to) = range is null && RangeError is not null ? _refusedRange : ((range ?? Range).From, (range ?? Range).To);
 
-        // What the box holds, even when it cannot run yet: the address keeps what the user typed.
+        // A query the box refused stays in the address as typed; a draft not yet applied does not go there.
         return new SearchState(
-            query ?? Editor.Draft, from, to,
+            query ?? (Editor.QueryError is null ? Editor.Query : Editor.Draft), from, to,
             direction is null && DirectionError is not null ? _refusedDirection : (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
             limit ?? (LimitError is null ? Limit : _refusedLimit),
             LineColumns.Format(columns ?? Columns));

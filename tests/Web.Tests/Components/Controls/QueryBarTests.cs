@@ -43,8 +43,11 @@ public sealed class QueryBarTests : BunitContext
     {
         var bar = RenderBar();
 
+        // A chip's click completes asynchronously: a person's second click comes after the first took effect.
         bar.FindAll(".mud-chip").Single(c => c.TextContent.Trim() == "error").Click();
+        bar.WaitForState(() => _changes == 1, TimeSpan.FromSeconds(10));
         bar.FindAll(".mud-chip").Single(c => c.TextContent.Trim() == "warn").Click();
+        bar.WaitForState(() => _changes == 2, TimeSpan.FromSeconds(10));
 
         Assert.Equal("{job=~\".+\", level=~\"error|warn\"}", _model.Query);
         Assert.Equal(2, _changes);

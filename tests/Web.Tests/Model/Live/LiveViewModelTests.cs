@@ -99,4 +99,25 @@ public sealed class LiveViewModelTests : IAsyncDisposable
 
         Assert.Equal(["from the new query"], _model.Lines.Shown.Select(l => l.Source.Line));
     }
+
+    [Fact]
+    public async Task StopThenStart_TheSameQuery_ShowsEachLineOnce_ThoughTheNewTailSendsItsRecentLinesAgain()
+    {
+        _model.Editor.SetQuery("{job=\"api\"}");
+        _model.Start();
+        var first = await _source.NextCallAsync();
+        first.Send(("api", 1, "one"), ("api", 2, "two"), ("api", 2, "two bis"));
+        await DrainUntilAsync(() => _model.Lines.Shown.Count == 3);
+
+        _model.Pause();
+        _model.Stop();
+        Assert.False(_model.Lines.Paused);
+        _model.Start();
+        var second = await _source.NextCallAsync();
+        // A new tail starts with the recent lines, the ones already shown among them, then what is new.
+        second.Send(("api", 1, "one"), ("api", 2, "two"), ("api", 2, "two bis"), ("api", 2, "two ter"), ("api", 3, "three"));
+        await DrainUntilAsync(() => _model.Lines.Shown.Count >= 5);
+
+        Assert.Equal(["one", "two", "two bis", "two ter", "three"], _model.Lines.Shown.Select(l => l.Source.Line));
+    }
 }
