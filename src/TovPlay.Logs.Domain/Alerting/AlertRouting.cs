@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using TovPlay.Logs.Domain.LogQL.Parsing;
+using TovPlay.Logs.Domain.Logs;
+
+namespace TovPlay.Logs.Domain.Alerting;
+
+/// <summary>A label matcher of a route or a silence: <c>=</c>, <c>!=</c>, <c>=~</c>, <c>!~</c>; regexes match the whole value.</summary>
+public sealed class AlertMatcher(string name, AlertMatchType type, string value)
+{
+    private Regex? _regex;
+
+    public string Name { get; } = name;
+
+    public AlertMatchType Type { get; } = type;
+
+    public string Value { get; } = value;
+
+    /// <summary>A missing label matches as the empty string, as in Alertmanager.</summary>
+    public bool Matches(LabelSet labels)
+    {
+        var value = labels[Name] ?? "";
+        return Type switch
+        {
+            AlertMatchType.Equal => value == Value,
+            AlertMatchType.NotEqual => value != Value,
+            AlertMatchType.Regex => Regex.IsMatch(value),
+            _ => !Regex.IsMatch(value),
+        };
+    }
+
+    private Regex Regex => _regex ??= RegexSyntax.BuildWhole(RegexSyntax.Translate(Value));
+}
+
+public enum AlertMatchType
+{
+    Equal,
+    NotEqual,
+    Regex,
+    NotRegex,
+}
+
+/// <summary>
+/// A node of the notification policy tree, as Alertmanager's <c>route</c>: what it matches, where it sends, how it
+/// groups and times; unset settings come from its parent.
+/// </summary>
+public sealed record AlertRoute
+{
+    public string? Receiver { get; init; }
+
+    public IReadOnlyList<AlertMatcher> Matchers { get; init; } = [];
+
+    /// <summary>Label names alerts are grouped by; <c>...</c> alone groups by every label.</summary>
+    public IReadOnlyList<string>? GroupBy { get; init; }
+
+    public TimeSpan? GroupWait { get; init; }
+
+    public TimeSpan? GroupInterval { get; init; }
+
+    public TimeSpan? RepeatInterval { get; init; }
+
+    /// <summary>After matching this policy, go on to its later siblings too.</summary>
+    public bool Continue { get; init; }
+
+    public IReadOnlyList<AlertRoute> Routes { get; init; } = [];
+}
+
+/// <summary>Where a label set goes: the receiver, the group it joins, and the group's timing.</summary>
+public sealed record AlertDestination(string Receiver, LabelSet GroupLabels, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval);
+
+/// <summary>
+/// Alertmanager's routing: from the root, the first child whose matchers match takes the alert (and later siblings
+/// too while a matched child says <c>continue</c>), depth first; a node none of whose children match takes it
+/// itself. Settings are inherited; Alertmanager's defaults apply at the root.
+/// </summary>
+public static class AlertRouting
+{
+    public static readonly TimeSpan DefaultGroupWait = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultGroupInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultRepeatInterval = TimeSpan.FromHours(4);
+
+    public static IReadOnlyList<AlertDestination> Route(AlertRoute root, LabelSet labels)
+    {
+        var effective = root with
+        {
+            GroupBy = root.GroupBy ?? [],
+            GroupWait = root.GroupWait ?? DefaultGroupWait,
+            GroupInterval = root.GroupInterval ?? DefaultGroupInterval,
+            RepeatInterval = root.RepeatInterval ?? DefaultRepeatInterval,
+        };
+        var found = new List<AlertDestination>();
+        Walk(effective, labels, found);
+        return found;
+    }
+
+    private static void Walk(AlertRoute node, LabelSet labels, List<AlertDestination> found)
+    {
+        var matched = false;
+        foreach (var child in node.Routes)
+        {
+            if (!child.Matchers.All(m => m.Matches(labels)))
+            {
+                continue;
+            }
+
+            matched = true;
+            Walk(Inherit(child, node), labels, found);
+            if (!child.Continue)
+            {
+                break;
+            }
+        }
+
+        if (!matched)
+        {
+            found.Add(new AlertDestination(node.Receiver ?? "", Group(node.GroupBy!, labels), node.GroupWait!.Value, node.GroupInterval!.Value, node.RepeatInterval!.Value));
+        }
+    }
+
+    private static AlertRoute Inherit(AlertRoute child, AlertRoute parent) => child with
+    {
+        Receiver = child.Receiver ?? parent.Receiver,
+        GroupBy = child.GroupBy ?? parent.GroupBy,
+        GroupWait = child.GroupWait ?? parent.GroupWait,
+        GroupInterval = child.GroupInterval ?? parent.GroupInterval,
+        RepeatInterval = child.RepeatInterval ?? parent.RepeatInterval,
+    };
+
+    private static LabelSet Group(IReadOnlyList<string> groupBy, LabelSet labels) =>
+        groupBy is ["..."] ? labels : labels.Project(groupBy.ToHashSet(StringComparer.Ordinal), without: false);
+}
