@@ -123,32 +123,26 @@ public partial class Search
     /// </summary>
     private async Task RunAgainAsync()
     {
+        var typed = ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null;
+        if (typed && !ViewModel.Editor.ApplyDraft())
+        {
+            QueryRefused();
+            return;
+        }
+
         if (ViewModel.DirectionError is not null || ViewModel.LimitError is not null)
         {
             // RUN takes the order and the limit the controls show, as it takes what the box holds.
-            if ((ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null) && !ViewModel.Editor.ApplyDraft())
-            {
-                QueryRefused();
-                return;
-            }
-
             Go(ViewModel.State(direction: ViewModel.Direction, limit: ViewModel.Limit));
-            return;
         }
-
-        if (ViewModel.Editor.HasDraft || ViewModel.Editor.QueryError is not null)
+        else if (typed)
         {
-            if (!ViewModel.Editor.ApplyDraft())
-            {
-                QueryRefused();
-                return;
-            }
-
             await QueryChangedAsync();
-            return;
         }
-
-        await RunAsync();
+        else
+        {
+            await RunAsync();
+        }
     }
 
     /// <summary>The box holds a query that cannot run: what the earlier one found no longer answers it.</summary>

@@ -30,10 +30,8 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
 
     private CancellationTokenSource? _run;
 
-    // The address's range as written while it cannot be searched: it stays in the address until it is replaced.
-    private (string? From, string? To) _refusedRange;
-    private int? _refusedLimit;
-    private string? _refusedDirection;
+    // The address last taken, as written: a part of it that cannot be searched stays in the address until replaced.
+    private SearchState? _address;
     private string? _addressQuery;
 
     public QueryEditor Editor { get; } = new(QueryEditor.AnyQuery, LiveViewModel.DefaultQuery);
@@ -54,7 +52,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     public TimeRange? LongestRange { get; private set; }
 
     /// <summary>The address's range as written, with why it cannot be searched; null when it can.</summary>
-    public (string? From, string? To, string Reason)? RefusedRange => RangeError is { } reason ? (_refusedRange.From, _refusedRange.To, reason) : null;
+    public (string? From, string? To, string Reason)? RefusedRange => RangeError is { } reason ? (_address?.From, _address?.To, reason) : null;
 
     /// <summary>Why the address's order cannot be used.</summary>
     public string? DirectionError { get; private set; }
@@ -157,7 +155,6 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         {
             RangeError = rangeError;
             LongestRange = TimeRange.LongestEndingAt(state.From, state.To);
-            _refusedRange = (state.From, state.To);
         }
 
         DirectionError = null;
@@ -171,7 +168,6 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
                 break;
             default:
                 DirectionError = $"The address asks for the order '{state.Direction}'; use backward (newest first) or forward (oldest first).";
-                _refusedDirection = state.Direction;
                 break;
         }
 
@@ -185,11 +181,11 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             else
             {
                 LimitError = $"The address asks for {limit:N0} lines; a search shows 1 to 5,000 (export for more).";
-                _refusedLimit = limit;
             }
         }
 
         Columns = LineColumns.Parse(state.Columns);
+        _address = state;
         return !Equals(before, RunKey);
     }
 
@@ -216,13 +212,13 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// <summary>The address state for the current search with one part changed.</summary>
     public SearchState State(string? query = null, TimeRange? range = null, Direction? direction = null, int? limit = null, IReadOnlyList<string>? columns = null)
     {
-        var (from, to) = range is null && RangeError is not null ? _refusedRange : ((range ?? Range).From, (range ?? Range).To);
+        var (from, to) = range is null && RangeError is not null ? (_address?.From, _address?.To) : ((range ?? Range).From, (range ?? Range).To);
 
         // A query the box refused stays in the address as typed; a draft not yet applied does not go there.
         return new SearchState(
             query ?? (Editor.QueryError is null ? Editor.Query : Editor.Draft), from, to,
-            direction is null && DirectionError is not null ? _refusedDirection : (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
-            limit ?? (LimitError is null ? Limit : _refusedLimit),
+            direction is null && DirectionError is not null ? _address?.Direction : (direction ?? Direction) == Direction.Forward ? "forward" : "backward",
+            limit ?? (LimitError is null ? Limit : _address?.Limit),
             LineColumns.Format(columns ?? Columns));
     }
 
