@@ -35,15 +35,7 @@ public sealed class SearchTests(BrowserFixture fixture)
         return (run, user);
     }
 
-    private async Task<WatchedPage> OpenAsync(string address)
-    {
-        var (email, password) = await fixture.CreateUserAsync(AppRoles.Viewer);
-        var watched = await WatchedPage.OpenAsync(fixture);
-        await watched.SignInAsync(email, password);
-        await watched.Page.GotoAsync(address);
-        await watched.WaitForCircuitAsync();
-        return watched;
-    }
+    private Task<WatchedPage> OpenAsync(string address) => WatchedPage.OpenSignedInAsync(fixture, AppRoles.Viewer, address);
 
     [Fact]
     public async Task BrushTheChart_RunALibraryQueryWithItsParameters_ExportTheResultAsCsv()

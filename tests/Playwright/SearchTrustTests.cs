@@ -30,15 +30,7 @@ public sealed partial class SearchTrustTests(BrowserFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
-    private async Task<WatchedPage> OpenAsync(string address)
-    {
-        var (email, password) = await fixture.CreateUserAsync(AppRoles.Viewer);
-        var watched = await WatchedPage.OpenAsync(fixture);
-        await watched.SignInAsync(email, password);
-        await watched.Page.GotoAsync(address);
-        await watched.WaitForCircuitAsync();
-        return watched;
-    }
+    private Task<WatchedPage> OpenAsync(string address) => WatchedPage.OpenSignedInAsync(fixture, AppRoles.Viewer, address);
 
     private static long NowNs => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 

@@ -66,6 +66,17 @@ public sealed class WatchedPage : IAsyncDisposable
 
     public static Task<WatchedPage> OpenAsync(BrowserFixture fixture) => OpenAsync(fixture, fixture.AppUri);
 
+    /// <summary>A page signed in as a new user of <paramref name="role"/>, at <paramref name="address"/> with its circuit up.</summary>
+    public static async Task<WatchedPage> OpenSignedInAsync(BrowserFixture fixture, string role, string address)
+    {
+        var (email, password) = await fixture.CreateUserAsync(role);
+        var watched = await OpenAsync(fixture);
+        await watched.SignInAsync(email, password);
+        await watched.Page.GotoAsync(address);
+        await watched.WaitForCircuitAsync();
+        return watched;
+    }
+
     /// <summary>A page of another app than the fixture's (one a test starts for itself).</summary>
     public static async Task<WatchedPage> OpenAsync(BrowserFixture fixture, Uri appUri)
     {
