@@ -51,7 +51,7 @@ internal static class Functions
     /// Go's printf for the verbs logs need: %s %v %d %q %f %.Nf %%. A label is a string to Go, so a number verb on
     /// it prints Go's complaint, <c>%!f(string=…)</c> (the precision then cuts the string, as Go does).
     /// </summary>
-    private static string Printf(string format, IReadOnlyList<TemplateValue> args)
+    internal static string Printf(string format, IReadOnlyList<TemplateValue> args)
     {
         var sb = new StringBuilder();
         var next = 0;
