@@ -28,6 +28,30 @@ public sealed class AlertMatcher(string name, AlertMatchType type, string value)
         };
     }
 
+    /// <summary>As Alertmanager writes it: <c>team=~"db|data"</c>.</summary>
+    public string Operator => Type switch
+    {
+        AlertMatchType.Equal => "=",
+        AlertMatchType.NotEqual => "!=",
+        AlertMatchType.Regex => "=~",
+        _ => "!~",
+    };
+
+    public override string ToString() => Name + Operator + LogQL.Printing.LogQLPrinter.Quote(Value);
+
+    /// <summary>Null when the matcher can be used, otherwise why not (a bad name or regex).</summary>
+    public string? Problem()
+    {
+        if (!AlertLabelNames.IsValid(Name))
+        {
+            return $"\"{Name}\" is not a label name (letters, digits and _, not starting with a digit)";
+        }
+
+        return Type is AlertMatchType.Regex or AlertMatchType.NotRegex && !RegexSyntax.TryTranslate(Value, out _, out var error)
+            ? $"the regex \"{Value}\" is invalid: {error}"
+            : null;
+    }
+
     private Regex Regex => _regex ??= RegexSyntax.BuildWhole(RegexSyntax.Translate(Value));
 }
 
@@ -62,10 +86,29 @@ public sealed record AlertRoute
     public bool Continue { get; init; }
 
     public IReadOnlyList<AlertRoute> Routes { get; init; } = [];
+
+    /// <summary>Mute timings (by name) during which this policy sends nothing; not inherited, as in Alertmanager.</summary>
+    public IReadOnlyList<string> MuteTimings { get; init; } = [];
+
+    /// <summary>When set, the policy sends only inside these timings.</summary>
+    public IReadOnlyList<string> ActiveTimings { get; init; } = [];
+
+    /// <summary>Alertmanager's route key: its matchers after its parent's, <c>{}/{alertname="x"}</c>.</summary>
+    internal string Key { get; init; } = "{}";
 }
 
 /// <summary>Where a label set goes: the receiver, the group it joins, and the group's timing.</summary>
-public sealed record AlertDestination(string Receiver, LabelSet GroupLabels, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval);
+public sealed record AlertDestination(string Receiver, LabelSet GroupLabels, TimeSpan GroupWait, TimeSpan GroupInterval, TimeSpan RepeatInterval)
+{
+    public string RouteKey { get; init; } = "{}";
+
+    public IReadOnlyList<string> MuteTimings { get; init; } = [];
+
+    public IReadOnlyList<string> ActiveTimings { get; init; } = [];
+
+    /// <summary>Alertmanager's group key: the route key and the group labels, <c>{}/{alertname="x"}:{alertname="x"}</c>.</summary>
+    public string GroupKey => RouteKey + ":" + GroupLabels;
+}
 
 /// <summary>
 /// Alertmanager's routing: from the root, the first child whose matchers match takes the alert (and later siblings
@@ -112,7 +155,12 @@ public static class AlertRouting
 
         if (!matched)
         {
-            found.Add(new AlertDestination(node.Receiver ?? "", Group(node.GroupBy!, labels), node.GroupWait!.Value, node.GroupInterval!.Value, node.RepeatInterval!.Value));
+            found.Add(new AlertDestination(node.Receiver ?? "", Group(node.GroupBy!, labels), node.GroupWait!.Value, node.GroupInterval!.Value, node.RepeatInterval!.Value)
+            {
+                RouteKey = node.Key,
+                MuteTimings = node.MuteTimings,
+                ActiveTimings = node.ActiveTimings,
+            });
         }
     }
 
@@ -123,6 +171,7 @@ public static class AlertRouting
         GroupWait = child.GroupWait ?? parent.GroupWait,
         GroupInterval = child.GroupInterval ?? parent.GroupInterval,
         RepeatInterval = child.RepeatInterval ?? parent.RepeatInterval,
+        Key = parent.Key + "/{" + string.Join(",", child.Matchers) + "}",
     };
 
     private static LabelSet Group(IReadOnlyList<string> groupBy, LabelSet labels) =>

@@ -89,4 +89,28 @@ public sealed class AlertRoutingTests
         Assert.Equal("unassigned", destination.Receiver);
         Assert.Equal(s_feas, destination.GroupLabels);
     }
+
+    [Fact]
+    public void GroupKeysAndFingerprints_AreAlertmanagers_AsItsWebhookCarriedThem()
+    {
+        // tests/Fixtures/alertmanager-0.25/webhook-firing.json
+        var destination = AlertRouting.Route(s_recorded, s_feas)[1];
+
+        Assert.Equal("{}/{alertname=\"FeasTest\"}:{alertname=\"FeasTest\"}", destination.GroupKey);
+        Assert.Equal("b3785d3d22f0281c", AlertFingerprint.Of(s_feas));
+    }
+
+    [Fact]
+    public void MuteTimings_BelongToTheirPolicyAlone()
+    {
+        var root = new AlertRoute
+        {
+            Receiver = "default",
+            MuteTimings = ["nights"],
+            Routes = [new AlertRoute { Receiver = "team", MuteTimings = ["weekends"], Matchers = [new AlertMatcher("team", AlertMatchType.Equal, "db")] }],
+        };
+
+        Assert.Equal(["weekends"], Assert.Single(AlertRouting.Route(root, LabelSet.From(("team", "db")))).MuteTimings);
+        Assert.Equal(["nights"], Assert.Single(AlertRouting.Route(root, LabelSet.From(("team", "web")))).MuteTimings);
+    }
 }
