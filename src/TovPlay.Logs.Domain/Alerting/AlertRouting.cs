@@ -39,6 +39,40 @@ public sealed class AlertMatcher(string name, AlertMatchType type, string value)
 
     public override string ToString() => Name + Operator + LogQL.Printing.LogQLPrinter.Quote(Value);
 
+    /// <summary>
+    /// Reads Alertmanager's matcher text: <c>name="value"</c>, <c>name=~"a|b"</c>, <c>name!=value</c> (quotes optional).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a matcher; the message says why.</exception>
+    public static AlertMatcher Parse(string text)
+    {
+        var trimmed = text.Trim();
+        var at = trimmed.IndexOfAny(['=', '!']);
+        if (at <= 0)
+        {
+            throw new FormatException($"\"{text}\" is not a matcher: write name=\"value\", name!=\"value\", name=~\"regex\" or name!~\"regex\"");
+        }
+
+        var name = trimmed[..at].Trim();
+        var rest = trimmed[at..];
+        var (type, length) = rest.StartsWith("=~", StringComparison.Ordinal) ? (AlertMatchType.Regex, 2)
+            : rest.StartsWith("!~", StringComparison.Ordinal) ? (AlertMatchType.NotRegex, 2)
+            : rest.StartsWith("!=", StringComparison.Ordinal) ? (AlertMatchType.NotEqual, 2)
+            : rest.StartsWith('=') ? (AlertMatchType.Equal, 1)
+            : throw new FormatException($"\"{text}\" is not a matcher: unknown operator after {name}");
+        var value = rest[length..].Trim();
+        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        {
+            value = System.Text.Json.JsonSerializer.Deserialize<string>(value) ?? "";
+        }
+        else if (value.Contains('"', StringComparison.Ordinal))
+        {
+            throw new FormatException($"\"{text}\" is not a matcher: unbalanced quotes in its value");
+        }
+
+        var matcher = new AlertMatcher(name, type, value);
+        return matcher.Problem() is { } problem ? throw new FormatException(problem) : matcher;
+    }
+
     /// <summary>Null when the matcher can be used, otherwise why not (a bad name or regex).</summary>
     public string? Problem()
     {

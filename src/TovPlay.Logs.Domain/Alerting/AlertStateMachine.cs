@@ -56,10 +56,13 @@ public sealed record AlertInstanceState(AlertState State, DateTimeOffset? Active
     public static AlertInstanceState Initial { get; } = new(AlertState.Normal);
 }
 
-/// <summary>A change of state worth a record in the history; <see cref="Resolved"/> when a firing instance stopped.</summary>
+/// <summary>A change of state worth a record in the history; <see cref="Resolved"/> when a notified state (firing, no data, error) ended.</summary>
 public sealed record AlertTransition(AlertState From, AlertState To, DateTimeOffset At, string? Error = null)
 {
-    public bool Resolved => From == AlertState.Firing && To == AlertState.Normal;
+    public bool Resolved => From is AlertState.Firing or AlertState.NoData or AlertState.Error && To == AlertState.Normal;
+
+    /// <summary>States that are sent as firing alerts: the condition, or the rule's own trouble.</summary>
+    public static bool IsActive(AlertState state) => state is AlertState.Firing or AlertState.NoData or AlertState.Error;
 
     /// <summary>A change that is notified (firing, resolved, no data, error); pending and back are not.</summary>
     public bool Notifies => To is AlertState.Firing or AlertState.NoData or AlertState.Error || Resolved;
