@@ -21,6 +21,26 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<SavedInvestigation> Investigations => Set<SavedInvestigation>();
 
+    public DbSet<AlertRuleRecord> AlertRules => Set<AlertRuleRecord>();
+
+    public DbSet<AlertRuleHealth> AlertRuleHealth => Set<AlertRuleHealth>();
+
+    public DbSet<AlertInstanceRecord> AlertInstances => Set<AlertInstanceRecord>();
+
+    public DbSet<AlertHistoryRecord> AlertHistory => Set<AlertHistoryRecord>();
+
+    public DbSet<ContactPointRecord> ContactPoints => Set<ContactPointRecord>();
+
+    public DbSet<NotificationPolicyRecord> NotificationPolicies => Set<NotificationPolicyRecord>();
+
+    public DbSet<SilenceRecord> Silences => Set<SilenceRecord>();
+
+    public DbSet<MuteTimingRecord> MuteTimings => Set<MuteTimingRecord>();
+
+    public DbSet<NotificationGroupRecord> NotificationGroups => Set<NotificationGroupRecord>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -118,6 +138,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(x => x.UpdatedAt);
             e.HasIndex(x => new { x.Status, x.UpdatedAt });
         });
+
+        builder.ConfigureAlerting();
 
         builder.Entity<AppUser>(e =>
         {
