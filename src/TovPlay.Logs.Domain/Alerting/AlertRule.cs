@@ -13,6 +13,9 @@ public enum AlertDataSource
 
     /// <summary>A PromQL query on the configured Prometheus.</summary>
     PromQL,
+
+    /// <summary>A check of TovPlay Logs itself (<see cref="AlertChecks"/>), named by the query.</summary>
+    Check,
 }
 
 public enum AlertComparator

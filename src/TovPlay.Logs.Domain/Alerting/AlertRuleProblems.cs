@@ -112,6 +112,11 @@ public static class AlertRuleProblems
             return $"At most {AlertRule.MaxQueryLength:N0} characters.";
         }
 
+        if (rule.Source == AlertDataSource.Check)
+        {
+            return AlertChecks.All.ContainsKey(rule.Query.Trim()) ? null : $"\"{rule.Query}\" is not a check; the checks are {string.Join(", ", AlertChecks.All.Keys)}.";
+        }
+
         if (rule.Source != AlertDataSource.LogQL)
         {
             return null;

@@ -104,4 +104,15 @@ public sealed class AlertEvaluationTests
 
         Assert.Equal(["Interval", "PendingFor", "Labels", "Summary", "RunbookUrl"], fields);
     }
+
+    [Fact]
+    public void TheLinesBehindAFiringSeries_AreItsLogQuery_NarrowedToItsLabels_OverItsRange()
+    {
+        var sample = AlertLogLines.QueryFor(
+            "sum by (route) (count_over_time({job=\"tovplay-backend\"} | json | status >= 500 [5m])) > 10", LabelSet.From(("route", "/api/\"games\"")));
+
+        Assert.Equal(("{job=\"tovplay-backend\"} | json | status>=500 | route=\"/api/\\\"games\\\"\"", TimeSpan.FromMinutes(5)), sample!.Value);
+        Assert.True(Domain.LogQL.LogQLQuery.TryParse(sample.Value.Query, out _, out _));
+        Assert.Null(AlertLogLines.QueryFor("vector(1)", LabelSet.Empty));
+    }
 }
