@@ -32,11 +32,25 @@ public static class AppAuditActions
     public const string InvestigationExported = "investigation.exported";
     public const string GuardInstalled = "mass-change-guard.installed";
     public const string SandboxIncidentPlayed = "sandbox.incident-played";
+    public const string AlertRuleSaved = "alert-rule.saved";
+    public const string AlertRuleDeleted = "alert-rule.deleted";
+    public const string ContactPointSaved = "contact-point.saved";
+    public const string ContactPointDeleted = "contact-point.deleted";
+    public const string ContactPointTested = "contact-point.tested";
+    public const string NotificationPoliciesSaved = "notification-policies.saved";
+    public const string SilenceCreated = "silence.created";
+    public const string SilenceExpired = "silence.expired";
+    public const string MuteTimingSaved = "mute-timing.saved";
+    public const string MuteTimingDeleted = "mute-timing.deleted";
+    public const string AlertingImported = "alerting.imported";
+    public const string DeadLetterRetried = "notification.retried";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignInSucceeded, SignInFailed, SignInLockedOut, SignInThrottled, SignOut, UserCreated, UserDeleted, UserLocked,
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
         DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled, SandboxIncidentPlayed,
+        AlertRuleSaved, AlertRuleDeleted, ContactPointSaved, ContactPointDeleted, ContactPointTested, NotificationPoliciesSaved, SilenceCreated, SilenceExpired,
+        MuteTimingSaved, MuteTimingDeleted, AlertingImported, DeadLetterRetried,
     ];
 }

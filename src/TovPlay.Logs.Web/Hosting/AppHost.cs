@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using TovPlay.Logs.Web.Alerting;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
@@ -63,6 +64,7 @@ public static class AppHost
         builder.Services.AddAppAudit();
         builder.Services.AddInvestigations();
         builder.Services.AddAppStatus();
+        builder.Services.AddAppAlerting();
 
         var app = builder.Build();
         ConfigurePipeline(app);

@@ -11,6 +11,9 @@ public sealed class AlertRuleHealth
 
     public double LastDurationMs { get; set; }
 
+    /// <summary>How late the last evaluation started after its slot: the evaluator's backlog.</summary>
+    public double LastLagMs { get; set; }
+
     /// <summary>The last evaluation's failure, or null when it succeeded.</summary>
     public string? LastError { get; set; }
 

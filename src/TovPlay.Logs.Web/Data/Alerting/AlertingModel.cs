@@ -45,6 +45,7 @@ internal static class AlertingModel
             e.Property(x => x.LastEvaluatedAt).HasColumnName("last_evaluated_at");
             e.Property(x => x.NextEvaluationAt).HasColumnName("next_evaluation_at");
             e.Property(x => x.LastDurationMs).HasColumnName("last_duration_ms");
+            e.Property(x => x.LastLagMs).HasColumnName("last_lag_ms");
             e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(2000);
             e.Property(x => x.Evaluations).HasColumnName("evaluations");
             e.HasOne<AlertRuleRecord>().WithOne().HasForeignKey<AlertRuleHealth>(x => x.RuleId).OnDelete(DeleteBehavior.Cascade);

@@ -360,6 +360,10 @@ namespace TovPlay.Logs.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_evaluated_at");
 
+                    b.Property<double>("LastLagMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("last_lag_ms");
+
                     b.Property<DateTimeOffset?>("NextEvaluationAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_evaluation_at");

@@ -13,7 +13,7 @@ using TovPlay.Logs.Web.Data;
 namespace TovPlay.Logs.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261204153722_Alerting")]
+    [Migration("20261204155158_Alerting")]
     partial class Alerting
     {
         /// <inheritdoc />
@@ -362,6 +362,10 @@ namespace TovPlay.Logs.Web.Data.Migrations
                     b.Property<DateTimeOffset?>("LastEvaluatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_evaluated_at");
+
+                    b.Property<double>("LastLagMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("last_lag_ms");
 
                     b.Property<DateTimeOffset?>("NextEvaluationAt")
                         .HasColumnType("timestamp with time zone")

@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace TovPlay.Logs.Web.Alerting;
+
+/// <summary>
+/// Delivers the outbox to Discord on the leading instance. Each message is claimed in the database before it is sent
+/// (so no other dispatcher takes it) and marked sent after Discord answers 2xx; messages of one webhook go in order,
+/// one at a time. Discord's 429 waits its <c>retry_after</c>, an exhausted <c>X-RateLimit-Remaining</c> waits its
+/// <c>X-RateLimit-Reset-After</c>; 5xx, timeouts and refused connections are retried with backoff; a 4xx other than 429
+/// (a deleted webhook, a refused body) and the last failed attempt move the message to the dead letters.
+/// </summary>
+/// <remarks>
+/// The one case that can repeat a message: the instance dies after Discord took it and before it was marked sent.
+/// Its claim then expires and it is sent again, because a lost alert is worse than a repeated one.
+/// </remarks>
+public sealed class DiscordDispatcher(
+    AlertingLeader leader, AlertingDatabase database, AlertingSignals signals, IHttpClientFactory clients, IDataProtectionProvider protection,
+    AlertingMetrics metrics, TimeProvider time, IOptions<AlertingOptions> options, ILogger<DiscordDispatcher> logger) : BackgroundService
+{
+    public const string HttpClientName = "discord";
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per webhook: no request before this time (Discord's rate-limit bucket said so).</summary>
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _blockedUntil = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var wait = s_idle;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await signals.OutboxChanged.WaitAsync(wait, time, stoppingToken);
+                wait = s_idle;
+                while (leader.IsLeader && await RoundAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The notification dispatcher failed a round; it carries on");
+            }
+        }
+    }
+
+    /// <summary>Sends the oldest due message of each webhook; returns how many were attempted.</summary>
+    public async Task<int> RoundAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claimed = await ClaimAsync(now, cancellationToken);
+        await Task.WhenAll(claimed.Select(m => SendAsync(m, cancellationToken)));
+        return claimed.Count;
+    }
+
+    private async Task<List<Claimed>> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var blocked = _blockedUntil.Where(b => b.Value > now).Select(b => b.Key).ToArray();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Only the head of each webhook's queue: a later message never overtakes an earlier one waiting for a retry.
+        await using var command = new NpgsqlCommand("""
+            WITH heads AS (
+                SELECT DISTINCT ON (receiver) id, contact_point_id, next_attempt_at, claimed_until
+                FROM notification_outbox WHERE sent_at IS NULL AND dead_at IS NULL
+                ORDER BY receiver, id)
+            UPDATE notification_outbox o SET claimed_until = @until, attempts = o.attempts + 1
+            FROM (SELECT id FROM notification_outbox WHERE id IN (
+                    SELECT id FROM heads WHERE next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+                        AND (contact_point_id IS NULL OR NOT (contact_point_id = ANY(@blocked))))
+                  AND sent_at IS NULL AND dead_at IS NULL
+                  FOR UPDATE SKIP LOCKED) c
+            WHERE o.id = c.id
+            RETURNING o.id, o.contact_point_id, o.receiver, o.payload::text, o.attempts
+            """, connection);
+        command.Parameters.AddWithValue("until", now + ClaimFor);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("blocked", blocked);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<Claimed>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new Claimed(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+        }
+
+        return claimed;
+    }
+
+    private async Task SendAsync(Claimed message, CancellationToken cancellationToken)
+    {
+        if (message.ContactPointId is not { } contactPointId || await ProtectedUrlAsync(contactPointId, cancellationToken) is not { } protectedUrl)
+        {
+            await DeadAsync(message, null, null, $"No contact point named \"{message.Receiver}\": create it, or route to one that exists.", cancellationToken);
+            return;
+        }
+
+        string url;
+        try
+        {
+            url = WebhookProtection.For(protection).Unprotect(protectedUrl);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            await DeadAsync(message, null, null, "The webhook address can no longer be decrypted (the app's keys changed): enter it again.", cancellationToken);
+            return;
+        }
+
+        var answer = await DiscordWebhook.PostAsync(clients.CreateClient(HttpClientName), url, message.Payload, options.Value.DeliveryTimeout, cancellationToken);
+        var now = time.GetUtcNow();
+        if (answer.RateLimitResetAfter is { } reset)
+        {
+            _blockedUntil[contactPointId] = now + reset;
+        }
+
+        if (answer.IsSuccess)
+        {
+            metrics.Delivered("sent");
+            await UpdateAsync(message, "UPDATE notification_outbox SET sent_at = @now, claimed_until = NULL, last_status = @status, last_response = @response, last_error = NULL WHERE id = @id",
+                now, answer.Status, answer.Body, null, cancellationToken);
+        }
+        else if (answer.Status == (int)HttpStatusCode.TooManyRequests)
+        {
+            // Being asked to wait is not a failure: it does not count against the attempts.
+            var retry = answer.RetryAfter ?? TimeSpan.FromSeconds(1);
+            _blockedUntil[contactPointId] = now + retry;
+            metrics.Delivered("rate_limited");
+            await UpdateAsync(message, """
+                UPDATE notification_outbox SET next_attempt_at = @next, claimed_until = NULL, attempts = attempts - 1, last_status = @status,
+                    last_response = @response, last_error = @error WHERE id = @id
+                """, now + retry, answer.Status, answer.Body, $"Discord asked to wait {retry.TotalSeconds:0.###} s", cancellationToken);
+        }
+        else if (answer.Status is >= 400 and < 500)
+        {
+            await DeadAsync(message, answer.Status, answer.Body, $"Discord refused it ({answer.Status}): retrying cannot help", cancellationToken);
+        }
+        else if (message.Attempts >= options.Value.MaxDeliveryAttempts)
+        {
+            await DeadAsync(message, answer.Status == 0 ? null : answer.Status, answer.Body,
+                $"Failed {message.Attempts} times, last: {answer.Error ?? $"HTTP {answer.Status}"}", cancellationToken);
+        }
+        else
+        {
+            metrics.Delivered("retry");
+            var backoff = TimeSpan.FromSeconds(Math.Min(s_maxBackoff.TotalSeconds, Math.Pow(2, message.Attempts - 1)));
+            await UpdateAsync(message, """
+                UPDATE notification_outbox SET next_attempt_at = @next, claimed_until = NULL, last_status = @status, last_response = @response, last_error = @error
+                WHERE id = @id
+                """, now + backoff, answer.Status == 0 ? null : answer.Status, answer.Body, answer.Error ?? $"HTTP {answer.Status}", cancellationToken);
+        }
+    }
+
+    private async Task DeadAsync(Claimed message, int? status, string? body, string reason, CancellationToken cancellationToken)
+    {
+        metrics.Delivered("dead");
+        logger.LogError("A notification to {Receiver} was moved to the dead letters: {Reason}", message.Receiver, reason);
+        await UpdateAsync(message, "UPDATE notification_outbox SET dead_at = @now, claimed_until = NULL, last_status = @status, last_response = @response, last_error = @error WHERE id = @id",
+            time.GetUtcNow(), status, body, reason, cancellationToken);
+        signals.AlertsChanged.Raise();
+    }
+
+    private async Task UpdateAsync(Claimed message, string sql, DateTimeOffset time, int? status, string? body, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", message.Id);
+        command.Parameters.AddWithValue("now", time);
+        command.Parameters.AddWithValue("next", time);
+        command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue("response", (object?)Cut(body) ?? DBNull.Value);
+        command.Parameters.AddWithValue("error", (object?)Cut(error) ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private async Task<string?> ProtectedUrlAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT protected_url FROM contact_points WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..1999] + "…" : text;
+
+    private sealed record Claimed(long Id, Guid? ContactPointId, string Receiver, string Payload, int Attempts);
+}
+
+/// <summary>What Discord answered to one POST: its status and body, and how long it asked to wait.</summary>
+public sealed record DiscordAnswer(int Status, string? Body, string? Error, TimeSpan? RetryAfter, TimeSpan? RateLimitResetAfter)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+}
+
+/// <summary>One POST to a Discord webhook, reading the rate-limit headers and body Discord sends.</summary>
+public static class DiscordWebhook
+{
+    public static async Task<DiscordAnswer> PostAsync(HttpClient client, string url, string payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            // wait=true: Discord answers with the message it created, which the dead-letter list and Send test show.
+            var address = url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "wait=true";
+            using var content = new StringContent(payload, Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync(address, content, cts.Token);
+            var body = await response.Content.ReadAsStringAsync(cts.Token);
+            return new DiscordAnswer((int)response.StatusCode, body.Length > 4000 ? body[..4000] : body, null, RetryAfter(response, body), ResetAfter(response));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new DiscordAnswer(0, null, "Discord could not be reached: " + ex.Message, null, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new DiscordAnswer(0, null, $"Discord did not answer within {timeout.TotalSeconds:0} s", null, null);
+        }
+    }
+
+    /// <summary>Discord's 429 body says <c>retry_after</c> in seconds (fractions allowed); the Retry-After header is the fallback.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, string body)
+    {
+        if (response.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (JsonDocument.Parse(body).RootElement.TryGetProperty("retry_after", out var value) && value.TryGetDouble(out var seconds) && seconds >= 0)
+            {
+                return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return response.Headers.RetryAfter?.Delta is { } delta ? delta
+            : response.Headers.TryGetValues("Retry-After", out var values) && double.TryParse(values.First(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s)
+            : null;
+    }
+
+    /// <summary>When the bucket is empty (<c>X-RateLimit-Remaining: 0</c>): how long until it refills.</summary>
+    private static TimeSpan? ResetAfter(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-RateLimit-Remaining", out var remaining) && remaining.First() == "0"
+            && response.Headers.TryGetValues("X-RateLimit-Reset-After", out var reset)
+            && double.TryParse(reset.First(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 3600))
+            : null;
+}
