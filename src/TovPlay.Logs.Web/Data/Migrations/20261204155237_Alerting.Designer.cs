@@ -13,7 +13,7 @@ using TovPlay.Logs.Web.Data;
 namespace TovPlay.Logs.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261204155158_Alerting")]
+    [Migration("20261204155237_Alerting")]
     partial class Alerting
     {
         /// <inheritdoc />
