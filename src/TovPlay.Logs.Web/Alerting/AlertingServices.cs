@@ -33,6 +33,7 @@ public static class AlertingServices
         // Per circuit or request: they write the app's audit trail, which knows who asks and from where.
         services.AddScoped<AlertRuleStore>();
         services.AddScoped<ContactPointStore>();
+        services.AddScoped<NotificationPolicyStore>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<DiscordDispatcher>();
         services.AddHostedService<AlertEvaluator>();
