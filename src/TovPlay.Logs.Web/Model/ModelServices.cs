@@ -15,6 +15,7 @@ public static class ModelServices
         services.AddSingleton<ExternalLinks>();
         services.AddTransient<Investigations.WhenViewModel>();
         services.AddTransient<Investigations.InvestigationViewModel>();
+        services.AddTransient<Alerting.RulePreviewModel>();
         return services;
     }
 }

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using TovPlay.Logs.Web.Alerting;
+
+namespace TovPlay.Logs.Web.Components.Pages.Alerts;
+
+public partial class AlertRules
+{
+    private static readonly TimeSpan s_refresh = TimeSpan.FromSeconds(5);
+
+    private readonly TableGroupDefinition<RuleSummary> _byFolder = new() { GroupName = "Folder", Selector = r => r.Rule.Folder };
+    private readonly CancellationTokenSource _disposed = new();
+    private IReadOnlyList<RuleSummary>? _rules;
+    private string? _error;
+    private PeriodicTimer? _timer;
+
+    [Inject]
+    public required IServiceScopeFactory ScopeFactory { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [CascadingParameter]
+    public required Task<AuthenticationState> AuthenticationState { get; set; }
+
+    private ClaimsPrincipal User { get; set; } = new();
+
+    protected override async Task OnInitializedAsync()
+    {
+        User = (await AuthenticationState).User;
+        await ReloadAsync();
+        _ = RefreshAsync();
+    }
+
+    /// <summary>States and evaluation times change on their own: the list follows every few seconds while open.</summary>
+    private async Task RefreshAsync()
+    {
+        _timer = new PeriodicTimer(s_refresh);
+        try
+        {
+            while (await _timer.WaitForNextTickAsync(_disposed.Token))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await ReloadAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await using var scope = ScopeFactory.CreateAsyncScope();
+            _rules = await scope.ServiceProvider.GetRequiredService<AlertRuleStore>().ListAsync(_disposed.Token);
+            _error = null;
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            _error = ex.Message;
+        }
+    }
+
+    private async Task PauseAsync(RuleSummary rule)
+    {
+        await using (var scope = ScopeFactory.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AlertRuleStore>().SetPausedAsync(rule.Rule.Id, !rule.Rule.Paused, User, _disposed.Token);
+        }
+
+        Snackbar.Add($"{rule.Rule.Name} {(rule.Rule.Paused ? "resumed" : "paused")}.", Severity.Success);
+        await ReloadAsync();
+    }
+
+    private async Task DeleteAsync(RuleSummary rule)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete rule", $"Delete the rule {rule.Rule.Name}? Its alerts and their history go with it.",
+            yesText: "Delete", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        await using (var scope = ScopeFactory.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AlertRuleStore>().DeleteAsync(rule.Rule.Id, User, _disposed.Token);
+        }
+
+        Snackbar.Add($"{rule.Rule.Name} deleted.", Severity.Success);
+        await ReloadAsync();
+    }
+
+    private static string Cut(string query) => query.Length > 120 ? query[..120] + "…" : query;
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _timer?.Dispose();
+        _disposed.Dispose();
+    }
+}
