@@ -34,6 +34,8 @@ public static class AlertingServices
         services.AddScoped<AlertRuleStore>();
         services.AddScoped<ContactPointStore>();
         services.AddScoped<NotificationPolicyStore>();
+        services.AddScoped<SilenceStore>();
+        services.AddScoped<MuteTimingStore>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<DiscordDispatcher>();
         services.AddHostedService<AlertEvaluator>();
