@@ -36,6 +36,7 @@ public static class AlertingServices
         services.AddScoped<NotificationPolicyStore>();
         services.AddScoped<SilenceStore>();
         services.AddScoped<MuteTimingStore>();
+        services.AddScoped<OutboxStore>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<DiscordDispatcher>();
         services.AddHostedService<AlertEvaluator>();
