@@ -21,7 +21,7 @@ public sealed partial class ShellTests(BrowserFixture fixture)
         foreach (var (link, heading) in new[]
         {
             ("Live", "Live"), ("Search", "Search"), ("Investigate", "Investigate"), ("Audit", "Audit"),
-            ("Alerts", "Alerts"), ("Admin", "Admin"), ("Home", "What happened?"),
+            ("Alerts", "Alert rules"), ("Admin", "Admin"), ("Home", "What happened?"),
         })
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();

@@ -16,6 +16,9 @@ public sealed record RuleSummary(AlertRule Rule, uint Version, AlertRuleHealth? 
 public sealed record InstanceView(string Fingerprint, Domain.Logs.LabelSet Labels, IReadOnlyDictionary<string, string> Annotations, AlertState State,
     DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, double? Value, string? Error, DateTimeOffset? LastEvaluatedAt, IReadOnlyList<string> LogLines);
 
+/// <summary>An alert active now, for the home page.</summary>
+public sealed record ActiveAlert(Guid? RuleId, Domain.Logs.LabelSet Labels, IReadOnlyDictionary<string, string> Annotations, AlertState State, DateTimeOffset? StartsAt);
+
 /// <summary>The result of a save: the rule's id, or what is wrong by field.</summary>
 public sealed record SaveResult(Guid? Id, IReadOnlyList<FieldProblem> Problems)
 {
@@ -46,6 +49,16 @@ public sealed class AlertRuleStore(IDbContextFactory<AppDbContext> db, SqlProbe 
 
     public async Task<RuleSummary?> GetAsync(Guid id, CancellationToken cancellationToken) =>
         (await ListAsync(cancellationToken)).FirstOrDefault(r => r.Rule.Id == id);
+
+    /// <summary>Every active alert (firing, no data, error), most urgent and then oldest first.</summary>
+    public async Task<IReadOnlyList<ActiveAlert>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await db.CreateDbContextAsync(cancellationToken);
+        var records = await context.AlertInstances.AsNoTracking().Where(i => i.State == "Firing" || i.State == "NoData" || i.State == "Error")
+            .OrderBy(i => i.StartsAt).Take(500).ToListAsync(cancellationToken);
+        return [.. records.Select(r => new ActiveAlert(r.RuleId, AlertStateStore.Labels(r.Labels), AlertRuleMapping.Map(r.Annotations), Enum.Parse<AlertState>(r.State), r.StartsAt))
+            .OrderBy(a => Rank(a.State))];
+    }
 
     public async Task<IReadOnlyList<InstanceView>> InstancesAsync(Guid ruleId, CancellationToken cancellationToken)
     {
