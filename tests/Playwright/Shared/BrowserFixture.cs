@@ -21,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>A fake Discord the app may call (allow-listed), for the alerting pages.</summary>
+    public FakeDiscord Discord { get; private set; } = null!;
+
     public TestApp App => _app ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public Uri AppUri { get; private set; } = null!;
@@ -42,9 +45,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             await command.ExecuteNonQueryAsync();
         }
 
+        Discord = await FakeDiscord.StartAsync();
+
         // A small viewer buffer, so that one large push overflows a live view as a slow browser would.
         _app = new TestApp(_database.ConnectionString, new Dictionary<string, string?>
         {
+            ["Alerting:WebhookHosts:0"] = Discord.Authority,
             ["Tail:ViewerBufferLines"] = "200",
             ["Audit:TargetConnection"] = _audited.ConnectionString,
             ["Audit:OwnerRole"] = AuditOwnerRole,
@@ -71,6 +77,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (Discord is not null)
+        {
+            await Discord.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.DisposeAsync();
