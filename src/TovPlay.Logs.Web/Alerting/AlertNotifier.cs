@@ -52,6 +52,11 @@ public sealed class AlertNotifier(
     {
         var now = time.GetUtcNow();
         var config = await configuration.ReadAsync(cancellationToken);
+        await using (var expiring = await database.OpenAsync(cancellationToken))
+        {
+            await ExternalAlertStore.ExpireAsync(expiring, now, cancellationToken);
+        }
+
         var alerts = await ReadAlertsAsync(now, cancellationToken);
         var work = new Dictionary<(string Receiver, string GroupKey), GroupWork>();
         foreach (var alert in alerts)
@@ -222,14 +227,17 @@ public sealed class AlertNotifier(
         return groups;
     }
 
-    /// <summary>Active alerts, and those resolved recently enough that a receiver may still have to hear it.</summary>
+    /// <summary>
+    /// Active alerts, and those resolved recently enough that a receiver may still have to hear it (an external alert
+    /// by when its resolution arrived: its sender's end may be long past).
+    /// </summary>
     private async Task<List<RoutedAlert>> ReadAlertsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
             SELECT i.fingerprint, i.labels, i.annotations, i.state, i.starts_at, i.ends_at, i.value, i.log_lines, i.generator_url, r.source, r.query
             FROM alert_instances i LEFT JOIN alert_rules r ON r.id = i.rule_id
-            WHERE i.state IN ('Firing', 'NoData', 'Error') OR i.ends_at > @since
+            WHERE i.state IN ('Firing', 'NoData', 'Error') OR i.ends_at > @since OR (i.origin = 'external' AND i.updated_at > @since)
             """, connection);
         command.Parameters.AddWithValue("since", now - AlertStateStore.KeepResolved);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -29,6 +29,7 @@ public static class AlertingServices
         services.AddSingleton<AppChecks>();
         services.AddSingleton<RuleQueryRunner>();
         services.AddSingleton<AlertStateStore>();
+        services.AddSingleton<ExternalAlertStore>();
         services.AddSingleton<AlertingConfigurationReader>();
         // Per circuit or request: they write the app's audit trail, which knows who asks and from where.
         services.AddScoped<AlertRuleStore>();

@@ -101,6 +101,7 @@ public static class AppHost
         app.MapSearchExport();
         app.MapAuditEndpoints();
         app.MapInvestigationEndpoints();
+        app.MapAlertingEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -12,6 +12,9 @@ public sealed class RoleAuthorizationTests(WebAppFixture fixture)
     [InlineData("admin/audit-trail")]
     [InlineData("investigate")]
     [InlineData("audit")]
+    [InlineData("alerts")]
+    [InlineData("alerts/silences")]
+    [InlineData("alerts/notifications")]
     public async Task ViewerPage_AboveRole_IsDenied(string path)
     {
         var viewer = await fixture.CreateUserAsync(AppRoles.Viewer);
@@ -27,7 +30,6 @@ public sealed class RoleAuthorizationTests(WebAppFixture fixture)
     [InlineData("")]
     [InlineData("live")]
     [InlineData("search")]
-    [InlineData("alerts")]
     public async Task Viewer_ViewerPages_AreServed(string path)
     {
         var viewer = await fixture.CreateUserAsync(AppRoles.Viewer);
@@ -50,6 +52,24 @@ public sealed class RoleAuthorizationTests(WebAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, investigate.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("alerts", true)]
+    [InlineData("alerts/silences", true)]
+    [InlineData("alerts/notifications", true)]
+    [InlineData("alerts/rules/new", false)]
+    [InlineData("alerts/contact-points", false)]
+    [InlineData("alerts/policies", false)]
+    [InlineData("alerts/mute-timings", false)]
+    public async Task Investigator_SeesAlertsAndSilences_ButOnlyAdminsEditRulesAndRouting(string path, bool served)
+    {
+        var investigator = await fixture.CreateUserAsync(AppRoles.Investigator);
+        using var client = await SignInClient.SignedInAsync(fixture.App, investigator);
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(served ? HttpStatusCode.OK : HttpStatusCode.Redirect, response.StatusCode);
     }
 
     [Fact]

@@ -47,5 +47,8 @@ public sealed class AlertInstanceRecord
 
     public DateTimeOffset? LastEvaluatedAt { get; set; }
 
+    /// <summary>For an alert received from outside: the end its sender announced; it resolves when that passes without news.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }

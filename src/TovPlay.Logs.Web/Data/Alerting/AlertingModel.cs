@@ -72,6 +72,7 @@ internal static class AlertingModel
             e.Property(x => x.LogLines).HasColumnName("log_lines").HasColumnType("jsonb");
             e.Property(x => x.GeneratorUrl).HasColumnName("generator_url").HasMaxLength(2000);
             e.Property(x => x.LastEvaluatedAt).HasColumnName("last_evaluated_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.HasIndex(x => new { x.Origin, x.RuleId, x.Fingerprint }).IsUnique().AreNullsDistinct(false);
             e.HasIndex(x => x.State);

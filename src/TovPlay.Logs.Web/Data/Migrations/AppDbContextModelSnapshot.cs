@@ -261,6 +261,10 @@ namespace TovPlay.Logs.Web.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("error");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<string>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -72,7 +72,8 @@ public sealed class MainLayoutTests : BunitContext
         var links = cut.FindAll("nav a, .mud-nav-link").Select(a => a.TextContent.Trim()).Where(t => t.Length > 0).ToList();
         Assert.Contains("Live", links);
         Assert.Contains("Search", links);
-        Assert.Contains("Alerts", links);
+        // Alert rules name what is watched and how: Investigators and Admins see them.
+        Assert.DoesNotContain("Alerts", links);
         Assert.DoesNotContain("Investigate", links);
         Assert.DoesNotContain("Investigations", links);
         Assert.DoesNotContain("Admin", links);

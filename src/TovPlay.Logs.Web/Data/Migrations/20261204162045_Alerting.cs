@@ -208,6 +208,7 @@ namespace TovPlay.Logs.Web.Data.Migrations
                     log_lines = table.Column<string>(type: "jsonb", nullable: true),
                     generator_url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     last_evaluated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

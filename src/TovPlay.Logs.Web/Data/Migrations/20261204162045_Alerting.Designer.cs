@@ -13,7 +13,7 @@ using TovPlay.Logs.Web.Data;
 namespace TovPlay.Logs.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261204155237_Alerting")]
+    [Migration("20261204162045_Alerting")]
     partial class Alerting
     {
         /// <inheritdoc />
@@ -263,6 +263,10 @@ namespace TovPlay.Logs.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
 
                     b.Property<string>("Fingerprint")
                         .IsRequired()
