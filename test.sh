@@ -9,6 +9,7 @@ source scripts/lib.sh
 command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
 ensure_postgresql
 ensure_chromium
+ensure_prometheus_tools
 
 work=$(mktemp -d /tmp/tovplay-logs-test.XXXXXX)
 chmod 755 "$work"

@@ -35,6 +35,23 @@ ensure_postgresql() {
   [ -x "$(pg_bindir)/initdb" ] || die "PostgreSQL is not installed and could not be installed"
 }
 
+# Prometheus (a real one for PromQL rules, and promtool) and Alertmanager's amtool check what alerting exports. The
+# packages would start system services on install; the tests start their own, so none is started here.
+ensure_prometheus_tools() {
+  if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+    local guard=/usr/sbin/policy-rc.d created=0
+    if [ ! -e "$guard" ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
+      as_root chmod 755 "$guard"
+      created=1
+    fi
+    apt_install prometheus prometheus-alertmanager
+    [ "$created" -eq 1 ] && as_root rm -f "$guard"
+  fi
+  command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v amtool >/dev/null \
+    || die "Prometheus, promtool and amtool are not installed and could not be installed"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium fonts-dejavu-core

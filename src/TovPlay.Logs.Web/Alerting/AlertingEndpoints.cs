@@ -15,11 +15,39 @@ public static class AlertingEndpoints
     public const string ReceiverPath = "/api/alerts/alertmanager";
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>Downloads of the exports (Admins): <c>loki-rules.yml</c>, <c>prometheus-rules.yml</c>, <c>alertmanager.yml</c> (<c>?webhooks=include</c> for the addresses).</summary>
+    public const string ExportPath = "/api/alerts/export/{file}";
+
     public static void MapAlertingEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet(ExportPath, ExportAsync).RequireAuthorization(AppPolicies.Admin).DisableAntiforgery();
         endpoints.MapPost(ReceiverPath, ReceiveAsync).RequireAuthorization(AppPolicies.LogPush).DisableAntiforgery();
         // Prometheus and Loki's ruler post to Alertmanager's own API path under the address they are given.
         endpoints.MapPost(ReceiverPath + "/api/v2/alerts", ReceiveAsync).RequireAuthorization(AppPolicies.LogPush).DisableAntiforgery();
+    }
+
+    public static string ExportLink(string file, bool includeWebhooks = false) => $"api/alerts/export/{file}" + (includeWebhooks ? "?webhooks=include" : "");
+
+    private static async Task ExportAsync(HttpContext context, string file, AlertingInterop interop)
+    {
+        var ct = context.RequestAborted;
+        string? yaml = file switch
+        {
+            "loki-rules.yml" => await interop.ExportRulesAsync(AlertDataSource.LogQL, ct),
+            "prometheus-rules.yml" => await interop.ExportRulesAsync(AlertDataSource.PromQL, ct),
+            "alertmanager.yml" => await interop.ExportAlertmanagerAsync(context.Request.Query["webhooks"] == "include", context.User, ct),
+            _ => null,
+        };
+        if (yaml is null)
+        {
+            await PlainRefusal.WriteAsync(context, StatusCodes.Status404NotFound, "No such export: loki-rules.yml, prometheus-rules.yml or alertmanager.yml.");
+            return;
+        }
+
+        context.Response.ContentType = "application/yaml; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(yaml, ct);
     }
 
     private static async Task ReceiveAsync(HttpContext context, ExternalAlertStore store, TimeProvider time)

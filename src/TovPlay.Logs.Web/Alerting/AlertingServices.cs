@@ -38,6 +38,7 @@ public static class AlertingServices
         services.AddScoped<SilenceStore>();
         services.AddScoped<MuteTimingStore>();
         services.AddScoped<OutboxStore>();
+        services.AddScoped<AlertingInterop>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<DiscordDispatcher>();
         services.AddHostedService<AlertEvaluator>();

@@ -95,6 +95,7 @@ public static class AppHost
         // Assets are public so the sign-in page can load its styles and scripts; they hold no data.
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapAccountEndpoints();
         app.MapLokiApi();
         app.MapAppTail();

@@ -33,30 +33,41 @@ public static class ObservabilityServices
         return builder;
     }
 
+    /// <summary>Where Prometheus scrapes the app's metrics (under the path base: <c>/logs/metrics</c>), with a read key.</summary>
+    public const string MetricsPath = "/metrics";
+
     private static void AddOpenTelemetry(WebApplicationBuilder builder)
     {
-        // Exporting is opt-in: without a collector the SDK would retry against localhost:4317 forever.
+        // Metrics are always kept, for the scraping endpoint; traces and the OTLP export only with a collector, since
+        // without one the SDK would retry against localhost:4317 forever.
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
+                serviceVersion: typeof(ObservabilityServices).Assembly.GetName().Version?.ToString()))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Npgsql")
+                .AddMeter(Alerting.AlertingMetrics.MeterName)
+                .AddPrometheusExporter());
         var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         if (string.IsNullOrWhiteSpace(endpoint))
         {
             return;
         }
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(
-                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? ServiceName,
-                serviceVersion: typeof(ObservabilityServices).Assembly.GetName().Version?.ToString()))
+        telemetry
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !HealthEndpoints.IsHealthPath(ctx.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql"))
             .UseOtlpExporter();
     }
+
+    /// <summary>The Prometheus text exposition of the app's metrics, for a key allowed to read (or a signed-in user).</summary>
+    public static void MapMetricsEndpoint(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Domain.Security.AppPolicies.LogRead);
 
     public static WebApplication UseAppRequestLogging(this WebApplication app)
     {
