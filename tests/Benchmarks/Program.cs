@@ -8,6 +8,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- investigate   (the wizard's steps on 2M audited statements and 1M lines)
 // dotnet run -c Release --project tests/Benchmarks -- sandbox   (a first start until the sandbox shows a full hour of history)
 // dotnet run -c Release --project tests/Benchmarks -- hardening   (attacks on the app in its own process: peak memory and CPU)
+// dotnet run -c Release --project tests/Benchmarks -- alerting [--events N] [--rules N] [--seconds N]   (log line to Discord; 500 rules' lag and CPU)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
@@ -46,6 +47,13 @@ if (args is ["hardening"])
     return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
         ? await TovPlay.Logs.Benchmarks.Security.HardeningBenchmark.RunAsync(server)
         : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh hardening, which starts a PostgreSQL for the benchmark.");
+}
+
+if (args is ["alerting", .. var alertingOptions])
+{
+    return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
+        ? await TovPlay.Logs.Benchmarks.Alerting.AlertingBenchmark.RunAsync(server, alertingOptions)
+        : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh alerting, which starts a PostgreSQL for the benchmark.");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmark).Assembly).Run(args);
