@@ -25,7 +25,8 @@ public sealed class InvestigateScenariosTests(BrowserFixture fixture) : IAsyncLi
         var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tests")], "tests"));
         await _sandbox.App.Services.GetRequiredService<IncidentPlayer>().PlayAsync(ServiceIncidents.ErrorBurstSlug, admin, TestContext.Current.CancellationToken);
 
-        var (email, password) = await _sandbox.App.CreateUserAsync(AppRoles.Investigator);
+        // An Admin, who may also turn the PREVENT step's alert into a rule.
+        var (email, password) = await _sandbox.App.CreateUserAsync(AppRoles.Admin);
         await using var watched = await WatchedPage.OpenAsync(fixture, _sandbox.App.AppUri);
         await watched.SignInAsync(email, password);
         var page = watched.Page;
@@ -52,6 +53,24 @@ public sealed class InvestigateScenariosTests(BrowserFixture fixture) : IAsyncLi
         await page.GetByTestId("next").ClickAsync();
         await Expect(page.GetByTestId("step-prevent")).ToContainTextAsync("Alert on error bursts");
         await watched.ScreenshotAsync("investigate-errors", "2-prevent");
+
+        // "Create this alert rule", opened beside the wizard as a person would (Ctrl+click): the form holds the
+        // recommendation's query, which compares by itself, a name, why, and the way back; its preview fires now.
+        var opened = page.Context.WaitForPageAsync();
+        await page.GetByTestId("create-alert-rule").First.ClickAsync(new() { Modifiers = [KeyboardModifier.Control] });
+        var form = await opened;
+        await Expect(form.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("New alert rule");
+        await Expect(form.GetByTestId("circuit-status")).ToHaveTextAsync("Connected");
+        await Expect(form.GetByText("Pre-filled from the investigation's PREVENT step")).ToBeVisibleAsync();
+        await Expect(form.Locator("#rule-query")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^sum\\(count_over_time\\(.*\\) > [0-9]+$"));
+        await Expect(form.Locator("#rule-name")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^ErrorBursts"));
+        await Expect(form.GetByLabel("Fire for every series returned (the query compares)")).ToBeCheckedAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(form.GetByTestId("preview-table")).ToContainTextAsync("Yes");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save rule" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^ErrorBursts"));
+        await Expect(form.GetByTestId("instances")).ToContainTextAsync("Firing", new() { Timeout = 60_000 });
+        await form.CloseAsync();
 
         await page.GetByTestId("next").ClickAsync();
         await page.GetByTestId("save-investigation").ClickAsync();
