@@ -43,6 +43,7 @@ public static class AppAuditActions
     public const string MuteTimingSaved = "mute-timing.saved";
     public const string MuteTimingDeleted = "mute-timing.deleted";
     public const string AlertingImported = "alerting.imported";
+    public const string AlertingExported = "alerting.exported";
     public const string DeadLetterRetried = "notification.retried";
 
     public static IReadOnlyList<string> All { get; } =
@@ -51,6 +52,6 @@ public static class AppAuditActions
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
         DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled, SandboxIncidentPlayed,
         AlertRuleSaved, AlertRuleDeleted, ContactPointSaved, ContactPointDeleted, ContactPointTested, NotificationPoliciesSaved, SilenceCreated, SilenceExpired,
-        MuteTimingSaved, MuteTimingDeleted, AlertingImported, DeadLetterRetried,
+        MuteTimingSaved, MuteTimingDeleted, AlertingImported, AlertingExported, DeadLetterRetried,
     ];
 }

@@ -19,12 +19,6 @@ public sealed record InstanceView(string Fingerprint, Domain.Logs.LabelSet Label
 /// <summary>An alert active now, for the home page.</summary>
 public sealed record ActiveAlert(Guid? RuleId, Domain.Logs.LabelSet Labels, IReadOnlyDictionary<string, string> Annotations, AlertState State, DateTimeOffset? StartsAt);
 
-/// <summary>The result of a save: the rule's id, or what is wrong by field.</summary>
-public sealed record SaveResult(Guid? Id, IReadOnlyList<FieldProblem> Problems)
-{
-    public bool Saved => Id is not null;
-}
-
 /// <summary>
 /// Rules as Admins edit them: checked in full before saving (names, durations, templates; the query by its own
 /// source: LogQL by our parser, SQL by PostgreSQL's planner, PromQL by Prometheus), kept apart from other edits by the

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using TovPlay.Logs.Domain.Alerting;
 using TovPlay.Logs.Web.Data;
@@ -57,22 +56,4 @@ public sealed class AlertingConfigurationReader(IDbContextFactory<AppDbContext> 
 
     public static MuteTiming ToMuteTiming(MuteTimingRecord record) =>
         new(record.Name, [.. (JsonSerializer.Deserialize<List<MuteWindowText>>(record.Windows) ?? []).Select(w => w.ToWindow())]);
-}
-
-/// <summary>A mute window in Alertmanager's text forms, as stored and as the form edits it.</summary>
-public sealed record MuteWindowText(string Times, string Weekdays, string DaysOfMonth, string Months, string Location)
-{
-    public MuteWindow ToWindow() => MuteWindow.Parse(Times, Weekdays, DaysOfMonth, Months, Location).Window
-        ?? throw new FormatException("a stored mute window no longer reads");
-
-    public static MuteWindowText From(MuteWindow window) =>
-        new(window.TimesText, window.WeekdaysText, window.DaysOfMonthText, window.MonthsText, window.Location);
-}
-
-/// <summary>The Data Protection purpose that guards webhook addresses.</summary>
-public static class WebhookProtection
-{
-    public const string Purpose = "TovPlay.Logs.Alerting.ContactPoints.v1";
-
-    public static IDataProtector For(IDataProtectionProvider provider) => provider.CreateProtector(Purpose);
 }

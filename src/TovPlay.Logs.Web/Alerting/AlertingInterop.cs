@@ -36,7 +36,7 @@ public sealed class AlertingInterop(
             timings));
         if (includeWebhookUrls)
         {
-            await audit.WriteAsync(AppAuditEntry.By(user, AppAuditActions.ContactPointSaved, "alertmanager export", details: "exported with the webhook addresses"), cancellationToken);
+            await audit.WriteAsync(AppAuditEntry.By(user, AppAuditActions.AlertingExported, "alertmanager.yml", details: "exported with the webhook addresses"), cancellationToken);
         }
 
         return yaml;

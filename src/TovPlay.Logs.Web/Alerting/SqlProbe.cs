@@ -64,19 +64,21 @@ public sealed class SqlProbe(IOptions<AlertingOptions> options, IOptions<AuditOp
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await Guard(connection, transaction, cancellationToken);
-            await using var command = new NpgsqlCommand("EXPLAIN " + Single(sql), connection, transaction);
+            await using var command = new NpgsqlCommand(Explain + Single(sql), connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
             return null;
         }
         catch (PostgresException ex)
         {
-            return Describe(ex, sql);
+            return Describe(ex, sql, Explain.Length);
         }
         catch (RuleQueryException ex)
         {
             return ex.Message;
         }
     }
+
+    private const string Explain = "EXPLAIN ";
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -181,8 +183,8 @@ public sealed class SqlProbe(IOptions<AlertingOptions> options, IOptions<AuditOp
         return numeric >= 0 ? numeric : throw new RuleQueryException("The probe returns no number: name a numeric column value (the other columns become labels).");
     }
 
-    /// <summary>PostgreSQL's message, with the line and column its position points at.</summary>
-    private static string Describe(PostgresException ex, string sql)
+    /// <summary>PostgreSQL's message, with the line and column its position points at (past <paramref name="prefix"/> characters we put before the probe).</summary>
+    private static string Describe(PostgresException ex, string sql, int prefix = 0)
     {
         if (ex.SqlState == PostgresErrorCodes.QueryCanceled)
         {
@@ -194,13 +196,13 @@ public sealed class SqlProbe(IOptions<AlertingOptions> options, IOptions<AuditOp
             return "A probe may only read: " + ex.MessageText;
         }
 
-        if (ex.Position <= 0)
+        if (ex.Position - prefix <= 0)
         {
             return ex.MessageText;
         }
 
         var offset = sql.Length - sql.TrimStart().Length;
-        var before = sql[..Math.Min(sql.Length, offset + ex.Position - 1)];
+        var before = sql[..Math.Min(sql.Length, offset + ex.Position - prefix - 1)];
         var line = before.Count(c => c == '\n') + 1;
         var column = before.Length - (before.LastIndexOf('\n') + 1) + 1;
         return $"line {line}, column {column}: {ex.MessageText}";

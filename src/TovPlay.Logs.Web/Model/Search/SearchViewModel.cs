@@ -255,6 +255,11 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
 
             HasRun = true;
         }
+        catch (Exception ex) when (run.IsCancellationRequested && ex is OperationCanceledException or LogSourceException)
+        {
+            // A newer run took over: whatever this one got or failed with is no longer the page's to show.
+            return;
+        }
         catch (LogSourceException ex)
         {
             Error = ex.Message;
@@ -262,11 +267,6 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             Series = [];
             SeriesChart = [];
             Volume = [];
-        }
-        catch (OperationCanceledException) when (run.IsCancellationRequested)
-        {
-            // A newer run took over.
-            return;
         }
         finally
         {
@@ -284,6 +284,9 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         var lines = source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, startNs, endNs) { Limit = Limit, Direction = Direction }, cancellationToken);
         var volume = VolumeAsync(log, cancellationToken);
         var response = await lines;
+
+        // A source may finish a query it was asked to drop: a superseded run must not write over the newer one's lines.
+        cancellationToken.ThrowIfCancellationRequested();
         var sequence = 0L;
         Lines = new([.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))]);
         Statistics = response.Statistics;
@@ -313,6 +316,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         {
             var response = await source.QueryRangeAsync(
                 new RangeQueryRequest(LogQLQuery.Print(LogVolume.QueryFor(log, VolumeStep)), firstNs, lastNs) { StepNs = stepNs }, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             var ends = Enumerable.Range(0, (int)((lastNs - firstNs) / stepNs) + 1).Select(i => firstNs + (i * stepNs)).ToArray();
             Volume = [.. response.Series
                 .Select(s => (Level: s.Labels[LogVolume.LevelLabel] is { Length: > 0 } l ? l.ToLowerInvariant() : "unknown", s.Points))
@@ -326,7 +330,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             VolumeTotal = (long)response.Series.Sum(s => s.Points.Sum(p => p.Value));
             VolumeError = null;
         }
-        catch (LogSourceException ex)
+        catch (LogSourceException ex) when (!cancellationToken.IsCancellationRequested)
         {
             Volume = [];
             VolumeTotal = null;
@@ -339,6 +343,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     private async Task RunMetricAsync(CancellationToken cancellationToken)
     {
         var response = await source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, TimeWindow.Ns(Start), TimeWindow.Ns(End)), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         Series = response.Series;
         SeriesChart = [.. response.Series.Select(s => new ChartSeries(s.Labels.Count == 0 ? "{}" : s.Labels.ToString(), Points(s.Points)))];
         Statistics = response.Statistics;

@@ -71,6 +71,67 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task AnOlderRunAnsweringLate_NeverOverwritesTheNewerRunsLines()
+    {
+        var run = await SeedAsync();
+        var gated = new LateFirstQuerySource(fixture.App.Services.GetRequiredService<ILogSource>());
+        var model = new SearchViewModel(gated, TimeProvider.System);
+
+        // The page's first run (everything) is slow to answer; the person's query runs meanwhile and answers first.
+        model.Apply(new SearchState("{job=\"tovplay-backend\"}", "now-1h", "now", null, null, null));
+        var first = model.RunAsync();
+        await gated.FirstStarted.Task;
+        model.Apply(new SearchState($"{{run=\"{run}\", level=\"error\"}}", "now-1h", "now", null, null, null));
+        await model.RunAsync();
+        gated.ReleaseFirst.SetResult();
+        await first;
+
+        Assert.Equal(10, model.Lines.Count);
+        Assert.All(model.Lines, l => Assert.Equal(run, l.Source.Labels["run"]));
+        Assert.Equal(10, model.VolumeTotal);
+        Assert.False(model.Running);
+    }
+
+    /// <summary>The real source, but its first query answers only when released, whether or not it was cancelled meanwhile.</summary>
+    private sealed class LateFirstQuerySource(ILogSource inner) : ILogSource
+    {
+        private int _queries;
+
+        public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseFirst { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Kind => inner.Kind;
+
+        public async Task<QueryResponse> QueryRangeAsync(RangeQueryRequest request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _queries) == 1)
+            {
+                var answer = await inner.QueryRangeAsync(request, CancellationToken.None);
+                FirstStarted.SetResult();
+                await ReleaseFirst.Task;
+                return answer;
+            }
+
+            return await inner.QueryRangeAsync(request, cancellationToken);
+        }
+
+        public Task<QueryResponse> QueryInstantAsync(InstantQueryRequest request, CancellationToken cancellationToken) => inner.QueryInstantAsync(request, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GetLabelsAsync(TimeWindow window, CancellationToken cancellationToken) => inner.GetLabelsAsync(window, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GetLabelValuesAsync(string name, TimeWindow window, CancellationToken cancellationToken) =>
+            inner.GetLabelValuesAsync(name, window, cancellationToken);
+
+        public Task<IReadOnlyList<Domain.Logs.LabelSet>> GetSeriesAsync(IReadOnlyList<string> match, TimeWindow window, CancellationToken cancellationToken) =>
+            inner.GetSeriesAsync(match, window, cancellationToken);
+
+        public IAsyncEnumerable<TailBatch> TailAsync(TailRequest request, CancellationToken cancellationToken) => inner.TailAsync(request, cancellationToken);
+
+        public Task<string?> CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
+    }
+
+    [Fact]
     public void Apply_AnOrderThatIsNotOne_IsRefusedByName_NotTakenAsNewestFirst()
     {
         var model = NewModel();
