@@ -22,12 +22,10 @@ public static class AlertLinks
         return Base(externalUrl) + "search?query=" + Uri.EscapeDataString(query) + "&from=" + range.From + "&to=" + range.To;
     }
 
-    public static string? Investigate(string externalUrl, IReadOnlyDictionary<string, string> annotations, DateTimeOffset around)
+    /// <summary>The scenario the annotations name, or the free investigation of the moment the alert started.</summary>
+    public static string Investigate(string externalUrl, IReadOnlyDictionary<string, string> annotations, DateTimeOffset around)
     {
-        if (!annotations.TryGetValue(ScenarioAnnotation, out var slug) || Scenario.FromSlug(slug) is not { } scenario)
-        {
-            return null;
-        }
+        var scenario = annotations.TryGetValue(ScenarioAnnotation, out var slug) && Scenario.FromSlug(slug) is { } named ? named : Scenario.Of(ScenarioKind.Free);
 
         var link = Base(externalUrl) + "investigate/" + scenario.Slug + "?around=" + Uri.EscapeDataString(around.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         return annotations.TryGetValue(SubjectAnnotation, out var subject) && subject.Length is > 0 and <= Scenario.MaxSubjectLength
