@@ -166,7 +166,9 @@ public sealed class AlertNotifier(
                     VALUES (@key, @contact, @receiver, @group, @payload::jsonb, @title, @now, @now, 0)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     """, connection, transaction);
-                insert.Parameters.AddWithValue("key", $"{row.Receiver}\n{row.GroupKey}\n{row.Sequence + 1}");
+                // The group's row id is never reused: a group deleted when all resolved and made anew when its alerts fire
+                // again starts its sequence over, and must not meet its predecessor's keys.
+                insert.Parameters.AddWithValue("key", $"{id}\n{row.Sequence + 1}\n{row.Receiver}\n{row.GroupKey}");
                 insert.Parameters.AddWithValue("contact", (object?)contactPoint?.Id ?? DBNull.Value);
                 insert.Parameters.AddWithValue("receiver", row.Receiver);
                 insert.Parameters.AddWithValue("group", row.GroupKey);

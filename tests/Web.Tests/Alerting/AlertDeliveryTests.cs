@@ -62,6 +62,12 @@ public sealed class AlertDeliveryTests
         Assert.Equal("[RESOLVED] BoomErrors (critical)", FakeDiscord.Title(resolved));
         Assert.Equal(DiscordMessage.Resolved, FakeDiscord.Color(resolved));
         Assert.Equal(2, discord.Delivered.Count);
+
+        // It fires again: its group is a new one, and its message must not be taken for the first one's.
+        await PushAsync(app.App, job, "{\"level\":\"error\",\"msg\":\"boom again\"}");
+        var again = (await discord.WaitForAsync(d => d.Count >= 3))[2];
+        Assert.Equal("[FIRING:1] BoomErrors (critical)", FakeDiscord.Title(again));
+        Assert.Contains("boom again", again.Body.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class OutboxMessage
 {
     public long Id { get; set; }
 
-    /// <summary>Receiver, group key and the group's sequence number: a flush repeated after a crash cannot queue it twice.</summary>
+    /// <summary>The group's id and sequence number (then receiver and group key, to read): a flush repeated after a crash cannot queue it twice.</summary>
     public required string IdempotencyKey { get; set; }
 
     public Guid? ContactPointId { get; set; }
