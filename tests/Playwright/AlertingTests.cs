@@ -101,6 +101,8 @@ public sealed class AlertingTests(BrowserFixture fixture)
         await silence.Locator("#silence-comment").PressSequentiallyAsync("known: the browser test booms on purpose");
         await silence.GetByRole(AriaRole.Button, new() { Name = "Silence" }).ClickAsync();
         await Expect(page.GetByText("Silenced: it is not notified until the silence ends.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("instances").GetByTestId("silenced")).ToContainTextAsync("Silenced until");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Silence {" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = "Silences" }).ClickAsync();
         var silenceRow = page.GetByTestId("silences").GetByRole(AriaRole.Row).Filter(new() { HasText = ruleName });
         await Expect(silenceRow).ToContainTextAsync("Active");

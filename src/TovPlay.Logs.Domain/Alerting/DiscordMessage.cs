@@ -93,7 +93,7 @@ public static class DiscordMessage
     {
         var data = notification.TemplateData();
         var title = OneLine(AlertTemplate.RenderOrError(settings.TitleTemplate, data));
-        var description = AlertTemplate.RenderOrError(settings.MessageTemplate, data).Trim();
+        var description = WithLogLines(AlertTemplate.RenderOrError(settings.MessageTemplate, data).Trim(), notification);
         var fields = Fields(notification);
         var firstLink = notification.Alerts.Select(a => a.SearchUrl).FirstOrDefault(u => !string.IsNullOrEmpty(u));
         var embed = new DiscordEmbed(
@@ -160,7 +160,7 @@ public static class DiscordMessage
                 _ => "Value",
             } + (distinct.Any() ? " · " + string.Join(", ", distinct) : "");
             var value = alert.State == AlertState.Error && alert.Annotations.TryGetValue("error", out var error) ? error
-                : alert.Value is { } v && !double.IsNaN(v) ? TemplateText.GoFloat(v)
+                : alert.Value is { } v && !double.IsNaN(v) ? AlertValues.Display(v)
                 : alert.Firing ? "—" : "resolved " + (alert.EndsAt ?? alert.StartsAt).UtcDateTime.ToString("u", CultureInfo.InvariantCulture);
             var links = new List<string>();
             if (!string.IsNullOrEmpty(alert.SearchUrl))
@@ -179,10 +179,6 @@ public static class DiscordMessage
             }
 
             fields.Add(Field(name, Escape(value) + (links.Count > 0 ? "\n" + string.Join(" · ", links) : ""), inline: notification.Alerts.Count > 1));
-            if (alert.LogLines.Count > 0 && fields.Count < MaxFields - 1)
-            {
-                fields.Add(Field("Matching log lines", LogBlock(alert.LogLines), inline: false));
-            }
         }
 
         var left = notification.Alerts.Count - fields.Count(f => f.Name.StartsWith("Value", StringComparison.Ordinal) || f.Name.StartsWith("Resolved", StringComparison.Ordinal)
@@ -195,15 +191,26 @@ public static class DiscordMessage
         return fields;
     }
 
-    /// <summary>Up to five lines in a code block; backticks inside are replaced so a line cannot close the block.</summary>
-    private static string LogBlock(IReadOnlyList<string> lines)
+    /// <summary>
+    /// The message, then up to five log lines that matched (the firing alerts' first), in a code block no line can
+    /// close: in the description, where up to 4,096 characters leave each line room to show its fields.
+    /// </summary>
+    private static string WithLogLines(string message, AlertNotification notification)
     {
-        var budget = MaxFieldValue - 8 - Cut.Length;
+        var lines = notification.Alerts.OrderBy(a => a.Firing ? 0 : 1).SelectMany(a => a.LogLines).Take(MaxLogLines).ToList();
+        if (lines.Count == 0)
+        {
+            return message;
+        }
+
+        const string Heading = "**Matching log lines**\n```\n";
+        var budget = MaxDescription - message.Length - Heading.Length - 8 - Cut.Length;
+        var perLine = Math.Max(80, budget / lines.Count);
         var sb = new StringBuilder();
-        foreach (var line in lines.Take(MaxLogLines))
+        foreach (var line in lines)
         {
             var text = OneLine(line).Replace('`', 'ˋ');
-            text = text.Length > 200 ? text[..199] + "…" : text;
+            text = text.Length > perLine - 1 ? text[..(perLine - 2)] + "…" : text;
             if (sb.Length + text.Length + 1 > budget)
             {
                 sb.Append(Cut).Append('\n');
@@ -213,7 +220,7 @@ public static class DiscordMessage
             sb.Append(text).Append('\n');
         }
 
-        return "```\n" + sb.ToString() + "```";
+        return (message.Length > 0 ? message + "\n\n" : "") + Heading + sb + "```";
     }
 
     private static DiscordField Field(string name, string value, bool inline) =>
@@ -222,16 +229,29 @@ public static class DiscordMessage
     /// <summary>Discord counts title, description, field names and values, and footer together against 6,000.</summary>
     private static DiscordEmbed FitTotal(DiscordEmbed embed)
     {
-        while (embed.Length > MaxEmbedTotal && embed.Fields.Count > 0)
+        var fields = embed.Fields.ToList();
+        var removed = 0;
+        DiscordField Marker() => new("…", $"{removed} more field(s) (truncated)", false);
+        int Length() => (embed with { Fields = fields }).Length;
+        while (Length() > MaxEmbedTotal && fields.Count > 0)
         {
-            var fields = embed.Fields.Take(embed.Fields.Count - 1).ToList();
-            embed = embed with { Fields = fields };
-            if (embed.Length + 64 <= MaxEmbedTotal)
-            {
-                embed = embed with { Fields = [.. fields, new DiscordField("…", "more fields (truncated)", false)] };
-            }
+            fields.RemoveAt(fields.Count - 1);
+            removed++;
         }
 
+        if (removed > 0)
+        {
+            // The marker must fit too: make room for it, so the cut is never silent.
+            while (fields.Count > 0 && Length() + Marker().Name.Length + Marker().Value.Length > MaxEmbedTotal)
+            {
+                fields.RemoveAt(fields.Count - 1);
+                removed++;
+            }
+
+            fields.Add(Marker());
+        }
+
+        embed = embed with { Fields = fields };
         if (embed.Length > MaxEmbedTotal)
         {
             var room = Math.Max(0, embed.Description.Length - (embed.Length - MaxEmbedTotal));

@@ -29,9 +29,19 @@ public static partial class DiscordWebhookAddress
 
         var allowListed = allowedHosts.Any(h => string.Equals(h, uri.Authority, StringComparison.OrdinalIgnoreCase)
             || (!h.Contains(':', StringComparison.Ordinal) && string.Equals(h, uri.Host, StringComparison.OrdinalIgnoreCase)));
-        if (!allowListed && !(DiscordHosts.Contains(uri.Host) && uri.Scheme == "https" && uri.IsDefaultPort))
+        if (!allowListed && DiscordHosts.Contains(uri.Host) && uri.Scheme != "https")
         {
-            return $"Only Discord's webhook addresses are called (https on {string.Join(", ", DiscordHosts.Order(StringComparer.Ordinal))}); {uri.Host} is not one of them and is not allow-listed in Alerting:WebhookHosts.";
+            return "Discord's webhooks are called over https: the address should start with https://.";
+        }
+
+        if (!allowListed && DiscordHosts.Contains(uri.Host) && !uri.IsDefaultPort)
+        {
+            return $"Discord's webhooks have no port: remove :{uri.Port}.";
+        }
+
+        if (!allowListed && !DiscordHosts.Contains(uri.Host))
+        {
+            return $"Only Discord's webhook addresses are called (https on {string.Join(", ", DiscordHosts.Order(StringComparer.Ordinal))}); {uri.Authority} is not one of them and is not allow-listed in Alerting:WebhookHosts.";
         }
 
         if (uri.UserInfo.Length > 0)

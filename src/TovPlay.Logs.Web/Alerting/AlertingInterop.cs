@@ -51,7 +51,9 @@ public sealed class AlertingInterop(
         foreach (var rule in read.Items)
         {
             var same = existing.FirstOrDefault(e => e.Rule.Folder == rule.Folder && e.Rule.Name == rule.Name);
-            var result = await rules.SaveAsync(same is null ? rule : rule with { Id = same.Rule.Id, Paused = same.Rule.Paused }, same?.Version, user, cancellationToken);
+            // A rule file knows nothing of pauses or of the built-in pack: the stored rule keeps both.
+            var result = await rules.SaveAsync(same is null ? rule : rule with { Id = same.Rule.Id, Paused = same.Rule.Paused, BuiltIn = same.Rule.BuiltIn },
+                same?.Version, user, cancellationToken);
             if (result.Saved)
             {
                 saved.Add($"{rule.Folder}/{rule.Name}");

@@ -16,8 +16,8 @@ public sealed class DiscordWebhookAddressTests
     [Theory]
     [InlineData("", "Paste the webhook URL")]
     [InlineData("discord.com/api/webhooks/1/x", "not a web address")]
-    [InlineData("http://discord.com/api/webhooks/123456789012345678/" + Token, "Only Discord's")]
-    [InlineData("https://discord.com:8443/api/webhooks/123456789012345678/" + Token, "Only Discord's")]
+    [InlineData("http://discord.com/api/webhooks/123456789012345678/" + Token, "Discord's webhooks are called over https")]
+    [InlineData("https://discord.com:8443/api/webhooks/123456789012345678/" + Token, "have no port: remove :8443")]
     [InlineData("https://evil.example/api/webhooks/123456789012345678/" + Token, "evil.example is not one of them")]
     [InlineData("https://discord.com.evil.example/api/webhooks/123456789012345678/" + Token, "is not one of them")]
     [InlineData("https://user:pw@discord.com/api/webhooks/123456789012345678/" + Token, "no user name")]
@@ -32,7 +32,7 @@ public sealed class DiscordWebhookAddressTests
         var url = "http://127.0.0.1:9911/api/webhooks/123456789012345678/" + Token;
 
         Assert.Null(DiscordWebhookAddress.Problem(url, ["127.0.0.1:9911"]));
-        Assert.NotNull(DiscordWebhookAddress.Problem(url, ["127.0.0.1:9912"]));
+        Assert.Contains("127.0.0.1:9911 is not one of them and is not allow-listed", DiscordWebhookAddress.Problem(url, ["127.0.0.1:9912"]), StringComparison.Ordinal);
         Assert.Equal("127.0.0.1:9911/…/webhooks/123456789012345678/••••••", DiscordWebhookAddress.Hint(url));
     }
 }

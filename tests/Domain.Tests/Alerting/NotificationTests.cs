@@ -97,19 +97,20 @@ public sealed class NotificationTests
     }
 
     [Fact]
-    public void FiveLogLinesAtMost_InACodeBlockTheyCannotClose()
+    public void FiveLogLinesAtMost_AfterTheMessage_InACodeBlockTheyCannotClose_EachWithRoomForItsFields()
     {
-        var lines = Enumerable.Range(1, 8).Select(i => $"line {i} ```escape``` {new string('x', 300)}").ToList();
+        var lines = Enumerable.Range(1, 8).Select(i => $"line {i} ```escape``` {new string('x', 600)} status=500 path=/api/games").ToList();
         var notification = Recorded(false) with { Alerts = [Recorded(false).Alerts[0] with { LogLines = lines, Value = 42 }] };
 
-        var field = DiscordMessage.Build(notification, new DiscordSettings(), s_t0).Embeds[0].Fields.Single(f => f.Name == "Matching log lines");
+        var description = DiscordMessage.Build(notification, new DiscordSettings(), s_t0).Embeds[0].Description;
 
-        Assert.StartsWith("```\nline 1 ", field.Value, StringComparison.Ordinal);
-        Assert.EndsWith("```", field.Value, StringComparison.Ordinal);
-        Assert.Equal(2, field.Value.Split("```").Length - 1);
-        Assert.Contains("line 4", field.Value, StringComparison.Ordinal);
-        Assert.DoesNotContain("line 6", field.Value, StringComparison.Ordinal);
-        Assert.True(field.Value.Length <= DiscordMessage.MaxFieldValue);
+        Assert.StartsWith("**Feas error rate high**\n5xx rate above 5% for 5m on /logs/\n\n**Matching log lines**\n```\nline 1 ", description, StringComparison.Ordinal);
+        Assert.EndsWith("```", description, StringComparison.Ordinal);
+        Assert.Equal(2, description.Split("```").Length - 1);
+        Assert.Contains("line 5 ", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 6", description, StringComparison.Ordinal);
+        Assert.Equal(5, description.Split('\n').Count(l => l.StartsWith("line ", StringComparison.Ordinal) && l.Contains("status=500 path=/api/games", StringComparison.Ordinal)));
+        Assert.True(description.Length <= DiscordMessage.MaxDescription);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class AlertDeliveryTests
         Assert.Equal("TovPlay alerts", firing.Body.GetProperty("username").GetString());
         Assert.Equal("?wait=true", firing.Query);
         var fields = embed.GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("value").GetString()!);
-        Assert.Contains("boom at /api/games", fields["Matching log lines"], StringComparison.Ordinal);
+        Assert.Contains("**Matching log lines**\n```\n{\"level\":\"error\",\"msg\":\"boom at /api/games\"}\n```", embed.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("1\n", fields["Value"], StringComparison.Ordinal);
         Assert.Contains("[Search](https://app.tovplay.org/logs/search?query=", fields["Value"], StringComparison.Ordinal);
         Assert.Contains("[Investigate](https://app.tovplay.org/logs/investigate/errors?around=", fields["Value"], StringComparison.Ordinal);

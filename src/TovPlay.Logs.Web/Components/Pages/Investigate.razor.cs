@@ -187,14 +187,13 @@ public partial class Investigate
     private string AuditLink(AuditStatement tx) =>
         $"audit?tx={tx.TxId}&from={ViewModel.When.WindowStart!.Value.ToUnixTimeMilliseconds()}&to={ViewModel.When.WindowEnd!.Value.ToUnixTimeMilliseconds()}&statement={tx.Id}";
 
-    /// <summary>The rule form pre-filled with the recommendation: its query (which compares by itself), a name, why, and the way back here.</summary>
+    /// <summary>The rule form pre-filled with the recommendation: its query (which compares by itself), its title as name and summary, and the way back here.</summary>
     private string AlertRuleLink(Recommendation recommendation)
     {
         var back = Navigation.ToBaseRelativePath(Navigation.Uri);
         var subject = string.IsNullOrWhiteSpace(ViewModel.When.Subject) ? null : ViewModel.When.Subject.Trim();
         return "alerts/rules/new?query=" + Uri.EscapeDataString(recommendation.Change)
             + "&name=" + Uri.EscapeDataString(recommendation.Title)
-            + "&description=" + Uri.EscapeDataString(recommendation.Why)
             + "&scenario=" + Uri.EscapeDataString(ViewModel.Scenario.Slug)
             + (subject is null ? "" : "&subject=" + Uri.EscapeDataString(subject))
             + "&investigation=" + Uri.EscapeDataString(Navigation.BaseUri + back);

@@ -43,6 +43,13 @@ public sealed class RulePreviewModel(RuleQueryRunner runner, TimeProvider time)
 
     public string? BacktestError { get; private set; }
 
+    /// <summary>The backtest's own chart, so the preview's last hour stays as it was.</summary>
+    public IReadOnlyList<ChartSeries> BacktestChart { get; private set; } = [];
+
+    public DateTimeOffset BacktestStart { get; private set; }
+
+    public DateTimeOffset BacktestEnd { get; private set; }
+
     public async Task PreviewAsync(AlertRule rule, CancellationToken cancellationToken)
     {
         Running = true;
@@ -98,9 +105,9 @@ public sealed class RulePreviewModel(RuleQueryRunner runner, TimeProvider time)
             }
 
             Backtest = AlertBacktest.Run(rule with { Interval = BacktestStep }, steps, repeatInterval);
-            ChartStart = start;
-            ChartEnd = end;
-            Chart = Series(series);
+            BacktestStart = start;
+            BacktestEnd = end;
+            BacktestChart = Series(series);
         }
         catch (RuleQueryException ex)
         {

@@ -16,6 +16,7 @@ public partial class RuleDetails
     private IReadOnlyList<InstanceView> _instances = [];
     private IReadOnlyList<AlertHistoryRecord> _history = [];
     private string? _historyOf;
+    private IReadOnlyList<AlertSilence> _silences = [];
     private bool _notFound;
     private PeriodicTimer? _timer;
 
@@ -74,6 +75,7 @@ public partial class RuleDetails
         }
 
         _instances = await store.InstancesAsync(Id, _disposed.Token);
+        _silences = (await scope.ServiceProvider.GetRequiredService<AlertingConfigurationReader>().ReadAsync(_disposed.Token)).Silences;
         _history = await store.HistoryAsync(Id, _historyOf, 200, _disposed.Token);
     }
 
@@ -94,8 +96,12 @@ public partial class RuleDetails
         if (await dialog.Result is { Canceled: false })
         {
             Snackbar.Add("Silenced: it is not notified until the silence ends.", Severity.Success);
+            await ReloadAsync();
         }
     }
+
+    /// <summary>The silence holding this alert now, if any: its notifications are held back until it ends.</summary>
+    private AlertSilence? SilenceOf(InstanceView instance) => _silences.FirstOrDefault(s => s.Mutes(instance.Labels, DateTimeOffset.UtcNow));
 
     private static string SearchLink(AlertRule rule)
     {

@@ -30,9 +30,6 @@ public partial class RuleEditor
     [SupplyParameterFromQuery(Name = "name")]
     public string? LinkedName { get; set; }
 
-    [SupplyParameterFromQuery(Name = "description")]
-    public string? LinkedDescription { get; set; }
-
     [SupplyParameterFromQuery(Name = "scenario")]
     public string? LinkedScenario { get; set; }
 
@@ -113,7 +110,7 @@ public partial class RuleEditor
                 UseThreshold = false,
                 Name = RuleName(LinkedName),
                 Interval = "30s",
-                Description = LinkedDescription ?? "",
+                Summary = LinkedName ?? "",
             };
             Annotate("scenario", LinkedScenario);
             Annotate("subject", LinkedSubject);
