@@ -29,10 +29,11 @@ public sealed class AlertingTests(BrowserFixture fixture)
         // A contact point: a wrong address is refused by field; the right one gets Discord's answer on Send test.
         await page.GetByRole(AriaRole.Button, new() { Name = "New contact point" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Name", new() { Exact = true }).PressSequentiallyAsync(contactPoint);
         await dialog.GetByLabel("Discord webhook URL").PressSequentiallyAsync("https://evil.example/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save contact point" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("evil.example is not one of them");
+        await Expect(dialog).ToContainTextAsync("A name of 1 to 100 characters");
+        await dialog.GetByLabel("Name", new() { Exact = true }).PressSequentiallyAsync(contactPoint);
         await dialog.GetByLabel("Discord webhook URL").FillAsync("");
         await dialog.GetByLabel("Discord webhook URL").PressSequentiallyAsync(fixture.Discord.WebhookUrl);
         await Expect(dialog.GetByTestId("cp-preview-title")).ToHaveTextAsync("[FIRING:1] TestAlert (warning users)");

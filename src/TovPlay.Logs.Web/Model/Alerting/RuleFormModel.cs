@@ -68,7 +68,14 @@ public sealed class RuleFormModel
     /// <summary>Problems by field name (Name, Query, Threshold, Interval...), first message each.</summary>
     public Dictionary<string, string> Problems { get; } = new(StringComparer.Ordinal);
 
-    public string? ProblemOf(string field) => Problems.GetValueOrDefault(field);
+    /// <summary>Set once the Admin tried to preview or save: from then on, empty required fields are pointed at too.</summary>
+    public bool ShowAll { get; set; }
+
+    /// <summary>A field's problem; an empty field is not scolded before anything was tried.</summary>
+    public string? ProblemOf(string field) =>
+        !ShowAll && IsNew && string.IsNullOrWhiteSpace(field switch { "Name" => Name, "Query" => Query, "Folder" => Folder, "Group" => Group, _ => "x" })
+            ? null
+            : Problems.GetValueOrDefault(field);
 
     public static RuleFormModel From(AlertRule rule, uint? version)
     {

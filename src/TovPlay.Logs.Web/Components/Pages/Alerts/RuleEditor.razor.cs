@@ -173,6 +173,7 @@ public partial class RuleEditor
 
     private async Task PreviewAsync()
     {
+        _form.ShowAll = true;
         Check();
         if (_form.ProblemOf("Query") is not null)
         {
@@ -184,6 +185,7 @@ public partial class RuleEditor
 
     private async Task BacktestAsync()
     {
+        _form.ShowAll = true;
         Check();
         if (_form.ProblemOf("Query") is not null)
         {
@@ -199,6 +201,7 @@ public partial class RuleEditor
     private async Task SaveAsync()
     {
         _triedSave = true;
+        _form.ShowAll = true;
         _saving = true;
         try
         {
