@@ -21,7 +21,7 @@ public static class AlertmanagerConfig
         .IgnoreUnmatchedProperties()
         .Build();
 
-    public const string PlaceholderUrl = "https://discord.com/api/webhooks/0/fill-in-the-webhook-url";
+    public const string PlaceholderUrl = "https://discord.com/api/webhooks/FILL-IN-THE-WEBHOOK-URL";
 
     public static string Export(AlertmanagerSetup setup)
     {
