@@ -52,8 +52,12 @@ public sealed class AlertingTests(BrowserFixture fixture)
         await watched.WaitForCircuitAsync();
         await page.GetByLabel("Contact point of the default policy").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = contactPoint, Exact = true }).ClickAsync();
+        // The list closes and hands focus back to its field: typing starts once it has, as a person's eyes would wait.
+        await Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
         await page.Locator("#policy-root-wait").PressSequentiallyAsync("0s");
+        await Expect(page.Locator("#policy-root-wait")).ToHaveValueAsync("0s");
         await page.Locator("#policy-root-interval").PressSequentiallyAsync("1s");
+        await Expect(page.Locator("#policy-root-interval")).ToHaveValueAsync("1s");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
         await Expect(page.GetByText("Policies saved")).ToBeVisibleAsync();
         await page.Locator("#routing-labels").PressSequentiallyAsync($"alertname=\"{ruleName}\", severity=\"critical\"");
