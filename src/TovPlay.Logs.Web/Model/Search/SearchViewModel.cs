@@ -28,6 +28,9 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         ["info"] = "#1e88e5", ["debug"] = "#9e9e9e", ["trace"] = "#bdbdbd",
     };
 
+    // A superseded run may still be answering on another thread: it publishes only while it is the current run,
+    // checked and written under this lock, so its results can never land after a newer run's.
+    private readonly Lock _gate = new();
     private CancellationTokenSource? _run;
 
     // The address last taken, as written: a part of it that cannot be searched stays in the address until replaced.
@@ -195,7 +198,14 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// <summary>Takes away what an earlier search showed, when the one asked for cannot run.</summary>
     public void ClearResults()
     {
-        _run?.Cancel();
+        CancellationTokenSource? previous;
+        lock (_gate)
+        {
+            previous = _run;
+            _run = null;
+        }
+
+        previous?.Cancel();
         Running = false;
         HasRun = false;
         Error = null;
@@ -231,9 +241,15 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         }
 
         var run = new CancellationTokenSource();
-        var previous = Interlocked.Exchange(ref _run, run);
+        CancellationTokenSource? previous;
+        lock (_gate)
+        {
+            previous = _run;
+            _run = run;
+        }
+
+        // Not disposed: it holds no timer, and the superseded run still reads its token until it ends.
         previous?.Cancel();
-        previous?.Dispose();
 
         Running = true;
         Error = null;
@@ -246,14 +262,14 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
             IsMetric = expr is not LogQueryExpr;
             if (expr is LogQueryExpr log)
             {
-                await RunLogsAsync(log, run.Token);
+                await RunLogsAsync(log, run);
             }
             else
             {
-                await RunMetricAsync(run.Token);
+                await RunMetricAsync(run);
             }
 
-            HasRun = true;
+            Publish(run, () => HasRun = true);
         }
         catch (Exception ex) when (run.IsCancellationRequested && ex is OperationCanceledException or LogSourceException)
         {
@@ -262,37 +278,54 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
         }
         catch (LogSourceException ex)
         {
-            Error = ex.Message;
-            Lines = new([]);
-            Series = [];
-            SeriesChart = [];
-            Volume = [];
+            Publish(run, () =>
+            {
+                Error = ex.Message;
+                Lines = new([]);
+                Series = [];
+                SeriesChart = [];
+                Volume = [];
+            });
         }
         finally
         {
+            Publish(run, () => Running = false);
+        }
+    }
+
+    /// <summary>Writes a run's results only while it is still the current run; a superseded one's are dropped.</summary>
+    private void Publish(CancellationTokenSource run, Action write)
+    {
+        lock (_gate)
+        {
             if (ReferenceEquals(_run, run))
             {
-                Running = false;
+                write();
             }
         }
     }
 
-    private async Task RunLogsAsync(LogQueryExpr log, CancellationToken cancellationToken)
+    private async Task RunLogsAsync(LogQueryExpr log, CancellationTokenSource run)
     {
         var startNs = TimeWindow.Ns(Start);
         var endNs = TimeWindow.Ns(End);
-        var lines = source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, startNs, endNs) { Limit = Limit, Direction = Direction }, cancellationToken);
-        var volume = VolumeAsync(log, cancellationToken);
+        var lines = source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, startNs, endNs) { Limit = Limit, Direction = Direction }, run.Token);
+        var volume = VolumeAsync(log, run);
         var response = await lines;
 
         // A source may finish a query it was asked to drop: a superseded run must not write over the newer one's lines.
-        cancellationToken.ThrowIfCancellationRequested();
+        run.Token.ThrowIfCancellationRequested();
         var sequence = 0L;
-        Lines = new([.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))]);
-        Statistics = response.Statistics;
-        Warnings = response.Warnings;
-        Series = [];
-        SeriesChart = [];
+        var listed = new System.Collections.ObjectModel.ReadOnlyCollection<ListedLine>(
+            [.. ResultLines.Merge(response, Direction).Select(l => new ListedLine(++sequence, new TailLine(l.Labels, l.TimestampNs, l.Line)))]);
+        Publish(run, () =>
+        {
+            Lines = listed;
+            Statistics = response.Statistics;
+            Warnings = response.Warnings;
+            Series = [];
+            SeriesChart = [];
+        });
         await volume;
     }
 
@@ -301,8 +334,9 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
     /// bucket's middle so it spans the bucket's own time. A failure here leaves the lines standing and says why the
     /// chart is missing.
     /// </summary>
-    private async Task VolumeAsync(LogQueryExpr log, CancellationToken cancellationToken)
+    private async Task VolumeAsync(LogQueryExpr log, CancellationTokenSource run)
     {
+        var cancellationToken = run.Token;
         VolumeStep = LogVolume.StepFor(End - Start);
         var stepNs = (long)VolumeStep.TotalNanoseconds;
 
@@ -318,7 +352,7 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
                 new RangeQueryRequest(LogQLQuery.Print(LogVolume.QueryFor(log, VolumeStep)), firstNs, lastNs) { StepNs = stepNs }, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             var ends = Enumerable.Range(0, (int)((lastNs - firstNs) / stepNs) + 1).Select(i => firstNs + (i * stepNs)).ToArray();
-            Volume = [.. response.Series
+            IReadOnlyList<ChartSeries> volume = [.. response.Series
                 .Select(s => (Level: s.Labels[LogVolume.LevelLabel] is { Length: > 0 } l ? l.ToLowerInvariant() : "unknown", s.Points))
                 .GroupBy(s => s.Level)
                 .OrderBy(g => LevelRank(g.Key))
@@ -327,31 +361,43 @@ public sealed class SearchViewModel(ILogSource source, TimeProvider time)
                     var counts = g.SelectMany(s => s.Points).GroupBy(p => p.TimestampNs).ToDictionary(p => p.Key, p => p.Sum(x => x.Value));
                     return new ChartSeries(g.Key, [.. ends.Select(t => new ChartPoint(At(t - (stepNs / 2)), counts.GetValueOrDefault(t)))], s_levelColors.GetValueOrDefault(g.Key, "#8e24aa"));
                 })];
-            VolumeTotal = (long)response.Series.Sum(s => s.Points.Sum(p => p.Value));
-            VolumeError = null;
+            var total = (long)response.Series.Sum(s => s.Points.Sum(p => p.Value));
+            Publish(run, () =>
+            {
+                Volume = volume;
+                VolumeTotal = total;
+                VolumeError = null;
+            });
         }
         catch (LogSourceException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Volume = [];
-            VolumeTotal = null;
-            VolumeError = "The volume chart could not be drawn: " + ex.Message;
+            Publish(run, () =>
+            {
+                Volume = [];
+                VolumeTotal = null;
+                VolumeError = "The volume chart could not be drawn: " + ex.Message;
+            });
         }
     }
 
     private static DateTimeOffset At(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
 
-    private async Task RunMetricAsync(CancellationToken cancellationToken)
+    private async Task RunMetricAsync(CancellationTokenSource run)
     {
-        var response = await source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, TimeWindow.Ns(Start), TimeWindow.Ns(End)), cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        Series = response.Series;
-        SeriesChart = [.. response.Series.Select(s => new ChartSeries(s.Labels.Count == 0 ? "{}" : s.Labels.ToString(), Points(s.Points)))];
-        Statistics = response.Statistics;
-        Warnings = response.Warnings;
-        Lines = new([]);
-        Volume = [];
-        VolumeTotal = null;
-        VolumeError = null;
+        var response = await source.QueryRangeAsync(new RangeQueryRequest(Editor.Query, TimeWindow.Ns(Start), TimeWindow.Ns(End)), run.Token);
+        run.Token.ThrowIfCancellationRequested();
+        IReadOnlyList<ChartSeries> chart = [.. response.Series.Select(s => new ChartSeries(s.Labels.Count == 0 ? "{}" : s.Labels.ToString(), Points(s.Points)))];
+        Publish(run, () =>
+        {
+            Series = response.Series;
+            SeriesChart = chart;
+            Statistics = response.Statistics;
+            Warnings = response.Warnings;
+            Lines = new([]);
+            Volume = [];
+            VolumeTotal = null;
+            VolumeError = null;
+        });
     }
 
     private static ChartPoint[] Points(IEnumerable<SamplePoint> points) =>

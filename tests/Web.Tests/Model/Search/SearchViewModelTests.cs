@@ -92,10 +92,14 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
         Assert.False(model.Running);
     }
 
-    /// <summary>The real source, but its first query answers only when released, whether or not it was cancelled meanwhile.</summary>
+    /// <summary>
+    /// The real source, but the first run's two queries (its lines and its volume) answer only when released, whether
+    /// or not they were cancelled meanwhile.
+    /// </summary>
     private sealed class LateFirstQuerySource(ILogSource inner) : ILogSource
     {
         private int _queries;
+        private int _answered;
 
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -105,10 +109,14 @@ public sealed class SearchViewModelTests(WebAppFixture fixture)
 
         public async Task<QueryResponse> QueryRangeAsync(RangeQueryRequest request, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref _queries) == 1)
+            if (Interlocked.Increment(ref _queries) <= 2)
             {
                 var answer = await inner.QueryRangeAsync(request, CancellationToken.None);
-                FirstStarted.SetResult();
+                if (Interlocked.Increment(ref _answered) == 2)
+                {
+                    FirstStarted.SetResult();
+                }
+
                 await ReleaseFirst.Task;
                 return answer;
             }
