@@ -11,8 +11,8 @@ public sealed record ChangePattern(string Table, string Action, string Path, str
 /// <summary>
 /// Tells the application's routine destruction (a player deleting their oldest game, a job closing stale lobbies) from
 /// the incident beside it, so an answer follows the culprit and sums up the rest apart. A pattern is routine when the
-/// application makes it (a request path is recorded) and either it happened before the window too, no larger than it
-/// is now, or many users make it now, a few rows each. An incident through the application (one user, many rows, or
+/// application makes it (a request path is recorded) and either it happened before the window too, now at most twice as
+/// large (or a few rows), or many users make it now, a few rows each. An incident through the application (one user, many rows, or
 /// a path never used before) is none of these.
 /// </summary>
 public static class RoutineChanges
@@ -25,7 +25,10 @@ public static class RoutineChanges
 
     public const int CrowdUsers = 3;
 
-    /// <summary>The most rows one statement of a crowd pattern may change.</summary>
+    /// <summary>
+    /// The most rows one statement of a crowd pattern may change; a habit may always reach it too (signing out removes
+    /// every session a player opened since the last time: one row before the window, three in it, is still a habit).
+    /// </summary>
     public const int CrowdRows = 5;
 
     /// <summary>How many routine patterns the summary names (the rest are counted).</summary>
@@ -33,7 +36,7 @@ public static class RoutineChanges
 
     public static bool IsRoutine(ChangePattern pattern) =>
         pattern.Path.Length > 0 && pattern.InWindow > 0
-        && ((pattern.Before >= HabitCount && pattern.MaxRowsInWindow <= Math.Max(1, 2 * pattern.MaxRowsBefore))
+        && ((pattern.Before >= HabitCount && pattern.MaxRowsInWindow <= Math.Max(CrowdRows, 2 * pattern.MaxRowsBefore))
             || (pattern.InWindow >= CrowdCount && pattern.Users >= CrowdUsers && pattern.MaxRowsInWindow <= CrowdRows));
 
     /// <summary>"Plus 57 routine change(s) by the application, summed up apart: …"; null when there were none.</summary>

@@ -217,14 +217,15 @@ public sealed class WipeInvestigator(
         return (followed, others, patterns);
     }
 
+    /// <summary>How far before the window the application's habits are counted: an hour, or as long as the window.</summary>
+    private static TimeSpan Baseline(DateTimeOffset from, DateTimeOffset to) => to - from > TimeSpan.FromHours(1) ? to - from : TimeSpan.FromHours(1);
+
     /// <summary>
     /// The window's kinds of destructive statement the sessions sent (table, action, request path, role; a cascade's
     /// rows, recorded with the text of the statement that caused them, which names another table, are not sent),
-    /// counted in the window and in the
-    /// hour before it (or as long, for a longer window): what tells the application's routine from the incident.
+    /// counted in the window and in the hour before it (or as long, for a longer window): what tells the application's
+    /// routine from the incident.
     /// </summary>
-    /// <summary>How far before the window the application's habits are counted: an hour, or as long as the window.</summary>
-    private static TimeSpan Baseline(DateTimeOffset from, DateTimeOffset to) => to - from > TimeSpan.FromHours(1) ? to - from : TimeSpan.FromHours(1);
 
     private static async Task<(IReadOnlyList<ChangePattern> Kinds, string Query)> PatternsAsync(
         NpgsqlConnection connection, string statements, string destructive, string subject, string? table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -21,6 +21,16 @@ public sealed class RoutineChangesTests
     }
 
     [Fact]
+    public void AHabitOfOneRow_ReachingAFewRowsInTheWindow_IsStillAHabit_ButNotMoreThanAFew()
+    {
+        // Signing out removes every session opened since the last sign-out: one row each time before, three now.
+        Assert.True(RoutineChanges.IsRoutine(Pattern("/api/auth/logout", 6, 2, 3, before: 4, maxBefore: 1)));
+        Assert.True(RoutineChanges.IsRoutine(Pattern("/api/auth/logout", 6, 2, RoutineChanges.CrowdRows, before: 4, maxBefore: 1)));
+        Assert.False(RoutineChanges.IsRoutine(Pattern("/api/auth/logout", 6, 2, RoutineChanges.CrowdRows + 1, before: 4, maxBefore: 1)));
+        Assert.True(RoutineChanges.IsRoutine(Pattern("/api/auth/logout", 6, 2, 8, before: 4, maxBefore: 4)));
+    }
+
+    [Fact]
     public void TheSummary_NamesEachRoutineKind_WithItsCounts_AndLeavesTheOthersOut()
     {
         var summary = RoutineChanges.Summary(
