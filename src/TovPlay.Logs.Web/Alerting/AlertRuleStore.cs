@@ -148,7 +148,7 @@ public sealed class AlertRuleStore(IDbContextFactory<AppDbContext> db, SqlProbe 
         }
 
         await audit.WriteAsync(AppAuditEntry.By(user, AppAuditActions.AlertRuleSaved, $"{record.Folder}/{record.Name}",
-            details: $"{(expectedVersion is null ? "created" : "updated")}; {rule.Source}: {Cut(rule.Query)}; {(rule.Paused ? "paused" : "active")}"), cancellationToken);
+            details: $"{(expectedVersion is null ? "created" : "updated")}; {rule.Source}: {ShortText.Cut(rule.Query, 300)}; {(rule.Paused ? "paused" : "active")}"), cancellationToken);
         signals.RulesChanged.Raise();
         return new SaveResult(record.Id, []);
     }
@@ -204,5 +204,4 @@ public sealed class AlertRuleStore(IDbContextFactory<AppDbContext> db, SqlProbe 
 
     private static AlertState Worst(IEnumerable<AlertState> states) => states.OrderBy(Rank).DefaultIfEmpty(AlertState.Normal).First();
 
-    private static string Cut(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }

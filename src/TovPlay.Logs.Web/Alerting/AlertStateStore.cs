@@ -82,7 +82,7 @@ public sealed class AlertStateStore(AlertingDatabase database)
             AddTimes(upsert, "st", keep.Select(i => i.StartsAt));
             AddTimes(upsert, "en", keep.Select(i => i.EndsAt));
             upsert.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = keep.Select(i => i.Value).ToArray() });
-            upsert.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keep.Select(i => Cut(i.Error)).ToArray() });
+            upsert.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keep.Select(i => ShortText.CutOrNull(i.Error, 2000)).ToArray() });
             upsert.Parameters.Add(new NpgsqlParameter("ll", NpgsqlDbType.Array | NpgsqlDbType.Text)
             {
                 Value = keep.Select(i => i.LogLines.Count == 0 ? null : JsonSerializer.Serialize(i.LogLines)).ToArray(),
@@ -108,7 +108,7 @@ public sealed class AlertStateStore(AlertingDatabase database)
             insert.Parameters.AddWithValue("to", entry.Transition.To.ToString());
             insert.Parameters.AddWithValue("at", entry.Transition.At);
             insert.Parameters.AddWithValue("value", (object?)entry.Instance.Value ?? DBNull.Value);
-            insert.Parameters.AddWithValue("error", (object?)Cut(entry.Transition.Error) ?? DBNull.Value);
+            insert.Parameters.AddWithValue("error", (object?)ShortText.CutOrNull(entry.Transition.Error, 2000) ?? DBNull.Value);
             batch.BatchCommands.Add(insert);
         }
 
@@ -124,7 +124,7 @@ public sealed class AlertStateStore(AlertingDatabase database)
         healthCommand.Parameters.AddWithValue("next", health.NextAt);
         healthCommand.Parameters.AddWithValue("duration", health.Duration.TotalMilliseconds);
         healthCommand.Parameters.AddWithValue("lag", health.Lag.TotalMilliseconds);
-        healthCommand.Parameters.AddWithValue("error", (object?)Cut(health.Error) ?? DBNull.Value);
+        healthCommand.Parameters.AddWithValue("error", (object?)ShortText.CutOrNull(health.Error, 2000) ?? DBNull.Value);
         batch.BatchCommands.Add(healthCommand);
         try
         {
@@ -142,8 +142,6 @@ public sealed class AlertStateStore(AlertingDatabase database)
 
     private static void AddTimes(NpgsqlBatchCommand command, string name, IEnumerable<DateTimeOffset?> values) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = values.Select(v => v?.UtcDateTime).ToArray() });
-
-    private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..1999] + "…" : text;
 
     public static string LabelsJson(LabelSet labels) => JsonSerializer.Serialize(labels.Pairs.ToDictionary(p => p.Key, p => p.Value));
 

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TovPlay.Logs.Domain.Alerting;
 
 namespace TovPlay.Logs.Web.Alerting;
 
@@ -179,8 +180,8 @@ public sealed class DiscordDispatcher(
         command.Parameters.AddWithValue("now", time);
         command.Parameters.AddWithValue("next", time);
         command.Parameters.AddWithValue("status", (object?)status ?? DBNull.Value);
-        command.Parameters.AddWithValue("response", (object?)Cut(body) ?? DBNull.Value);
-        command.Parameters.AddWithValue("error", (object?)Cut(error) ?? DBNull.Value);
+        command.Parameters.AddWithValue("response", (object?)ShortText.CutOrNull(body, 2000) ?? DBNull.Value);
+        command.Parameters.AddWithValue("error", (object?)ShortText.CutOrNull(error, 2000) ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
@@ -191,8 +192,6 @@ public sealed class DiscordDispatcher(
         command.Parameters.AddWithValue("id", id);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
-
-    private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..1999] + "…" : text;
 
     private sealed record Claimed(long Id, Guid? ContactPointId, string Receiver, string Payload, int Attempts);
 }

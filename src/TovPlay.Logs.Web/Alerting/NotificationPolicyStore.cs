@@ -161,7 +161,7 @@ public sealed class NotificationPolicyStore(IDbContextFactory<AppDbContext> db, 
             return new SaveResult(null, [new FieldProblem("root", "Someone else saved the policies meanwhile. Reload them first.")]);
         }
 
-        await audit.WriteAsync(AppAuditEntry.By(user, AppAuditActions.NotificationPoliciesSaved, "notification policies", details: Cut(record.Tree)), cancellationToken);
+        await audit.WriteAsync(AppAuditEntry.By(user, AppAuditActions.NotificationPoliciesSaved, "notification policies", details: ShortText.Cut(record.Tree, 1900)), cancellationToken);
         signals.AlertsChanged.Raise();
         return new SaveResult(Guid.Empty, []);
     }
@@ -174,5 +174,4 @@ public sealed class NotificationPolicyStore(IDbContextFactory<AppDbContext> db, 
         return [.. AlertRouting.Route(root, labels).Select(d => new RoutePreview(d, config.ContactPoints.ContainsKey(d.Receiver), config.Silenced(labels, now), config.Muted(d, now)))];
     }
 
-    private static string Cut(string text) => text.Length > 1900 ? text[..1900] + "…" : text;
 }

@@ -68,7 +68,7 @@ public sealed class PrometheusClient(IHttpClientFactory clients, IOptions<Alerti
             }
             catch (JsonException)
             {
-                throw new RuleQueryException($"Prometheus answered {(int)response.StatusCode} without JSON: {Cut(body)}");
+                throw new RuleQueryException($"Prometheus answered {(int)response.StatusCode} without JSON: {ShortText.Cut(body, 300)}");
             }
 
             if (root.TryGetProperty("status", out var status) && status.GetString() == "success")
@@ -77,7 +77,7 @@ public sealed class PrometheusClient(IHttpClientFactory clients, IOptions<Alerti
             }
 
             var error = root.TryGetProperty("error", out var e) ? e.GetString() : null;
-            throw new RuleQueryException($"Prometheus: {error ?? Cut(body)}");
+            throw new RuleQueryException($"Prometheus: {error ?? ShortText.Cut(body, 300)}");
         }
         catch (HttpRequestException ex)
         {
@@ -88,8 +88,6 @@ public sealed class PrometheusClient(IHttpClientFactory clients, IOptions<Alerti
             throw new RuleQueryException($"Prometheus at {options.Value.PrometheusUrl} did not answer in time", ex);
         }
     }
-
-    private static string Cut(string text) => text.Length > 300 ? text[..300] + "…" : text;
 
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 

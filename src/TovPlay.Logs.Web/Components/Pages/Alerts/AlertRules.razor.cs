@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TovPlay.Logs.Web.Alerting;
+using TovPlay.Logs.Web.Model;
 
 namespace TovPlay.Logs.Web.Components.Pages.Alerts;
 
@@ -14,7 +15,7 @@ public partial class AlertRules
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<RuleSummary>? _rules;
     private string? _error;
-    private PeriodicTimer? _timer;
+    private PeriodicReload? _refresh;
 
     [Inject]
     public required IServiceScopeFactory ScopeFactory { get; init; }
@@ -34,27 +35,12 @@ public partial class AlertRules
     {
         User = (await AuthenticationState).User;
         await ReloadAsync();
-        _ = RefreshAsync();
-    }
-
-    /// <summary>States and evaluation times change on their own: the list follows every few seconds while open.</summary>
-    private async Task RefreshAsync()
-    {
-        _timer = new PeriodicTimer(s_refresh);
-        try
+        // States and evaluation times change on their own: the list follows every few seconds while open.
+        _refresh = PeriodicReload.Start(s_refresh, () => InvokeAsync(async () =>
         {
-            while (await _timer.WaitForNextTickAsync(_disposed.Token))
-            {
-                await InvokeAsync(async () =>
-                {
-                    await ReloadAsync();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            await ReloadAsync();
+            StateHasChanged();
+        }));
     }
 
     private async Task ReloadAsync()
@@ -100,12 +86,10 @@ public partial class AlertRules
         await ReloadAsync();
     }
 
-    private static string Cut(string query) => query.Length > 120 ? query[..120] + "…" : query;
-
     public void Dispose()
     {
         _disposed.Cancel();
-        _timer?.Dispose();
+        _refresh?.Dispose();
         _disposed.Dispose();
     }
 }

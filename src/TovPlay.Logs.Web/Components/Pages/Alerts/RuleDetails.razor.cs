@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using TovPlay.Logs.Domain.Alerting;
 using TovPlay.Logs.Web.Alerting;
+using TovPlay.Logs.Web.Model;
 using TovPlay.Logs.Web.Components.Dialogs;
 using TovPlay.Logs.Web.Data;
 
@@ -18,7 +19,7 @@ public partial class RuleDetails
     private string? _historyOf;
     private IReadOnlyList<AlertSilence> _silences = [];
     private bool _notFound;
-    private PeriodicTimer? _timer;
+    private PeriodicReload? _refresh;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -41,27 +42,13 @@ public partial class RuleDetails
     {
         User = (await AuthenticationState).User;
         await ReloadAsync();
-        _ = RefreshAsync();
+        _refresh = PeriodicReload.Start(TimeSpan.FromSeconds(5), () => InvokeAsync(async () =>
+        {
+            await ReloadAsync();
+            StateHasChanged();
+        }));
     }
 
-    private async Task RefreshAsync()
-    {
-        _timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
-        try
-        {
-            while (await _timer.WaitForNextTickAsync(_disposed.Token))
-            {
-                await InvokeAsync(async () =>
-                {
-                    await ReloadAsync();
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
 
     private async Task ReloadAsync()
     {
@@ -113,7 +100,7 @@ public partial class RuleDetails
     public void Dispose()
     {
         _disposed.Cancel();
-        _timer?.Dispose();
+        _refresh?.Dispose();
         _disposed.Dispose();
     }
 }

@@ -49,8 +49,6 @@ public partial class RuleEditor
     [Inject]
     public required RulePreviewModel Preview { get; init; }
 
-    private RulePreviewModel _preview => Preview;
-
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
@@ -180,7 +178,7 @@ public partial class RuleEditor
             return;
         }
 
-        await _preview.PreviewAsync(_rule, _disposed.Token);
+        await Preview.PreviewAsync(_rule, _disposed.Token);
     }
 
     private async Task BacktestAsync()
@@ -195,7 +193,7 @@ public partial class RuleEditor
         await using var scope = ScopeFactory.CreateAsyncScope();
         var tree = await scope.ServiceProvider.GetRequiredService<NotificationPolicyStore>().GetAsync(_disposed.Token);
         var repeat = AlertRouting.Route(tree.Root, AlertEvaluation.LabelsOf(_rule, Domain.Logs.LabelSet.Empty)).Select(d => d.RepeatInterval).DefaultIfEmpty(AlertRouting.DefaultRepeatInterval).Min();
-        await _preview.BacktestAsync(_rule, _backtestWindow, repeat, _disposed.Token);
+        await Preview.BacktestAsync(_rule, _backtestWindow, repeat, _disposed.Token);
     }
 
     private async Task SaveAsync()
