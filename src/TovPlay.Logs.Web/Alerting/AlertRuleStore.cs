@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TovPlay.Logs.Domain.Alerting;
+using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Security;
 using TovPlay.Logs.Web.Data;
 using TovPlay.Logs.Web.Security;

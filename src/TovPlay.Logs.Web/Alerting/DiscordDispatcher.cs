@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TovPlay.Logs.Domain.Alerting;
+using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Web.Alerting;
 

@@ -3,6 +3,7 @@ using TovPlay.Logs.Web.Alerting;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.Ingest;
 using TovPlay.Logs.Web.Investigations;
 using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LokiApi;
@@ -65,6 +66,7 @@ public static class AppHost
         builder.Services.AddInvestigations();
         builder.Services.AddAppStatus();
         builder.Services.AddAppAlerting();
+        builder.Services.AddAppIngest();
 
         var app = builder.Build();
         ConfigurePipeline(app);
@@ -86,6 +88,8 @@ public static class AppHost
 
         app.UseAppSecurityHeaders();
         app.UseSameOriginConnections();
+        // Before the limiter, so a refusal (429) still carries the CORS headers a page needs to read it.
+        app.UseCors();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -98,6 +102,7 @@ public static class AppHost
         app.MapMetricsEndpoint();
         app.MapAccountEndpoints();
         app.MapLokiApi();
+        app.MapFrontendIngest();
         app.MapAppTail();
         app.MapSearchExport();
         app.MapAuditEndpoints();

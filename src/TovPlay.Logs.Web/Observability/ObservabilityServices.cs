@@ -50,6 +50,7 @@ public static class ObservabilityServices
                 .AddRuntimeInstrumentation()
                 .AddMeter("Npgsql")
                 .AddMeter(Alerting.AlertingMetrics.MeterName)
+                .AddMeter(Ingest.FrontendIngestMetrics.MeterName)
                 .AddPrometheusExporter());
         var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         if (string.IsNullOrWhiteSpace(endpoint))

@@ -53,6 +53,13 @@ public sealed class SecurityOptions
     /// <summary>The file's password, from the environment (<c>Security__KeyEncryptionCertificatePassword</c>).</summary>
     public string? KeyEncryptionCertificatePassword { get; set; }
 
-    /// <summary>Proxies whose X-Forwarded-For is believed (CIDR or address). Loopback is always trusted.</summary>
+    /// <summary>
+    /// Whether a reverse proxy on this host (a loopback address) is believed without being listed: the usual nginx in
+    /// front of the app. Set false where local processes that are not the proxy reach the app, so that only
+    /// <see cref="TrustedProxies"/> may name a client's address.
+    /// </summary>
+    public bool TrustLoopback { get; set; } = true;
+
+    /// <summary>Proxies whose X-Forwarded-For is believed (CIDR or address), besides loopback while <see cref="TrustLoopback"/>.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

@@ -5,7 +5,8 @@ namespace TovPlay.Logs.Web.Security;
 
 /// <summary>
 /// Caps password sign-in attempts per client address. Lockout protects one account; this protects all of
-/// them from one address trying many (password spraying), and answers 429 with Retry-After.
+/// them from one address trying many (password spraying), and answers 429 with Retry-After. Endpoints with limits
+/// of their own add named policies to the same limiter and a <see cref="RateLimitRefusal"/> to say what was refused.
 /// </summary>
 public static class SignInRateLimit
 {
@@ -22,8 +23,10 @@ public static class SignInRateLimit
                     response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
+                // An endpoint with its own limit says in its own words what was refused; the rest is password sign-in.
+                var refusal = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RateLimitRefusal>();
                 response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync("Too many sign-in attempts from this address. Wait a minute and try again.", cancellationToken);
+                await response.WriteAsync(refusal?.Message ?? "Too many sign-in attempts from this address. Wait a minute and try again.", cancellationToken);
             };
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsPasswordSignIn(context.Request)

@@ -13,6 +13,13 @@ public static class TrustedProxies
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            if (!security.TrustLoopback)
+            {
+                // ASP.NET Core believes loopback by default; without it only the listed proxies are.
+                o.KnownProxies.Clear();
+                o.KnownIPNetworks.Clear();
+            }
+
             foreach (var proxy in security.TrustedProxies)
             {
                 if (System.Net.IPNetwork.TryParse(proxy, out var network))
@@ -27,6 +34,12 @@ public static class TrustedProxies
                 {
                     throw new InvalidOperationException($"Security:TrustedProxies holds '{proxy}', which is neither an address nor a CIDR network.");
                 }
+            }
+
+            // With both lists empty ASP.NET Core would believe every sender: with no proxy trusted, none is read.
+            if (o.KnownProxies.Count == 0 && o.KnownIPNetworks.Count == 0)
+            {
+                o.ForwardedHeaders = ForwardedHeaders.None;
             }
         });
 }

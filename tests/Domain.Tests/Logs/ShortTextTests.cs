@@ -1,6 +1,6 @@
-using TovPlay.Logs.Domain.Alerting;
+using TovPlay.Logs.Domain.Logs;
 
-namespace TovPlay.Logs.Domain.Tests.Alerting;
+namespace TovPlay.Logs.Domain.Tests.Logs;
 
 public sealed class ShortTextTests
 {

@@ -1,4 +1,4 @@
-namespace TovPlay.Logs.Domain.Alerting;
+namespace TovPlay.Logs.Domain.Logs;
 
 /// <summary>Text kept to a column's or a screen's size, an ellipsis saying that it was cut.</summary>
 public static class ShortText

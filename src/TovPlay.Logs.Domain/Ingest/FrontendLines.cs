@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Push;
+
+namespace TovPlay.Logs.Domain.Ingest;
+
+/// <summary>
+/// Who sent a batch, as the server knows it (never as the browser claims it): the address it came from, its user agent,
+/// and the user a valid session token names.
+/// </summary>
+public sealed record FrontendCaller(string? Ip, string? UserAgent, SessionTokenStatus? Session = null, SessionUser? User = null);
+
+/// <summary>
+/// Browser lines as they are stored: the contract's JSON line (<c>ts</c>, <c>level</c>, <c>msg</c>, <c>service</c>,
+/// <c>env</c>, then the browser's fields, secrets taken out) in streams whose labels the server chooses alone:
+/// <c>job</c> and <c>service</c> "tovplay-frontend", the validated <c>env</c> and <c>level</c>. What the browser says of
+/// who it is (<c>user_id</c>, <c>username</c>, <c>ip</c>) is kept as <c>claimed_*</c>; the server's own word takes those names.
+/// </summary>
+public static class FrontendLines
+{
+    public const string Job = "tovplay-frontend";
+
+    // Fields whose names the server speaks for: a browser's value under one of them is kept beside it, as claimed.
+    private static readonly string[] s_serverOwned = ["user_id", "username", "ip", "service", "env", "job"];
+    private static readonly JsonSerializerOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static (List<PushStream> Streams, int Redactions) Build(FrontendBatch batch, FrontendCaller caller)
+    {
+        var redactions = 0;
+        var lines = new List<(LabelSet Labels, LogEntry Entry)>(batch.Entries.Count);
+        foreach (var entry in batch.Entries)
+        {
+            var (line, redacted) = Line(entry, caller);
+            redactions += redacted;
+            var labels = LabelSet.From(("job", Job), ("service", Job), ("env", entry.Env), ("level", entry.Level));
+            lines.Add((labels, new LogEntry((entry.At - DateTimeOffset.UnixEpoch).Ticks * 100, line)));
+        }
+
+        return (PushStream.Group(lines, l => l.Labels, l => l.Entry), redactions);
+    }
+
+    private static (string Line, int Redactions) Line(FrontendEntry entry, FrontendCaller caller)
+    {
+        var fields = entry.Fields.DeepClone().AsObject();
+        var redactions = SecretRedactor.Redact(fields);
+        var (message, inMessage) = SecretRedactor.RedactText(entry.Message);
+        redactions += inMessage;
+
+        var line = new JsonObject
+        {
+            ["ts"] = entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["level"] = entry.Level,
+            ["msg"] = message,
+            ["service"] = Job,
+            ["env"] = entry.Env,
+        };
+        if (entry.ClientTime is { } clientTime)
+        {
+            line["client_ts"] = clientTime;
+        }
+
+        foreach (var name in s_serverOwned)
+        {
+            if (fields[name] is { } claimed)
+            {
+                fields.Remove(name);
+                fields["claimed_" + name] = claimed;
+            }
+        }
+
+        if (caller.User is { } user)
+        {
+            line["user_id"] = user.UserId;
+            if (user.Username is not null)
+            {
+                line["username"] = user.Username;
+            }
+        }
+        else if (caller.Session is { } status and not SessionTokenStatus.Valid)
+        {
+            line["session_token"] = status == SessionTokenStatus.Expired ? "expired" : "invalid";
+        }
+
+        if (caller.Ip is not null)
+        {
+            line["ip"] = caller.Ip;
+        }
+
+        if (caller.UserAgent is { Length: > 0 } agent && fields["user_agent"] is null)
+        {
+            line["user_agent"] = agent.Length > 512 ? agent[..512] : agent;
+        }
+
+        foreach (var (name, value) in fields.ToList())
+        {
+            fields.Remove(name);
+            if (!line.ContainsKey(name))
+            {
+                line[name] = value;
+            }
+        }
+
+        return (line.ToJsonString(s_options), redactions);
+    }
+}

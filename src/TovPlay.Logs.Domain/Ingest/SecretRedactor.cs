@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace TovPlay.Logs.Domain.Ingest;
+
+/// <summary>
+/// Takes secrets out of what a browser sends before it is stored: the value of any field whose name says it holds one
+/// (password, token, authorization, cookie, API key, card number), and anywhere in text a JWT, a bearer credential or a
+/// card number (13 to 19 digits starting as card networks' numbers do, 2 to 6, that pass the Luhn check; a
+/// millisecond timestamp starts with 1 and is kept). A browser line is evidence, never a place to find a key.
+/// </summary>
+public static partial class SecretRedactor
+{
+    public const string Redacted = "[REDACTED]";
+
+    // Compared with the name lower-cased and stripped of '_', '-' and '.': "X-Auth-Token", "api_key", "creditCard".
+    private static readonly string[] s_secretNames =
+        ["password", "passwd", "passphrase", "secret", "token", "authorization", "cookie", "apikey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc"];
+
+    /// <summary>True when a field of this name holds a secret whatever its value.</summary>
+    public static bool IsSecretName(string name)
+    {
+        Span<char> folded = stackalloc char[Math.Min(name.Length, 128)];
+        var length = 0;
+        foreach (var c in name.AsSpan(0, Math.Min(name.Length, 128)))
+        {
+            if (c is not ('_' or '-' or '.' or ' '))
+            {
+                folded[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        var key = folded[..length];
+        foreach (var secret in s_secretNames)
+        {
+            if (key.Contains(secret, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return key is "pwd" or "auth";
+    }
+
+    /// <summary>The text with every JWT, bearer credential and card number in it replaced; how many were.</summary>
+    public static (string Text, int Redactions) RedactText(string text)
+    {
+        // The cheap test first: most lines hold no digit run or token-like text at all.
+        if (text.Length < 13)
+        {
+            return (text, 0);
+        }
+
+        try
+        {
+            return RedactMatches(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Text too tangled to search in time is not stored at all: a secret in it must not slip through.
+            return (Redacted, 1);
+        }
+    }
+
+    private static (string Text, int Redactions) RedactMatches(string text)
+    {
+        var count = 0;
+        var result = Jwt().Replace(text, _ =>
+        {
+            count++;
+            return Redacted;
+        });
+        result = Bearer().Replace(result, m =>
+        {
+            count++;
+            return m.Groups[1].Value + Redacted;
+        });
+        result = CardLike().Replace(result, m =>
+        {
+            if (!PassesLuhn(m.Value))
+            {
+                return m.Value;
+            }
+
+            count++;
+            return Redacted;
+        });
+        return (result, count);
+    }
+
+    /// <summary>Redacts a field's value in place (by name, then by content, through nested objects and arrays); how many.</summary>
+    public static int Redact(JsonObject fields)
+    {
+        var count = 0;
+        foreach (var name in fields.Select(f => f.Key).ToList())
+        {
+            if (IsSecretName(name))
+            {
+                if (fields[name] is not null)
+                {
+                    fields[name] = Redacted;
+                    count++;
+                }
+            }
+            else
+            {
+                count += RedactValue(fields, name);
+            }
+        }
+
+        return count;
+    }
+
+    private static int RedactValue(JsonNode parent, object at)
+    {
+        var node = at is string name ? parent[name] : parent[(int)at];
+        switch (node)
+        {
+            case JsonObject inner:
+                return Redact(inner);
+            case JsonArray array:
+                var count = 0;
+                for (var i = 0; i < array.Count; i++)
+                {
+                    count += RedactValue(array, i);
+                }
+
+                return count;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                var (redacted, n) = RedactText(text);
+                if (n > 0)
+                {
+                    Replace(parent, at, redacted);
+                }
+
+                return n;
+            case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                // A card number sent as a JSON number is still a card number.
+                var digits = value.ToJsonString();
+                if (digits.Length is >= 13 and <= 19 && digits.All(char.IsAsciiDigit) && PassesLuhn(digits))
+                {
+                    Replace(parent, at, Redacted);
+                    return 1;
+                }
+
+                return 0;
+            default:
+                return 0;
+        }
+    }
+
+    private static void Replace(JsonNode parent, object at, string value)
+    {
+        if (at is string name)
+        {
+            parent[name] = value;
+        }
+        else
+        {
+            parent[(int)at] = value;
+        }
+    }
+
+    private static bool PassesLuhn(string candidate)
+    {
+        if (candidate[0] is < '2' or > '6')
+        {
+            return false;
+        }
+
+        var sum = 0;
+        var digits = 0;
+        var doubled = false;
+        for (var i = candidate.Length - 1; i >= 0; i--)
+        {
+            var c = candidate[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                continue;
+            }
+
+            var d = c - '0';
+            if (doubled)
+            {
+                d = d * 2 > 9 ? (d * 2) - 9 : d * 2;
+            }
+
+            sum += d;
+            digits++;
+            doubled = !doubled;
+        }
+
+        return digits is >= 13 and <= 19 && sum % 10 == 0;
+    }
+
+    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex Jwt();
+
+    [GeneratedRegex(@"(?i)(bearer\s+)[A-Za-z0-9._~+/-]{8,}=*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex Bearer();
+
+    [GeneratedRegex(@"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex CardLike();
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TovPlay.Logs.Domain.Ingest;
+
+namespace TovPlay.Logs.Domain.Tests.Ingest;
+
+public sealed class FrontendLinesTests
+{
+    private static readonly DateTimeOffset s_now = new(2026, 12, 4, 10, 30, 0, TimeSpan.Zero);
+
+    private static FrontendBatch Batch(string json) => FrontendBatch.Read(Encoding.UTF8.GetBytes(json), new FrontendLimits(), s_now).Batch!;
+
+    [Fact]
+    public void Build_TheServerChoosesTheLabels_AndTheBrowsersClaimsAreKeptAsClaims()
+    {
+        var batch = Batch("""
+            {"entries": [{"ts": "2026-12-04T10:29:59.250Z", "level": "error", "message": "boom", "job": "tovplay-backend", "service": "api",
+              "env": "staging", "user_id": 1, "username": "admin", "ip": "10.0.0.1", "labels": {"job": "x"}, "page": "/games"}]}
+            """);
+
+        var (streams, redactions) = FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", "Mozilla/5.0"));
+
+        var stream = Assert.Single(streams);
+        Assert.Equal("""{env="staging", job="tovplay-frontend", level="error", service="tovplay-frontend"}""", stream.Labels.ToString());
+        var entry = Assert.Single(stream.Entries);
+        Assert.Equal(new DateTimeOffset(2026, 12, 4, 10, 29, 59, 250, TimeSpan.Zero), DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100));
+        Assert.Equal(
+            """{"ts":"2026-12-04T10:29:59.250Z","level":"error","msg":"boom","service":"tovplay-frontend","env":"staging","ip":"203.0.113.9","user_agent":"Mozilla/5.0","labels":{"job":"x"},"page":"/games","claimed_user_id":1,"claimed_username":"admin","claimed_ip":"10.0.0.1","claimed_service":"api","claimed_job":"tovplay-backend"}""",
+            entry.Line);
+        Assert.Equal(0, redactions);
+    }
+
+    [Fact]
+    public void Build_AVerifiedSession_NamesTheUser_AnExpiredOneSaysSo()
+    {
+        var batch = Batch("""{"entries": [{"message": "clicked buy", "correlation_id": "c-1", "session_id": "s-9", "user_agent": "own agent"}]}""");
+
+        var verified = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", "Mozilla/5.0", SessionTokenStatus.Valid, new SessionUser("42", "maya"))).Streams[0].Entries[0].Line)!;
+        var expired = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null, SessionTokenStatus.Expired)).Streams[0].Entries[0].Line)!;
+
+        Assert.Equal(("42", "maya", "c-1", "s-9", "own agent"), ((string?)verified["user_id"], (string?)verified["username"], (string?)verified["correlation_id"], (string?)verified["session_id"], (string?)verified["user_agent"]));
+        Assert.Null(verified["session_token"]);
+        Assert.Equal("expired", (string?)expired["session_token"]);
+        Assert.Null(expired["user_id"]);
+        Assert.Null(expired["ip"]);
+    }
+
+    [Fact]
+    public void Build_SecretsInTheMessageAndFields_AreRedactedBeforeStorage_AndCounted()
+    {
+        var batch = Batch("""{"entries": [{"message": "login failed for card 4111 1111 1111 1111", "password": "hunter2", "form": {"token": "t"}}, {"level": "debug", "message": "ok"}]}""");
+
+        var (streams, redactions) = FrontendLines.Build(batch, new FrontendCaller(null, null));
+
+        Assert.Equal(3, redactions);
+        Assert.Equal(2, streams.Count);
+        var line = streams.Single(s => s.Labels["level"] == "info").Entries[0].Line;
+        Assert.Contains("\"msg\":\"login failed for card [REDACTED]\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"password\":\"[REDACTED]\",\"form\":{\"token\":\"[REDACTED]\"}", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ALineSentLate_KeepsTheBrowsersTime()
+    {
+        var batch = Batch("""{"entries": [{"message": "from the future", "ts": "2030-01-01T00:00:00Z"}]}""");
+
+        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null)).Streams[0].Entries[0].Line)!;
+
+        Assert.Equal(("2026-12-04T10:30:00.000Z", "2030-01-01T00:00:00Z"), ((string?)line["ts"], (string?)line["client_ts"]));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using TovPlay.Logs.Domain.Ingest;
+
+namespace TovPlay.Logs.Domain.Tests.Ingest;
+
+public sealed class SecretRedactorTests
+{
+    [Theory]
+    [InlineData("password")]
+    [InlineData("newPassword")]
+    [InlineData("access_token")]
+    [InlineData("X-Auth-Token")]
+    [InlineData("Authorization")]
+    [InlineData("cookie")]
+    [InlineData("api_key")]
+    [InlineData("creditCard")]
+    [InlineData("card-number")]
+    [InlineData("cvv")]
+    [InlineData("pwd")]
+    [InlineData("client.secret")]
+    public void IsSecretName_NamesThatHoldSecrets_AreKnownHoweverSpelled(string name) => Assert.True(SecretRedactor.IsSecretName(name));
+
+    [Theory]
+    [InlineData("page")]
+    [InlineData("session_id")]
+    [InlineData("correlation_id")]
+    [InlineData("author")]
+    [InlineData("message")]
+    public void IsSecretName_OrdinaryNames_AreNot(string name) => Assert.False(SecretRedactor.IsSecretName(name));
+
+    [Theory]
+    [InlineData("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlX2hlcmU expired", "token [REDACTED] expired")]
+    [InlineData("sent Authorization: Bearer abc.DEF-123_xyz~ to /api", "sent Authorization: Bearer [REDACTED] to /api")]
+    [InlineData("card 4111 1111 1111 1111 declined", "card [REDACTED] declined")]
+    [InlineData("card 4111-1111-1111-1111", "card [REDACTED]")]
+    [InlineData("paid with 5555555555554444.", "paid with [REDACTED].")]
+    public void RedactText_SecretsInText_AreReplaced(string text, string expected)
+    {
+        var (redacted, count) = SecretRedactor.RedactText(text);
+
+        Assert.Equal(expected, redacted);
+        Assert.Equal(1, count);
+    }
+
+    [Theory]
+    [InlineData("order 4111111111111112 shipped")]
+    [InlineData("at 2026-12-04 10:30:00.123 took 1234567 ms")]
+    [InlineData("bearer of bad news")]
+    [InlineData("request 1796380199500 done")]
+    [InlineData("at 1796380199507 (a timestamp that passes the Luhn check)")]
+    public void RedactText_NumbersThatAreNotCards_AndPlainWords_AreKept(string text) => Assert.Equal((text, 0), SecretRedactor.RedactText(text));
+
+    [Fact]
+    public void Redact_FieldsByNameAndByContent_ThroughNestedObjectsAndArrays()
+    {
+        var fields = JsonNode.Parse("""
+            {"password": "hunter2", "form": {"email": "a@b.c", "Token": {"value": "x"}}, "cards": [4111111111111111, "ok"],
+             "headers": [{"name": "x", "value": "Bearer abcdefghijkl"}], "page": "/store", "cookie": null}
+            """)!.AsObject();
+
+        var count = SecretRedactor.Redact(fields);
+
+        Assert.Equal(4, count);
+        Assert.Equal("""{"password":"[REDACTED]","form":{"email":"a@b.c","Token":"[REDACTED]"},"cards":["[REDACTED]","ok"],"headers":[{"name":"x","value":"Bearer [REDACTED]"}],"page":"/store","cookie":null}""", fields.ToJsonString());
+    }
+}
