@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of TovPlay Logs on a fresh Debian 12 machine with the .NET 10 SDK: installs PostgreSQL
-# and Chromium if missing, starts a throwaway PostgreSQL cluster, builds, runs all test projects, checks the
-# repository for committed secrets, and ends with "tests: N passed, N failed, N skipped".
+# Runs every test of TovPlay Logs on a fresh Debian 12 machine with the .NET 10 SDK: installs PostgreSQL, Chromium,
+# Prometheus's tools and Node.js if missing, starts a throwaway PostgreSQL cluster, builds, runs all test projects and
+# the frontend logger's npm tests, checks the repository for committed secrets, and ends with
+# "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh
@@ -10,6 +11,7 @@ command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on 
 ensure_postgresql
 ensure_chromium
 ensure_prometheus_tools
+ensure_node
 
 work=$(mktemp -d /tmp/tovplay-logs-test.XXXXXX)
 chmod 755 "$work"
@@ -52,6 +54,24 @@ passed=$(count succeeded)
 failed=$(count failed)
 skipped=$(count skipped)
 
+# The frontend logger (TypeScript, npm): its own tests, counted with the rest from node's TAP summary.
+log "Running the frontend logger's tests (npm)"
+(
+  cd integrations/frontend \
+    && npm ci --no-audit --no-fund --loglevel=error \
+    && npx tsc -p tsconfig.test.json \
+    && node --test --test-reporter=spec --test-reporter-destination=stdout \
+         --test-reporter=tap --test-reporter-destination="$work/npm.tap" build-test/test/*.test.js
+) 2>&1 | tee "$work/npm.log"
+npm_exit=${PIPESTATUS[0]}
+tap() { grep -E "^# $1 [0-9]+" "$work/npm.tap" 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+passed=$((passed + $(tap pass)))
+failed=$((failed + $(tap fail)))
+skipped=$((skipped + $(tap skipped) + $(tap todo)))
+if [ "$npm_exit" -ne 0 ] && [ "$(tap fail)" -eq 0 ]; then
+  failed=$((failed + 1))  # it did not get as far as running its tests
+fi
+
 log "Checking the repository for committed secrets"
 for check in --self-test ""; do
   if bash scripts/check-secrets.sh $check; then
@@ -69,6 +89,6 @@ fi
 
 log "Tests took $(( $(date +%s) - started )) s in all"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$test_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
+if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
   exit 1
 fi

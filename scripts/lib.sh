@@ -52,6 +52,16 @@ ensure_prometheus_tools() {
     || die "Prometheus, promtool and amtool are not installed and could not be installed"
 }
 
+# Node.js 18 or later with npm, for the frontend logger's build and tests (Debian 12 ships 18).
+ensure_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge 18 ] || die "Node.js 18 or later is needed for integrations/frontend (found $(node --version 2>/dev/null || echo none))"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium fonts-dejavu-core
