@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of TovPlay Logs on a fresh Debian 12 machine with the .NET 10 SDK: installs PostgreSQL, Chromium,
-# Prometheus's tools and Node.js if missing, starts a throwaway PostgreSQL cluster, builds, runs all test projects and
-# the frontend logger's npm tests, checks the repository for committed secrets, and ends with
+# Prometheus's tools, Node.js and Debian's Flask if missing, starts a throwaway PostgreSQL cluster, builds, runs all
+# test projects, the frontend logger's npm tests and the Flask integration's unittests, checks the repository for
+# committed secrets, and ends with
 # "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,7 @@ ensure_postgresql
 ensure_chromium
 ensure_prometheus_tools
 ensure_node
+ensure_python_flask
 
 work=$(mktemp -d /tmp/tovplay-logs-test.XXXXXX)
 chmod 755 "$work"
@@ -72,6 +74,22 @@ if [ "$npm_exit" -ne 0 ] && [ "$(tap fail)" -eq 0 ]; then
   failed=$((failed + 1))  # it did not get as far as running its tests
 fi
 
+# The Flask integration (Python, Debian's packages): against this PostgreSQL, with the audit trail installed by the
+# app's own `audit install` verb from the build above.
+log "Running the Flask integration's tests (python3 -m unittest)"
+(cd integrations/flask && /usr/bin/python3 -m unittest discover -s tests -t . -v) 2>&1 | tee "$work/python.log"
+python_exit=${PIPESTATUS[0]}
+ran=$(grep -oE '^Ran [0-9]+ tests?' "$work/python.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+unittest_count() { grep -E '^(OK|FAILED)' "$work/python.log" | tail -n 1 | grep -oE "$1=[0-9]+" | grep -oE '[0-9]+' || echo 0; }
+py_failed=$(( $(unittest_count failures) + $(unittest_count errors) ))
+py_skipped=$(( $(unittest_count skipped) + $(unittest_count "expected failures") ))
+passed=$((passed + ran - py_failed - py_skipped))
+if [ "$python_exit" -ne 0 ] && [ "$py_failed" -eq 0 ]; then
+  py_failed=1  # it stopped before it could count (an import or the module's set-up failed)
+fi
+failed=$((failed + py_failed))
+skipped=$((skipped + py_skipped))
+
 log "Checking the repository for committed secrets"
 for check in --self-test ""; do
   if bash scripts/check-secrets.sh $check; then
@@ -89,6 +107,6 @@ fi
 
 log "Tests took $(( $(date +%s) - started )) s in all"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
+if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$python_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
   exit 1
 fi

@@ -62,6 +62,15 @@ ensure_node() {
   [ "$major" -ge 18 ] || die "Node.js 18 or later is needed for integrations/frontend (found $(node --version 2>/dev/null || echo none))"
 }
 
+# Debian's Flask, SQLAlchemy, psycopg2 and requests for the Flask integration's tests (Debian's own python3, not
+# whichever python3 comes first on PATH).
+ensure_python_flask() {
+  if ! /usr/bin/python3 -c 'import flask, sqlalchemy, psycopg2, requests' 2>/dev/null; then
+    apt_install python3-flask python3-sqlalchemy python3-psycopg2 python3-requests
+  fi
+  /usr/bin/python3 -c 'import flask, sqlalchemy, psycopg2, requests' || die "python3-flask, -sqlalchemy, -psycopg2 and -requests could not be installed"
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium fonts-dejavu-core

@@ -1,0 +1,89 @@
+import unittest
+
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from tovplay_logging import audit_log, init_app
+
+from .support import TovPlayDatabase, captured_lines, reset_logging
+
+database = None
+
+
+def setUpModule():
+    global database
+    database = TovPlayDatabase()
+
+
+def tearDownModule():
+    if database is not None:
+        database.drop()
+
+
+class DatabaseContextTests(unittest.TestCase):
+    """Requests of a Flask backend through SQLAlchemy, on a pool of one connection, into the audited database."""
+
+    def setUp(self):
+        self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0)
+        self.app = Flask(__name__)
+        self.stream, self.lines = captured_lines()
+        users = {"maya": (42, "maya"), "noa": (7, "noa")}
+        from flask import request
+
+        init_app(self.app, engine=self.engine, user_loader=lambda: users.get(request.headers.get("X-Test-User")), stream=self.stream)
+
+        @self.app.post("/api/games")
+        def create_game():
+            with self.engine.begin() as connection:
+                connection.execute(text("INSERT INTO users (id, username) VALUES (:id, :name) ON CONFLICT DO NOTHING"), {"id": 42, "name": "maya"})
+                game = connection.execute(text("INSERT INTO games (owner_id, title) VALUES (42, :title) RETURNING id"), {"title": request.json["title"]}).scalar_one()
+            return {"id": game}, 201
+
+        @self.app.delete("/api/games/<int:game_id>")
+        @audit_log("DELETE", "game", resource_id="game_id")
+        def delete_game(game_id):
+            with self.engine.begin() as connection:
+                connection.execute(text("DELETE FROM games WHERE id = :id"), {"id": game_id})
+            return "", 204
+
+    def tearDown(self):
+        self.engine.dispose()
+        reset_logging()
+
+    def test_a_delete_through_the_app_leaves_an_audit_row_and_log_lines_sharing_its_correlation_id(self):
+        client = self.app.test_client()
+        game = client.post("/api/games", json={"title": "Chess"}, headers={"X-Test-User": "maya"}).json["id"]
+
+        response = client.delete(f"/api/games/{game}", headers={"X-Test-User": "maya", "X-Correlation-ID": "c-delete-chess"},
+                                 environ_base={"REMOTE_ADDR": "203.0.113.9"})
+
+        self.assertEqual(response.status_code, 204)
+        rows = database.rows("SELECT action, schema_name, table_name, row_count, app_user_id, app_username, app_client_ip, request_path, session_role "
+                             "FROM tovplay_audit.statements WHERE correlation_id = %s", ("c-delete-chess",))
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual((row["action"], row["table_name"], row["row_count"]), ("DELETE", "games", 1))
+        self.assertEqual((row["app_user_id"], row["app_username"], str(row["app_client_ip"]), row["request_path"], row["session_role"]),
+                         ("42", "maya", "203.0.113.9", f"/api/games/{game}", database.app_role))
+        lines = [line for line in self.lines() if line.get("correlation_id") == "c-delete-chess"]
+        self.assertEqual([line["msg"] for line in lines], ["DELETE game", "request completed"])
+        self.assertEqual((lines[1]["status"], lines[1]["path"], lines[1]["username"]), (204, f"/api/games/{game}", "maya"))
+
+    def test_a_pooled_connection_never_carries_one_requests_context_into_the_next_or_outside_a_request(self):
+        client = self.app.test_client()
+        first = client.post("/api/games", json={"title": "Go"}, headers={"X-Test-User": "maya", "X-Correlation-ID": "c-first"}).json["id"]
+        second = client.post("/api/games", json={"title": "Shogi"}, headers={"X-Correlation-ID": "c-second"}).json["id"]
+        with self.engine.begin() as connection:
+            connection.execute(text("DELETE FROM games WHERE id = :id"), {"id": first})
+            leftover = connection.execute(text("SELECT current_setting('tovplay.correlation_id', true), current_setting('tovplay.username', true)")).one()
+
+        rows = database.rows("SELECT correlation_id, app_username FROM tovplay_audit.statements WHERE table_name = 'games' AND action IN ('INSERT', 'DELETE') "
+                             "AND (correlation_id IN ('c-first', 'c-second') OR correlation_id IS NULL) ORDER BY id")
+        self.assertEqual([(r["correlation_id"], r["app_username"]) for r in rows][-3:], [("c-first", "maya"), ("c-second", None), (None, None)])
+        self.assertIn(leftover[0], (None, ""))
+        self.assertIn(leftover[1], (None, ""))
+        self.assertNotEqual(first, second)
+
+
+if __name__ == "__main__":
+    unittest.main()
