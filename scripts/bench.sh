@@ -9,6 +9,8 @@
 #   scripts/bench.sh hardening             attacks (deep queries, backtracking regexes, stream floods, NUL pushes): peak RSS and CPU
 #   scripts/bench.sh alerting [--events N] [--rules N] [--seconds N]   log line → Discord POST p50/p99 (200 events), then
 #                                          500 rules every 10 s: evaluation lag and the app's CPU
+#   scripts/bench.sh ingest-frontend [--seconds N] [--clients N]   browser batches of 50 into the frontend endpoint:
+#                                          entries/s, latency, the app's CPU; the rate limiter's and the redaction's cost
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -32,8 +34,8 @@ export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=po
 # The app runs with server GC (the web SDK default); the benchmark process hosts it, so it must too.
 export DOTNET_gcServer=1
 case "${1:-}" in
-  store|live|investigate|sandbox|hardening|alerting) ;;
+  store|live|investigate|sandbox|hardening|alerting|ingest-frontend) ;;
   audit) export TOVPLAY_PGBENCH="$(pg_bindir)/pgbench" ;;
-  *) die "usage: scripts/bench.sh store|live|audit|investigate|sandbox|hardening|alerting [options] (see the top of this script)" ;;
+  *) die "usage: scripts/bench.sh store|live|audit|investigate|sandbox|hardening|alerting|ingest-frontend [options] (see the top of this script)" ;;
 esac
 dotnet run -c Release --project tests/Benchmarks -- "$@"

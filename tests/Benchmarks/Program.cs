@@ -9,6 +9,7 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- sandbox   (a first start until the sandbox shows a full hour of history)
 // dotnet run -c Release --project tests/Benchmarks -- hardening   (attacks on the app in its own process: peak memory and CPU)
 // dotnet run -c Release --project tests/Benchmarks -- alerting [--events N] [--rules N] [--seconds N]   (log line to Discord; 500 rules' lag and CPU)
+// dotnet run -c Release --project tests/Benchmarks -- ingest-frontend [--seconds N] [--clients N]   (browser batches of 50: entries/s, limiter and redaction cost)
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);
@@ -54,6 +55,13 @@ if (args is ["alerting", .. var alertingOptions])
     return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
         ? await TovPlay.Logs.Benchmarks.Alerting.AlertingBenchmark.RunAsync(server, alertingOptions)
         : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh alerting, which starts a PostgreSQL for the benchmark.");
+}
+
+if (args is ["ingest-frontend", .. var ingestOptions])
+{
+    return Environment.GetEnvironmentVariable(StoreBenchmark.ServerVariable) is { Length: > 0 } server
+        ? await TovPlay.Logs.Benchmarks.Ingest.FrontendIngestBenchmark.RunAsync(server, ingestOptions)
+        : Fail($"{StoreBenchmark.ServerVariable} is not set: run scripts/bench.sh ingest-frontend, which starts a PostgreSQL for the benchmark.");
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmark).Assembly).Run(args);
