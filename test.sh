@@ -42,6 +42,12 @@ if [ "$build_exit" -ne 0 ]; then
   echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1
 fi
+# The browser logger's build: the browser test that follows a click to its SQL serves it to Chromium.
+if ! (cd integrations/frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build) > "$work/npm-build.log" 2>&1; then
+  tail -n 40 "$work/npm-build.log"
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 log "Build took $(( $(date +%s) - started )) s"
 
 log "Running tests"
@@ -60,7 +66,6 @@ skipped=$(count skipped)
 log "Running the frontend logger's tests (npm)"
 (
   cd integrations/frontend \
-    && npm ci --no-audit --no-fund --loglevel=error \
     && npx tsc -p tsconfig.test.json \
     && node --test --test-reporter=spec --test-reporter-destination=stdout \
          --test-reporter=tap --test-reporter-destination="$work/npm.tap" build-test/test/*.test.js

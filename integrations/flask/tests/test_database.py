@@ -58,13 +58,14 @@ class DatabaseContextTests(unittest.TestCase):
                                  environ_base={"REMOTE_ADDR": "203.0.113.9"})
 
         self.assertEqual(response.status_code, 204)
-        rows = database.rows("SELECT action, schema_name, table_name, row_count, app_user_id, app_username, app_client_ip, request_path, session_role "
+        rows = database.rows("SELECT action, schema_name, table_name, row_count, app_user_id, app_username, app_client_ip, request_path, session_role, application_name "
                              "FROM tovplay_audit.statements WHERE correlation_id = %s", ("c-delete-chess",))
         self.assertEqual(len(rows), 1)
         row = rows[0]
         self.assertEqual((row["action"], row["table_name"], row["row_count"]), ("DELETE", "games", 1))
         self.assertEqual((row["app_user_id"], row["app_username"], str(row["app_client_ip"]), row["request_path"], row["session_role"]),
                          ("42", "maya", "203.0.113.9", f"/api/games/{game}", database.app_role))
+        self.assertEqual(row["application_name"], "tovplay-backend")
         lines = [line for line in self.lines() if line.get("correlation_id") == "c-delete-chess"]
         self.assertEqual([line["msg"] for line in lines], ["DELETE game", "request completed"])
         self.assertEqual((lines[1]["status"], lines[1]["path"], lines[1]["username"]), (204, f"/api/games/{game}", "maya"))

@@ -36,7 +36,7 @@ def init_app(app, engine=None, user_loader=None, service="tovplay-backend", env=
     root.setLevel(level)
     install_middleware(app, logging.getLogger("tovplay.request"))
     if engine is not None:
-        install_database_context(engine)
+        install_database_context(engine, application_name=service)
     if propagate_requests:
         propagate_to_requests()
     return handler
