@@ -114,7 +114,7 @@ public static class FrontendIngestEndpoint
         return (status, user);
     }
 
-    /// <summary>The body, or null when it is larger than allowed (read no further than one byte past the limit).</summary>
+    /// <summary>The body, or null when it is larger than allowed (reading stops at the first chunk past the limit).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max)

@@ -36,8 +36,7 @@ public sealed class AlertingFormsTests : BunitContext
         cut.Find("#labels-name-0").Input("team");
         cut.Find("#labels-value-0").Input("db");
 
-        Assert.Equal(("team", "db"), (rows[0].Name, rows[0].Value));
-        Assert.Equal(3, changes);
+        cut.WaitForAssertion(() => Assert.Equal(("team", "db", 3), (rows[0].Name, rows[0].Value, changes)));
         Assert.Contains("team is there twice.", cut.Markup, StringComparison.Ordinal);
 
         cut.Find("button[aria-label='Remove labels team']").Click();
@@ -60,7 +59,9 @@ public sealed class AlertingFormsTests : BunitContext
         cut.Find("#policy-1-matchers").Input("severity=\"critical\"");
         cut.Find("#policy-1-wait").Input("10s");
 
+        // MudBlazor takes typed text asynchronously: the model holds it once the field has handled the input.
         var child = Assert.Single(root.Children);
+        cut.WaitForAssertion(() => Assert.Equal(("severity=\"critical\"", "10s"), (child.Matchers, child.GroupWait)));
         var route = root.ToRoute("root", []);
         Assert.Equal("severity=\"critical\"", Assert.Single(route.Routes).Matchers.Single().ToString());
         Assert.Equal(TimeSpan.FromSeconds(10), route.Routes[0].GroupWait);
