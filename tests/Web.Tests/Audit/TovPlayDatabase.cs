@@ -75,7 +75,6 @@ public sealed class TovPlayDatabase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Runs SQL as the database's owner (a superuser): DDL, or tampering an attacker with full rights could do.</summary>
     /// <summary>
     /// A test app auditing this database, shipping by hand (the test decides when), with more settings if given;
     /// started, so its background jobs run.
@@ -98,6 +97,7 @@ public sealed class TovPlayDatabase : IAsyncLifetime
         return app;
     }
 
+    /// <summary>Runs SQL as the database's owner (a superuser): DDL, or tampering an attacker with full rights could do.</summary>
     public async Task ExecuteAsOwnerAsync(string sql)
     {
         await using var admin = await Database.OpenAsync();

@@ -110,7 +110,6 @@ internal static class WindowFunctions
         return (sorted[lower] * (1 - weight)) + (sorted[upper] * weight);
     }
 
-    /// <summary>The per-second increase of a counter over the window, handling resets and extrapolating to the window's edges as Prometheus does.</summary>
     /// <summary>
     /// <c>rate_counter</c> as Loki 2.8 computes it (Prometheus' extrapolated rate, adapted): fewer than two samples
     /// give 0, not an absent point; the window is taken to start one range before the first sample and to end at the

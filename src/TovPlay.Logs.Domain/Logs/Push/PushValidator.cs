@@ -3,14 +3,14 @@ using System.Text;
 
 namespace TovPlay.Logs.Domain.Logs.Push;
 
+/// <summary>What a push check found, and the push's size: lines and UTF-8 bytes of its lines (partial when it stopped early).</summary>
+public sealed record PushCheck(IReadOnlyList<string> Problems, int Lines, long Bytes);
+
 /// <summary>
 /// Checks a whole push before anything of it is stored, with Loki's texts. Unlike Loki, which keeps the valid
 /// entries of a partly bad push, a push here is all or nothing: the client learns about every refused entry and a
 /// retry cannot duplicate the accepted ones.
 /// </summary>
-/// <summary>What a push check found, and the push's size: lines and UTF-8 bytes of its lines (partial when it stopped early).</summary>
-public sealed record PushCheck(IReadOnlyList<string> Problems, int Lines, long Bytes);
-
 public static class PushValidator
 {
     /// <summary>At most this many problems are reported, as Loki caps its list.</summary>
