@@ -38,6 +38,14 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
                 return (null, [$"body: must be a JSON object with an \"entries\" array, not {Kind(root)}"]);
             }
 
+            // Text that is not Unicode (a lone surrogate escape such as \ud83d, or bytes that are not UTF-8) cannot be
+            // stored or searched: named where it is before anything reads it.
+            CheckText(root, "body", problems);
+            if (problems.Count > 0)
+            {
+                return (null, problems.Take(MaxProblems).ToList());
+            }
+
             string? session = null;
             if (root.TryGetProperty("session", out var sessionValue) && sessionValue.ValueKind != JsonValueKind.Null)
             {
@@ -49,9 +57,10 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
                 {
                     problems.Add($"session: {sessionValue.GetString()!.Length:N0} characters; a session token has at most {SessionToken.MaxLength:N0}");
                 }
-                else
+                else if (sessionValue.GetString() is { Length: > 0 } token)
                 {
-                    session = sessionValue.GetString();
+                    // An empty one is none: it must not hide a token sent in the header.
+                    session = token;
                 }
             }
 
@@ -118,6 +127,7 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
 
         var before = problems.Count;
         string? message = null;
+        string? seenMessageName = null;
         var level = FrontendLevels.Default;
         var env = batchEnv ?? limits.Environments[0];
         var time = now;
@@ -138,7 +148,9 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
                     }
                     else if (message is not null)
                     {
-                        problems.Add($"{path}: the entry has both \"message\" and \"msg\"; send one");
+                        problems.Add(seenMessageName == name
+                            ? $"{path}: sent twice"
+                            : $"{path}: the entry has both \"message\" and \"msg\"; send one");
                     }
                     else if (value.GetString()!.Length > limits.MaxMessageChars)
                     {
@@ -147,6 +159,7 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
                     else
                     {
                         message = value.GetString()!;
+                        seenMessageName = name;
                     }
 
                     break;
@@ -214,6 +227,59 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
 
         return problems.Count > before ? null : new FrontendEntry(time, level, env, message!, fields) { ClientTime = clientTime };
     }
+
+    private static void CheckText(JsonElement value, string at, List<string> problems)
+    {
+        if (problems.Count >= MaxProblems)
+        {
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var index = 0;
+                foreach (var property in value.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        problems.Add($"{at}: the name of field {index + 1} is not valid Unicode text (a lone surrogate, or bytes that are not UTF-8)");
+                        continue;
+                    }
+
+                    CheckText(property.Value, at == "body" ? Shorten(name) : $"{at}.{Shorten(name)}", problems);
+                    index++;
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    CheckText(item, $"{at}[{i++}]", problems);
+                }
+
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = value.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    problems.Add($"{at}: not valid Unicode text (a lone surrogate such as \\ud83d, or bytes that are not UTF-8)");
+                }
+
+                break;
+        }
+    }
+
+    private static string Shorten(string name) => name.Length > 64 ? name[..63] + "…" : name;
 
     private static string? Env(JsonElement value, string path, FrontendLimits limits, List<string> problems)
     {

@@ -23,25 +23,36 @@ public static class FrontendLines
     public const string Job = "tovplay-frontend";
 
     // Fields whose names the server speaks for: a browser's value under one of them is kept beside it, as claimed.
-    private static readonly string[] s_serverOwned = ["user_id", "username", "ip", "service", "env", "job"];
+    private static readonly string[] s_serverOwned = ["user_id", "username", "ip", "service", "env", "job", "client_ts", "session_token", "user_agent"];
     private static readonly JsonSerializerOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static (List<PushStream> Streams, int Redactions) Build(FrontendBatch batch, FrontendCaller caller)
     {
-        var redactions = 0;
+        var (agent, redactions) = caller.UserAgent is { Length: > 0 } header ? SecretRedactor.RedactText(ShortText.Cut(header, 512)) : (null, 0);
         var lines = new List<(LabelSet Labels, LogEntry Entry)>(batch.Entries.Count);
+        var taken = new HashSet<(LabelSet, long, string)>();
         foreach (var entry in batch.Entries)
         {
-            var (line, redacted) = Line(entry, caller);
+            var (line, redacted) = Line(entry, caller, agent);
             redactions += redacted;
             var labels = LabelSet.From(("job", Job), ("service", Job), ("env", entry.Env), ("level", entry.Level));
-            lines.Add((labels, new LogEntry((entry.At - DateTimeOffset.UnixEpoch).Ticks * 100, line)));
+
+            // The store keeps one of two identical entries (same stream, time and line), as Loki does, so that a
+            // batch sent again is not doubled; two identical events in one batch are two events: the later one moves
+            // on by a nanosecond.
+            var ns = (entry.At - DateTimeOffset.UnixEpoch).Ticks * 100;
+            while (!taken.Add((labels, ns, line)))
+            {
+                ns++;
+            }
+
+            lines.Add((labels, new LogEntry(ns, line)));
         }
 
         return (PushStream.Group(lines, l => l.Labels, l => l.Entry), redactions);
     }
 
-    private static (string Line, int Redactions) Line(FrontendEntry entry, FrontendCaller caller)
+    private static (string Line, int Redactions) Line(FrontendEntry entry, FrontendCaller caller, string? agent)
     {
         var fields = entry.Fields.DeepClone().AsObject();
         var redactions = SecretRedactor.Redact(fields);
@@ -88,9 +99,9 @@ public static class FrontendLines
             line["ip"] = caller.Ip;
         }
 
-        if (caller.UserAgent is { Length: > 0 } agent && fields["user_agent"] is null)
+        if (agent is not null)
         {
-            line["user_agent"] = agent.Length > 512 ? agent[..512] : agent;
+            line["user_agent"] = agent;
         }
 
         foreach (var (name, value) in fields.ToList())

@@ -5,7 +5,9 @@ namespace TovPlay.Logs.Domain.Ingest;
 
 /// <summary>
 /// Takes secrets out of what a browser sends before it is stored: the value of any field whose name says it holds one
-/// (password, token, authorization, cookie, API key, card number), and anywhere in text a JWT, a bearer credential or a
+/// (password, token, authorization, credentials, cookie, API or access key, card number, PIN, session), and anywhere in
+/// text a JWT, a session token of the backend's, a Bearer or Basic credential, a secret written as <c>name=value</c> or
+/// <c>name: value</c>, or a
 /// card number (13 to 19 digits starting as card networks' numbers do, 2 to 6, that pass the Luhn check; a
 /// millisecond timestamp starts with 1 and is kept). A browser line is evidence, never a place to find a key.
 /// </summary>
@@ -15,7 +17,14 @@ public static partial class SecretRedactor
 
     // Compared with the name lower-cased and stripped of '_', '-' and '.': "X-Auth-Token", "api_key", "creditCard".
     private static readonly string[] s_secretNames =
-        ["password", "passwd", "passphrase", "secret", "token", "authorization", "cookie", "apikey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc"];
+    [
+        "password", "passwd", "passphrase", "passcode", "secret", "token", "authorization", "authentication", "credential", "cookie",
+        "apikey", "accesskey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc",
+    ];
+
+    // Names that hold a secret only when they are the whole name ("pin", not "spinner"; "session", not "session_id",
+    // the logger's own id of the page's session).
+    private static readonly string[] s_secretWholeNames = ["pwd", "auth", "otp", "pin", "ssn", "session"];
 
     /// <summary>True when a field of this name holds a secret whatever its value.</summary>
     public static bool IsSecretName(string name)
@@ -39,14 +48,22 @@ public static partial class SecretRedactor
             }
         }
 
-        return key is "pwd" or "auth";
+        foreach (var whole in s_secretWholeNames)
+        {
+            if (key.SequenceEqual(whole.AsSpan()))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The text with every JWT, bearer credential and card number in it replaced; how many were.</summary>
     public static (string Text, int Redactions) RedactText(string text)
     {
         // The cheap test first: most lines hold no digit run or token-like text at all.
-        if (text.Length < 13)
+        if (text.Length < 8)
         {
             return (text, 0);
         }
@@ -70,10 +87,20 @@ public static partial class SecretRedactor
             count++;
             return Redacted;
         });
-        result = Bearer().Replace(result, m =>
+        result = SessionTokenLike().Replace(result, _ =>
+        {
+            count++;
+            return Redacted;
+        });
+        result = Credentials().Replace(result, m =>
         {
             count++;
             return m.Groups[1].Value + Redacted;
+        });
+        result = NamedSecret().Replace(result, m =>
+        {
+            count++;
+            return m.Groups[1].Value + m.Groups[2].Value + Redacted;
         });
         result = CardLike().Replace(result, m =>
         {
@@ -135,8 +162,14 @@ public static partial class SecretRedactor
 
                 return n;
             case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.Number:
-                // A card number sent as a JSON number is still a card number.
+                // A card number sent as a JSON number is still a card number (4111111111111111.0 too).
                 var digits = value.ToJsonString();
+                var point = digits.IndexOf('.', StringComparison.Ordinal);
+                if (point > 0 && digits[(point + 1)..].All(c => c == '0'))
+                {
+                    digits = digits[..point];
+                }
+
                 if (digits.Length is >= 13 and <= 19 && digits.All(char.IsAsciiDigit) && PassesLuhn(digits))
                 {
                     Replace(parent, at, Redacted);
@@ -196,8 +229,17 @@ public static partial class SecretRedactor
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex Jwt();
 
-    [GeneratedRegex(@"(?i)(bearer\s+)[A-Za-z0-9._~+/-]{8,}=*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex Bearer();
+    /// <summary>An HTTP credential written out: <c>Bearer …</c>, <c>Basic …</c>.</summary>
+    [GeneratedRegex(@"(?i)\b((?:bearer|basic)\s+)[A-Za-z0-9._~+/-]{8,}=*", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex Credentials();
+
+    /// <summary>A secret named in text: <c>password=…</c>, <c>"token": "…"</c>, <c>?api_key=…</c>, <c>pwd: …</c>.</summary>
+    [GeneratedRegex(@"(?i)\b(password|passwd|passphrase|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|session[_-]?token|api[_-]?key|access[_-]?key|otp|pin|cvv|cvc)(""?\s*[:=]\s*""?)([^\s""'&,;}]{3,})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex NamedSecret();
+
+    /// <summary>A session token the TovPlay backend signs (<c>v1.&lt;payload&gt;.&lt;signature&gt;</c>): whoever reads it could replay it.</summary>
+    [GeneratedRegex(@"\bv1\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex SessionTokenLike();
 
     [GeneratedRegex(@"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex CardLike();

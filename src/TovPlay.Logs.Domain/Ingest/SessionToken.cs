@@ -24,6 +24,9 @@ public enum SessionTokenStatus
 public static class SessionToken
 {
     public const int MaxLength = 1024;
+
+    /// <summary>A token meant to last longer than this is refused: one that leaked must not vouch for its user for years.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(1);
     private const string Version = "v1";
 
     public static string Sign(SessionUser user, DateTimeOffset expires, ReadOnlySpan<byte> key)
@@ -73,6 +76,11 @@ public static class SessionToken
             if (now.ToUnixTimeSeconds() >= expires)
             {
                 return (SessionTokenStatus.Expired, null);
+            }
+
+            if (expires - now.ToUnixTimeSeconds() > (long)MaxLifetime.TotalSeconds)
+            {
+                return (SessionTokenStatus.Invalid, null);
             }
 
             var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;

@@ -23,6 +23,9 @@ public static class FrontendIngestEndpoint
     public const string RateLimitPolicy = "frontend-ingest";
     public const string SessionHeader = "X-TovPlay-Session";
 
+    // Answers quote what was sent (a bad level, an env): written as typed, not as \u0027 escapes.
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IEndpointRouteBuilder MapFrontendIngest(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(Path, IngestAsync)
@@ -30,7 +33,14 @@ public static class FrontendIngestEndpoint
             .DisableAntiforgery()
             .RequireCors(CorsPolicy)
             .RequireRateLimiting(RateLimitPolicy)
-            .WithMetadata(new Security.RateLimitRefusal("Too many log batches from this address; wait as Retry-After says and send them again."));
+            .WithMetadata(new Security.RateLimitRefusal("Too many log batches from this address; wait as Retry-After says and send them again.", AsJson: true));
+
+        // Any other method is told which one the endpoint takes, rather than being sent to sign in.
+        endpoints.MapMethods(Path, [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete], (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = "POST";
+            return Results.Json(new { error = "Send log batches with POST.", problems = new[] { "Send log batches with POST." } }, s_json, statusCode: StatusCodes.Status405MethodNotAllowed);
+        }).AllowAnonymous().DisableAntiforgery();
         return endpoints;
     }
 
@@ -105,7 +115,7 @@ public static class FrontendIngestEndpoint
 
         metrics.Stored(batch.Entries.Count, redactions);
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new { accepted = batch.Entries.Count, redacted = redactions }), context.RequestAborted);
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { accepted = batch.Entries.Count, redacted = redactions }, s_json), context.RequestAborted);
     }
 
     private static (SessionTokenStatus?, SessionUser?) Verify(string token, string key, DateTimeOffset now)
@@ -151,7 +161,7 @@ public static class FrontendIngestEndpoint
         metrics.Refused(reason);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new { error, problems = problems ?? [error] }), context.RequestAborted);
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { error, problems = problems ?? [error] }, s_json), context.RequestAborted);
     }
 
 }

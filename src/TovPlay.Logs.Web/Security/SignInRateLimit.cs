@@ -25,6 +25,12 @@ public static class SignInRateLimit
 
                 // An endpoint with its own limit says in its own words what was refused; the rest is password sign-in.
                 var refusal = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RateLimitRefusal>();
+                if (refusal is { AsJson: true })
+                {
+                    await response.WriteAsJsonAsync(new { error = refusal.Message, problems = new[] { refusal.Message } }, cancellationToken);
+                    return;
+                }
+
                 response.ContentType = "text/plain; charset=utf-8";
                 await response.WriteAsync(refusal?.Message ?? "Too many sign-in attempts from this address. Wait a minute and try again.", cancellationToken);
             };

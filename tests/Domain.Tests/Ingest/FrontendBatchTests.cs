@@ -62,6 +62,38 @@ public sealed class FrontendBatchTests
         Assert.Equal(problem, problems[0].StartsWith("body: not JSON", StringComparison.Ordinal) ? problems[0][..problem.Length] : problems[0]);
     }
 
+    [Theory]
+    [InlineData("{\"entries\": [{\"message\": \"x\", \"f\": \"a\\ud83db\"}]}", "entries[0].f: not valid Unicode text (a lone surrogate such as \\ud83d, or bytes that are not UTF-8)")]
+    [InlineData("{\"entries\": [{\"message\": \"\\udc00\"}]}", "entries[0].message: not valid Unicode text (a lone surrogate such as \\ud83d, or bytes that are not UTF-8)")]
+    [InlineData("{\"entries\": [{\"message\": \"x\", \"\\ud800\": 1}]}", "entries[0]: the name of field 2 is not valid Unicode text (a lone surrogate, or bytes that are not UTF-8)")]
+    [InlineData("{\"session\": \"\\ud800\", \"entries\": [{\"message\": \"x\"}]}", "session: not valid Unicode text (a lone surrogate such as \\ud83d, or bytes that are not UTF-8)")]
+    public void Read_TextThatIsNotUnicode_IsRefused_NamingWhereItIs(string json, string problem)
+    {
+        var (batch, problems) = Read(json);
+
+        Assert.Null(batch);
+        Assert.Equal(problem, Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Read_BytesThatAreNotUtf8_AreRefused_NeverThrown()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"entries\": [{\"message\": \"bad?\"}]}");
+        body[Array.IndexOf(body, (byte)'?')] = 0xFF;
+
+        var (batch, problems) = FrontendBatch.Read(body, s_limits, s_now);
+
+        Assert.Null(batch);
+        Assert.Contains("bytes that are not UTF-8", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AnEmptySession_IsNone_AndAMessageSentTwice_IsNamedSo()
+    {
+        Assert.Null(Read("{\"session\": \"\", \"entries\": [{\"message\": \"x\"}]}").Batch!.Session);
+        Assert.Equal("entries[0].message: sent twice", Read("{\"entries\": [{\"message\": \"x\", \"message\": \"y\"}]}").Problems[0]);
+    }
+
     [Fact]
     public void Read_ManyBadEntries_NameTheFirstTen_AndStop()
     {

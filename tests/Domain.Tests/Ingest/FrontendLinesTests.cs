@@ -38,7 +38,8 @@ public sealed class FrontendLinesTests
         var verified = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", "Mozilla/5.0", SessionTokenStatus.Valid, new SessionUser("42", "maya"))).Streams[0].Entries[0].Line)!;
         var expired = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null, SessionTokenStatus.Expired)).Streams[0].Entries[0].Line)!;
 
-        Assert.Equal(("42", "maya", "c-1", "s-9", "own agent"), ((string?)verified["user_id"], (string?)verified["username"], (string?)verified["correlation_id"], (string?)verified["session_id"], (string?)verified["user_agent"]));
+        Assert.Equal(("42", "maya", "c-1", "s-9", "Mozilla/5.0", "own agent"), ((string?)verified["user_id"], (string?)verified["username"], (string?)verified["correlation_id"],
+            (string?)verified["session_id"], (string?)verified["user_agent"], (string?)verified["claimed_user_agent"]));
         Assert.Null(verified["session_token"]);
         Assert.Equal("expired", (string?)expired["session_token"]);
         Assert.Null(expired["user_id"]);
@@ -58,6 +59,32 @@ public sealed class FrontendLinesTests
         Assert.Contains("\"msg\":\"login failed for card [REDACTED]\"", line, StringComparison.Ordinal);
         Assert.Contains("\"password\":\"[REDACTED]\",\"form\":{\"token\":\"[REDACTED]\"}", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_FieldsTheServerWrites_AreTheServers_TheBrowsersKeptAsClaims_AndTheUserAgentIsRedactedToo()
+    {
+        var batch = Batch("""{"entries": [{"message": "m", "user_agent": "FakeAgent/1.0", "client_ts": "forged", "session_token": "valid"}]}""");
+
+        var (streams, redactions) = FrontendLines.Build(batch, new FrontendCaller(null, "Mozilla/5.0 Bearer abcdefghijklmnop"));
+
+        var line = JsonNode.Parse(streams[0].Entries[0].Line)!;
+        Assert.Equal(("Mozilla/5.0 Bearer [REDACTED]", "FakeAgent/1.0", "forged", "[REDACTED]"),
+            ((string?)line["user_agent"], (string?)line["claimed_user_agent"], (string?)line["claimed_client_ts"], (string?)line["claimed_session_token"]));
+        Assert.Null(line["client_ts"]);
+        Assert.Null(line["session_token"]);
+        Assert.Equal(2, redactions);
+    }
+
+    [Fact]
+    public void Build_IdenticalEntriesOfOneBatch_AreEachKept_ANanosecondApart()
+    {
+        var batch = Batch("""{"entries": [{"message": "retry", "ts": 1796380199000}, {"message": "retry", "ts": 1796380199000}, {"message": "retry", "ts": 1796380199000}]}""");
+
+        var entries = FrontendLines.Build(batch, new FrontendCaller(null, null)).Streams.Single().Entries;
+
+        Assert.Equal(3, entries.Select(e => e.TimestampNs).Distinct().Count());
+        Assert.Equal(entries[0].TimestampNs + 2, entries[2].TimestampNs);
     }
 
     [Fact]

@@ -18,6 +18,13 @@ public sealed class SecretRedactorTests
     [InlineData("cvv")]
     [InlineData("pwd")]
     [InlineData("client.secret")]
+    [InlineData("authentication")]
+    [InlineData("credentials")]
+    [InlineData("access_key")]
+    [InlineData("session")]
+    [InlineData("otp")]
+    [InlineData("pin")]
+    [InlineData("ssn")]
     public void IsSecretName_NamesThatHoldSecrets_AreKnownHoweverSpelled(string name) => Assert.True(SecretRedactor.IsSecretName(name));
 
     [Theory]
@@ -26,6 +33,8 @@ public sealed class SecretRedactorTests
     [InlineData("correlation_id")]
     [InlineData("author")]
     [InlineData("message")]
+    [InlineData("spinner")]
+    [InlineData("pinned")]
     public void IsSecretName_OrdinaryNames_AreNot(string name) => Assert.False(SecretRedactor.IsSecretName(name));
 
     [Theory]
@@ -34,6 +43,12 @@ public sealed class SecretRedactorTests
     [InlineData("card 4111 1111 1111 1111 declined", "card [REDACTED] declined")]
     [InlineData("card 4111-1111-1111-1111", "card [REDACTED]")]
     [InlineData("paid with 5555555555554444.", "paid with [REDACTED].")]
+    [InlineData("login with password=hunter2 failed", "login with password=[REDACTED] failed")]
+    [InlineData("pwd: hunter3", "pwd: [REDACTED]")]
+    [InlineData("GET /reset?token=abcdef123456&lang=he", "GET /reset?token=[REDACTED]&lang=he")]
+    [InlineData("{\"api_key\": \"sk_live_51Hx\"}", "{\"api_key\": \"[REDACTED]\"}")]
+    [InlineData("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic [REDACTED]")]
+    [InlineData("session v1.eyJzdWIiOjQyLCJuYW1lIjoibWF5YSJ9.c2lnbmF0dXJlX2hlcmVfbG9uZw lost", "session [REDACTED] lost")]
     public void RedactText_SecretsInText_AreReplaced(string text, string expected)
     {
         var (redacted, count) = SecretRedactor.RedactText(text);

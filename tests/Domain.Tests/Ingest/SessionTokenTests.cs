@@ -32,6 +32,15 @@ public sealed class SessionTokenTests
     }
 
     [Fact]
+    public void Verify_ATokenMeantToLastMoreThanADay_IsInvalid()
+    {
+        var token = SessionToken.Sign(new SessionUser("42", "maya"), s_now.AddYears(31), s_key);
+
+        Assert.Equal((SessionTokenStatus.Invalid, null), SessionToken.Verify(token, s_now, s_key));
+        Assert.Equal(SessionTokenStatus.Valid, SessionToken.Verify(SessionToken.Sign(new SessionUser("42", "maya"), s_now.AddHours(24), s_key), s_now, s_key).Status);
+    }
+
+    [Fact]
     public void Verify_ATokenSignedElsewhere_WithTheSameKeyAndForm_IsValid()
     {
         // What the Flask integration's sign_session_token makes for user 7 "noa" expiring at 1796384400 with this key.

@@ -42,6 +42,6 @@ public sealed class FrontendIngestFloodTests(WebAppFixture fixture)
         Assert.Equal(answers.Count - accepted, answers.Count(a => a.Status == HttpStatusCode.TooManyRequests));
         Assert.True(int.Parse(refused.RetryAfter!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
         Assert.Equal(FrontendIngestApp.AllowedOrigin, refused.AllowOrigin);
-        Assert.Equal("Too many log batches from this address; wait as Retry-After says and send them again.", refused.Body);
+        Assert.Equal("""{"error":"Too many log batches from this address; wait as Retry-After says and send them again.","problems":["Too many log batches from this address; wait as Retry-After says and send them again."]}""", refused.Body);
     }
 }

@@ -119,7 +119,47 @@ public sealed class FrontendIngestTests(WebAppFixture fixture) : IAsyncLifetime
         using var response = await _app.PostAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith(error, (string?)(await JsonAsync(response))["error"], StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.StartsWith(error, (string?)JsonNode.Parse(text)!["error"], StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TextThatIsNotUnicode_Is400NamingTheField_NotAServerError()
+    {
+        // A lone surrogate (what cutting an emoji in half gives), and a byte that is not UTF-8.
+        using var surrogate = await _app.PostAsync("""{"entries": [{"message": "x", "f": "a\ud83db"}]}""");
+        using var client = new HttpClient { BaseAddress = _app.App.AppUri };
+        var bytes = Encoding.UTF8.GetBytes("""{"entries": [{"message": "bad?"}]}""");
+        bytes[Array.IndexOf(bytes, (byte)'?')] = 0xFF;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        using var invalid = await client.PostAsync("api/ingest/frontend", content, Ct);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (surrogate.StatusCode, invalid.StatusCode));
+        Assert.Equal("entries[0].f: not valid Unicode text (a lone surrogate such as \\ud83d, or bytes that are not UTF-8)", (string?)(await JsonAsync(surrogate))["error"]);
+        Assert.Contains("bytes that are not UTF-8", (string?)(await JsonAsync(invalid))["error"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IdenticalEntriesOfOneBatch_AreAllStored_AsTheAnswerSays()
+    {
+        var marker = Marker();
+        var entry = $$"""{"ts": {{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}, "message": "{{marker}} retry"}""";
+        using var response = await _app.PostAsync($$"""{"entries": [{{entry}}, {{entry}}, {{entry}}]}""");
+
+        Assert.Equal("""{"accepted":3,"redacted":0}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(3, (await _app.StoredAsync(marker)).Count);
+    }
+
+    [Fact]
+    public async Task AnyOtherMethod_Is405_SayingPost()
+    {
+        using var client = new HttpClient { BaseAddress = _app.App.AppUri };
+        using var response = await client.GetAsync("api/ingest/frontend", Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("POST", response.Content.Headers.Allow.Single());
     }
 
     [Fact]
