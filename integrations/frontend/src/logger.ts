@@ -1,4 +1,5 @@
 import { newId } from "./ids.js";
+import { cut, limits, plain, reservedKeys, utf8Length, wellFormed } from "./text.js";
 import { browserTransport, type Transport } from "./transport.js";
 
 export type Level = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
@@ -36,6 +37,13 @@ export interface LoggerOptions {
   context?: () => Record<string, unknown>;
   /** The page a line was written on (default location.pathname). */
   page?: () => string | undefined;
+  /** Answers 5xx to one batch before it is dropped and counted (default 10): one bad batch must not block the rest. */
+  maxAttempts?: number;
+  /**
+   * Where lines that could not leave before the page went away wait for the next page of the site (default
+   * localStorage; null: nowhere). Bounded to 256 KB.
+   */
+  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
   transport?: Transport;
   clock?: Clock;
   random?: () => number;
@@ -77,8 +85,8 @@ export interface Logger {
   close(): void;
 }
 
-const maxBodyChars = 60_000;
-const maxMessageChars = 8_000;
+const storageKey = "tovplay-logs:pending";
+const maxStoredBytes = 256 * 1024;
 
 /** A logger for the page. It never throws into the app, never blocks it, and drops (counting) rather than grows. */
 export function createLogger(options: LoggerOptions): Logger {
@@ -94,9 +102,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 50, 100));
   const flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 2000);
   const maxQueue = Math.max(batchSize, options.maxQueue ?? 1000);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 10);
+  const storage = options.storage === undefined ? defaultStorage() : options.storage;
   const session = newId(random);
 
-  const queue: string[] = [];
+  // Lines are held as their JSON text with its UTF-8 size: batches are cut by bytes, as the endpoint counts them.
+  const queue: { line: string; bytes: number }[] = [];
   const stats = { sent: 0, dropped: 0, sampledOut: 0, failedSends: 0 };
   let correlation: string | undefined;
   let timer: unknown;
@@ -104,6 +115,8 @@ export function createLogger(options: LoggerOptions): Logger {
   let backoffMs = 0;
   let notBefore = 0;
   let closed = false;
+  let headAttempts = 0;
+  restore();
 
   function page(): string | undefined {
     try {
@@ -114,7 +127,7 @@ export function createLogger(options: LoggerOptions): Logger {
   }
 
   function enqueue(line: string) {
-    queue.push(line);
+    queue.push({ line, bytes: utf8Length(line) });
     while (queue.length > maxQueue) {
       queue.shift();
       stats.dropped++;
@@ -152,24 +165,41 @@ export function createLogger(options: LoggerOptions): Logger {
 
       const entry: Record<string, unknown> = {};
       const extra = { ...safeContext(options.context), ...(fields ?? {}) };
+      let kept = 0;
+      let left = 0;
       for (const key of Object.keys(extra)) {
-        if (key !== "ts" && key !== "level" && key !== "message" && key !== "msg") {
-          entry[key] = plain(extra[key]);
+        // A field named like the entry's own (env, level, ...) would be read as it; it goes under its own name.
+        const name = cut(wellFormed(reservedKeys.has(key) ? `field_${key}` : key), limits.maxFieldNameChars);
+        const value = plain(extra[key]);
+        if (value === undefined) {
+          continue;
         }
+
+        if (kept >= limits.maxFields) {
+          left++;
+          continue;
+        }
+
+        entry[name] = value;
+        kept++;
+      }
+
+      if (left > 0) {
+        entry.fields_dropped = left;
       }
 
       entry.ts = clock.now();
       entry.level = level;
-      entry.message = String(message).slice(0, maxMessageChars);
+      entry.message = cut(wellFormed(String(message)), limits.maxMessageChars);
       entry.correlation_id ??= correlationId();
       entry.session_id ??= session;
       const where = page();
       if (where !== undefined) {
-        entry.page ??= where;
+        entry.page ??= cut(wellFormed(where), 2_000);
       }
 
       const line = JSON.stringify(entry);
-      if (line.length > maxBodyChars - 200) {
+      if (utf8Length(line) > limits.maxBodyBytes - 1_000) {
         stats.dropped++;
         return;
       }
@@ -186,17 +216,25 @@ export function createLogger(options: LoggerOptions): Logger {
     return correlation;
   }
 
-  /** The next batch: as many lines as fit one request, oldest first. */
-  function takeBatch(): string[] {
+  /** The next batch: as many lines as fit one request (by count and UTF-8 bytes), oldest first. */
+  function takeBatch(maxBytes = limits.maxBodyBytes): string[] {
     const batch: string[] = [];
     let size = 0;
-    while (batch.length < batchSize && queue.length > 0 && size + queue[0].length + 1 < maxBodyChars - 1_000) {
-      const line = queue.shift()!;
-      size += line.length + 1;
-      batch.push(line);
+    while (batch.length < batchSize && queue.length > 0 && size + queue[0].bytes + 1 < maxBytes - 1_000) {
+      const item = queue.shift()!;
+      size += item.bytes + 1;
+      batch.push(item.line);
     }
 
     return batch;
+  }
+
+  function putBack(batch: string[]) {
+    queue.unshift(...batch.map((line) => ({ line, bytes: utf8Length(line) })));
+    while (queue.length > maxQueue) {
+      queue.shift();
+      stats.dropped++;
+    }
   }
 
   function body(batch: string[]): string {
@@ -235,20 +273,26 @@ export function createLogger(options: LoggerOptions): Logger {
       if (result.ok) {
         stats.sent += batch.length;
         backoffMs = 0;
+        headAttempts = 0;
         continue;
       }
 
       if (!result.retry) {
         // The endpoint said no for good (a 4xx that is not 429): sending again cannot help.
         stats.dropped += batch.length;
+        headAttempts = 0;
         continue;
       }
 
       stats.failedSends++;
-      queue.unshift(...batch);
-      while (queue.length > maxQueue) {
-        queue.shift();
-        stats.dropped++;
+      // Only an answer counts against the batch: a 5xx for it again and again. An endpoint out of reach or asking
+      // to slow down (429) says nothing about the batch.
+      if (result.status !== undefined && result.status >= 500 && ++headAttempts >= maxAttempts) {
+        // The same batch failing again and again must not hold back every line behind it.
+        stats.dropped += batch.length;
+        headAttempts = 0;
+      } else {
+        putBack(batch);
       }
 
       backoffMs = Math.min(Math.max(backoffMs * 2, 1_000), 60_000);
@@ -281,21 +325,77 @@ export function createLogger(options: LoggerOptions): Logger {
   }
 
   function flushOnExit() {
-    while (queue.length > 0) {
-      const batch = takeBatch();
+    // A page going away may have about 64 KB of beacons in flight; what does not fit waits in storage for the next page.
+    let budget = 63_000;
+    while (queue.length > 0 && budget > 2_000) {
+      const batch = takeBatch(Math.min(limits.maxBodyBytes, budget));
+      if (batch.length === 0) {
+        break;
+      }
+
+      const text = body(batch);
       let taken = false;
       try {
-        taken = batch.length > 0 && transport.beacon(options.endpoint, body(batch));
+        taken = transport.beacon(options.endpoint, text);
       } catch {
-        // The browser would not take it: the lines stay queued for a later flush, if the page lives on.
+        // The browser would not take it: the lines go to storage below.
       }
 
       if (!taken) {
-        queue.unshift(...batch);
-        return;
+        putBack(batch);
+        break;
       }
 
+      budget -= utf8Length(text);
       stats.sent += batch.length;
+    }
+
+    persist();
+  }
+
+  /** Lines still queued as the page goes away, kept for the next page (at most 256 KB, the newest). */
+  function persist() {
+    if (!storage || queue.length === 0) {
+      return;
+    }
+
+    try {
+      const kept: string[] = [];
+      let size = 0;
+      for (let i = queue.length - 1; i >= 0 && size + queue[i].bytes < maxStoredBytes; i--) {
+        kept.unshift(queue[i].line);
+        size += queue[i].bytes;
+      }
+
+      storage.setItem(storageKey, JSON.stringify(kept));
+      stats.dropped += queue.length - kept.length;
+      queue.length = 0;
+    } catch {
+      // Storage full or refused: the lines stay queued, as before.
+    }
+  }
+
+  /** Lines an earlier page of the site could not send, first in line now. */
+  function restore() {
+    if (!storage) {
+      return;
+    }
+
+    try {
+      const stored = storage.getItem(storageKey);
+      storage.removeItem(storageKey);
+      const lines = stored ? (JSON.parse(stored) as unknown) : [];
+      if (Array.isArray(lines)) {
+        for (const line of lines.filter((l): l is string => typeof l === "string").slice(-maxQueue)) {
+          queue.push({ line, bytes: utf8Length(line) });
+        }
+      }
+
+      if (queue.length > 0) {
+        schedule(0);
+      }
+    } catch {
+      // Unreadable leftovers are dropped rather than breaking the page.
     }
   }
 
@@ -350,28 +450,10 @@ function safeContext(context: LoggerOptions["context"]): Record<string, unknown>
   }
 }
 
-/** A value as JSON can hold it: an Error as the contract's error object, what cannot be serialised as a note. */
-export function plain(value: unknown): unknown {
-  if (value instanceof Error) {
-    return { type: value.name, message: value.message, stack: value.stack };
+function defaultStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> | null {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
+  } catch {
+    return null;
   }
-
-  if (typeof value === "function" || typeof value === "symbol") {
-    return undefined;
-  }
-
-  if (typeof value === "bigint") {
-    return value.toString();
-  }
-
-  if (value !== null && typeof value === "object") {
-    try {
-      JSON.stringify(value);
-      return value;
-    } catch {
-      return "[unserializable]";
-    }
-  }
-
-  return value;
 }

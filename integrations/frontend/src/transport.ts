@@ -28,7 +28,7 @@ export function browserTransport(): Transport {
           method: "POST",
           body,
           headers: { "Content-Type": "application/json" },
-          keepalive: body.length < 60_000,
+          // No keepalive: the page is alive (leaving uses beacons), and keepalive requests share a 64 KB budget.
           credentials: "omit",
         });
         if (response.ok) {

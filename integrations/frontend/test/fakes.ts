@@ -28,6 +28,8 @@ export class FakeClock implements Clock {
   async advance(ms: number) {
     const end = this.time + ms;
     for (;;) {
+      // What is under way (a send answering) may schedule the next timer: it is let finish first.
+      await settle();
       this.timers.sort((a, b) => a.at - b.at);
       const due = this.timers[0];
       if (!due || due.at > end) {
@@ -45,8 +47,9 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Lets every promise the last timer started run to its end (a send, its answer, the retry it schedules). */
 export async function settle() {
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 50; i++) {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
@@ -75,5 +78,22 @@ export class FakeTransport implements Transport {
   /** Every entry sent so far, by request or beacon. */
   get entries(): Record<string, unknown>[] {
     return [...this.bodies, ...this.beacons].flatMap((b) => (JSON.parse(b) as { entries: Record<string, unknown>[] }).entries);
+  }
+}
+
+/** localStorage as a page has it: text by key. */
+export class MemoryStorage {
+  private items = new Map<string, string>();
+
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+
+  removeItem(key: string) {
+    this.items.delete(key);
   }
 }

@@ -1,29 +1,31 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { captureGlobals, correlationInterceptor, createErrorBoundary, createLogger, wrapFetch } from "../src/index.js";
+import { captureGlobals, correlationInterceptor, createErrorBoundary, createLogger, sendsCorrelation, wrapFetch } from "../src/index.js";
 import { FakeClock, FakeTransport } from "./fakes.js";
 
 function make() {
   const transport = new FakeTransport();
-  const logger = createLogger({ endpoint: "https://logs.test/api/ingest/frontend", clock: new FakeClock(), transport, page: () => "/lobbies" });
+  const logger = createLogger({ endpoint: "https://logs.test/api/ingest/frontend", clock: new FakeClock(), transport, page: () => "/lobbies", storage: null });
   return { transport, logger };
 }
 
-test("wrapFetch sends the current action's correlation id, and leaves one the caller set", async () => {
+test("wrapFetch sends the current action's correlation id to its own origins only, and leaves one the caller set", async () => {
   const { logger } = make();
-  const seen: (string | null)[] = [];
-  const fetchImpl = (async (_input: RequestInfo | URL, init?: RequestInit) => {
-    seen.push(new Headers(init?.headers).get("X-Correlation-ID"));
+  const seen: [string, string | null][] = [];
+  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    seen.push([input instanceof Request ? input.url : String(input), new Headers(init?.headers).get("X-Correlation-ID")]);
     return new Response("{}");
   }) as typeof fetch;
-  const wrapped = wrapFetch(logger, fetchImpl);
+  const wrapped = wrapFetch(logger, fetchImpl, ["https://api.tovplay.test"]);
 
   const id = logger.action("click:join-lobby");
   await wrapped("/api/lobbies/join", { method: "POST", headers: { "Content-Type": "application/json" } });
-  await wrapped(new Request("https://tovplay.test/api/lobbies"));
+  await wrapped(new Request("https://api.tovplay.test/api/lobbies"));
+  await wrapped("https://cdn.example/avatar.png");
   await wrapped("/api/x", { headers: { "X-Correlation-ID": "set-by-caller" } });
 
-  assert.deepEqual(seen, [id, id, "set-by-caller"]);
+  assert.deepEqual(seen.map((s) => s[1]), [id, id, null, "set-by-caller"]);
+  assert.equal(sendsCorrelation("https://api.tovplay.test:444/x", ["https://api.tovplay.test"]), false);
 });
 
 test("the axios interceptor adds the header to plain and to AxiosHeaders-like configs", () => {

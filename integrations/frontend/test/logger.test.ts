@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createLogger, type LoggerOptions } from "../src/index.js";
-import { FakeClock, FakeTransport, settle } from "./fakes.js";
+import { FakeClock, FakeTransport, MemoryStorage, settle } from "./fakes.js";
 
 function make(options: Partial<LoggerOptions> = {}) {
   const clock = new FakeClock();
   const transport = new FakeTransport();
-  const logger = createLogger({ endpoint: "https://logs.test/api/ingest/frontend", clock, transport, page: () => "/store", ...options });
+  const logger = createLogger({ endpoint: "https://logs.test/api/ingest/frontend", clock, transport, page: () => "/store", storage: null, ...options });
   return { clock, transport, logger };
 }
 
@@ -170,19 +170,77 @@ test("an Error field becomes the contract's error object", async () => {
   assert.deepEqual([sent.type, sent.message, typeof sent.stack], ["TypeError", "x is undefined", "string"]);
 });
 
-test("leaving the page hands what is queued to the browser as beacons, within the endpoint's size", async () => {
-  const { transport, logger } = make({ batchSize: 100 });
-  const text = "x".repeat(5_000);
+test("leaving the page hands the browser about 64 KB of beacons; the rest waits in storage and goes with the next page", async () => {
+  const storage = new MemoryStorage();
+  const { transport, logger } = make({ batchSize: 100, storage });
+  const text = "ש".repeat(2_500); // 5,000 bytes in UTF-8: batches are cut by bytes, not characters
   for (let i = 0; i < 20; i++) {
     logger.info(`${i} ${text}`);
   }
 
   logger.flushOnExit();
 
-  assert.ok(transport.beacons.length >= 2);
-  assert.ok(transport.beacons.every((b) => b.length < 64 * 1024));
-  assert.equal(transport.entries.length, 20);
-  assert.equal(logger.stats().queued, 0);
+  const beaconBytes = transport.beacons.reduce((sum, b) => sum + Buffer.byteLength(b), 0);
+  assert.ok(beaconBytes < 64 * 1024, `${beaconBytes} bytes of beacons`);
+  const sent = transport.entries.length;
+  assert.ok(sent >= 10 && sent < 20, `${sent} lines as beacons`);
+  assert.deepEqual([logger.stats().queued, logger.stats().dropped], [0, 0]);
+
+  const next = make({ batchSize: 100, storage });
+  await next.clock.advance(0);
+  assert.equal(next.transport.entries.length, 20 - sent);
+  assert.deepEqual(next.transport.entries.map((e) => Number(String(e.message).split(" ")[0])), Array.from({ length: 20 - sent }, (_, i) => sent + i));
+  assert.equal(storage.getItem("tovplay-logs:pending"), null);
+  assert.ok(next.transport.bodies.every((b) => Buffer.byteLength(b) < 64 * 1024));
+});
+
+test("a batch the endpoint answers 5xx for again and again is dropped after ten tries, and the lines behind it go", async () => {
+  const { clock, transport, logger } = make({ batchSize: 1 });
+  for (let i = 0; i < 10; i++) {
+    transport.answers.push({ ok: false, retry: true, status: 500 });
+  }
+
+  logger.info("poison");
+  logger.info("after");
+  await clock.advance(10 * 60_000);
+
+  assert.deepEqual(transport.entries.filter((e) => e.message === "after").length, 1);
+  assert.equal(logger.stats().dropped, 1);
+  assert.equal(logger.stats().sent, 1);
+});
+
+test("an endpoint out of reach never costs a batch its tries: it waits", async () => {
+  const { clock, transport, logger } = make();
+  for (let i = 0; i < 30; i++) {
+    transport.answers.push({ ok: false, retry: true });
+  }
+
+  logger.info("waits");
+  await clock.advance(60 * 60_000);
+
+  assert.equal(logger.stats().dropped, 0);
+  assert.equal(transport.entries.filter((e) => e.message === "waits").length >= 1, true);
+});
+
+test("what the endpoint would refuse is made acceptable: half an emoji, reserved names, deep nesting, too many fields", async () => {
+  const { transport, logger } = make();
+  const fields: Record<string, unknown> = { env: "production", level: "x", deep: { a: { b: { c: { d: { e: 1 } } } } }, bad: "a\ud83d" };
+  for (let i = 0; i < 70; i++) {
+    fields[`f${i}`] = i;
+  }
+
+  logger.info("a".repeat(7_999) + "🎮", fields);
+  await logger.flush();
+
+  const [entry] = transport.entries;
+  assert.equal((entry.message as string).length, 7_999);
+  assert.equal(entry.field_env, "production");
+  assert.equal(entry.field_level, "x");
+  assert.equal(entry.env, undefined);
+  assert.equal(typeof ((((entry.deep as Record<string, unknown>).a as Record<string, unknown>).b as Record<string, unknown>).c as Record<string, unknown>).d, "string");
+  assert.equal(entry.bad, "a\ufffd");
+  assert.equal(entry.fields_dropped, 74 - 60);
+  assert.ok(!transport.bodies[0].includes("\\ud83d"));
 });
 
 test("when the browser will not take a beacon, the lines stay queued", () => {
