@@ -20,6 +20,45 @@ def tearDownModule():
         database.drop()
 
 
+class UserFromTheDatabaseTests(unittest.TestCase):
+    """A user loader that reads the database, as Flask-Login's does, on a pool of one connection."""
+
+    def setUp(self):
+        self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0, pool_timeout=2)
+        with self.engine.begin() as connection:
+            connection.execute(text("INSERT INTO users (id, username) VALUES (77, 'dana') ON CONFLICT DO NOTHING"))
+            self.game = connection.execute(text("INSERT INTO games (owner_id, title) VALUES (77, 'Backgammon') RETURNING id")).scalar_one()
+        self.app = Flask(__name__)
+        self.stream, self.lines = captured_lines()
+        loads = []
+
+        def loader():
+            loads.append(1)
+            with self.engine.connect() as connection:
+                return connection.execute(text("SELECT id, username FROM users WHERE id = 77")).one()
+
+        self.loads = loads
+        init_app(self.app, engine=self.engine, user_loader=loader, stream=self.stream)
+
+        @self.app.delete("/api/games/<int:game_id>")
+        def delete_game(game_id):
+            with self.engine.begin() as connection:
+                connection.execute(text("DELETE FROM games WHERE id = :id"), {"id": game_id})
+            return "", 204
+
+    def tearDown(self):
+        self.engine.dispose()
+        reset_logging()
+
+    def test_it_is_read_once_before_the_requests_transactions_and_named_on_them(self):
+        response = self.app.test_client().delete(f"/api/games/{self.game}", headers={"X-Correlation-ID": "c-dana"})
+
+        self.assertEqual(response.status_code, 204)
+        rows = database.rows("SELECT app_user_id, app_username FROM tovplay_audit.statements WHERE correlation_id = %s AND action = 'DELETE'", ("c-dana",))
+        self.assertEqual([(r["app_user_id"], r["app_username"]) for r in rows], [("77", "dana")])
+        self.assertEqual(len(self.loads), 1)
+
+
 class DatabaseContextTests(unittest.TestCase):
     """Requests of a Flask backend through SQLAlchemy, on a pool of one connection, into the audited database."""
 

@@ -45,6 +45,21 @@ class JsonFormatterTests(unittest.TestCase):
         self.assertEqual((line["level"], line["error"]["type"], line["error"]["message"]), ("error", "KeyError", "'game 7'"))
         self.assertIn("raise KeyError", line["error"]["stack"])
 
+    def test_secrets_in_the_message_the_extras_and_the_error_are_taken_out(self):
+        try:
+            raise PermissionError("login failed for token=abc123def456")
+        except PermissionError as error:
+            line = json.loads(JsonFormatter().format(record(
+                message="paid with 4111 1111 1111 1111, Authorization: Bearer abcdefghijklmnop", level=logging.ERROR,
+                exc_info=(PermissionError, error, error.__traceback__), password="hunter2", form={"email": "a@b.c", "api_key": "sk_live_1"},
+                card=4111111111111111)))
+
+        text = json.dumps(line)
+        for secret in ("hunter2", "sk_live_1", "4111", "abcdefghijklmnop", "abc123def456"):
+            self.assertNotIn(secret, text)
+        self.assertEqual((line["password"], line["form"]["email"], line["form"]["api_key"], line["card"]), ("[REDACTED]", "a@b.c", "[REDACTED]", "[REDACTED]"))
+        self.assertEqual(line["error"]["message"], "login failed for token=[REDACTED]")
+
     def test_a_broken_user_loader_does_not_break_the_line(self):
         app = Flask(__name__)
 

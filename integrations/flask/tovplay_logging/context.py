@@ -37,17 +37,29 @@ def current_correlation_id():
 
 
 def current_user():
-    """(user_id, username) of the request's signed-in user as the app's loader says, or (None, None)."""
+    """(user_id, username) of the request's signed-in user as the app's loader says, or (None, None). Found once per
+    request: a loader that reads the database opens a transaction, whose start asks for the user again; that inner
+    question is answered "nobody yet" instead of calling the loader again."""
     if not has_request_context() or _user_loader is None:
         return None, None
+    known = g.get("tovplay_user")
+    if known is not None:
+        return known
+    if g.get("tovplay_loading_user"):
+        return None, None
+    g.tovplay_loading_user = True
     try:
         found = _user_loader()
     except Exception:  # a broken loader must not break logging or the request
         return None, None
+    finally:
+        g.tovplay_loading_user = False
     if not found:
+        # Not cached: the user may sign in during the request.
         return None, None
     user_id, username = found
-    return (None if user_id is None else str(user_id)), username
+    g.tovplay_user = ((None if user_id is None else str(user_id)), username)
+    return g.tovplay_user
 
 
 def client_ip():

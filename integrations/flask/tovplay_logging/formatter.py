@@ -6,6 +6,7 @@ import logging
 import traceback
 
 from . import context
+from .redaction import redact, redact_text
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and becomes a field.
 _RECORD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
@@ -15,7 +16,8 @@ _LEVELS = {"DEBUG": "debug", "INFO": "info", "WARNING": "warn", "ERROR": "error"
 
 class JsonFormatter(logging.Formatter):
     """Formats records as the backend's contract lines: ts, level, msg, service, env, correlation_id, the user and
-    client of the current request, the record's extra fields, and an error object for exceptions."""
+    client of the current request, the record's extra fields, and an error object for exceptions; secrets taken out
+    (see redaction)."""
 
     def __init__(self, service="tovplay-backend", env="prod"):
         super().__init__()
@@ -26,7 +28,7 @@ class JsonFormatter(logging.Formatter):
         line = {
             "ts": datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": _LEVELS.get(record.levelname, record.levelname.lower()),
-            "msg": record.getMessage(),
+            "msg": redact_text(record.getMessage()),
             "service": self.service,
             "env": self.env,
             "logger": record.name,
@@ -44,12 +46,12 @@ class JsonFormatter(logging.Formatter):
             line["ip"] = ip
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
-                line[key] = value
+                line[key] = redact(value, key)
         if record.exc_info and record.exc_info[0] is not None:
             kind, error, stack = record.exc_info
             line["error"] = {
                 "type": kind.__name__,
-                "message": str(error),
-                "stack": "".join(traceback.format_exception(kind, error, stack)),
+                "message": redact_text(str(error)),
+                "stack": redact_text("".join(traceback.format_exception(kind, error, stack))),
             }
         return json.dumps(line, default=str, ensure_ascii=False)

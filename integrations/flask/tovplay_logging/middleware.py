@@ -17,6 +17,9 @@ def install_middleware(app, logger):
     def _begin():
         g.tovplay_started = time.perf_counter()
         g.tovplay_correlation_id = context.correlation_id_from(request.headers.get(context.CORRELATION_HEADER))
+        # The user is found before the request's own transactions start (a loader reading the database then runs
+        # in a transaction of its own, not inside the request's).
+        context.current_user()
 
     @app.after_request
     def _complete(response):
