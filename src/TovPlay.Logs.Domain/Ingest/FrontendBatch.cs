@@ -18,6 +18,12 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
     /// <summary>The batch, or why it cannot be taken (at most ten problems, the first ones).</summary>
     public static (FrontendBatch? Batch, IReadOnlyList<string> Problems) Read(ReadOnlyMemory<byte> body, FrontendLimits limits, DateTimeOffset now)
     {
+        // A byte order mark some clients put first is not part of the JSON.
+        if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         JsonDocument document;
         try
         {
@@ -57,7 +63,7 @@ public sealed record FrontendBatch(IReadOnlyList<FrontendEntry> Entries, string?
                 {
                     problems.Add($"session: {sessionValue.GetString()!.Length:N0} characters; a session token has at most {SessionToken.MaxLength:N0}");
                 }
-                else if (sessionValue.GetString() is { Length: > 0 } token)
+                else if (sessionValue.GetString() is { } token && !string.IsNullOrWhiteSpace(token))
                 {
                     // An empty one is none: it must not hide a token sent in the header.
                     session = token;

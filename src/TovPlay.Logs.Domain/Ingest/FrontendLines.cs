@@ -52,6 +52,18 @@ public static class FrontendLines
         return (PushStream.Group(lines, l => l.Labels, l => l.Entry), redactions);
     }
 
+    /// <summary>The names LogQL's json parser gives a field and what is nested in it (other characters as '_', levels joined by '_').</summary>
+    private static IEnumerable<string> ParsedNames(string name, JsonNode? value, int depth = 0)
+    {
+        var own = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_')]);
+        if (value is JsonObject inner && depth < 8)
+        {
+            return inner.SelectMany(p => ParsedNames(p.Key, p.Value, depth + 1)).Select(n => own + "_" + n);
+        }
+
+        return [own];
+    }
+
     private static (string Line, int Redactions) Line(FrontendEntry entry, FrontendCaller caller, string? agent)
     {
         var fields = entry.Fields.DeepClone().AsObject();
@@ -72,12 +84,20 @@ public static class FrontendLines
             line["client_ts"] = clientTime;
         }
 
-        foreach (var name in s_serverOwned)
+        // A field stands for a server-owned one when LogQL's json parser would give it that name: "user-id",
+        // "user.id" and {"user": {"id": …}} all become user_id. Such a field is kept whole as a claim.
+        foreach (var (name, value) in fields.ToList())
         {
-            if (fields[name] is { } claimed)
+            if (ParsedNames(name, value).Any(s_serverOwned.Contains))
             {
                 fields.Remove(name);
-                fields["claimed_" + name] = claimed;
+                var claim = "claimed_" + name;
+                for (var n = 2; fields.ContainsKey(claim); n++)
+                {
+                    claim = $"claimed_{name}_{n}";
+                }
+
+                fields[claim] = value;
             }
         }
 

@@ -19,7 +19,8 @@ public static partial class SecretRedactor
     private static readonly string[] s_secretNames =
     [
         "password", "passwd", "passphrase", "passcode", "secret", "token", "authorization", "authentication", "credential", "cookie",
-        "apikey", "accesskey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc",
+        "apikey", "accesskey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc", "totp", "mfacode", "recoverycode",
+        "pincode", "socialsecurity", "iban",
     ];
 
     // Names that hold a secret only when they are the whole name ("pin", not "spinner"; "session", not "session_id",
@@ -97,6 +98,21 @@ public static partial class SecretRedactor
             count++;
             return m.Groups[1].Value + Redacted;
         });
+        result = HeaderSecret().Replace(result, m =>
+        {
+            count++;
+            return m.Groups[1].Value + m.Groups[2].Value + Redacted;
+        });
+        result = UrlPassword().Replace(result, m =>
+        {
+            count++;
+            return m.Groups[1].Value + Redacted + "@";
+        });
+        result = ProviderKey().Replace(result, _ =>
+        {
+            count++;
+            return Redacted;
+        });
         result = NamedSecret().Replace(result, m =>
         {
             count++;
@@ -123,7 +139,8 @@ public static partial class SecretRedactor
         {
             if (IsSecretName(name))
             {
-                if (fields[name] is not null)
+                // A flag about a secret (token_expired: true) is not one.
+                if (fields[name] is not null && fields[name]!.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
                 {
                     fields[name] = Redacted;
                     count++;
@@ -234,8 +251,20 @@ public static partial class SecretRedactor
     private static partial Regex Credentials();
 
     /// <summary>A secret named in text: <c>password=…</c>, <c>"token": "…"</c>, <c>?api_key=…</c>, <c>pwd: …</c>.</summary>
-    [GeneratedRegex(@"(?i)\b(password|passwd|passphrase|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|session[_-]?token|api[_-]?key|access[_-]?key|otp|pin|cvv|cvc)(""?\s*[:=]\s*""?)([^\s""'&,;}]{3,})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(@"(?i)\b([a-z0-9_]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|sessionid)[a-z0-9_]*|pwd|pass|session|otp|pin|cvv|cvc)([""']?\s*[:=]\s*[""']?)([^\s""'&,;}]{3,})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
     private static partial Regex NamedSecret();
+
+    /// <summary>The value of a header that carries credentials, written out: <c>Authorization: Token …</c>, <c>Cookie: sid=…</c>.</summary>
+    [GeneratedRegex(@"(?i)\b((?:proxy-)?authorization\s*:\s*)(?!(?:bearer|basic)\s+\[REDACTED\])(?:[a-z-]+\s+)?[^\s,;]{3,}|\b((?:set-)?cookie\s*:\s*)[^\r\n]{3,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex HeaderSecret();
+
+    /// <summary>A password in an address: <c>https://user:password@host</c>.</summary>
+    [GeneratedRegex(@"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex UrlPassword();
+
+    /// <summary>Keys whose form names their provider: Stripe, GitHub, AWS access key ids, Slack.</summary>
+    [GeneratedRegex(@"\b(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,})\b", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex ProviderKey();
 
     /// <summary>A session token the TovPlay backend signs (<c>v1.&lt;payload&gt;.&lt;signature&gt;</c>): whoever reads it could replay it.</summary>
     [GeneratedRegex(@"\bv1\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]

@@ -68,7 +68,7 @@ public static class SessionToken
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("sub", out var sub) || !TryText(sub, out var userId) || userId.Length == 0
-                || !root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expires))
+                || !root.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number || !exp.TryGetInt64(out var expires))
             {
                 return (SessionTokenStatus.Invalid, null);
             }
@@ -86,8 +86,9 @@ public static class SessionToken
             var name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
             return (SessionTokenStatus.Valid, new SessionUser(userId, name));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Signed, yet not what a backend signs (text that is not Unicode, fields of other types): not a user.
             return (SessionTokenStatus.Invalid, null);
         }
     }

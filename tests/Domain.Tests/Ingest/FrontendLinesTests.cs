@@ -25,7 +25,7 @@ public sealed class FrontendLinesTests
         var entry = Assert.Single(stream.Entries);
         Assert.Equal(new DateTimeOffset(2026, 12, 4, 10, 29, 59, 250, TimeSpan.Zero), DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100));
         Assert.Equal(
-            """{"ts":"2026-12-04T10:29:59.250Z","level":"error","msg":"boom","service":"tovplay-frontend","env":"staging","ip":"203.0.113.9","user_agent":"Mozilla/5.0","labels":{"job":"x"},"page":"/games","claimed_user_id":1,"claimed_username":"admin","claimed_ip":"10.0.0.1","claimed_service":"api","claimed_job":"tovplay-backend"}""",
+            """{"ts":"2026-12-04T10:29:59.250Z","level":"error","msg":"boom","service":"tovplay-frontend","env":"staging","ip":"203.0.113.9","user_agent":"Mozilla/5.0","labels":{"job":"x"},"page":"/games","claimed_job":"tovplay-backend","claimed_service":"api","claimed_user_id":1,"claimed_username":"admin","claimed_ip":"10.0.0.1"}""",
             entry.Line);
         Assert.Equal(0, redactions);
     }
@@ -85,6 +85,21 @@ public sealed class FrontendLinesTests
 
         Assert.Equal(3, entries.Select(e => e.TimestampNs).Distinct().Count());
         Assert.Equal(entries[0].TimestampNs + 2, entries[2].TimestampNs);
+    }
+
+    [Fact]
+    public void Build_FieldsAJsonParserWouldNameLikeTheServers_AreClaimsToo_AndNoClaimIsOverwritten()
+    {
+        var batch = Batch("""{"entries": [{"message": "m", "user": {"id": "999", "name": "mallory"}, "user-agent": "FakeUA", "user.name": "m2", "claimed_ip": "9.9.9.9", "ip": "1.1.1.1"}]}""");
+
+        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", null, SessionTokenStatus.Valid, new SessionUser("42", "alice"))).Streams[0].Entries[0].Line)!;
+
+        Assert.Equal(("42", "alice", "203.0.113.9"), ((string?)line["user_id"], (string?)line["username"], (string?)line["ip"]));
+        Assert.Equal(("999", "FakeUA", "9.9.9.9", "1.1.1.1"),
+            ((string?)line["claimed_user"]!["id"], (string?)line["claimed_user-agent"], (string?)line["claimed_ip"], (string?)line["claimed_ip_2"]));
+        // user.name is user_name to a json parser, not the server's username: it stays as sent.
+        Assert.Equal("m2", (string?)line["user.name"]);
+        Assert.Null(line["user"]);
     }
 
     [Fact]

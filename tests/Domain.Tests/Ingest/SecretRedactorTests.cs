@@ -65,6 +65,25 @@ public sealed class SecretRedactorTests
     [InlineData("at 1796380199507 (a timestamp that passes the Luhn check)")]
     public void RedactText_NumbersThatAreNotCards_AndPlainWords_AreKept(string text) => Assert.Equal((text, 0), SecretRedactor.RedactText(text));
 
+    [Theory]
+    [InlineData("PASSWORD = 'hunter3' set", "PASSWORD = '[REDACTED]' set")]
+    [InlineData("Cookie: sid=abc123; theme=dark", "Cookie: [REDACTED]")]
+    [InlineData("Authorization: Token abcdef123 sent", "Authorization: [REDACTED] sent")]
+    [InlineData("GET https://bob:hunter17@db.tovplay.test/x", "GET https://bob:[REDACTED]@db.tovplay.test/x")]
+    [InlineData("aws_secret_access_key=wJalrXUtnFEMI", "aws_secret_access_key=[REDACTED]")]
+    [InlineData("key sk_live_51HxAbCdEf and AKIAIOSFODNN7EXAMPLE", "key [REDACTED] and [REDACTED]")]
+    public void RedactText_HeadersAddressesAndProviderKeys_AreReplaced(string text, string expected) => Assert.Equal(expected, SecretRedactor.RedactText(text).Text);
+
+    [Fact]
+    public void Redact_AFlagAboutASecret_IsKept()
+    {
+        var fields = JsonNode.Parse("""{"token_expired": true, "password_reset_sent": false, "totp": "123456"}""")!.AsObject();
+
+        SecretRedactor.Redact(fields);
+
+        Assert.Equal("""{"token_expired":true,"password_reset_sent":false,"totp":"[REDACTED]"}""", fields.ToJsonString());
+    }
+
     [Fact]
     public void Redact_FieldsByNameAndByContent_ThroughNestedObjectsAndArrays()
     {

@@ -41,6 +41,21 @@ public sealed class SessionTokenTests
     }
 
     [Fact]
+    public void Verify_ASignedPayloadOfOtherShapes_IsInvalid_NeverThrown()
+    {
+        string Signed(string json)
+        {
+            var payload = Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(s_key, Encoding.ASCII.GetBytes("v1." + payload)))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return $"v1.{payload}.{signature}";
+        }
+
+        Assert.Equal(SessionTokenStatus.Invalid, SessionToken.Verify(Signed("""{"sub": 51, "name": "a\ud83db", "exp": 1796384400}"""), s_now, s_key).Status);
+        Assert.Equal(SessionTokenStatus.Invalid, SessionToken.Verify(Signed("""{"sub": 51, "exp": "1796384400"}"""), s_now, s_key).Status);
+    }
+
+    [Fact]
     public void Verify_ATokenSignedElsewhere_WithTheSameKeyAndForm_IsValid()
     {
         // What the Flask integration's sign_session_token makes for user 7 "noa" expiring at 1796384400 with this key.
