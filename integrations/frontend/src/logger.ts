@@ -116,6 +116,9 @@ export function createLogger(options: LoggerOptions): Logger {
   let notBefore = 0;
   let closed = false;
   let headAttempts = 0;
+  // The batch a request is carrying: if the page goes away meanwhile, it is kept with the rest (the store drops a
+  // line it already holds, so one that did arrive is not doubled).
+  let inFlight: string[] = [];
   restore();
 
   function page(): string | undefined {
@@ -169,7 +172,7 @@ export function createLogger(options: LoggerOptions): Logger {
       let left = 0;
       for (const key of Object.keys(extra)) {
         // A field named like the entry's own (env, level, ...) would be read as it; it goes under its own name.
-        const name = cut(wellFormed(reservedKeys.has(key) ? `field_${key}` : key), limits.maxFieldNameChars);
+        const name = cut(wellFormed(reservedKeys.has(key) ? `field_${key}` : key === "" ? "field_empty" : key), limits.maxFieldNameChars);
         const value = plain(extra[key]);
         if (value === undefined) {
           continue;
@@ -265,11 +268,13 @@ export function createLogger(options: LoggerOptions): Logger {
 
       let result;
       try {
+        inFlight = batch;
         result = await transport.send(options.endpoint, body(batch));
       } catch {
         result = { ok: false as const, retry: true };
       }
 
+      inFlight = [];
       if (result.ok) {
         stats.sent += batch.length;
         backoffMs = 0;
@@ -316,6 +321,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timer = undefined;
     }
 
+    restore();
     sending = sendAll()
       .catch(() => undefined)
       .finally(() => {
@@ -355,27 +361,31 @@ export function createLogger(options: LoggerOptions): Logger {
 
   /** Lines still queued as the page goes away, kept for the next page (at most 256 KB, the newest). */
   function persist() {
-    if (!storage || queue.length === 0) {
+    if (!storage || queue.length + inFlight.length === 0) {
       return;
     }
 
     try {
+      // Added to what an earlier call (pagehide, then visibilitychange) or page stored, never in place of it.
+      const earlier = storage.getItem(storageKey);
+      const lines = [...(earlier ? (JSON.parse(earlier) as string[]) : []), ...inFlight, ...queue.map((q) => q.line)];
       const kept: string[] = [];
       let size = 0;
-      for (let i = queue.length - 1; i >= 0 && size + queue[i].bytes < maxStoredBytes; i--) {
-        kept.unshift(queue[i].line);
-        size += queue[i].bytes;
+      for (let i = lines.length - 1; i >= 0 && size + utf8Length(lines[i]) < maxStoredBytes; i--) {
+        kept.unshift(lines[i]);
+        size += utf8Length(lines[i]);
       }
 
-      storage.setItem(storageKey, JSON.stringify(kept));
-      stats.dropped += queue.length - kept.length;
+      storage.setItem(storageKey, JSON.stringify([...new Set(kept)]));
+      stats.dropped += lines.length - kept.length;
       queue.length = 0;
+      inFlight = [];
     } catch {
       // Storage full or refused: the lines stay queued, as before.
     }
   }
 
-  /** Lines an earlier page of the site could not send, first in line now. */
+  /** Lines an earlier page of the site (or this one, hidden and shown again) could not send, first in line now. */
   function restore() {
     if (!storage) {
       return;
@@ -385,9 +395,12 @@ export function createLogger(options: LoggerOptions): Logger {
       const stored = storage.getItem(storageKey);
       storage.removeItem(storageKey);
       const lines = stored ? (JSON.parse(stored) as unknown) : [];
-      if (Array.isArray(lines)) {
-        for (const line of lines.filter((l): l is string => typeof l === "string").slice(-maxQueue)) {
-          queue.push({ line, bytes: utf8Length(line) });
+      if (Array.isArray(lines) && lines.length > 0) {
+        // Older than anything queued now: they go first.
+        queue.unshift(...lines.filter((l): l is string => typeof l === "string").slice(-maxQueue).map((line) => ({ line, bytes: utf8Length(line) })));
+        while (queue.length > maxQueue) {
+          queue.pop();
+          stats.dropped++;
         }
       }
 

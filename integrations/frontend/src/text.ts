@@ -90,7 +90,7 @@ export function plain(value: unknown, depth = 0): unknown {
 
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      out[cut(wellFormed(key), limits.maxFieldNameChars)] = plain((value as Record<string, unknown>)[key], depth + 1);
+      out[cut(wellFormed(key === "" ? "field_empty" : key), limits.maxFieldNameChars)] = plain((value as Record<string, unknown>)[key], depth + 1);
     }
 
     return out;

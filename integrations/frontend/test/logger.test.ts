@@ -243,6 +243,39 @@ test("what the endpoint would refuse is made acceptable: half an emoji, reserved
   assert.ok(!transport.bodies[0].includes("\\ud83d"));
 });
 
+test("leaving while a batch is on its way keeps it, and a second leave adds to what the first stored", async () => {
+  const storage = new MemoryStorage();
+  let release: (r: { ok: true }) => void = () => undefined;
+  const transport = new FakeTransport();
+  transport.send = (_url: string, body: string) => {
+    transport.bodies.push(body);
+    return new Promise((resolve) => (release = resolve));
+  };
+  transport.beaconAccepts = false;
+  const { logger } = make({ batchSize: 2, storage, transport });
+
+  logger.info("a");
+  logger.info("b"); // a full batch: on its way, never answered
+  await settle();
+  logger.info("c");
+  logger.flushOnExit(); // pagehide
+  logger.info("d");
+  logger.flushOnExit(); // visibilitychange
+
+  const stored = (JSON.parse(storage.getItem("tovplay-logs:pending")!) as string[]).map((l) => JSON.parse(l).message);
+  assert.deepEqual(stored, ["a", "b", "c", "d"]);
+  release({ ok: true });
+});
+
+test("a field with an empty name is sent under field_empty", async () => {
+  const { transport, logger } = make();
+
+  logger.info("e1", { "": "empty", nested: { "": 1 } });
+  await logger.flush();
+
+  assert.deepEqual([transport.entries[0].field_empty, (transport.entries[0].nested as Record<string, unknown>).field_empty], ["empty", 1]);
+});
+
 test("when the browser will not take a beacon, the lines stay queued", () => {
   const { transport, logger } = make();
   transport.beaconAccepts = false;
