@@ -59,6 +59,67 @@ class UserFromTheDatabaseTests(unittest.TestCase):
         self.assertEqual(len(self.loads), 1)
 
 
+class SharedSessionTests(unittest.TestCase):
+    """The request's own session (as Flask-SQLAlchemy keeps one) read by the user loader, then used by the view."""
+
+    def setUp(self):
+        self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0, pool_timeout=2)
+        with self.engine.begin() as connection:
+            connection.execute(text("INSERT INTO users (id, username) VALUES (78, 'eli') ON CONFLICT DO NOTHING"))
+            self.game = connection.execute(text("INSERT INTO games (owner_id, title) VALUES (78, 'Checkers') RETURNING id")).scalar_one()
+        self.app = Flask(__name__)
+        self.stream, self.lines = captured_lines()
+        self.loads = []
+        from flask import g, request
+        from sqlalchemy.orm import Session
+
+        def session():
+            if "db" not in g:
+                g.db = Session(self.engine)
+            return g.db
+
+        def loader():
+            self.loads.append(1)
+            if request.headers.get("X-Test-User") == "gone":
+                return None
+            return session().execute(text("SELECT id, username FROM users WHERE id = 78")).one()
+
+        init_app(self.app, engine=self.engine, user_loader=loader, stream=self.stream)
+
+        @self.app.teardown_request
+        def close(_error):
+            if "db" in g:
+                g.db.close()
+
+        @self.app.delete("/api/games/<int:game_id>")
+        def delete_game(game_id):
+            session().execute(text("DELETE FROM games WHERE id = :id"), {"id": game_id})
+            session().commit()
+            return "", 204
+
+        @self.app.get("/api/own-games")
+        def own_games():
+            with self.engine.begin() as connection:
+                return {"games": connection.execute(text("SELECT count(*) FROM games")).scalar_one()}
+
+    def tearDown(self):
+        self.engine.dispose()
+        reset_logging()
+
+    def test_the_statements_after_the_user_was_read_in_the_same_transaction_name_the_user(self):
+        response = self.app.test_client().delete(f"/api/games/{self.game}", headers={"X-Correlation-ID": "c-eli"})
+
+        self.assertEqual(response.status_code, 204)
+        rows = database.rows("SELECT app_user_id, app_username FROM tovplay_audit.statements WHERE correlation_id = %s AND action = 'DELETE'", ("c-eli",))
+        self.assertEqual([(r["app_user_id"], r["app_username"]) for r in rows], [("78", "eli")])
+
+    def test_nobody_signed_in_is_asked_once_too(self):
+        response = self.app.test_client().get("/api/own-games", headers={"X-Test-User": "gone"})
+
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self.loads), 1)
+
+
 class DatabaseContextTests(unittest.TestCase):
     """Requests of a Flask backend through SQLAlchemy, on a pool of one connection, into the audited database."""
 

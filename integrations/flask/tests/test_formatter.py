@@ -60,6 +60,14 @@ class JsonFormatterTests(unittest.TestCase):
         self.assertEqual((line["password"], line["form"]["email"], line["form"]["api_key"], line["card"]), ("[REDACTED]", "a@b.c", "[REDACTED]", "[REDACTED]"))
         self.assertEqual(line["error"]["message"], "login failed for token=[REDACTED]")
 
+    def test_credential_headers_addresses_and_provider_keys_are_taken_out_and_flags_kept(self):
+        line = json.loads(JsonFormatter().format(record(
+            message="Cookie: sid=abc123; theme=dark", url="https://bob:hunter17@db.tovplay.test/x", key="sk_live_51HxAbCdEf",
+            token_expired=True, totp="123456")))
+
+        self.assertEqual((line["msg"], line["url"], line["key"], line["token_expired"], line["totp"]),
+                         ("Cookie: [REDACTED]", "https://bob:[REDACTED]@db.tovplay.test/x", "[REDACTED]", True, "[REDACTED]"))
+
     def test_a_broken_user_loader_does_not_break_the_line(self):
         app = Flask(__name__)
 

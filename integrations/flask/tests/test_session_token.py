@@ -24,9 +24,11 @@ class SessionTokenTests(unittest.TestCase):
         self.assertEqual(b64decode(signature), expected)
         self.assertNotIn("=", token)
 
-    def test_a_short_key_is_refused(self):
+    def test_a_short_key_and_a_lifetime_over_a_day_are_refused(self):
         with self.assertRaises(ValueError):
             sign_session_token(7, "noa", "short")
+        with self.assertRaises(ValueError):
+            sign_session_token(7, "noa", KEY, ttl_seconds=10**8)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ import logging
 import sys
 
 from .audit import audit_log
-from .context import CORRELATION_HEADER, current_correlation_id
+from .context import CORRELATION_HEADER, current_correlation_id, forget_user
 from .database import install_database_context
 from .formatter import JsonFormatter
 from .middleware import install_middleware, propagate_to_requests
 from .session_token import sign_session_token
 
 __all__ = [
-    "CORRELATION_HEADER", "JsonFormatter", "audit_log", "current_correlation_id", "init_app",
+    "CORRELATION_HEADER", "JsonFormatter", "audit_log", "current_correlation_id", "forget_user", "init_app",
     "install_database_context", "sign_session_token",
 ]
 

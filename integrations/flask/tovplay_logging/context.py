@@ -55,11 +55,19 @@ def current_user():
     finally:
         g.tovplay_loading_user = False
     if not found:
-        # Not cached: the user may sign in during the request.
-        return None, None
+        # Nobody, for the whole request too: asking again (a loader reading the database) would cost a query per
+        # transaction. A request that signs someone in calls forget_user() so the next lines name them.
+        g.tovplay_user = (None, None)
+        return g.tovplay_user
     user_id, username = found
     g.tovplay_user = ((None if user_id is None else str(user_id)), username)
     return g.tovplay_user
+
+
+def forget_user():
+    """After signing a user in or out during a request: the next line and transaction ask the loader again."""
+    if has_request_context():
+        g.pop("tovplay_user", None)
 
 
 def client_ip():

@@ -8,14 +8,19 @@ import re
 REDACTED = "[REDACTED]"
 
 _SECRET_PARTS = ("password", "passwd", "passphrase", "passcode", "secret", "token", "authorization", "authentication",
-                 "credential", "cookie", "apikey", "accesskey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc")
+                 "credential", "cookie", "apikey", "accesskey", "privatekey", "creditcard", "cardnumber", "cvv", "cvc", "totp",
+                 "mfacode", "recoverycode", "pincode", "socialsecurity", "iban")
 _SECRET_WHOLE = ("pwd", "auth", "otp", "pin", "ssn", "session")
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}")
 _SESSION_TOKEN = re.compile(r"\bv1\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}")
 _CREDENTIALS = re.compile(r"(?i)\b((?:bearer|basic)\s+)[A-Za-z0-9._~+/-]{8,}=*")
-_NAMED = re.compile(r"(?i)\b(password|passwd|passphrase|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|"
-                    r"session[_-]?token|api[_-]?key|access[_-]?key|otp|pin|cvv|cvc)(\"?\s*[:=]\s*\"?)([^\s\"'&,;}]{3,})")
+_NAMED = re.compile(r"(?i)\b([a-z0-9_]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|sessionid)"
+                    r"[a-z0-9_]*|pwd|pass|session|otp|pin|cvv|cvc)([\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}]{3,})")
+_HEADER = re.compile(r"(?i)\b((?:proxy-)?authorization\s*:\s*)(?!(?:bearer|basic)\s+\[REDACTED\])(?:[a-z-]+\s+)?[^\s,;]{3,}"
+                     r"|\b((?:set-)?cookie\s*:\s*)[^\r\n]{3,}")
+_URL_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@")
+_PROVIDER_KEY = re.compile(r"\b(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,})\b")
 _CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
 
 
@@ -42,13 +47,17 @@ def redact_text(text):
     text = _JWT.sub(REDACTED, text)
     text = _SESSION_TOKEN.sub(REDACTED, text)
     text = _CREDENTIALS.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _HEADER.sub(lambda m: (m.group(1) or "") + (m.group(2) or "") + REDACTED, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + "@", text)
+    text = _PROVIDER_KEY.sub(REDACTED, text)
     text = _NAMED.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
     return _CARD.sub(lambda m: REDACTED if _luhn(m.group(0)) else m.group(0), text)
 
 
 def redact(value, name=None):
     """The value with its secrets taken out (by its field's name, then by content, through dicts and lists)."""
-    if name is not None and is_secret_name(name) and value is not None:
+    # A flag about a secret (token_expired: True) is not one.
+    if name is not None and is_secret_name(name) and value is not None and not isinstance(value, bool):
         return REDACTED
     if isinstance(value, str):
         return redact_text(value)

@@ -19,6 +19,8 @@ def sign_session_token(user_id, username, key, ttl_seconds=3600, now=None):
         key = key.encode("utf-8")
     if len(key) < 32:
         raise ValueError("the session key must have at least 32 bytes (TovPlay Logs refuses a shorter one)")
+    if not 0 < ttl_seconds <= 24 * 3600:
+        raise ValueError("a session token lasts at most a day (TovPlay Logs refuses a longer one): renew it instead")
     expires = int((now if now is not None else time.time()) + ttl_seconds)
     payload = _b64(json.dumps({"sub": user_id, "name": username, "exp": expires}).encode("utf-8"))
     signed = "v1." + payload
