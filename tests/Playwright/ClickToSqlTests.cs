@@ -25,7 +25,7 @@ public sealed class ClickToSqlTests(BrowserFixture fixture) : IAsyncLifetime
     {
         await fixture.ExecuteAuditedAsync($"CREATE TABLE {_table} (id bigint PRIMARY KEY, title text NOT NULL); INSERT INTO {_table} VALUES (1, 'Chess'), (2, 'Go'), (3, 'Shogi')");
         await fixture.AuditTablesAsync(_table);
-        var port = FlaskBackend.FreePort();
+        var port = LoopbackServer.FreePort();
         _appDatabase = await TestDatabase.CreateAsync("browser_chain");
         _app = new TestApp(_appDatabase.ConnectionString, new Dictionary<string, string?>
         {

@@ -20,16 +20,32 @@ def tearDownModule():
         database.drop()
 
 
-class UserFromTheDatabaseTests(unittest.TestCase):
-    """A user loader that reads the database, as Flask-Login's does, on a pool of one connection."""
+class BackendOnOneConnection(unittest.TestCase):
+    """A Flask backend whose engine has one connection into the audited database: a second checkout within a request
+    fails within two seconds instead of passing unnoticed."""
 
     def setUp(self):
         self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0, pool_timeout=2)
-        with self.engine.begin() as connection:
-            connection.execute(text("INSERT INTO users (id, username) VALUES (77, 'dana') ON CONFLICT DO NOTHING"))
-            self.game = connection.execute(text("INSERT INTO games (owner_id, title) VALUES (77, 'Backgammon') RETURNING id")).scalar_one()
         self.app = Flask(__name__)
         self.stream, self.lines = captured_lines()
+
+    def tearDown(self):
+        self.engine.dispose()
+        reset_logging()
+
+    def owned_game(self, user_id, username, title):
+        """A game of this user (made if new), as the application's role creates it; its id."""
+        with self.engine.begin() as connection:
+            connection.execute(text("INSERT INTO users (id, username) VALUES (:id, :name) ON CONFLICT DO NOTHING"), {"id": user_id, "name": username})
+            return connection.execute(text("INSERT INTO games (owner_id, title) VALUES (:id, :title) RETURNING id"), {"id": user_id, "title": title}).scalar_one()
+
+
+class UserFromTheDatabaseTests(BackendOnOneConnection):
+    """A user loader that reads the database, as Flask-Login's does, on a pool of one connection."""
+
+    def setUp(self):
+        super().setUp()
+        self.game = self.owned_game(77, "dana", "Backgammon")
         loads = []
 
         def loader():
@@ -46,10 +62,6 @@ class UserFromTheDatabaseTests(unittest.TestCase):
                 connection.execute(text("DELETE FROM games WHERE id = :id"), {"id": game_id})
             return "", 204
 
-    def tearDown(self):
-        self.engine.dispose()
-        reset_logging()
-
     def test_it_is_read_once_before_the_requests_transactions_and_named_on_them(self):
         response = self.app.test_client().delete(f"/api/games/{self.game}", headers={"X-Correlation-ID": "c-dana"})
 
@@ -59,16 +71,12 @@ class UserFromTheDatabaseTests(unittest.TestCase):
         self.assertEqual(len(self.loads), 1)
 
 
-class SharedSessionTests(unittest.TestCase):
+class SharedSessionTests(BackendOnOneConnection):
     """The request's own session (as Flask-SQLAlchemy keeps one) read by the user loader, then used by the view."""
 
     def setUp(self):
-        self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0, pool_timeout=2)
-        with self.engine.begin() as connection:
-            connection.execute(text("INSERT INTO users (id, username) VALUES (78, 'eli') ON CONFLICT DO NOTHING"))
-            self.game = connection.execute(text("INSERT INTO games (owner_id, title) VALUES (78, 'Checkers') RETURNING id")).scalar_one()
-        self.app = Flask(__name__)
-        self.stream, self.lines = captured_lines()
+        super().setUp()
+        self.game = self.owned_game(78, "eli", "Checkers")
         self.loads = []
         from flask import g, request
         from sqlalchemy.orm import Session
@@ -102,10 +110,6 @@ class SharedSessionTests(unittest.TestCase):
             with self.engine.begin() as connection:
                 return {"games": connection.execute(text("SELECT count(*) FROM games")).scalar_one()}
 
-    def tearDown(self):
-        self.engine.dispose()
-        reset_logging()
-
     def test_the_statements_after_the_user_was_read_in_the_same_transaction_name_the_user(self):
         response = self.app.test_client().delete(f"/api/games/{self.game}", headers={"X-Correlation-ID": "c-eli"})
 
@@ -120,13 +124,11 @@ class SharedSessionTests(unittest.TestCase):
         self.assertEqual(len(self.loads), 1)
 
 
-class DatabaseContextTests(unittest.TestCase):
+class DatabaseContextTests(BackendOnOneConnection):
     """Requests of a Flask backend through SQLAlchemy, on a pool of one connection, into the audited database."""
 
     def setUp(self):
-        self.engine = create_engine(database.app_url(), pool_size=1, max_overflow=0)
-        self.app = Flask(__name__)
-        self.stream, self.lines = captured_lines()
+        super().setUp()
         users = {"maya": (42, "maya"), "noa": (7, "noa")}
         from flask import request
 
@@ -145,10 +147,6 @@ class DatabaseContextTests(unittest.TestCase):
             with self.engine.begin() as connection:
                 connection.execute(text("DELETE FROM games WHERE id = :id"), {"id": game_id})
             return "", 204
-
-    def tearDown(self):
-        self.engine.dispose()
-        reset_logging()
 
     def test_a_delete_through_the_app_leaves_an_audit_row_and_log_lines_sharing_its_correlation_id(self):
         client = self.app.test_client()

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,8 +38,8 @@ public static class SessionToken
             ["name"] = user.Username,
             ["exp"] = expires.ToUnixTimeSeconds(),
         });
-        var signed = $"{Version}.{Base64Url(payload)}";
-        return $"{signed}.{Base64Url(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signed)))}";
+        var signed = $"{Version}.{Base64Url.EncodeToString(payload)}";
+        return $"{signed}.{Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signed)))}";
     }
 
     /// <summary>The user the token names, when its signature holds and it has not expired.</summary>
@@ -105,19 +106,15 @@ public static class SessionToken
         return value.ValueKind is JsonValueKind.String or JsonValueKind.Number;
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private static bool TryFromBase64Url(string text, out byte[] bytes)
     {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
-        bytes = new byte[padded.Length];
-        if (Convert.TryFromBase64String(padded, bytes, out var written))
+        bytes = [];
+        if (!Base64Url.IsValid(text))
         {
-            bytes = bytes[..written];
-            return true;
+            return false;
         }
 
-        return false;
+        bytes = Base64Url.DecodeFromChars(text);
+        return true;
     }
 }

@@ -7,6 +7,7 @@ using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
 using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.LokiApi;
 
 namespace TovPlay.Logs.Web.Ingest;
 
@@ -68,15 +69,26 @@ public static class FrontendIngestEndpoint
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, settings.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
+        // The push API's bounded reader: it stops at the first bytes past the limit, announced or not.
+        PooledBytes body;
+        try
+        {
+            body = await PooledBytes.ReadAsync(context.Request.Body, context.Request.ContentLength, settings.MaxBodyBytes, context.RequestAborted);
+        }
+        catch (PushTooLargeException)
         {
             await RefuseAsync(context, metrics, 413, "too-large", $"A batch is at most {settings.MaxBodyBytes:N0} bytes; send fewer entries at a time.");
             return;
         }
 
         var now = time.GetUtcNow();
-        var (batch, problems) = FrontendBatch.Read(body, settings.ToLimits(), now);
+        FrontendBatch? batch;
+        IReadOnlyList<string> problems;
+        using (body)
+        {
+            (batch, problems) = FrontendBatch.Read(body.Memory, settings.ToLimits(), now);
+        }
+
         if (batch is null)
         {
             await RefuseAsync(context, metrics, 400, "invalid", problems[0], problems);
@@ -84,8 +96,8 @@ public static class FrontendIngestEndpoint
         }
 
         var token = batch.Session ?? (context.Request.Headers[SessionHeader].ToString() is { Length: > 0 } header ? header : null);
-        var (status, user) = token is null ? ((SessionTokenStatus?)null, (SessionUser?)null) : Verify(token, settings.SessionKey, now);
-        var caller = new FrontendCaller(Address(context.Connection.RemoteIpAddress), context.Request.Headers.UserAgent.ToString(), status, user);
+        var verified = token is null ? default((SessionTokenStatus Status, SessionUser? User)?) : SessionToken.Verify(token, now, Encoding.UTF8.GetBytes(settings.SessionKey));
+        var caller = new FrontendCaller(Address(context.Connection.RemoteIpAddress), context.Request.Headers.UserAgent.ToString(), verified?.Status, verified?.User);
         var (streams, redactions) = FrontendLines.Build(batch, caller);
 
         // The store's own limits (line size, label sizes, out-of-order window) are checked before anything is written.
@@ -116,36 +128,6 @@ public static class FrontendIngestEndpoint
         metrics.Stored(batch.Entries.Count, redactions);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { accepted = batch.Entries.Count, redacted = redactions }, s_json), context.RequestAborted);
-    }
-
-    private static (SessionTokenStatus?, SessionUser?) Verify(string token, string key, DateTimeOffset now)
-    {
-        var (status, user) = SessionToken.Verify(token, now, Encoding.UTF8.GetBytes(key));
-        return (status, user);
-    }
-
-    /// <summary>The body, or null when it is larger than allowed (reading stops at the first chunk past the limit).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > max)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static bool IsJsonOrText(string contentType)

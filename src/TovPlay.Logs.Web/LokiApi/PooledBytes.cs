@@ -19,6 +19,8 @@ internal sealed class PooledBytes : IDisposable
 
     public ReadOnlySpan<byte> Span => _array.AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
+
     /// <summary>A buffer of exactly <paramref name="length"/> bytes for the caller to fill through <see cref="Writable"/>.</summary>
     public static PooledBytes Rent(int length) => new(length) { Length = length };
 

@@ -28,13 +28,6 @@ public sealed class FlaskBackend : IAsyncDisposable
     /// <summary>Lines the backend wrote that could not be shipped, with why (none is expected).</summary>
     public List<string> Unshipped { get; } = [];
 
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static async Task<FlaskBackend> StartAsync(int port, string auditedConnection, string table, TestApp app, string sessionKey)
     {
         var dist = Path.Combine(Repository, "integrations", "frontend", "dist");
