@@ -118,12 +118,20 @@ public static class AccountInvestigation
         var firstSeen = sightings.GroupBy(x => x.Address).ToDictionary(g => g.Key, g => g.Min(x => x.At), StringComparer.Ordinal);
         var earliest = firstSeen.Count > 0 ? firstSeen.Values.Min() : evidence.Start;
         bool IsNew(string ip) => !known.Contains(ip) && firstSeen.TryGetValue(ip, out var first) && (known.Count > 0 || first - earliest >= Established);
+        // With no address on record before and none arriving well after the first, nothing tells the owner's from another's.
+        var compared = known.Count > 0 || firstSeen.Values.Any(f => f - earliest >= Established);
+        // An address that failed to sign in to several accounts was guessing passwords, whether or not it is new for this one.
+        var spraying = firstSeen.Keys
+            .Select(ip => (Address: ip, Tries: evidence.FailedSignIns.Where(l => l.Field("ip") == ip).OrderBy(l => l.At).ToList()))
+            .Where(t => t.Tries.Select(l => l.Field("username")).OfType<string>().Distinct(StringComparer.Ordinal).Count() > 1)
+            .ToDictionary(t => t.Address, t => t.Tries, StringComparer.Ordinal);
+        bool Suspect(string ip) => IsNew(ip) || spraying.ContainsKey(ip);
         var used = sightings.GroupBy(x => x.Address)
             .Select(g => (Address: g.Key, Lines: g.Count(x => !x.Audited), Changes: g.Count(x => x.Audited)))
-            .OrderBy(u => IsNew(u.Address) ? 0 : 1).ThenByDescending(u => u.Lines + u.Changes).ThenBy(u => u.Address, StringComparer.Ordinal)
+            .OrderBy(u => Suspect(u.Address) ? 0 : 1).ThenByDescending(u => u.Lines + u.Changes).ThenBy(u => u.Address, StringComparer.Ordinal)
             .Take(10)
             .ToList();
-        var fresh = used.Select(u => u.Address).Where(IsNew).ToList();
+        var fresh = used.Select(u => u.Address).Where(Suspect).ToList();
         // What "before" covers: the lookback up to the hour read; the audit trail only from when it began, which may be later.
         var before = UtcText.Millis(evidence.Start);
         var history = evidence.TrailSince is { } since && since >= evidence.Start
@@ -138,8 +146,10 @@ public static class AccountInvestigation
             var first = firstSeen[ip];
             var standing = lastSignIn is { } seen ? $"known: {user} signed in from it before {before}, the last time at {UtcText.Millis(seen)}"
                 : lastChange is { } changed ? $"known: {user} changed data from it before {before}, the last time at {UtcText.Millis(changed)}"
-                : !IsNew(ip) ? (known.Count == 0 && used.Count == 1
-                    ? $"the only address {user} used in reach, and none is on record before: nothing to compare it with"
+                : !IsNew(ip) ? (!compared
+                    ? used.Count == 1
+                        ? $"the only address {user} used in reach, and none is on record before: nothing to compare it with"
+                        : $"in use from the start of {user}'s activity in reach, and no address of {user} is on record before: nothing to compare it with"
                     : $"known: {user} has used it since {UtcText.Millis(first)}, the start of {user}'s activity in reach")
                 : $"new: first seen at {UtcText.Millis(first)}" + (evidence.WindowStart > first ? $", {Span(evidence.WindowStart - first)} before the window" : ", inside the window")
                     + $"; no sign-in of {user} came from it in the {evidence.LookbackDays} days before {before}, and no audited change {history}";
@@ -157,11 +167,10 @@ public static class AccountInvestigation
                 $"the addresses of {user}'s lines (ip) and audited changes (tovplay.client_ip) against its sign-ins and changes before", sources));
         }
 
-        foreach (var ip in fresh)
+        foreach (var ip in fresh.Where(spraying.ContainsKey))
         {
-            var tries = evidence.FailedSignIns.Where(l => l.Field("ip") == ip).OrderBy(l => l.At).ToList();
+            var tries = spraying[ip];
             var accounts = tries.Select(l => l.Field("username")).OfType<string>().Distinct(StringComparer.Ordinal).Count();
-            if (accounts > 1)
             {
                 findings.Add(Finding.Direct(InvestigationStep.Who,
                     string.Create(CultureInfo.InvariantCulture, $"{ip} failed to sign in {tries.Count:N0} time(s) to {accounts:N0} account(s) between {UtcText.Millis(tries[0].At)} and {UtcText.Millis(tries[^1].At)}")
@@ -186,20 +195,21 @@ public static class AccountInvestigation
 
         // The sequence: what came from a new address, credential changes and removals, in order; the account's routine
         // from its known addresses is counted apart, so the few lines that matter are not buried.
+        string Label(string ip) => IsNew(ip) ? " (new address)" : spraying.ContainsKey(ip) ? " (guessing passwords across accounts)" : "";
         var keyLines = lines.Where(l => l.Field("action") is { } a && (a is "LOGIN" or "LOGIN_FAILED" || CredentialActions.Contains(a) || a == "DELETE")).ToList();
-        bool Notable(RequestLine l) => CredentialActions.Contains(l.Field("action")!) || l.Field("ip") is not { } ip || IsNew(ip);
+        bool Notable(RequestLine l) => CredentialActions.Contains(l.Field("action")!) || l.Field("ip") is not { } ip || Suspect(ip);
         // What came from a new address (or from none known) is the incident's; the account's changes from its own addresses are its routine.
-        bool NotableChange(AuditStatement s) => credentialIds.Contains(s.Id) || (s.AppClientIp is { } ip ? IsNew(ip) : s.Removes);
+        bool NotableChange(AuditStatement s) => credentialIds.Contains(s.Id) || (s.AppClientIp is { } ip ? Suspect(ip) : s.Removes);
         var timeline = keyLines.Where(Notable).Select(l => (l.At, Finding: Finding.Direct(InvestigationStep.Why,
                 $"{UtcText.Millis(l.At)}: {l.Field("action")} {(l.Field("path") is { } p ? $"({l.Field("method")} {p}) " : "")}from {l.Field("ip") ?? "an address the line does not give"}"
-                    + (l.Field("ip") is { } ip && IsNew(ip) ? " (new address)" : ""),
+                    + (l.Field("ip") is { } ip ? Label(ip) : ""),
                 "the account's own log line", new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, l.Line, now)) with { CorrelationId = l.Field("correlation_id"), TraceId = l.Field("trace_id") }))
             .Concat(statements.Where(s => (s.Removes || s.Changes) && NotableChange(s))
                 .Select(s => (At: s.StatementAt, Finding: Finding.Direct(InvestigationStep.Why,
                     $"{UtcText.Millis(s.StatementAt)}: " + (credentials.FirstOrDefault(c => c.Statement == s) is { } change
                         ? $"{s.QualifiedTable}'s {change.Names} changed as {user}"
                         : string.Create(CultureInfo.InvariantCulture, $"{s.Action} on {s.QualifiedTable} {(s.Removes ? "removed" : "changed")} {s.Rows:N0} row(s) as {user}"))
-                        + (s.AppClientIp is { } from ? $" from {from}{(IsNew(from) ? " (new address)" : "")}" : "")
+                        + (s.AppClientIp is { } from ? $" from {from}{Label(from)}" : "")
                         + (s.RequestPath is { } path ? $" through {path}" : "") + (s.CorrelationId is { } id ? $", correlation id {id}" : ""),
                     "the audit row of the statement", Evidence.Of(s, now)) with { CorrelationId = s.CorrelationId })))
             .OrderBy(t => t.At)
@@ -209,19 +219,23 @@ public static class AccountInvestigation
         var routineChanges = statements.Count(s => (s.Removes || s.Changes) && !NotableChange(s));
         if (routineLines + routineChanges > 0)
         {
+            // Routine only where there was something to compare with; else merely what did not stand out.
+            var routine = compared ? "routine " : "";
             var parts = new[]
             {
-                routineLines > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineLines:N0} routine sign-in(s) and delete(s)") : null,
-                routineChanges > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineChanges:N0} routine audited change(s)") : null,
+                routineLines > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineLines:N0} {routine}sign-in(s) and delete(s)") : null,
+                routineChanges > 0 ? string.Create(CultureInfo.InvariantCulture, $"{routineChanges:N0} {routine}audited change(s)") : null,
             }.OfType<string>();
+            var from = string.Join(", ", used.Select(u => u.Address).Where(ip => !Suspect(ip)));
             findings.Add(Finding.Direct(InvestigationStep.Why,
-                $"Plus {string.Join(" and ", parts)} of {user} from known addresses ({string.Join(", ", used.Select(u => u.Address).Where(ip => !IsNew(ip)))})",
-                "the account's own log lines and audited changes from addresses it used before",
+                compared ? $"Plus {string.Join(" and ", parts)} of {user} from known addresses ({from})"
+                    : $"Plus {string.Join(" and ", parts)} of {user} from addresses with nothing earlier to compare with ({from})",
+                compared ? "the account's own log lines and audited changes from addresses it used before" : "the account's own log lines and audited changes from addresses neither new nor known",
                 routineChanges > 0 ? [new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routineLines} line(s)", now), Evidence.Of(statements.First(s => (s.Removes || s.Changes) && !NotableChange(s)), now)]
                     : [new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, $"{routineLines} line(s)", now)]));
         }
 
-        Verdict(evidence, keyLines, statements, credentials, IsNew, fresh, now, findings, unknowns);
+        Verdict(evidence, keyLines, statements, credentials, new AddressStanding(IsNew, spraying.ContainsKey, compared), fresh, now, findings, unknowns);
         var guessing = fresh.Where(ip => evidence.FailedSignIns.Count(l => l.Field("ip") == ip) > 1).ToList();
         // RECOVER takes back what the timeline tells, not the account's routine (a sign-in's own last_login_at update).
         var incident = statements.Where(s => (s.Removes || s.Changes) && NotableChange(s)).Select(s => s.Id).ToList();
@@ -234,11 +248,11 @@ public static class AccountInvestigation
     /// owner, likely, when everything came from addresses the account used before.
     /// </summary>
     private static void Verdict(
-        AccountEvidence evidence, List<RequestLine> keyLines, List<AuditStatement> statements, List<CredentialChange> credentials, Func<string, bool> isNew, List<string> fresh,
+        AccountEvidence evidence, List<RequestLine> keyLines, List<AuditStatement> statements, List<CredentialChange> credentials, AddressStanding standing, List<string> fresh,
         DateTimeOffset now, List<Finding> findings, List<Unknown> unknowns)
     {
         var user = evidence.Username;
-        var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && isNew(ip));
+        var newSignIn = keyLines.FirstOrDefault(l => l.Field("action") == "LOGIN" && l.Field("ip") is { } ip && standing.Suspect(ip));
         var guessed = newSignIn is null ? [] : keyLines.Where(l => l.Field("action") == "LOGIN_FAILED" && l.Field("ip") == newSignIn.Field("ip") && l.At <= newSignIn.At).ToList();
         if (newSignIn is not null && guessed.Count > 0)
         {
@@ -249,8 +263,8 @@ public static class AccountInvestigation
         }
 
         // A credential change from a new address: by a line (PASSWORD_CHANGE...) or by the audit trail (password_hash changed).
-        var byLine = keyLines.FirstOrDefault(l => CredentialActions.Contains(l.Field("action")!) && (l.Field("ip") is { } ip ? isNew(ip) : newSignIn is not null && l.At >= newSignIn.At));
-        var byAudit = credentials.FirstOrDefault(c => c.Statement.AppClientIp is { } ip && isNew(ip));
+        var byLine = keyLines.FirstOrDefault(l => CredentialActions.Contains(l.Field("action")!) && (l.Field("ip") is { } ip ? standing.Suspect(ip) : newSignIn is not null && l.At >= newSignIn.At));
+        var byAudit = credentials.FirstOrDefault(c => c.Statement.AppClientIp is { } ip && standing.Suspect(ip));
         var address = newSignIn?.Field("ip") ?? byAudit?.Statement.AppClientIp ?? byLine?.Field("ip");
         var since = newSignIn?.At ?? (byAudit is null ? byLine?.At : byLine is null ? byAudit.Statement.StatementAt : Min(byAudit.Statement.StatementAt, byLine.At));
         if (address is not null && since is { } start && (byLine is not null || byAudit is not null))
@@ -259,7 +273,7 @@ public static class AccountInvestigation
             var steps = new List<string>();
             if (newSignIn is not null)
             {
-                steps.Add($"a sign-in from the new address {address} at {UtcText.Millis(newSignIn.At)}");
+                steps.Add($"a sign-in from {standing.Describe(address)} at {UtcText.Millis(newSignIn.At)}");
             }
 
             if (byLine is not null)
@@ -269,7 +283,7 @@ public static class AccountInvestigation
 
             if (byAudit is not null)
             {
-                steps.Add($"{(newSignIn is null && byLine is null ? $"from the new address {address}, " : "")}the account's {byAudit.Names} changed at {UtcText.Millis(byAudit.Statement.StatementAt)}");
+                steps.Add($"{(newSignIn is null && byLine is null ? $"from {standing.Describe(address)}, " : "")}the account's {byAudit.Names} changed at {UtcText.Millis(byAudit.Statement.StatementAt)}");
             }
 
             if (removals.Count > 0)
@@ -296,16 +310,24 @@ public static class AccountInvestigation
             return;
         }
 
-        var fromNew = statements.Where(s => (s.Removes || s.Changes) && s.AppClientIp is { } ip && isNew(ip)).ToList();
+        var fromNew = statements.Where(s => (s.Removes || s.Changes) && s.AppClientIp is { } ip && standing.Suspect(ip)).ToList();
         if (fresh.Count > 0 && (fromNew.Count > 0 || newSignIn is not null))
         {
             findings.Add(Finding.Inferred(InvestigationStep.Why,
-                $"Verdict: possibly someone else. {(newSignIn is not null ? $"A sign-in came from the new address {newSignIn.Field("ip")} at {UtcText.Millis(newSignIn.At)}" : $"Changes came from the new address {fromNew[0].AppClientIp}")}"
+                $"Verdict: possibly someone else. {(newSignIn is not null ? $"A sign-in came from {standing.Describe(newSignIn.Field("ip")!)} at {UtcText.Millis(newSignIn.At)}" : $"Changes came from {standing.Describe(fromNew[0].AppClientIp!)}")}"
                     + string.Create(CultureInfo.InvariantCulture, $"{(fromNew.Count > 0 ? $" ({fromNew.Count:N0} audited change(s) from new addresses)" : "")}, but no credential changed")
                     + ": the owner on a new network would look the same, so ask them",
                 "an address new for this account, with no change of password, email or other credential after it",
                 guessed.Count > 0 ? 0.7 : 0.5,
                 fromNew.Count > 0 ? Evidence.Of(fromNew[0], now) : new Evidence(EvidenceSource.ApplicationLog, evidence.LinesQuery, newSignIn!.Line, now)));
+            return;
+        }
+
+        if (fresh.Count == 0 && !standing.Compared && (keyLines.Count > 0 || statements.Any(s => s.AppClientIp is not null)))
+        {
+            unknowns.Add(new Unknown(InvestigationStep.Why, "whether someone else used the account",
+                $"no sign-in or change of {user} before {UtcText.Millis(evidence.Start)} is on record, and every address in reach was in use from the start of its activity: "
+                    + "nothing tells the owner's addresses from another's; read further back (a longer lookback) or ask the owner"));
             return;
         }
 
@@ -323,4 +345,12 @@ public static class AccountInvestigation
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>How the account's addresses stand: new for it, guessing across accounts, and whether anything earlier was there to compare with.</summary>
+    private sealed record AddressStanding(Func<string, bool> IsNew, Func<string, bool> IsGuessing, bool Compared)
+    {
+        public bool Suspect(string ip) => IsNew(ip) || IsGuessing(ip);
+
+        public string Describe(string ip) => IsNew(ip) ? $"the new address {ip}" : $"{ip} (guessing passwords across accounts)";
+    }
 }

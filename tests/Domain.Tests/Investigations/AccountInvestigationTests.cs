@@ -153,7 +153,8 @@ public sealed class AccountInvestigationTests
     {
         var lines = new List<RequestLine> { Line(-58, "198.51.100.24", "LOGIN"), Line(-20, "198.51.100.24", "DELETE"), Line(0.5, "198.51.100.24", "PASSWORD_CHANGE", "/api/account/password") };
 
-        var (result, _) = AccountInvestigation.Analyse(Evidence(lines), s_window);
+        // Known: the account signed in from it the day before.
+        var (result, _) = AccountInvestigation.Analyse(Evidence(lines) with { PriorSignIns = [Line(-24 * 60, "198.51.100.24", "LOGIN")] }, s_window);
 
         var verdict = Assert.Single(result.For(InvestigationStep.Why), f => f.Basis == FindingBasis.Inferred);
         Assert.Equal(("Verdict: probably nico themself. Every sign-in and change came from addresses the account used before, and no credential changed from elsewhere", 0.7),
@@ -174,5 +175,42 @@ public sealed class AccountInvestigationTests
             result.For(InvestigationStep.Who).Select(f => f.Statement));
         Assert.Equal("sum by (ip) (count_over_time({job=\"tovplay-backend\"} |= \"LOGIN_FAILED\" | json | action=\"LOGIN_FAILED\" [5m])) > 10",
             Assert.Single(recommendations, r => r.Title == "Alert on failed sign-ins from one address").Change);
+    }
+
+    [Fact]
+    public void WithNothingEarlierToCompare_TheOnlyAddress_IsNotCalledTheOwners_AndGuessingAcrossAccountsStillStandsOut()
+    {
+        // The account's whole activity in reach comes from one address, with no sign-in or change on record before it.
+        var lines = Enumerable.Range(0, 5).Select(i => Line(-6 + i, "203.0.113.77", "LOGIN_FAILED")).Append(Line(-0.5, "203.0.113.77", "LOGIN")).ToList();
+        RequestLine Failed(double minutes, string user) => new(s_window.AddMinutes(minutes), "tovplay-backend",
+            new Dictionary<string, string> { ["username"] = user, ["ip"] = "203.0.113.77", ["action"] = "LOGIN_FAILED" }, $"{{\"username\":\"{user}\"}}");
+        var failed = new[] { Failed(-6.5, "alice"), Failed(-5.5, "bob") }.Concat(lines.Where(l => l.Field("action") == "LOGIN_FAILED")).ToList();
+
+        var (result, recommendations) = AccountInvestigation.Analyse(Evidence(lines) with { FailedSignIns = failed, FailedSignInsQuery = "{failed}" }, s_window);
+
+        var who = result.For(InvestigationStep.Who).Select(f => f.Statement).ToList();
+        Assert.Equal("203.0.113.77: 6 line(s) of nico; the only address nico used in reach, and none is on record before: nothing to compare it with", who[0]);
+        Assert.StartsWith("203.0.113.77 failed to sign in 7 time(s) to 3 account(s) between ", who[1]);
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.DoesNotContain(why, w => w.Contains("known addresses", StringComparison.Ordinal) || w.StartsWith("Verdict: probably nico themself", StringComparison.Ordinal));
+        Assert.Contains(why, w => w.StartsWith("This has the shape of a guessed password: 5 failed sign-in(s) of nico from 203.0.113.77 from ", StringComparison.Ordinal));
+        Assert.Contains(why, w => w.StartsWith("Verdict: possibly someone else. A sign-in came from 203.0.113.77 (guessing passwords across accounts) at ", StringComparison.Ordinal));
+        Assert.Equal(["Block 203.0.113.77 at the edge"], recommendations.Where(r => r.Title.StartsWith("Block", StringComparison.Ordinal)).Select(r => r.Title));
+    }
+
+    [Fact]
+    public void WithNothingEarlierToCompare_AndNothingSuspect_TheVerdictIsAnUnknown_NotTheOwner()
+    {
+        var lines = new List<RequestLine> { Line(-30, "198.51.100.24", "LOGIN"), Line(-25, "198.51.100.30", "LOGIN"), Line(-0.5, "198.51.100.24", "DELETE", "/api/games/mine/oldest") };
+
+        var (result, _) = AccountInvestigation.Analyse(Evidence(lines), s_window);
+
+        var why = result.For(InvestigationStep.Why).Select(f => f.Statement).ToList();
+        Assert.DoesNotContain(why, w => w.StartsWith("Verdict: ", StringComparison.Ordinal));
+        Assert.Contains("Plus 3 sign-in(s) and delete(s) of nico from addresses with nothing earlier to compare with (198.51.100.24, 198.51.100.30)", why);
+        var unknown = Assert.Single(result.Unknowns, u => u.What == "whether someone else used the account");
+        Assert.StartsWith("no sign-in or change of nico before ", unknown.Why);
+        Assert.StartsWith("198.51.100.24: 2 line(s) of nico; in use from the start of nico's activity in reach, and no address of nico is on record before: nothing to compare it with",
+            result.For(InvestigationStep.Who).Select(f => f.Statement).First());
     }
 }

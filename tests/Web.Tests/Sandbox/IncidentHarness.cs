@@ -17,7 +17,7 @@ namespace TovPlay.Logs.Web.Tests.Sandbox;
 /// A running sandbox with live traffic at <paramref name="requestsPerMinute"/>, incidents played into it, and each
 /// investigated as its link opens the wizard; with what the tests check an answer by.
 /// </summary>
-public abstract class IncidentHarness(int requestsPerMinute) : IAsyncLifetime
+public abstract class IncidentHarness(double requestsPerMinute) : IAsyncLifetime
 {
     private SandboxApp _sandbox = null!;
 

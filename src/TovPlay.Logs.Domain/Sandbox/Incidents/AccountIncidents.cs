@@ -17,8 +17,6 @@ public static class AccountIncidents
     public static SandboxIncident Takeover(SandboxIds ids)
     {
         var victim = Roster.Named("nico");
-        IEnumerable<SandboxLine> Usual(DateTimeOffset at) =>
-            ids.Request(victim, victim.Ip, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 120).Lines(at, null);
         var login = ids.Request(victim, TakeoverAddress, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 140);
         var password = ids.Request(victim, TakeoverAddress, "POST", "/api/account/password", "/account", "click:change-password", "PASSWORD_CHANGE", "users",
             $"UPDATE users SET password_hash = '{SandboxSchema.PasswordHash("taken-" + victim.Username)}' WHERE id = {victim.Id};", 200, 95);
@@ -30,8 +28,8 @@ public static class AccountIncidents
         return new SandboxIncident(TakeoverSlug, "Account taken over: new address, new password, then deletes",
             $"Someone signs in to {victim.Username}'s account from an address never seen for it, changes the password at once and deletes the account's games and friends.",
             [
-                IncidentStep.Log(TimeSpan.FromMinutes(-50), Usual),
-                IncidentStep.Log(TimeSpan.FromMinutes(-25), Usual),
+                UsualSignIn(ids, victim, -50),
+                UsualSignIn(ids, victim, -25),
                 IncidentStep.Log(TimeSpan.FromSeconds(-50), at => login.Lines(at, null)),
                 IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, password.Transaction!), password.Lines),
                 IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, games.Transaction!), games.Lines),
@@ -44,6 +42,15 @@ public static class AccountIncidents
                 + $". Every change went through the application as {victim.Username}, from {TakeoverAddress}.");
     }
 
+    /// <summary>
+    /// The victim signing in from their own address, minutes before the incident: each account incident brings its
+    /// victim's habit with it, so "an address never used for it" holds in any database, not only once the random traffic
+    /// happens to have shown that player.
+    /// </summary>
+    private static IncidentStep UsualSignIn(SandboxIds ids, SandboxPlayer victim, int minutes) =>
+        IncidentStep.Log(TimeSpan.FromMinutes(minutes),
+            at => ids.Request(victim, victim.Ip, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 120).Lines(at, null));
+
     /// <summary>What a delete did, as the story tells it: it may have found nothing left (an earlier incident took it).</summary>
     private static string Deleted(long rows, string what) => rows > 0
         ? $"deleted {what}: {rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} row(s)"
@@ -54,7 +61,7 @@ public static class AccountIncidents
     {
         var victim = Roster.Named("olga");
         var targets = Roster.Players.Where(p => p.Id % 3 == 0 && p != victim).Take(11).Append(victim).ToList();
-        var steps = new List<IncidentStep>();
+        var steps = new List<IncidentStep> { UsualSignIn(ids, victim, -50), UsualSignIn(ids, victim, -25) };
         for (var i = 0; i < 60; i++)
         {
             var target = targets[i % targets.Count];
@@ -70,7 +77,7 @@ public static class AccountIncidents
             "One address tries passwords against a dozen accounts for five minutes; one of them finally lets it in.",
             steps,
             new IncidentExpectation(ScenarioKind.SuspiciousAccount, victim.Username, GuessingAddress, "/api/auth/login", null, ChannelKind.Application),
-            p => $"From six minutes before {Logs.UtcText.Millis(p.At)}, {GuessingAddress} sent 60 failed sign-ins (LOGIN_FAILED, 401) to 12 accounts, one every five seconds. "
+            p => $"{victim.Username} signs in from {victim.Ip} (twice in the last hour). From six minutes before {Logs.UtcText.Millis(p.At)}, {GuessingAddress} sent 60 failed sign-ins (LOGIN_FAILED, 401) to 12 accounts, one every five seconds. "
                 + $"Then it signed in to {victim.Username}, whose password it had guessed: the session was created from {GuessingAddress}, an address {victim.Username} never used.");
     }
 
@@ -81,15 +88,13 @@ public static class AccountIncidents
     public static SandboxIncident Hijack(SandboxIds ids)
     {
         var victim = Roster.Named("pavel");
-        IEnumerable<SandboxLine> Usual(DateTimeOffset at) =>
-            ids.Request(victim, victim.Ip, "POST", "/api/auth/login", "/login", "click:sign-in", "LOGIN", "sessions", null, 200, 120).Lines(at, null);
         SandboxRequest Hidden(SandboxRequest request) => request with { LogsIp = false };
         var credentials = Hidden(ids.Request(victim, HijackAddress, "POST", "/api/account/credentials", "/account", "tap:save-account", "EMAIL_CHANGE", "users",
             $"UPDATE users SET email = 'pavel.recovery@mailbox.example', password_hash = '{SandboxSchema.PasswordHash("hijacked-" + victim.Username)}' WHERE id = {victim.Id};", 200, 90));
         var steps = new List<IncidentStep>
         {
-            IncidentStep.Log(TimeSpan.FromMinutes(-50), Usual),
-            IncidentStep.Log(TimeSpan.FromMinutes(-25), Usual),
+            UsualSignIn(ids, victim, -50),
+            UsualSignIn(ids, victim, -25),
             IncidentStep.Sql(new IncidentStatement(IncidentConnection.Backend, credentials.Transaction!), credentials.Lines),
         };
         for (var i = 0; i < 3; i++)
