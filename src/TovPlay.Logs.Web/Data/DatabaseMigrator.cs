@@ -8,12 +8,16 @@ public sealed class DatabaseMigrator(IConfiguration configuration, IOptions<Data
 {
     public bool EnabledAtStartup => options.Value.MigrateOnStartup;
 
+    /// <summary>The migrations not yet applied (all of them for an empty database).</summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = Direct();
+        return [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
+    }
+
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
-        var contextOptions = new DbContextOptionsBuilder<AppDbContext>()
-            .UseNpgsql(ConnectionStrings.GetAppDbDirect(configuration))
-            .Options;
-        await using var db = new AppDbContext(contextOptions);
+        await using var db = Direct();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {
@@ -25,4 +29,6 @@ public sealed class DatabaseMigrator(IConfiguration configuration, IOptions<Data
         await db.Database.MigrateAsync(cancellationToken);
         return pending;
     }
+
+    private AppDbContext Direct() => new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(ConnectionStrings.GetAppDbDirect(configuration)).Options);
 }

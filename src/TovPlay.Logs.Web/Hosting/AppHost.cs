@@ -23,10 +23,10 @@ public static class AppHost
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = CliVerbs.IsVerb(args);
-        var app = Build(verb ? [] : args, quiet: verb);
+        var app = Build(verb ? [] : args, forCli: verb);
         if (verb)
         {
-            if (args[0] != CliVerbs.Migrate && app.Services.GetRequiredService<DatabaseMigrator>().EnabledAtStartup)
+            if (CliVerbs.StoresInAppDatabase(args[0]) && app.Services.GetRequiredService<DatabaseMigrator>().EnabledAtStartup)
             {
                 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
             }
@@ -39,10 +39,14 @@ public static class AppHost
         return 0;
     }
 
-    public static WebApplication Build(string[] args, bool quiet = false)
+    /// <summary>
+    /// The app from its capabilities; <paramref name="forCli"/> for a verb: quiet, and without the HTTP pipeline, whose
+    /// endpoints would want every store configured while a verb may need one database only.
+    /// </summary>
+    public static WebApplication Build(string[] args, bool forCli = false)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (quiet)
+        if (forCli)
         {
             // A CLI verb prints its own answer on stdout; only problems should join it.
             builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Default", "Warning")]);
@@ -69,7 +73,11 @@ public static class AppHost
         builder.Services.AddAppIngest();
 
         var app = builder.Build();
-        ConfigurePipeline(app);
+        if (!forCli)
+        {
+            ConfigurePipeline(app);
+        }
+
         return app;
     }
 

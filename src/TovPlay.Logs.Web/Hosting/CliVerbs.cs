@@ -1,22 +1,32 @@
 using System.Security.Claims;
 using TovPlay.Logs.Domain.Security;
+using TovPlay.Logs.Web.ApiKeys;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Data;
 using TovPlay.Logs.Web.Security;
+using TovPlay.Logs.Web.Status;
 
 namespace TovPlay.Logs.Web.Hosting;
 
 /// <summary>
 /// Verbs of the web app's own executable, for deployments and first setup:
 /// <c>migrate</c> applies the schema; <c>create-user --email E --role R [--password-stdin]</c> adds an account;
-/// <c>audit ...</c> installs and reports on the audit trail (see <see cref="AuditCli"/>).
+/// <c>api-key ...</c> provisions keys for log shippers (see <see cref="ApiKeyCli"/>); <c>status</c> checks every source
+/// (see <see cref="StatusCli"/>); <c>audit ...</c> installs and reports on the audit trail (see <see cref="AuditCli"/>).
 /// </summary>
 public static class CliVerbs
 {
     public const string Migrate = "migrate";
     public const string CreateUser = "create-user";
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is Migrate or CreateUser or AuditCli.Verb or "help" or "--help";
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is Migrate or CreateUser or ApiKeyCli.Verb or StatusCli.Verb or AuditCli.Verb or "help" or "--help";
+
+    /// <summary>
+    /// Whether the verb keeps its data in the app database, which is then brought up to date first (when migrations run
+    /// at start). The audit verbs act on the audited database alone and run with no app database configured; status
+    /// reports on the app database rather than changing it.
+    /// </summary>
+    public static bool StoresInAppDatabase(string verb) => verb is CreateUser or ApiKeyCli.Verb;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -26,6 +36,8 @@ public static class CliVerbs
             {
                 Migrate => await MigrateAsync(app, stdout),
                 CreateUser => await CreateUserAsync(app, args[1..], stdin, stdout, stderr),
+                ApiKeyCli.Verb => await ApiKeyCli.RunAsync(app.Services.GetRequiredService<ApiKeyAdministration>(), args[1..], stdout, stderr, CancellationToken.None),
+                StatusCli.Verb => await StatusCli.RunAsync(app.Services.GetRequiredService<SourceChecks>(), args[1..], stdout, stderr, CancellationToken.None),
                 AuditCli.Verb => await AuditCli.RunAsync(app.Services.GetRequiredService<AuditInstaller>(), app.Services.GetRequiredService<AuditRestore>(), app.Services.GetRequiredService<AuditSeal>(), args[1..], stdout, stderr, CancellationToken.None),
                 _ => Usage(stdout, 0),
             };
@@ -93,6 +105,8 @@ public static class CliVerbs
     {
         writer.WriteLine("usage: TovPlay.Logs.Web migrate");
         writer.WriteLine($"       TovPlay.Logs.Web create-user --email EMAIL --role {string.Join("|", AppRoles.All)} [--password-stdin]");
+        writer.WriteLine(ApiKeyCli.Usage);
+        writer.WriteLine(StatusCli.Usage);
         writer.WriteLine(AuditCli.Usage);
         return exitCode;
     }

@@ -5,6 +5,7 @@ using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.LogQL.Evaluation;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Web.Audit;
+using TovPlay.Logs.Web.Data;
 using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.Sandbox;
 
@@ -16,8 +17,8 @@ namespace TovPlay.Logs.Web.Status;
 /// throws, since a page showing them must show all of them.
 /// </summary>
 public sealed class SourceChecks(
-    ILogSource logs, IOptions<LogSourceOptions> logOptions, IOptions<AuditOptions> audit, AuditInstaller installer, SandboxState sandbox,
-    IConfiguration configuration, TimeProvider time)
+    IServiceProvider services, IOptions<LogSourceOptions> logOptions, IOptions<AuditOptions> audit, AuditInstaller installer, SandboxState sandbox,
+    DatabaseMigrator migrator, IConfiguration configuration, TimeProvider time)
 {
     /// <summary>Where each check's fix is explained: the Status page's guide to connecting a real TovPlay.</summary>
     public const string ConnectLink = "admin/status#connect";
@@ -25,10 +26,34 @@ public sealed class SourceChecks(
     /// <summary>How far back "recently" reaches.</summary>
     public static readonly TimeSpan Recent = TimeSpan.FromHours(24);
 
-    public async Task<IReadOnlyList<SourceCheck>> AllAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceCheck>> AllAsync(CancellationToken cancellationToken) => [.. await SourcesAsync(cancellationToken), Sandbox()];
+
+    /// <summary>Every source but the sandbox, which lives in a running server only (what the <c>status</c> verb checks).</summary>
+    public async Task<IReadOnlyList<SourceCheck>> SourcesAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(AppDatabaseAsync(cancellationToken), LogsAsync(cancellationToken), AuditAsync(cancellationToken), PostgresLogAsync(cancellationToken), OtlpAsync(cancellationToken));
+
+    /// <summary>
+    /// The log source, taken when a check runs rather than when the checks are made: one that cannot even be built (no
+    /// connection string for the embedded store) is then a failing check among the others, not a crash of them all.
+    /// </summary>
+    private ILogSource Logs => services.GetRequiredService<ILogSource>();
+
+    public async Task<SourceCheck> AppDatabaseAsync(CancellationToken cancellationToken)
     {
-        var checks = await Task.WhenAll(LogsAsync(cancellationToken), AuditAsync(cancellationToken), PostgresLogAsync(cancellationToken), OtlpAsync(cancellationToken));
-        return [.. checks, Sandbox()];
+        const string name = "App database";
+        try
+        {
+            var pending = await migrator.PendingAsync(cancellationToken);
+            return pending.Count == 0
+                ? new SourceCheck(name, SourceState.Ok, "Reachable; its schema is up to date.")
+                : new SourceCheck(name, SourceState.Failing, $"Reachable, but {pending.Count} migration(s) are not applied: {string.Join(", ", pending)}.",
+                    "Run the migrate verb (or set Database:MigrateOnStartup).") { Details = pending };
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return new SourceCheck(name, SourceState.Failing, "Could not be reached: " + ex.Message,
+                "Check ConnectionStrings:AppDb (and AppDbDirect) and that PostgreSQL answers.");
+        }
     }
 
     /// <summary>
@@ -54,7 +79,7 @@ public sealed class SourceChecks(
                 : new SourceCheck(name, SourceState.Quiet, $"Reachable, but no line{Whose(yours)} arrived in the last {Recent.TotalHours:0} hours: nothing ships logs to it yet.",
                     "Point promtail (or another Loki client) at this app's push API with an API key.", ConnectLink);
         }
-        catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
             return new SourceCheck(name, SourceState.Failing, "Could not be read: " + ex.Message,
                 loki ? "Check LogSource:Url, the tenant and the credentials, and that Loki answers." : "Check that the app's PostgreSQL is up.", ConnectLink);
@@ -112,7 +137,7 @@ public sealed class SourceChecks(
                     $"No line{Whose(yours)} in the last {Recent.TotalHours:0} hours: sessions around the application (psql, desktop clients) and refused statements cannot be told.",
                     "Turn on log_connections, log_disconnections and log_statement = 'ddl', and ship the server log with promtail as job=\"postgres\".", ConnectLink);
         }
-        catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is LogSourceException or HttpRequestException or NpgsqlException or TimeoutException or InvalidOperationException)
         {
             return new SourceCheck(name, SourceState.Failing, "Could not be read: " + ex.Message, null, ConnectLink);
         }
@@ -153,7 +178,7 @@ public sealed class SourceChecks(
     private async Task<(DateTimeOffset At, LabelSet Labels)?> NewestAsync(string selector, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var response = await logs.QueryRangeAsync(new RangeQueryRequest(selector, TimeWindow.Ns(now - Recent), TimeWindow.Ns(now + TimeSpan.FromMinutes(1)))
+        var response = await Logs.QueryRangeAsync(new RangeQueryRequest(selector, TimeWindow.Ns(now - Recent), TimeWindow.Ns(now + TimeSpan.FromMinutes(1)))
         {
             Limit = 1,
             Direction = Direction.Backward,

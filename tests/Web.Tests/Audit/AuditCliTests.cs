@@ -16,7 +16,7 @@ public sealed class AuditCliTests(WebAppFixture fixture) : IAsyncLifetime
     private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         await using var app = AppHost.Build(
-            [$"--ConnectionStrings:AppDb={fixture.Database.ConnectionString}", $"--Audit:TargetConnection={_db.Database.ConnectionString}", $"--Audit:OwnerRole={_db.OwnerRole}"], quiet: true);
+            [$"--ConnectionStrings:AppDb={fixture.Database.ConnectionString}", $"--Audit:TargetConnection={_db.Database.ConnectionString}", $"--Audit:OwnerRole={_db.OwnerRole}"], forCli: true);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await CliVerbs.RunAsync(app, args, new StringReader(""), output, error);

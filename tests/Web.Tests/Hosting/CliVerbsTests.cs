@@ -7,7 +7,7 @@ public sealed class CliVerbsTests(WebAppFixture fixture)
 {
     private static async Task<(int Exit, string Out, string Err)> RunAsync(string connectionString, string stdin, params string[] args)
     {
-        await using var app = AppHost.Build([$"--ConnectionStrings:AppDb={connectionString}"], quiet: true);
+        await using var app = AppHost.Build([$"--ConnectionStrings:AppDb={connectionString}"], forCli: true);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await CliVerbs.RunAsync(app, args, new StringReader(stdin), output, error);
