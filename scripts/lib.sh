@@ -35,18 +35,24 @@ ensure_postgresql() {
   [ -x "$(pg_bindir)/initdb" ] || die "PostgreSQL is not installed and could not be installed"
 }
 
+# apt_install_services PACKAGE...: install packages whose maintainer scripts would start a system service (on ports
+# the tests want, as root); a policy-rc.d that refuses every start keeps them stopped, as in a container image.
+apt_install_services() {
+  local guard=/usr/sbin/policy-rc.d created=0
+  if [ ! -e "$guard" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
+    as_root chmod 755 "$guard"
+    created=1
+  fi
+  apt_install "$@"
+  if [ "$created" -eq 1 ]; then as_root rm -f "$guard"; fi
+}
+
 # Prometheus (a real one for PromQL rules, and promtool) and Alertmanager's amtool check what alerting exports. The
 # packages would start system services on install; the tests start their own, so none is started here.
 ensure_prometheus_tools() {
   if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
-    local guard=/usr/sbin/policy-rc.d created=0
-    if [ ! -e "$guard" ]; then
-      printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null
-      as_root chmod 755 "$guard"
-      created=1
-    fi
-    apt_install prometheus prometheus-alertmanager
-    [ "$created" -eq 1 ] && as_root rm -f "$guard"
+    apt_install_services prometheus prometheus-alertmanager
   fi
   command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v amtool >/dev/null \
     || die "Prometheus, promtool and amtool are not installed and could not be installed"
@@ -69,6 +75,30 @@ ensure_python_flask() {
     apt_install python3-flask python3-sqlalchemy python3-psycopg2 python3-requests
   fi
   /usr/bin/python3 -c 'import flask, sqlalchemy, psycopg2, requests' || die "python3-flask, -sqlalchemy, -psycopg2 and -requests could not be installed"
+}
+
+# nginx and PgBouncer for the tests of deploy/: each test starts its own on a free port with a private
+# configuration; the system services the packages bring stay stopped (nginx's would take port 80).
+ensure_nginx() {
+  if [ ! -x /usr/sbin/nginx ]; then
+    apt_install_services nginx
+  fi
+  [ -x /usr/sbin/nginx ] || die "nginx is not installed and could not be installed"
+}
+
+ensure_pgbouncer() {
+  if [ ! -x /usr/sbin/pgbouncer ]; then
+    apt_install_services pgbouncer
+  fi
+  [ -x /usr/sbin/pgbouncer ] || die "pgbouncer is not installed and could not be installed"
+}
+
+# Debian's PyYAML for the tests of deploy/ (they read the compose, promtail, Loki and Prometheus files).
+ensure_python_yaml() {
+  if ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+    apt_install python3-yaml
+  fi
+  /usr/bin/python3 -c 'import yaml' || die "python3-yaml could not be installed"
 }
 
 ensure_chromium() {
