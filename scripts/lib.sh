@@ -78,12 +78,16 @@ ensure_python_flask() {
 }
 
 # nginx and PgBouncer for the tests of deploy/: each test starts its own on a free port with a private
-# configuration; the system services the packages bring stay stopped (nginx's would take port 80).
+# configuration; the system services the packages bring stay stopped (nginx's would take port 80). openssl makes the
+# throwaway certificate the TLS site is checked with.
 ensure_nginx() {
   if [ ! -x /usr/sbin/nginx ]; then
     apt_install_services nginx
   fi
-  [ -x /usr/sbin/nginx ] || die "nginx is not installed and could not be installed"
+  if ! command -v openssl >/dev/null; then
+    apt_install openssl
+  fi
+  [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null || die "nginx and openssl are not installed and could not be installed"
 }
 
 ensure_pgbouncer() {
