@@ -16,6 +16,9 @@ public static class BuiltInRules
 {
     public const string Folder = "Built-in";
 
+    /// <summary>The "scenario" of the rules about connections: their alerts link to the Database page (<c>/logs/database</c>).</summary>
+    public const string DatabasePage = "database";
+
     private static readonly Dictionary<string, string> s_critical = new() { ["severity"] = "critical" };
     private static readonly Dictionary<string, string> s_warning = new() { ["severity"] = "warning" };
 
@@ -83,7 +86,7 @@ public static class BuiltInRules
             "Deadlocks", """sum(count_over_time({job="postgres"} |= "deadlock detected" [5m]))""", 0, s_warning, "{{ $value }} deadlock(s) in 5 minutes", "errors", ""),
         Check("pgbouncer-waiting", "Database", "Clients waiting in PgBouncer for a server connection: the pool is too small or held.",
             "PgBouncerClientsWaiting", AlertChecks.PgBouncerWaiting, 0, s_warning, "{{ $value }} client(s) waiting in pool {{ $labels.database }}/{{ $labels.user }}",
-            pending: TimeSpan.FromMinutes(1)),
+            pending: TimeSpan.FromMinutes(1), scenario: DatabasePage),
 
         // TovPlay Logs itself
         Check("log-source-down", "TovPlay Logs", "The log store does not answer: nothing can be searched or alerted on.",
@@ -109,12 +112,12 @@ public static class BuiltInRules
         new(key, category, why, Rule(name, AlertDataSource.LogQL, query, null, labels, summary, why, scenario, subject, interval));
 
     private static BuiltInRule Sql(string key, string category, string why, string name, string query, double above, Dictionary<string, string> labels, string summary) =>
-        new(key, category, why, Rule(name, AlertDataSource.Sql, query, new AlertThreshold(AlertComparator.Above, above), labels, summary, why, "free", "", null)
+        new(key, category, why, Rule(name, AlertDataSource.Sql, query, new AlertThreshold(AlertComparator.Above, above), labels, summary, why, DatabasePage, "", null)
             with { PendingFor = TimeSpan.FromMinutes(1) });
 
     private static BuiltInRule Check(string key, string category, string why, string name, string check, double above, Dictionary<string, string> labels, string summary,
-        TimeSpan? interval = null, TimeSpan? pending = null) =>
-        new(key, category, why, Rule(name, AlertDataSource.Check, check, new AlertThreshold(AlertComparator.Above, above), labels, summary, why, "", "", interval)
+        TimeSpan? interval = null, TimeSpan? pending = null, string scenario = "") =>
+        new(key, category, why, Rule(name, AlertDataSource.Check, check, new AlertThreshold(AlertComparator.Above, above), labels, summary, why, scenario, "", interval)
             with { PendingFor = pending ?? TimeSpan.Zero, OnError = MissingResultHandling.Alerting });
 
     private static AlertRule Rule(string name, AlertDataSource source, string query, AlertThreshold? threshold, Dictionary<string, string> labels, string summary,

@@ -45,6 +45,8 @@ public static class AppAuditActions
     public const string AlertingImported = "alerting.imported";
     public const string AlertingExported = "alerting.exported";
     public const string DeadLetterRetried = "notification.retried";
+    public const string BackendCancelled = "database.backend-cancelled";
+    public const string BackendTerminated = "database.backend-terminated";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -52,6 +54,6 @@ public static class AppAuditActions
         UserUnlocked, UserPasswordReset, RoleGranted, RoleRevoked, SettingsChanged, ApiKeyCreated, ApiKeyRevoked, LogsExported, DatabaseAuditInstalled, DatabaseAuditRemoved,
         DatabaseAuditExported, DataRestored, InvestigationSaved, InvestigationOpened, InvestigationUpdated, InvestigationExported, GuardInstalled, SandboxIncidentPlayed,
         AlertRuleSaved, AlertRuleDeleted, ContactPointSaved, ContactPointDeleted, ContactPointTested, NotificationPoliciesSaved, SilenceCreated, SilenceExpired,
-        MuteTimingSaved, MuteTimingDeleted, AlertingImported, AlertingExported, DeadLetterRetried,
+        MuteTimingSaved, MuteTimingDeleted, AlertingImported, AlertingExported, DeadLetterRetried, BackendCancelled, BackendTerminated,
     ];
 }

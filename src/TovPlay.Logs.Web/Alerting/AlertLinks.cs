@@ -1,4 +1,5 @@
 using System.Globalization;
+using TovPlay.Logs.Domain.Alerting;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.Logs.Search;
 
@@ -22,9 +23,20 @@ public static class AlertLinks
         return Base(externalUrl) + "search?query=" + Uri.EscapeDataString(query) + "&from=" + range.From + "&to=" + range.To;
     }
 
-    /// <summary>The scenario the annotations name, or the free investigation of the moment the alert started.</summary>
+    /// <summary>The scenario value that sends an alert about connections to the Database page instead of an investigation.</summary>
+    public const string DatabasePage = BuiltInRules.DatabasePage;
+
+    /// <summary>
+    /// The scenario the annotations name, or the free investigation of the moment the alert started; the Database page
+    /// for alerts about connections, which are answered by what is connected now rather than by the logs.
+    /// </summary>
     public static string Investigate(string externalUrl, IReadOnlyDictionary<string, string> annotations, DateTimeOffset around)
     {
+        if (annotations.TryGetValue(ScenarioAnnotation, out var page) && page == DatabasePage)
+        {
+            return Base(externalUrl) + DatabasePage;
+        }
+
         var scenario = annotations.TryGetValue(ScenarioAnnotation, out var slug) && Scenario.FromSlug(slug) is { } named ? named : Scenario.Of(ScenarioKind.Free);
 
         var link = Base(externalUrl) + "investigate/" + scenario.Slug + "?around=" + Uri.EscapeDataString(around.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));

@@ -35,9 +35,6 @@ public sealed class AlertingOptions
     /// </summary>
     public string SqlProbeConnection { get; set; } = "";
 
-    /// <summary>PgBouncer's admin console (database <c>pgbouncer</c>), for the check of waiting clients.</summary>
-    public string PgBouncerAdminConnection { get; set; } = "";
-
     public TimeSpan SqlProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest an evaluation's query may run (also bounded by the rule's interval).</summary>

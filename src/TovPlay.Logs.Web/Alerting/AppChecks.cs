@@ -6,6 +6,7 @@ using TovPlay.Logs.Domain.Audit;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.DatabaseHealth;
 using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.Alerting;
@@ -13,7 +14,7 @@ namespace TovPlay.Logs.Web.Alerting;
 /// <summary>The checks of <see cref="AlertChecks"/>: the app looking at its own sources and deliveries.</summary>
 public sealed class AppChecks(
     ILogSource logs, IOptions<AuditOptions> audit, AuditInstaller installer, AuditSeal seal, IDbContextFactory<AppDbContext> db,
-    IOptions<AlertingOptions> options, TimeProvider time)
+    PgBouncerReader bouncer, TimeProvider time)
 {
     public async Task<IReadOnlyList<AlertSample>> RunAsync(string check, CancellationToken cancellationToken) => check.Trim() switch
     {
@@ -71,31 +72,17 @@ public sealed class AppChecks(
 
     private async Task<IReadOnlyList<AlertSample>> PgBouncerAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.PgBouncerAdminConnection.Length == 0)
+        if (!bouncer.IsConfigured)
         {
-            throw new RuleQueryException("PgBouncer's admin console is not configured (Alerting:PgBouncerAdminConnection).");
+            throw new RuleQueryException("PgBouncer's admin console is not configured (PgBouncer:AdminConnection).");
         }
 
         try
         {
-            // The admin console speaks the simple query protocol only.
-            var builder = new NpgsqlDataSourceBuilder(options.Value.PgBouncerAdminConnection);
-            builder.ConnectionStringBuilder.Pooling = false;
-            builder.ConfigureTypeLoading(t => t.EnableTypeLoading(false));
-            await using var source = builder.Build();
-            await using var connection = await source.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SHOW POOLS", connection) { AllResultTypesAreUnknown = true };
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var samples = new List<AlertSample>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var waiting = double.Parse(reader.GetString(reader.GetOrdinal("cl_waiting")), System.Globalization.CultureInfo.InvariantCulture);
-                samples.Add(new AlertSample(LabelSet.From(("database", reader.GetString(reader.GetOrdinal("database"))), ("user", reader.GetString(reader.GetOrdinal("user")))), waiting));
-            }
-
-            return samples;
+            var state = await bouncer.ReadAsync(cancellationToken);
+            return [.. state.Pools.Select(p => new AlertSample(LabelSet.From(("database", p.Database), ("user", p.User)), p.ClientsWaiting))];
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or FormatException)
+        catch (Exception ex) when (ex is PgBouncerConsoleException or IOException or System.Net.Sockets.SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new RuleQueryException("PgBouncer's admin console cannot be read: " + ex.Message, ex);
         }

@@ -41,11 +41,32 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<DatabaseSample> DatabaseSamples => Set<DatabaseSample>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
         // Snake case for our own tables: investigators query them with plain SQL.
+        builder.Entity<DatabaseSample>(e =>
+        {
+            e.ToTable("database_samples");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            e.Property(x => x.At).HasColumnName("at");
+            e.HasIndex(x => x.At).IsUnique();
+            e.Property(x => x.MaxConnections).HasColumnName("max_connections");
+            e.Property(x => x.Used).HasColumnName("used");
+            e.Property(x => x.Headroom).HasColumnName("headroom");
+            e.Property(x => x.Active).HasColumnName("active");
+            e.Property(x => x.Idle).HasColumnName("idle");
+            e.Property(x => x.IdleInTransaction).HasColumnName("idle_in_transaction");
+            e.Property(x => x.WaitingOnLock).HasColumnName("waiting_on_lock");
+            e.Property(x => x.BouncerClientsActive).HasColumnName("bouncer_clients_active");
+            e.Property(x => x.BouncerClientsWaiting).HasColumnName("bouncer_clients_waiting");
+            e.Property(x => x.BouncerServersInUse).HasColumnName("bouncer_servers_in_use");
+        });
+
         builder.Entity<AppAuditEvent>(e =>
         {
             e.ToTable("app_audit_events");

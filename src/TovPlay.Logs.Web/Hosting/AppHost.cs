@@ -3,6 +3,7 @@ using TovPlay.Logs.Web.Alerting;
 using TovPlay.Logs.Web.Audit;
 using TovPlay.Logs.Web.Components;
 using TovPlay.Logs.Web.Data;
+using TovPlay.Logs.Web.DatabaseHealth;
 using TovPlay.Logs.Web.Ingest;
 using TovPlay.Logs.Web.Investigations;
 using TovPlay.Logs.Web.LogSources;
@@ -71,6 +72,7 @@ public static class AppHost
         builder.Services.AddAppStatus();
         builder.Services.AddAppAlerting();
         builder.Services.AddAppIngest();
+        builder.Services.AddDatabaseHealth();
 
         var app = builder.Build();
         if (!forCli)

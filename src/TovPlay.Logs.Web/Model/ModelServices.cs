@@ -16,6 +16,7 @@ public static class ModelServices
         services.AddTransient<Investigations.WhenViewModel>();
         services.AddTransient<Investigations.InvestigationViewModel>();
         services.AddTransient<Alerting.RulePreviewModel>();
+        services.AddTransient<Database.DatabaseViewModel>();
         return services;
     }
 }

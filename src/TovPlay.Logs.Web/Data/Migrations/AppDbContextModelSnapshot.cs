@@ -844,6 +844,67 @@ namespace TovPlay.Logs.Web.Data.Migrations
                     b.ToTable("contact_points", (string)null);
                 });
 
+            modelBuilder.Entity("TovPlay.Logs.Web.Data.DatabaseSample", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Active")
+                        .HasColumnType("integer")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<int?>("BouncerClientsActive")
+                        .HasColumnType("integer")
+                        .HasColumnName("bouncer_clients_active");
+
+                    b.Property<int?>("BouncerClientsWaiting")
+                        .HasColumnType("integer")
+                        .HasColumnName("bouncer_clients_waiting");
+
+                    b.Property<int?>("BouncerServersInUse")
+                        .HasColumnType("integer")
+                        .HasColumnName("bouncer_servers_in_use");
+
+                    b.Property<int>("Headroom")
+                        .HasColumnType("integer")
+                        .HasColumnName("headroom");
+
+                    b.Property<int>("Idle")
+                        .HasColumnType("integer")
+                        .HasColumnName("idle");
+
+                    b.Property<int>("IdleInTransaction")
+                        .HasColumnType("integer")
+                        .HasColumnName("idle_in_transaction");
+
+                    b.Property<int>("MaxConnections")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_connections");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("integer")
+                        .HasColumnName("used");
+
+                    b.Property<int>("WaitingOnLock")
+                        .HasColumnType("integer")
+                        .HasColumnName("waiting_on_lock");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At")
+                        .IsUnique();
+
+                    b.ToTable("database_samples", (string)null);
+                });
+
             modelBuilder.Entity("TovPlay.Logs.Web.Data.MuteTimingRecord", b =>
                 {
                     b.Property<Guid>("Id")
