@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of TovPlay Logs on a fresh Debian 12 machine with the .NET 10 SDK: installs PostgreSQL, Chromium,
-# Prometheus's tools, Node.js and Debian's Flask if missing, starts a throwaway PostgreSQL cluster, builds, runs all
-# test projects, the frontend logger's npm tests and the Flask integration's unittests, checks the repository for
-# committed secrets, and ends with
+# Prometheus's tools, Node.js, Debian's Flask, nginx, PgBouncer and PyYAML if missing, starts a throwaway PostgreSQL
+# cluster, builds, runs all test projects, the frontend logger's npm tests, the Flask integration's unittests and the
+# checks of deploy/, checks the repository for committed secrets, and ends with
 # "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,9 @@ ensure_chromium
 ensure_prometheus_tools
 ensure_node
 ensure_python_flask
+ensure_nginx
+ensure_pgbouncer
+ensure_python_yaml
 
 work=$(mktemp -d /tmp/tovplay-logs-test.XXXXXX)
 chmod 755 "$work"
@@ -79,21 +82,36 @@ if [ "$npm_exit" -ne 0 ] && [ "$(tap fail)" -eq 0 ]; then
   failed=$((failed + 1))  # it did not get as far as running its tests
 fi
 
+# python_unittests LOG DIR ARGS...: Debian's python3 -m unittest ARGS in DIR (against this PostgreSQL, through
+# TOVPLAY_TEST_PG), its output in LOG; adds its counts to passed, failed and skipped, and returns its exit status.
+python_unittests() {
+  local logfile=$1 dir=$2; shift 2
+  (cd "$dir" && /usr/bin/python3 -m unittest "$@") 2>&1 | tee "$logfile"
+  local status=${PIPESTATUS[0]} ran py_failed py_skipped
+  ran=$(grep -oE '^Ran [0-9]+ tests?' "$logfile" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+  unittest_count() { grep -E '^(OK|FAILED)' "$logfile" | tail -n 1 | grep -oE "$1=[0-9]+" | grep -oE '[0-9]+' || echo 0; }
+  py_failed=$(( $(unittest_count failures) + $(unittest_count errors) ))
+  py_skipped=$(( $(unittest_count skipped) + $(unittest_count "expected failures") ))
+  passed=$((passed + ran - py_failed - py_skipped))
+  if [ "$status" -ne 0 ] && [ "$py_failed" -eq 0 ]; then
+    py_failed=1  # it stopped before it could count (an import or the module's set-up failed)
+  fi
+  failed=$((failed + py_failed))
+  skipped=$((skipped + py_skipped))
+  return "$status"
+}
+
 # The Flask integration (Python, Debian's packages): against this PostgreSQL, with the audit trail installed by the
 # app's own `audit install` verb from the build above.
 log "Running the Flask integration's tests (python3 -m unittest)"
-(cd integrations/flask && /usr/bin/python3 -m unittest discover -s tests -t . -v) 2>&1 | tee "$work/python.log"
-python_exit=${PIPESTATUS[0]}
-ran=$(grep -oE '^Ran [0-9]+ tests?' "$work/python.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
-unittest_count() { grep -E '^(OK|FAILED)' "$work/python.log" | tail -n 1 | grep -oE "$1=[0-9]+" | grep -oE '[0-9]+' || echo 0; }
-py_failed=$(( $(unittest_count failures) + $(unittest_count errors) ))
-py_skipped=$(( $(unittest_count skipped) + $(unittest_count "expected failures") ))
-passed=$((passed + ran - py_failed - py_skipped))
-if [ "$python_exit" -ne 0 ] && [ "$py_failed" -eq 0 ]; then
-  py_failed=1  # it stopped before it could count (an import or the module's set-up failed)
-fi
-failed=$((failed + py_failed))
-skipped=$((skipped + py_skipped))
+python_unittests "$work/python.log" integrations/flask discover -s tests -t . -v
+python_exit=$?
+
+# deploy/: the compose file, promtail, Loki, Prometheus and Alertmanager configurations read and checked (promtool,
+# amtool), and nginx, PgBouncer and PostgreSQL run with the shipped configurations.
+log "Checking deploy/ (python3 -m unittest)"
+python_unittests "$work/deploy.log" tests/Deploy discover -s . -v
+deploy_exit=$?
 
 log "Checking the repository for committed secrets"
 for check in --self-test ""; do
@@ -112,6 +130,7 @@ fi
 
 log "Tests took $(( $(date +%s) - started )) s in all"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$python_exit" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
+if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$python_exit" -ne 0 ] || [ "$deploy_exit" -ne 0 ] \
+  || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
   exit 1
 fi
