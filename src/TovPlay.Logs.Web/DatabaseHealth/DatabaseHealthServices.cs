@@ -13,7 +13,8 @@ public static class DatabaseHealthServices
         services.AddSingleton<ConnectionsReader>();
         services.AddSingleton<PgBouncerReader>();
         services.AddSingleton<DatabaseSamples>();
-        services.AddSingleton<BackendControl>();
+        // Scoped: it writes through the request's (or circuit's) audit log, which knows who and from where.
+        services.AddScoped<BackendControl>();
         services.AddSingleton<DatabaseSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseSampler>());
         return services;

@@ -29,13 +29,16 @@ public sealed class DatabaseSamples(IDbContextFactory<AppDbContext> dbFactory)
         return added == 1;
     }
 
-    /// <summary>The samples from <paramref name="from"/> to <paramref name="to"/>, averaged per bucket (maxima for the peaks that matter: used, waiting).</summary>
+    /// <summary>
+    /// The samples from <paramref name="from"/> to <paramref name="to"/>, averaged per bucket (maxima for the peaks that
+    /// matter: used, waiting); buckets start on whole multiples of their width, so a refreshed chart's points stay put.
+    /// </summary>
     public async Task<IReadOnlyList<DatabaseSample>> RangeAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan sampleInterval, CancellationToken cancellationToken)
     {
         var width = Bucket(from, to, sampleInterval);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.DatabaseSamples.FromSql($"""
-            SELECT 0::bigint AS id, date_bin({width}, at, {from}) AS at, max(max_connections) AS max_connections, max(used) AS used, min(headroom) AS headroom,
+            SELECT 0::bigint AS id, date_bin({width}, at, TIMESTAMPTZ 'epoch') AS at, max(max_connections) AS max_connections, max(used) AS used, min(headroom) AS headroom,
                    round(avg(active))::int AS active, round(avg(idle))::int AS idle, max(idle_in_transaction) AS idle_in_transaction,
                    max(waiting_on_lock) AS waiting_on_lock, round(avg(bouncer_clients_active))::int AS bouncer_clients_active,
                    max(bouncer_clients_waiting) AS bouncer_clients_waiting, max(bouncer_servers_in_use) AS bouncer_servers_in_use

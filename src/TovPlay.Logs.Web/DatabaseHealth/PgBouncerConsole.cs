@@ -22,13 +22,11 @@ public sealed class PgBouncerConsole : IAsyncDisposable
     public const int MaxRows = 10_000;
 
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private NetworkStream? _stream;
 
-    private PgBouncerConsole(TcpClient tcp)
-    {
-        _tcp = tcp;
-        _stream = tcp.GetStream();
-    }
+    private PgBouncerConsole(TcpClient tcp) => _tcp = tcp;
+
+    private NetworkStream Stream => _stream ??= _tcp.GetStream();
 
     /// <summary>Connects and signs in with an Npgsql-style connection string (Host, Port, Username, Password; the database is always "pgbouncer").</summary>
     public static async Task<PgBouncerConsole> OpenAsync(string connectionString, CancellationToken cancellationToken)
@@ -240,21 +238,23 @@ public sealed class PgBouncerConsole : IAsyncDisposable
 
     private async Task SendAsync(char? type, byte[] body, CancellationToken cancellationToken)
     {
-        var header = new byte[type is null ? 4 : 5];
+        // One write per message: PgBouncer reads a start-up packet whole and refuses one that arrives in pieces.
+        var start = type is null ? 0 : 1;
+        var message = new byte[start + 4 + body.Length];
         if (type is { } t)
         {
-            header[0] = (byte)t;
+            message[0] = (byte)t;
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(header.Length - 4), body.Length + 4);
-        await _stream.WriteAsync(header, cancellationToken);
-        await _stream.WriteAsync(body, cancellationToken);
+        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(start), body.Length + 4);
+        body.CopyTo(message, start + 4);
+        await Stream.WriteAsync(message, cancellationToken);
     }
 
     private async Task<(char Type, byte[] Body)> ReceiveAsync(CancellationToken cancellationToken)
     {
         var header = new byte[5];
-        await _stream.ReadExactlyAsync(header, cancellationToken);
+        await Stream.ReadExactlyAsync(header, cancellationToken);
         var length = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4;
         if (length is < 0 or > MaxMessageBytes)
         {
@@ -262,7 +262,7 @@ public sealed class PgBouncerConsole : IAsyncDisposable
         }
 
         var body = new byte[length];
-        await _stream.ReadExactlyAsync(body, cancellationToken);
+        await Stream.ReadExactlyAsync(body, cancellationToken);
         return ((char)header[0], body);
     }
 
@@ -281,7 +281,7 @@ public sealed class PgBouncerConsole : IAsyncDisposable
             // Closing anyway.
         }
 
-        _stream.Dispose();
+        _stream?.Dispose();
         _tcp.Dispose();
     }
 }
