@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace TovPlay.Logs.Playwright.Shared;
+
+/// <summary>
+/// Debian's nginx in front of an app, with the shipped location block (deploy/nginx/locations/tovplay-logs.conf)
+/// included as it is: tests/Deploy/nginx_harness.py writes the surroundings (ports, the upstream's address, pid and
+/// log files), as the deploy tests do.
+/// </summary>
+public sealed class NginxProxy : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private NginxProxy(Process process, string dir, int port)
+    {
+        _process = process;
+        _dir = dir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The app as a browser reaches it through nginx.</summary>
+    public Uri AppUri => new($"http://127.0.0.1:{Port}/logs/");
+
+    public static async Task<NginxProxy> StartAsync(Uri upstream)
+    {
+        var repository = Repository();
+        var dir = Directory.CreateTempSubdirectory("tovplay-nginx-").FullName;
+        var port = Web.Tests.Shared.LoopbackServer.FreePort();
+        var config = (await RunAsync("python3", Path.Combine(repository, "tests", "Deploy", "nginx_harness.py"),
+            "--upstream", $"{upstream.Host}:{upstream.Port}", "--listen", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dir)).Trim();
+        var process = Process.Start(new ProcessStartInfo("nginx", ["-e", Path.Combine(dir, "error.log"), "-c", config])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("nginx did not start (test.sh installs Debian's)");
+        var proxy = new NginxProxy(process, dir, port);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nginx exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync(bound.Token)}"
+                    + (File.Exists(Path.Combine(dir, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(dir, "error.log"), bound.Token) : ""));
+            }
+
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", port, bound.Token);
+                return proxy;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50, bound.Token);
+            }
+        }
+    }
+
+    /// <summary>The checkout the tests run from: the folder holding TovPlay.Logs.sln above the test output.</summary>
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TovPlay.Logs.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository (TovPlay.Logs.sln) is not above the test output.");
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
+            ?? throw new InvalidOperationException($"{program} did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await error}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
