@@ -65,6 +65,26 @@ passed=$(count succeeded)
 failed=$(count failed)
 skipped=$(count skipped)
 
+# The app's integration tests once more, every app reaching its database through Debian's PgBouncer running the
+# shipped configuration (deploy/pgbouncer/pgbouncer.ini, transaction pooling), as production does: the capabilities
+# that use the app database (the sandbox's and the investigations' tests read the audited database and are not rerun).
+log "Running the integration tests through PgBouncer (deploy/pgbouncer/pgbouncer.ini)"
+through=()
+for capability in Alerting Audit Data Hosting Ingest LogStore LokiApi Observability Search Security Tail; do
+  through+=(-namespace "TovPlay.Logs.Web.Tests.$capability")
+done
+TOVPLAY_TEST_THROUGH_PGBOUNCER=1 dotnet tests/Web.Tests/bin/Release/net10.0/Web.Tests.dll "${through[@]}" 2>&1 | tee "$work/pgbouncer.log"
+bouncer_exit=${PIPESTATUS[0]}
+# xUnit's summary: "Web.Tests  Total: N, Errors: N, Failed: N, Skipped: N, Not Run: N, Time: ...".
+xunit() { grep -oE "$1: [0-9]+" "$work/pgbouncer.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+bouncer_failed=$(( $(xunit Failed) + $(xunit Errors) ))
+passed=$((passed + $(xunit Total) - bouncer_failed - $(xunit Skipped) - $(xunit "Not Run")))
+skipped=$((skipped + $(xunit Skipped) + $(xunit "Not Run")))
+if [ "$bouncer_exit" -ne 0 ] && [ "$bouncer_failed" -eq 0 ]; then
+  bouncer_failed=1  # it stopped before it could count
+fi
+failed=$((failed + bouncer_failed))
+
 # The frontend logger (TypeScript, npm): its own tests, counted with the rest from node's TAP summary.
 log "Running the frontend logger's tests (npm)"
 (
@@ -127,10 +147,14 @@ if grep -qE "^\s*failed [^ ]" "$work/test.log"; then
   log "Failed tests"
   grep -E -A 8 "^\s*failed [^ ]" "$work/test.log" | grep -v '^\s*{"@t' | cut -c 1-300 | head -n 60
 fi
+if grep -q "\[FAIL\]" "$work/pgbouncer.log"; then
+  log "Failed through PgBouncer"
+  grep -E -A 8 "\[FAIL\]" "$work/pgbouncer.log" | grep -v '^\s*{"@t' | cut -c 1-300 | head -n 60
+fi
 
 log "Tests took $(( $(date +%s) - started )) s in all"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$test_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$python_exit" -ne 0 ] || [ "$deploy_exit" -ne 0 ] \
+if [ "$test_exit" -ne 0 ] || [ "$bouncer_exit" -ne 0 ] || [ "$npm_exit" -ne 0 ] || [ "$python_exit" -ne 0 ] || [ "$deploy_exit" -ne 0 ] \
   || [ "$failed" -ne 0 ] || [ "$((passed + failed))" -le 2 ]; then
   exit 1
 fi

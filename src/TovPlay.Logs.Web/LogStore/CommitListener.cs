@@ -58,7 +58,8 @@ public sealed class CommitListener(
     private async Task ListenAsync(CancellationToken stoppingToken, Action connected)
     {
         var payloads = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        await using var connection = await database.OpenAsync(stoppingToken);
+        // LISTEN lives as long as its session: never through a pooler that hands the session to someone else.
+        await using var connection = await database.OpenDirectAsync(stoppingToken);
         connection.Notification += (_, e) => payloads.Writer.TryWrite(e.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {CommitAnnouncements.Channel}", connection))
         {

@@ -28,4 +28,13 @@ public sealed class BuiltInRulesTests
         Assert.NotEqual(on.Id, builtIn.SwitchOn().Id);
         Assert.True(builtIn.Template.Labels.ContainsKey("severity"));
     }
+
+    [Fact]
+    public void TheRulesAboutConnections_SendTheirAlertsToTheDatabasePage()
+    {
+        var connections = BuiltInRules.All.Where(b => b.Category == "Database" && b.Key != "deadlocks").ToList();
+
+        Assert.Equal(["connections-high", "idle-in-transaction", "long-running-queries", "lock-waits", "pgbouncer-waiting"], connections.Select(b => b.Key));
+        Assert.All(connections, b => Assert.Equal(BuiltInRules.DatabasePage, b.Template.Annotations["scenario"]));
+    }
 }

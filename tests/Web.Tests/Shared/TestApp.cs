@@ -23,7 +23,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         _services = services;
         _settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:AppDb"] = connectionString,
+            ["ConnectionStrings:AppDb"] = SharedPgBouncer.Route(connectionString),
+            ["ConnectionStrings:AppDbDirect"] = connectionString,
             [AdminBootstrapper.EmailVariable] = AdminEmail,
             [AdminBootstrapper.PasswordVariable] = AdminPassword,
             ["Serilog:MinimumLevel:Default"] = "Warning",

@@ -74,6 +74,8 @@ public sealed class MainLayoutTests : BunitContext
         Assert.Contains("Search", links);
         // Alert rules name what is watched and how: Investigators and Admins see them.
         Assert.DoesNotContain("Alerts", links);
+        // Who is connected, with their queries' texts: Investigators and Admins.
+        Assert.DoesNotContain("Database", links);
         Assert.DoesNotContain("Investigate", links);
         Assert.DoesNotContain("Investigations", links);
         Assert.DoesNotContain("Admin", links);
@@ -88,7 +90,7 @@ public sealed class MainLayoutTests : BunitContext
         var cut = RenderLayout();
 
         var links = cut.FindAll(".mud-nav-link").Select(a => a.TextContent.Trim()).ToList();
-        Assert.Equal(["Home", "Live", "Search", "Investigate", "Investigations", "Audit", "Alerts", "Admin"], links);
+        Assert.Equal(["Home", "Live", "Search", "Investigate", "Investigations", "Audit", "Alerts", "Database", "Admin"], links);
     }
 
     [Fact]
