@@ -35,7 +35,7 @@ public sealed class AdminBootstrapper(UserAdministration administration, IConfig
             await console.WriteLineAsync("==================================================================");
             await console.WriteLineAsync($"  First admin: {email}");
             await console.WriteLineAsync($"  Password:    {result.GeneratedPassword}");
-            await console.WriteLineAsync("  Shown once. Sign in and change it, or reset it from Admin > Users.");
+            await console.WriteLineAsync("  Shown once: keep it in your password manager. Admins reset passwords under Admin > Users.");
             await console.WriteLineAsync("==================================================================");
             await console.WriteLineAsync();
         }
