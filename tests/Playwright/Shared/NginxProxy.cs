@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TovPlay.Logs.Web.Tests.Shared;
 
 namespace TovPlay.Logs.Playwright.Shared;
 
@@ -28,7 +29,7 @@ public sealed class NginxProxy : IAsyncDisposable
     {
         var repository = Repository();
         var dir = Directory.CreateTempSubdirectory("tovplay-nginx-").FullName;
-        var port = Web.Tests.Shared.LoopbackServer.FreePort();
+        var port = LoopbackServer.FreePort();
         var config = (await RunAsync("python3", Path.Combine(repository, "tests", "Deploy", "nginx_harness.py"),
             "--upstream", $"{upstream.Host}:{upstream.Port}", "--listen", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", dir)).Trim();
         var process = Process.Start(new ProcessStartInfo("nginx", ["-e", Path.Combine(dir, "error.log"), "-c", config])
@@ -38,27 +39,9 @@ public sealed class NginxProxy : IAsyncDisposable
             RedirectStandardError = true,
         }) ?? throw new InvalidOperationException("nginx did not start (test.sh installs Debian's)");
         var proxy = new NginxProxy(process, dir, port);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        bound.CancelAfter(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync(bound.Token)}"
-                    + (File.Exists(Path.Combine(dir, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(dir, "error.log"), bound.Token) : ""));
-            }
-
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync("127.0.0.1", port, bound.Token);
-                return proxy;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(50, bound.Token);
-            }
-        }
+        await LocalServerProcess.WaitUntilListeningAsync(process, port,
+            async () => await process.StandardError.ReadToEndAsync() + (File.Exists(Path.Combine(dir, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(dir, "error.log")) : ""));
+        return proxy;
     }
 
     /// <summary>The checkout the tests run from: the folder holding TovPlay.Logs.sln above the test output.</summary>
@@ -85,21 +68,5 @@ public sealed class NginxProxy : IAsyncDisposable
         return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await error}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async ValueTask DisposeAsync() => await LocalServerProcess.StopAsync(_process, _dir);
 }

@@ -82,7 +82,7 @@ public sealed partial class PgBouncerServer : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => bouncer.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await bouncer.WaitUntilListeningAsync();
+        await LocalServerProcess.WaitUntilListeningAsync(process, port, () => Task.FromResult(bouncer.Output));
         return bouncer;
     }
 
@@ -135,30 +135,6 @@ public sealed partial class PgBouncerServer : IAsyncDisposable
         return string.Join('\n', lines);
     }
 
-    private async Task WaitUntilListeningAsync()
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        bound.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"pgbouncer exited ({_process.ExitCode}): {Output}");
-            }
-
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port, bound.Token);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(50, bound.Token);
-            }
-        }
-    }
-
     private void Keep(string? line)
     {
         if (line is not null)
@@ -199,20 +175,7 @@ public sealed partial class PgBouncerServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (!_process.HasExited)
-        {
-            // runuser passes the signal on; pgbouncer ends its clients and exits.
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        // runuser passes the signal on; pgbouncer ends its clients and exits.
+        await LocalServerProcess.StopAsync(_process, _dir);
     }
 }
