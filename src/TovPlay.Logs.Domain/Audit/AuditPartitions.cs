@@ -115,6 +115,9 @@ public sealed class AuditPartitions(AuditSql sql)
                 name := 'statements_' || pg_catalog.to_char(month, 'YYYYMM');
                 -- Skipped when an older partition (the version 3 table) already covers the month, or the default
                 -- partition holds rows of it (a late upkeep): those rows stay where they are, nothing fails.
+                -- A month already there costs no DDL: creating a partition locks the statements table, and an open
+                -- transaction that wrote to it would hold that lock up, and every audited write behind it.
+                CONTINUE WHEN pg_catalog.to_regclass(pg_catalog.format('%I.%I', {SqlText.Literal(sql.Schema)}, name)) IS NOT NULL;
                 BEGIN
                     EXECUTE pg_catalog.format('CREATE TABLE IF NOT EXISTS %I.%I PARTITION OF {Obj("statements").Replace("%", "%%", StringComparison.Ordinal)} FOR VALUES FROM (%L) TO (%L)',
                         {SqlText.Literal(sql.Schema)}, name, month::text || '+00', (month + interval '1 month')::text || '+00');

@@ -76,6 +76,9 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         return AuditCoverage.Assess(tables, installed, triggers, highOid);
     }
 
+    /// <summary>How long partition upkeep waits for a lock on the statements table before giving up until its next round.</summary>
+    public static readonly TimeSpan UpkeepLockTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Keeps the statements' monthly partitions ready ahead and drops those past <see cref="AuditOptions.RetentionMonths"/>
     /// (with their row images); returns the partitions retention dropped this time. Nothing to do when not installed.
@@ -91,6 +94,13 @@ public sealed class AuditInstaller(IOptions<AuditOptions> options, bool shapeGua
         var partitions = new AuditPartitions(Sql);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, transaction, cancellationToken);
+        // A new month or a retention drop needs the statements table's strongest lock: behind an open transaction that
+        // wrote to it, waiting would queue every audited write behind this one. Give up at once; the next round retries.
+        await using (var patience = new NpgsqlCommand($"SET LOCAL lock_timeout = '{UpkeepLockTimeout.TotalMilliseconds:0}ms'", connection, transaction))
+        {
+            await patience.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         long before;
         await using (var mark = new NpgsqlCommand($"SELECT coalesce(max(id), 0) FROM {SqlText.Qualified(Options.Schema, "retention")}", connection, transaction))
         {
