@@ -82,7 +82,7 @@ public sealed class AppChecks(
             var state = await bouncer.ReadAsync(cancellationToken);
             return [.. state.Pools.Select(p => new AlertSample(LabelSet.From(("database", p.Database), ("user", p.User)), p.ClientsWaiting))];
         }
-        catch (Exception ex) when (ex is PgBouncerConsoleException or IOException or System.Net.Sockets.SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (PgBouncerReader.CouldNotRead(ex, cancellationToken))
         {
             throw new RuleQueryException("PgBouncer's admin console cannot be read: " + ex.Message, ex);
         }

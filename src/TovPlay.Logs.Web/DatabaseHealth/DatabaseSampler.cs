@@ -62,7 +62,7 @@ public sealed class DatabaseSampler(
             {
                 pools = await bouncer.ReadAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is PgBouncerConsoleException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (PgBouncerReader.CouldNotRead(ex, cancellationToken))
             {
                 // The database's own figures are still worth keeping.
                 LastError = "PgBouncer: " + ex.Message;

@@ -8,6 +8,13 @@ public sealed class PgBouncerReader(IOptions<PgBouncerOptions> bouncer, IOptions
 {
     public bool IsConfigured => bouncer.Value.IsConfigured;
 
+    /// <summary>
+    /// Whether <paramref name="ex"/> says PgBouncer could not be read (refused, unreachable, or over the read timeout),
+    /// rather than that the caller itself was cancelled.
+    /// </summary>
+    public static bool CouldNotRead(Exception ex, CancellationToken caller) =>
+        ex is PgBouncerConsoleException or IOException or System.Net.Sockets.SocketException || (ex is OperationCanceledException && !caller.IsCancellationRequested);
+
     /// <summary>Throws <see cref="PgBouncerConsoleException"/>, <see cref="IOException"/> or a socket error when it cannot be read.</summary>
     public async Task<BouncerState> ReadAsync(CancellationToken cancellationToken)
     {

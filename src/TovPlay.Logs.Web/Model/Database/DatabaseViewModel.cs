@@ -93,7 +93,7 @@ public sealed class DatabaseViewModel(
             Bouncer = await bouncer.ReadAsync(cancellationToken);
             BouncerError = null;
         }
-        catch (Exception ex) when (ex is PgBouncerConsoleException or IOException or System.Net.Sockets.SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (PgBouncerReader.CouldNotRead(ex, cancellationToken))
         {
             BouncerError = ex is OperationCanceledException ? $"It did not answer within {options.Value.ReadTimeout.TotalSeconds:0} s." : ex.Message;
         }
