@@ -211,6 +211,62 @@ public sealed class LiveTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task LinesArrivingFasterThanTheBrowserPaints_KeepTheListAtTheNewestLine()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+
+        // A slow browser: renders land while the previous scroll's event is still queued, which once read as
+        // the reader scrolling up and stopped following.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = 8 });
+        for (var push = 0; push < 15; push++)
+        {
+            await PushAsync(token, run, [.. Enumerable.Range(0, 12).Select(i => $"burst line {push * 12 + i:D3}")]);
+        }
+
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+        // The throttled browser is slow to catch up by design; wait for it longer than for a normal one.
+        await Expect(page.GetByText("180 lines shown")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(list).ToContainTextAsync("burst line 179");
+        var atBottom = await list.EvaluateAsync<bool>("l => l.scrollHeight - l.scrollTop - l.clientHeight < 24");
+        Assert.True(atBottom, "the list should still follow the newest line");
+        watched.AssertClean();
+    }
+
+    [Fact]
+    public async Task ScrollingUp_StopsFollowing_ScrollingBackDown_FollowsAgain()
+    {
+        var (watched, token, run) = await OpenLiveAsync();
+        await using var owned = watched;
+        var page = watched.Page;
+        var list = page.GetByRole(AriaRole.Log, new() { Name = "Live lines" });
+
+        await PushAsync(token, run, [.. Enumerable.Range(0, 100).Select(i => $"first part {i:D3}")]);
+        await Expect(list).ToContainTextAsync("first part 099");
+
+        await list.HoverAsync();
+        // Wheel scrolling may be animated: wait until the reader has arrived at the top.
+        await page.Mouse.WheelAsync(0, -4000);
+        await page.WaitForFunctionAsync("l => l.scrollTop === 0", await list.ElementHandleAsync());
+        await Expect(list).Not.ToContainTextAsync("first part 099");
+        const double readingAt = 0;
+
+        await PushAsync(token, run, [.. Enumerable.Range(0, 20).Select(i => $"second part {i:D3}")]);
+        await Expect(page.GetByText("120 lines shown")).ToBeVisibleAsync();
+        Assert.Equal(readingAt, await list.EvaluateAsync<double>("l => l.scrollTop"));
+        await Expect(list).Not.ToContainTextAsync("second part 019");
+
+        await page.Mouse.WheelAsync(0, 100_000);
+        await Expect(list).ToContainTextAsync("second part 019");
+        await PushAsync(token, run, "third part 000");
+        await Expect(list).ToContainTextAsync("third part 000");
+        Assert.True(await list.EvaluateAsync<bool>("l => l.scrollHeight - l.scrollTop - l.clientHeight < 24"));
+        watched.AssertClean();
+    }
+
+    [Fact]
     public async Task AFloodBeyondTheViewersBuffer_IsShownAsDroppedLines_NotLostSilently()
     {
         var (watched, token, run) = await OpenLiveAsync();

@@ -14,14 +14,22 @@
 
         // Live lists follow new lines while the reader is at the bottom; scrolling up stops that, and coming back
         // down starts it again. The server asks after each render; the list remembers whether it follows.
+        // Only a move upwards stops following: a scroll event can arrive after the next lines were painted, when
+        // the list is no longer at the bottom although nobody scrolled.
         follow: function (list) {
             if (!list || list.dataset.follow !== undefined) {
                 return;
             }
             list.dataset.follow = "true";
+            var lastTop = list.scrollTop;
             list.addEventListener("scroll", function () {
                 var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
-                list.dataset.follow = atBottom ? "true" : "false";
+                if (atBottom) {
+                    list.dataset.follow = "true";
+                } else if (list.scrollTop < lastTop - 1) {
+                    list.dataset.follow = "false";
+                }
+                lastTop = list.scrollTop;
             }, { passive: true });
         },
 
