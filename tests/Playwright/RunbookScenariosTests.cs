@@ -63,7 +63,8 @@ public sealed class RunbookScenariosTests(BrowserFixture fixture) : IAsyncLifeti
     {
         var (watched, page) = await PlayAndInvestigateAsync(ServiceIncidents.SlowDeploySlug, "slow-api");
         await using var _ = watched;
-        await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Request time (p95, ms): ");
+        // WHEN reads an hour of request times; on a loaded machine that takes longer than an assertion's usual wait.
+        await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Request time (p95, ms): ", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("when-log-chart")).ToBeVisibleAsync();
         await watched.ScreenshotAsync("investigate-slow-api", "1-when");
 

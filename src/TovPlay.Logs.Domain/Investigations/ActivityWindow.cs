@@ -135,29 +135,23 @@ public static class ActivityWindow
         }
 
         var values = series.Select(p => p.Value).ToArray();
-        var prefix = new double[values.Length + 1];
-        var prefixSquares = new double[values.Length + 1];
-        for (var i = 0; i < values.Length; i++)
-        {
-            prefix[i + 1] = prefix[i] + values[i];
-            prefixSquares[i + 1] = prefixSquares[i] + (values[i] * values[i]);
-        }
 
-        double Cost(int from, int to)
+        // The split, each level and its noise are all taken around medians (absolute deviations, not squares): one wild
+        // bucket (a partial last minute with a handful of slow requests in it) neither moves the split to itself, nor
+        // sets a level, nor drowns the shift in its variance.
+        double Cost(double[] segment)
         {
-            var n = to - from;
-            var sum = prefix[to] - prefix[from];
-            return prefixSquares[to] - prefixSquares[from] - (sum * sum / n);
+            var median = Median(segment);
+            return segment.Sum(v => Math.Abs(v - median));
         }
 
         // Each side keeps at least two buckets, so one odd bucket is not a "level".
-        var split = Enumerable.Range(2, values.Length - 3).MinBy(k => Cost(0, k) + Cost(k, values.Length));
-        var before = (prefix[split] - prefix[0]) / split;
-        var after = (prefix[values.Length] - prefix[split]) / (values.Length - split);
+        var split = Enumerable.Range(2, values.Length - 3).MinBy(k => Cost(values[..k]) + Cost(values[k..]));
+        var (before, beforeNoise) = Level(values[..split]);
+        var (after, afterNoise) = Level(values[split..]);
         var ratio = before <= 0 ? double.PositiveInfinity : after / before;
         // Clear in size (the ratio) and beyond the noise of either level (Welch's t), so a wobble in a quiet series is no shift.
-        var afterCount = values.Length - split;
-        var noise = Math.Sqrt((Cost(0, split) / Math.Max(1, split - 1) / split) + (Cost(split, values.Length) / Math.Max(1, afterCount - 1) / afterCount));
+        var noise = Math.Sqrt((beforeNoise * beforeNoise / split) + (afterNoise * afterNoise / (values.Length - split)));
         if (ratio < minimumRatio || (after - before) < ShiftScore * noise)
         {
             return null;
@@ -172,6 +166,13 @@ public static class ActivityWindow
 
     private static TimeSpan Distance(DateTimeOffset start, DateTimeOffset end, DateTimeOffset hint) =>
         hint < start ? start - hint : hint > end ? hint - end : TimeSpan.Zero;
+
+    /// <summary>A segment's median, and its spread as a standard deviation estimated from the median absolute deviation.</summary>
+    private static (double Level, double Noise) Level(double[] values)
+    {
+        var median = Median(values);
+        return (median, 1.4826 * Median([.. values.Select(v => Math.Abs(v - median))]));
+    }
 
     private static double Median(double[] values)
     {

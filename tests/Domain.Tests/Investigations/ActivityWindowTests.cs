@@ -49,7 +49,19 @@ public sealed class ActivityWindowTests
         Assert.Equal(s_start.AddMinutes(6), window.Start);
         Assert.Equal(s_start.AddMinutes(11), window.End);
         Assert.InRange(window.Score, 3.1, 3.4);
-        Assert.Contains("rose from 123.83 to 405.6 per minute", window.Explanation);
+        Assert.Contains("rose from 123.5 to 405 per minute", window.Explanation);
+    }
+
+    [Fact]
+    public void LevelShift_WithOneWildBucketAtTheEnd_IsStillFound_AtItsTypicalLevel()
+    {
+        // A request-time series whose last, partial minute holds a few requests slowed by a loaded machine.
+        var series = Series(80, 78, 84, 77, 79, 82, 600, 640, 590, 655, 620, 3771);
+
+        var window = ActivityWindow.LevelShift(series, s_minute)!;
+
+        Assert.Equal(s_start.AddMinutes(6), window.Start);
+        Assert.Contains("rose from 79.5 to 630 per minute", window.Explanation);
     }
 
     [Fact]
