@@ -152,7 +152,7 @@ public static class ActivityWindow
         var ratio = before <= 0 ? double.PositiveInfinity : after / before;
         // Clear in size (the ratio) and beyond the noise of either level (Welch's t), so a wobble in a quiet series is no shift.
         var noise = Math.Sqrt((beforeNoise * beforeNoise / split) + (afterNoise * afterNoise / (values.Length - split)));
-        if (ratio < minimumRatio || (after - before) < ShiftScore * noise)
+        if (after <= before || ratio < minimumRatio || (after - before) < ShiftScore * noise)
         {
             return null;
         }

@@ -68,5 +68,7 @@ public sealed class ActivityWindowTests
     public void LevelShift_NotClearEnough_IsNull()
     {
         Assert.Null(ActivityWindow.LevelShift(Series(120, 130, 118, 125, 122, 128, 140, 135, 138, 142), s_minute));
+        // Mostly nothing (an error count with one burst): no level, before or after, is not a shift.
+        Assert.Null(ActivityWindow.LevelShift(Series(0, 0, 0, 1, 0, 0, 9, 12, 0, 0, 0, 0), s_minute));
     }
 }
