@@ -3,6 +3,7 @@ using TovPlay.Logs.Benchmarks.Store;
 
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      (in-memory LogQL, BenchmarkDotNet)
 // dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]   (embedded store end to end)
+// dotnet run -c Release --project tests/Benchmarks -- store codecs   (chunk codecs and sizes in memory: bytes per line, MB/s)
 // dotnet run -c Release --project tests/Benchmarks -- live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]
 // dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N] | audit forensic   (audit cost on the audited database)
 // dotnet run -c Release --project tests/Benchmarks -- investigate   (the wizard's steps on 2M audited statements and 1M lines)
@@ -10,6 +11,12 @@ using TovPlay.Logs.Benchmarks.Store;
 // dotnet run -c Release --project tests/Benchmarks -- hardening   (attacks on the app in its own process: peak memory and CPU)
 // dotnet run -c Release --project tests/Benchmarks -- alerting [--events N] [--rules N] [--seconds N]   (log line to Discord; 500 rules' lag and CPU)
 // dotnet run -c Release --project tests/Benchmarks -- ingest-frontend [--seconds N] [--clients N]   (browser batches of 50: entries/s, limiter and redaction cost)
+if (args is ["store", "codecs"])
+{
+    ChunkCodecBenchmark.Run();
+    return 0;
+}
+
 if (args is ["store", .. var parts])
 {
     return await StoreBenchmark.RunAsync(parts);

@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Text;
+
+namespace TovPlay.Logs.Domain.Logs.Chunks;
+
+/// <summary>
+/// A chunk restored for reading: timestamps as numbers, lines as UTF-8 spans over one pooled buffer, so a filter can
+/// test a line before anyone pays for a string of it. Dispose it to give the buffer back.
+/// </summary>
+public sealed class OpenedChunk : IDisposable
+{
+    private readonly long[] _timestamps;
+    private byte[] _entries;
+    private readonly int[] _lineStart;
+    private readonly int[] _lineLength;
+    private readonly int[] _metadataStart;
+
+    private OpenedChunk(long[] timestamps, byte[] entries, int[] lineStart, int[] lineLength, int[] metadataStart)
+    {
+        _timestamps = timestamps;
+        _entries = entries;
+        _lineStart = lineStart;
+        _lineLength = lineLength;
+        _metadataStart = metadataStart;
+    }
+
+    public int Count => _timestamps.Length;
+
+    public long Timestamp(int index) => _timestamps[index];
+
+    public ReadOnlySpan<byte> Line(int index) => _entries.AsSpan(_lineStart[index], _lineLength[index]);
+
+    public string LineText(int index) => Encoding.UTF8.GetString(Line(index));
+
+    public LabelSet? Metadata(int index)
+    {
+        var data = _entries.AsSpan(0, _lineStart[index]);
+        var position = _metadataStart[index];
+        var pairs = (int)Varint.Read(data, ref position);
+        if (pairs == 0)
+        {
+            return null;
+        }
+
+        var list = new List<KeyValuePair<string, string>>(pairs);
+        for (var i = 0; i < pairs; i++)
+        {
+            var name = ReadString(data, ref position);
+            list.Add(new(name, ReadString(data, ref position)));
+        }
+
+        return LabelSet.From(list);
+    }
+
+    public LogEntry Entry(int index) => new(_timestamps[index], LineText(index), Metadata(index));
+
+    /// <summary>Only the timestamps: what counting needs, without restoring a single line.</summary>
+    public static long[] ReadTimestamps(ChunkCodec codec, ReadOnlySpan<byte> compressed)
+    {
+        var length = ChunkCompression.RawLength(compressed);
+        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            ChunkCompression.Decompress(codec, compressed, raw);
+            var data = raw.AsSpan(0, length);
+            var position = 0;
+            var count = Varint.Read(data, ref position);
+            if (count > (ulong)length)
+            {
+                throw new InvalidDataException("chunk claims more timestamps than it has bytes");
+            }
+
+            var timestamps = new long[count];
+            if (count > 0)
+            {
+                var ts = ChunkBuilder.UnZigZag(Varint.Read(data, ref position));
+                timestamps[0] = ts;
+                for (var i = 1; i < timestamps.Length; i++)
+                {
+                    ts += (long)Varint.Read(data, ref position);
+                    timestamps[i] = ts;
+                }
+            }
+
+            return timestamps;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    public static OpenedChunk Open(ChunkCodec codec, ReadOnlySpan<byte> timestamps, ReadOnlySpan<byte> entries)
+    {
+        var times = ReadTimestamps(codec, timestamps);
+        var length = ChunkCompression.RawLength(entries);
+        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            ChunkCompression.Decompress(codec, entries, raw);
+            var data = raw.AsSpan(0, length);
+            var lineStart = new int[times.Length];
+            var lineLength = new int[times.Length];
+            var metadataStart = new int[times.Length];
+            var position = 0;
+            for (var i = 0; i < times.Length; i++)
+            {
+                var lineBytes = (int)Varint.Read(data, ref position);
+                metadataStart[i] = position;
+                var pairs = (int)Varint.Read(data, ref position);
+                for (var p = 0; p < pairs * 2; p++)
+                {
+                    var skip = Varint.ReadLength(data, ref position);
+                    position += skip;
+                }
+
+                if (lineBytes > length - position)
+                {
+                    throw new InvalidDataException("chunk names a line past its end");
+                }
+
+                lineStart[i] = position;
+                lineLength[i] = lineBytes;
+                position += lineBytes;
+            }
+
+            if (position != length)
+            {
+                throw new InvalidDataException("chunk holds more bytes than its entries");
+            }
+
+            return new OpenedChunk(times, raw, lineStart, lineLength, metadataStart);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            throw;
+        }
+    }
+
+    private static string ReadString(ReadOnlySpan<byte> data, ref int position)
+    {
+        var length = Varint.ReadLength(data, ref position);
+        var text = Encoding.UTF8.GetString(data.Slice(position, length));
+        position += length;
+        return text;
+    }
+
+    public void Dispose()
+    {
+        if (_entries.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_entries);
+            _entries = [];
+        }
+    }
+}
