@@ -139,14 +139,11 @@ public static class ActivityWindow
         // The split, each level and its noise are all taken around medians (absolute deviations, not squares): one wild
         // bucket (a partial last minute with a handful of slow requests in it) neither moves the split to itself, nor
         // sets a level, nor drowns the shift in its variance.
-        double Cost(double[] segment)
-        {
-            var median = Median(segment);
-            return segment.Sum(v => Math.Abs(v - median));
-        }
+        var prefixCost = AbsoluteDeviations(values);
+        var suffixCost = AbsoluteDeviations([.. values.Reverse()]);
 
         // Each side keeps at least two buckets, so one odd bucket is not a "level".
-        var split = Enumerable.Range(2, values.Length - 3).MinBy(k => Cost(values[..k]) + Cost(values[k..]));
+        var split = Enumerable.Range(2, values.Length - 3).MinBy(k => prefixCost[k] + suffixCost[values.Length - k]);
         var (before, beforeNoise) = Level(values[..split]);
         var (after, afterNoise) = Level(values[split..]);
         var ratio = before <= 0 ? double.PositiveInfinity : after / before;
@@ -166,6 +163,53 @@ public static class ActivityWindow
 
     private static TimeSpan Distance(DateTimeOffset start, DateTimeOffset end, DateTimeOffset hint) =>
         hint < start ? start - hint : hint > end ? hint - end : TimeSpan.Zero;
+
+    /// <summary>
+    /// For every prefix length n, the sum of the prefix's absolute deviations from its median, in O(n log n): two heaps
+    /// hold the lower and upper halves with their sums, so each step costs a heap operation, not a sort.
+    /// </summary>
+    private static double[] AbsoluteDeviations(double[] values)
+    {
+        var costs = new double[values.Length + 1];
+        var lower = new PriorityQueue<double, double>(Comparer<double>.Create((a, b) => b.CompareTo(a)));
+        var upper = new PriorityQueue<double, double>();
+        double lowerSum = 0, upperSum = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (lower.Count == 0 || v <= lower.Peek())
+            {
+                lower.Enqueue(v, v);
+                lowerSum += v;
+            }
+            else
+            {
+                upper.Enqueue(v, v);
+                upperSum += v;
+            }
+
+            // The lower half holds the median: as many as the upper half, or one more.
+            if (lower.Count > upper.Count + 1)
+            {
+                var moved = lower.Dequeue();
+                lowerSum -= moved;
+                upper.Enqueue(moved, moved);
+                upperSum += moved;
+            }
+            else if (upper.Count > lower.Count)
+            {
+                var moved = upper.Dequeue();
+                upperSum -= moved;
+                lower.Enqueue(moved, moved);
+                lowerSum += moved;
+            }
+
+            var median = lower.Peek();
+            costs[i + 1] = (median * lower.Count) - lowerSum + upperSum - (median * upper.Count);
+        }
+
+        return costs;
+    }
 
     /// <summary>A segment's median, and its spread as a standard deviation estimated from the median absolute deviation.</summary>
     private static (double Level, double Noise) Level(double[] values)
