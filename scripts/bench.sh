@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
-#   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage
+#   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage;
+#                                          first the last version of the row format ("before"), then this one ("after");
+#                                          TOVPLAY_BENCH_BEFORE=0 skips the before
+#   scripts/bench.sh store codecs          chunk codecs and sizes in memory: bytes per line, MB/s
 #   scripts/bench.sh live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]   live tail through SignalR
 #   scripts/bench.sh audit [--seconds N]   audit trigger cost: bulk changes of 200k rows and pgbench single-row updates,
 #                                          then the forensic query on 2M audited statements (alone: scripts/bench.sh audit forensic)
@@ -38,4 +41,14 @@ case "${1:-}" in
   audit) export TOVPLAY_PGBENCH="$(pg_bindir)/pgbench" ;;
   *) die "usage: scripts/bench.sh store|live|audit|investigate|sandbox|hardening|alerting|ingest-frontend [options] (see the top of this script)" ;;
 esac
+# The store's last version in the row format, measured by its own benchmark on the same server in the same run.
+ROW_FORMAT_REVISION=a4655c6db4220c3bb328797ed82bb861df8a6ab7
+if [ "${1:-}" = store ] && [ "${2:-}" != codecs ] && [ "${TOVPLAY_BENCH_BEFORE:-1}" = 1 ]; then
+  before="$work/before"
+  mkdir -p "$before"
+  git archive "$ROW_FORMAT_REVISION" | tar -x -C "$before"
+  echo "==> before: the row format ($ROW_FORMAT_REVISION)"
+  (cd "$before" && dotnet run -c Release --project tests/Benchmarks -- "$@") | sed 's/^/before | /'
+  echo "==> after: chunks"
+fi
 dotnet run -c Release --project tests/Benchmarks -- "$@"

@@ -80,8 +80,11 @@ public static class LogSourceServices
         services.AddSingleton<Partitions>();
         services.AddSingleton<IngestFeed>();
         services.AddSingleton<HeadCache>();
+        services.AddSingleton<RowFormatMigration>();
         services.AddSingleton<LogStoreMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<LogStoreMaintenance>());
+        services.AddSingleton<ChunkCompactor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChunkCompactor>());
         services.AddSingleton<LogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LogWriter>());
         services.AddSingleton<CommitAnnouncements>();

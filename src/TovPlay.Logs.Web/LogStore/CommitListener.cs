@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Npgsql;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Chunks;
 
 namespace TovPlay.Logs.Web.LogStore;
 
@@ -124,25 +125,33 @@ public sealed class CommitListener(
     private async Task<List<LogEntry>> ReadAsync(NpgsqlConnection connection, CommittedRange range, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT ts, line, metadata FROM logstore.entries WHERE stream_id = @stream AND ts >= @from AND ts <= @to ORDER BY ts", connection);
+            $"SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks WHERE stream_id = @stream AND min_ts <= @to AND min_ts >= @earliest AND max_ts >= @from ORDER BY min_ts, id", connection);
         command.Parameters.AddWithValue("stream", range.StreamId);
         command.Parameters.AddWithValue("from", range.FromNs);
         command.Parameters.AddWithValue("to", range.ToNs);
+        command.Parameters.AddWithValue("earliest", range.FromNs - ChunkCutter.MaxSpanNs);
         if (!_delivered.TryGetValue(range.StreamId, out var delivered))
         {
             _delivered[range.StreamId] = delivered = new RecentEntries(RecentPerStream);
         }
 
-        var entries = new List<LogEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var chunks = new List<StoredChunk>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var ts = reader.GetInt64(0);
-            var line = reader.GetString(1);
-            // Another commit's entries may fall in this range too: each is handed over once, when first seen.
-            if (delivered.TryAdd(RecentEntries.KeyOf(ts, line)))
+            while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(new LogEntry(ts, line, MetadataColumn.Read(reader, 2)));
+                chunks.Add(ChunkRows.Read(reader, withEntries: true));
+            }
+        }
+
+        var entries = new List<LogEntry>();
+        var inOrder = ChunkMerge.Merge(chunks, c => (c.MinTs, c.MaxTs), c => ChunkRows.Entries(c, range.FromNs, range.ToNs + 1, forward: true), e => e.TimestampNs, forward: true);
+        foreach (var entry in inOrder)
+        {
+            // Another commit's entries may fall in this range too: each is handed over once, when first seen.
+            if (delivered.TryAdd(RecentEntries.KeyOf(entry.TimestampNs, entry.Line)))
+            {
+                entries.Add(entry);
             }
         }
 

@@ -116,7 +116,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT stream_id, ts, line, metadata FROM logstore.entries WHERE ts >= @from ORDER BY stream_id, ts", connection, transaction);
+            $"SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks WHERE max_ts >= @from ORDER BY stream_id, min_ts", connection, transaction);
         command.Parameters.AddWithValue("from", from);
         command.CommandTimeout = 0;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -124,9 +124,13 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             var batch = new List<(long, LogEntry)>(4096);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var metadata = MetadataColumn.Read(reader, 3);
-                batch.Add((reader.GetInt64(0), new LogEntry(reader.GetInt64(1), reader.GetString(2), metadata)));
-                if (batch.Count == batch.Capacity)
+                var chunk = ChunkRows.Read(reader, withEntries: true);
+                foreach (var entry in ChunkRows.Entries(chunk, from, long.MaxValue, forward: true))
+                {
+                    batch.Add((chunk.StreamId, entry));
+                }
+
+                if (batch.Count >= batch.Capacity)
                 {
                     loaded += Merge(batch);
                     batch.Clear();

@@ -1,18 +1,21 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TovPlay.Logs.Domain.Logs.Chunks;
 
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
 /// Keeps the store in shape: creates its schema before the app serves, then every hour makes sure the partitions for
 /// every day a push may still target exist, drops the days past the longest retention and deletes, per job, entries
-/// past that job's shorter retention.
+/// past that job's shorter retention. Before anything, a store still in the row format of earlier versions is moved
+/// into chunks (<see cref="RowFormatMigration"/>).
 /// </summary>
 public sealed class LogStoreMaintenance(
     LogStoreDatabase database,
     StreamRegistry streams,
     Partitions partitions,
     HeadCache head,
+    RowFormatMigration migration,
     IOptions<LogStoreOptions> options,
     TimeProvider time,
     ILogger<LogStoreMaintenance> logger) : BackgroundService
@@ -24,6 +27,7 @@ public sealed class LogStoreMaintenance(
         await LogStoreSchema.EnsureAsync(database.DataSource, cancellationToken);
         await streams.RefreshAsync(cancellationToken, force: true);
         await EnsurePartitionsAsync(cancellationToken);
+        await migration.RunAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -90,12 +94,8 @@ public sealed class LogStoreMaintenance(
                 continue;
             }
 
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("DELETE FROM logstore.entries WHERE stream_id = ANY(@ids) AND ts < @cutoff", connection);
-            command.Parameters.AddWithValue("ids", group.Select(s => s.Id).ToArray());
-            command.Parameters.AddWithValue("cutoff", LogSources.TimeWindow.Ns(now - retention));
-            command.CommandTimeout = 0;
-            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            var cutoff = LogSources.TimeWindow.Ns(now - retention);
+            var deleted = await RetainAsync([.. group.Select(s => s.Id)], cutoff, cancellationToken);
             if (deleted > 0)
             {
                 logger.LogInformation("Log store retention deleted {Entries} entries of job {Job} older than {Retention}", deleted, group.Key ?? "(none)", retention);
@@ -103,6 +103,56 @@ public sealed class LogStoreMaintenance(
         }
 
         return dropped;
+    }
+
+    /// <summary>
+    /// Deletes the streams' entries before <paramref name="cutoff"/>: chunks wholly older go, and a chunk that reaches
+    /// across the cutoff is rewritten without its older part. Returns the entries deleted.
+    /// </summary>
+    private async Task<long> RetainAsync(long[] streamIds, long cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long deleted;
+        await using (var command = new NpgsqlCommand("DELETE FROM logstore.chunks WHERE stream_id = ANY(@ids) AND max_ts < @cutoff RETURNING lines", connection, transaction))
+        {
+            command.Parameters.AddWithValue("ids", streamIds);
+            command.Parameters.AddWithValue("cutoff", cutoff);
+            command.CommandTimeout = 0;
+            deleted = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                deleted += reader.GetInt32(0);
+            }
+        }
+
+        var straddling = new List<StoredChunk>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks WHERE stream_id = ANY(@ids) AND min_ts < @cutoff AND min_ts >= @earliest AND max_ts >= @cutoff FOR UPDATE",
+            connection, transaction))
+        {
+            command.Parameters.AddWithValue("ids", streamIds);
+            command.Parameters.AddWithValue("cutoff", cutoff);
+            command.Parameters.AddWithValue("earliest", cutoff - ChunkCutter.MaxSpanNs);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                straddling.Add(ChunkRows.Read(reader, withEntries: true));
+            }
+        }
+
+        var settings = options.Value;
+        foreach (var chunk in straddling)
+        {
+            var kept = ChunkRewrite.Merge([chunk], cutoff, settings.ChunkLineBytes, settings.CompactionCompressionLevel);
+            deleted += OpenedChunk.ReadTimestamps(chunk.Codec, chunk.Timestamps).Length - kept.Sum(c => c.Count);
+            await ChunkRows.CopyAsync(connection, kept.Select(c => (chunk.StreamId, c)), compacted: true, cancellationToken);
+            await ChunkRewrite.DeleteAsync(connection, transaction, chunk.StreamId, [chunk], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
     }
 
     /// <summary>

@@ -63,6 +63,24 @@ public sealed class LogStoreOptions
     /// <summary>Commits in flight at once; more overlap the wait for the disk with writing the next batch.</summary>
     public int ConcurrentCommits { get; set; } = 3;
 
+    /// <summary>Bytes of lines (UTF-8) at which a chunk is cut; about a thousand lines of 300 bytes.</summary>
+    public int ChunkLineBytes { get; set; } = 256 * 1024;
+
+    /// <summary>zstd's level for the chunks a push writes: fast, since the client waits for the commit.</summary>
+    public int IngestCompressionLevel { get; set; } = 1;
+
+    /// <summary>zstd's level for the chunks compaction writes: nobody waits, so it compresses harder.</summary>
+    public int CompactionCompressionLevel { get; set; } = 6;
+
+    /// <summary>How often compaction looks for chunks to rewrite.</summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a stream's newest pushed chunks wait before compaction takes them though they hold less than a chunk's
+    /// worth: a quiet stream is compacted once it went quiet, not rewritten every round.
+    /// </summary>
+    public TimeSpan CompactionIdle { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Memory for the newest entries, served to queries without the database (0 turns it off; do so when several
     /// replicas write one store, since each holds only its own writes).

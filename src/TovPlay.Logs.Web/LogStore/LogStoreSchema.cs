@@ -8,13 +8,13 @@ namespace TovPlay.Logs.Web.LogStore;
 /// <list type="bullet">
 /// <item><c>streams</c>: one row per label set; queries resolve a selector against all of them in memory, since
 /// labels are low-cardinality by contract.</item>
-/// <item><c>entries</c>: partitioned by day on the timestamp, so retention drops whole partitions instead of
-/// deleting rows. The one index, (stream_id, ts), serves every read: a query is a selector (a set of stream ids) and a
-/// time range, read in time order per stream. Line filters run as <c>strpos</c> on the rows that index range yields; a
-/// trigram index would make ingestion several times slower for a gain only on rare needles, measured in the
-/// benchmarks.</item>
+/// <item><c>chunks</c>: a stream's entries between two times, compressed (docs/LogStore.md has the format),
+/// partitioned by day on the chunk's first time, so retention drops whole partitions. A chunk never crosses midnight
+/// and spans at most <see cref="Domain.Logs.Chunks.ChunkCutter.MaxSpanNs"/>, so a time range is found through
+/// (stream_id, min_ts) reading forward and (stream_id, max_ts) reading backward. Pushes write chunks at once,
+/// compressed fast (<c>compacted</c> false); compaction rewrites them into large ones, compressed harder.</item>
 /// <item><c>stream_days</c>: which stream has entries on which day, so label and series lookups over a time range
-/// touch no entries.</item>
+/// touch no chunks.</item>
 /// </list>
 /// </summary>
 public static class LogStoreSchema
@@ -33,13 +33,23 @@ public static class LogStoreSchema
             job text,
             created_at timestamptz NOT NULL DEFAULT now()
         );
-        CREATE TABLE IF NOT EXISTS logstore.entries (
+        CREATE SEQUENCE IF NOT EXISTS logstore.chunk_ids;
+        CREATE TABLE IF NOT EXISTS logstore.chunks (
             stream_id bigint NOT NULL,
-            ts bigint NOT NULL,
-            line text NOT NULL,
-            metadata jsonb
-        ) PARTITION BY RANGE (ts);
-        CREATE INDEX IF NOT EXISTS entries_stream_ts ON logstore.entries (stream_id, ts);
+            min_ts bigint NOT NULL,
+            max_ts bigint NOT NULL,
+            id bigint NOT NULL DEFAULT nextval('logstore.chunk_ids'),
+            lines integer NOT NULL,
+            line_bytes bigint NOT NULL,
+            codec smallint NOT NULL,
+            compacted boolean NOT NULL,
+            timestamps bytea NOT NULL,
+            entries bytea NOT NULL
+        ) PARTITION BY RANGE (min_ts);
+        -- Already compressed: PostgreSQL's own compression would spend time for nothing.
+        ALTER TABLE logstore.chunks ALTER COLUMN timestamps SET STORAGE EXTERNAL, ALTER COLUMN entries SET STORAGE EXTERNAL;
+        CREATE INDEX IF NOT EXISTS chunks_stream_min_ts ON logstore.chunks (stream_id, min_ts);
+        CREATE INDEX IF NOT EXISTS chunks_stream_max_ts ON logstore.chunks (stream_id, max_ts);
         CREATE TABLE IF NOT EXISTS logstore.stream_days (
             stream_id bigint NOT NULL REFERENCES logstore.streams (id),
             day date NOT NULL,

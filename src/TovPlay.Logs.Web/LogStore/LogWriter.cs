@@ -1,16 +1,17 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Chunks;
 using TovPlay.Logs.Domain.Logs.Push;
 
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
 /// Appends validated pushes to the store. Concurrent pushes are gathered into one transaction (group commit: one
-/// binary COPY and one fsync for many small pushes), and each push's task completes only after that commit, so a
-/// client that got its 2xx has its lines on disk. A failed commit fails every push in it; nothing is half-written.
+/// binary COPY of each stream's chunks and one fsync for many small pushes), and each push's task completes only
+/// after that commit, so a client that got its 2xx has its lines on disk. A failed commit fails every push in it;
+/// nothing is half-written. The chunks are compressed fast; <see cref="ChunkCompactor"/> makes large ones of them.
 /// </summary>
 public sealed class LogWriter : BackgroundService
 {
@@ -183,8 +184,9 @@ public sealed class LogWriter : BackgroundService
         }
         catch (PostgresException ex) when (IsRefusedData(ex) && batch.Count > 1)
         {
-            // One push held what PostgreSQL refuses to store, though it passed validation. The others must not pay
-            // for it: each push is written again on its own, and only the one that holds it fails.
+            // One push held what PostgreSQL refuses to store, though it passed validation (a label set too large for the
+            // streams' index, say). The others must not pay for it: each push is written again on its own, and only the
+            // one that holds it fails.
             Forget(rows);
             _logger.LogWarning(ex, "Log store refused data in a commit of {Pushes} pushes; writing them one by one", batch.Count);
             foreach (var pending in batch)
@@ -318,27 +320,11 @@ public sealed class LogWriter : BackgroundService
             await days.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY logstore.entries (stream_id, ts, line, metadata) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var (stream, entry, _) in rows)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(stream.Id, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(entry.TimestampNs, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(entry.Line, NpgsqlDbType.Text, cancellationToken);
-                if (entry.Metadata is { Count: > 0 } metadata)
-                {
-                    await importer.WriteAsync(MetadataColumn.Write(metadata), NpgsqlDbType.Jsonb, cancellationToken);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken);
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
+        // Each stream's entries of this commit as chunks, compressed fast: the client waits for them.
+        var chunks = rows.GroupBy(r => r.Stream.Id)
+            .SelectMany(g => ChunkCutter.Cut(g.Select(r => r.Entry), _options.ChunkLineBytes, ChunkCodec.Zstd, _options.IngestCompressionLevel).Select(c => (g.Key, c)))
+            .ToList();
+        await ChunkRows.CopyAsync(connection, chunks, compacted: false, cancellationToken);
 
         // Delivered by PostgreSQL at commit, and only if it commits: other instances' live tails learn of these lines.
         foreach (var payload in !_options.AnnounceCommits ? [] : _announcements.Encode(rows

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
+using TovPlay.Logs.Domain.Logs.Chunks;
 
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
-/// The daily partitions of <c>logstore.entries</c>: created ahead of time by maintenance and on demand by the writer
+/// The daily partitions of <c>logstore.chunks</c>: created ahead of time by maintenance and on demand by the writer
 /// (a late or early entry needs its day), dropped whole by retention.
 /// </summary>
 public sealed class Partitions(LogStoreDatabase database)
@@ -19,11 +20,14 @@ public sealed class Partitions(LogStoreDatabase database)
 
     private static readonly int s_epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
-    public static DateOnly DayOf(long ns) => DateOnly.FromDayNumber(s_epochDay + (int)Math.Floor(ns / (double)NsPerDay));
+    // In whole numbers: a double cannot tell the last nanosecond of a day from the next day.
+    public static DateOnly DayOf(long ns) => DateOnly.FromDayNumber(s_epochDay + (int)ChunkCutter.DayOf(ns));
 
     public static long StartNs(DateOnly day) => (day.DayNumber - s_epochDay) * NsPerDay;
 
-    public static string TableName(DateOnly day) => "entries_" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    public static string TableName(DateOnly day) => Prefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    private const string Prefix = "chunks_";
 
     public async Task EnsureAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
@@ -40,7 +44,7 @@ public sealed class Partitions(LogStoreDatabase database)
         {
             // Identifiers cannot be parameters; the name is built from a date only, the bounds from numbers only.
             await Execute(connection, transaction,
-                $"CREATE TABLE IF NOT EXISTS logstore.\"{TableName(day)}\" PARTITION OF logstore.entries FOR VALUES FROM ({StartNs(day)}) TO ({StartNs(day.AddDays(1))})",
+                $"CREATE TABLE IF NOT EXISTS logstore.\"{TableName(day)}\" PARTITION OF logstore.chunks FOR VALUES FROM ({StartNs(day)}) TO ({StartNs(day.AddDays(1))})",
                 cancellationToken);
         }
 
@@ -69,13 +73,13 @@ public sealed class Partitions(LogStoreDatabase database)
             JOIN pg_class c ON c.oid = i.inhrelid
             JOIN pg_class p ON p.oid = i.inhparent
             JOIN pg_namespace n ON n.oid = p.relnamespace
-            WHERE n.nspname = 'logstore' AND p.relname = 'entries'
+            WHERE n.nspname = 'logstore' AND p.relname = 'chunks'
             """, connection);
         var days = new List<DateOnly>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (DateOnly.TryParseExact(reader.GetString(0).Replace("entries_", "", StringComparison.Ordinal), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (DateOnly.TryParseExact(reader.GetString(0).Replace(Prefix, "", StringComparison.Ordinal), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 days.Add(day);
             }

@@ -1,22 +1,24 @@
-using System.Text;
 using Npgsql;
 using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.LogQL.Evaluation;
 using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Chunks;
 
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
 /// Feeds the Domain evaluator from PostgreSQL. One read-only snapshot per query; each selected stream gets a
-/// server-side cursor over the (stream_id, ts) index with the time range and the literal line filters pushed down,
-/// fetched in growing pages only as far as the evaluator pulls: a query with a small limit reads a few pages,
-/// a metric query streams every row without holding the window in memory.
+/// server-side cursor over its chunks in the time range, fetched in growing pages only as far as the evaluator pulls,
+/// each chunk opened only when the merge reaches it: a query with a small limit opens a chunk or two, a metric query
+/// streams every entry without holding the window in memory. Literal line filters are tested on the UTF-8 bytes
+/// before a line becomes a string; counting opens only the timestamps.
 /// The evaluator is synchronous, so this reads synchronously; callers run it off the request thread.
 /// </summary>
 public sealed class StoreReader : ILogStreamSource, IDisposable
 {
-    private const int FirstPage = 256;
-    private const int LargestPage = 16_384;
+    // Pages of chunks (about a thousand lines each): a limited read needs one or two, a metric query many.
+    private const int FirstPage = 2;
+    private const int LargestPage = 64;
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -43,8 +45,11 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         _cancelRegistration = cancellationToken.Register(() => _running?.Cancel());
     }
 
-    /// <summary>Rows read from the database, for query statistics.</summary>
+    /// <summary>Entries read (from memory and the database), for query statistics.</summary>
     public long RowsRead { get; private set; }
+
+    /// <summary>Chunks read from the database.</summary>
+    public long ChunksRead { get; private set; }
 
     /// <summary>Bytes of lines read from the database.</summary>
     public long BytesRead { get; private set; }
@@ -53,10 +58,10 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
     {
         var matched = _streams.Match(selection.Selector);
 
-        // When nothing but the pushed-down filters drops entries, the streams share the limit: size the first read
-        // for an even share with some slack, instead of reading pages nobody needs.
+        // When nothing but the pushed-down filters drops entries, the streams share the limit: the first page holds
+        // about a stream's share (a chunk holds about a thousand lines), instead of chunks nobody opens.
         var firstPage = selection is { Limit: { } limit, FiltersOnlyByHints: true } && matched.Count > 0
-            ? Math.Min(Math.Max(limit / matched.Count + limit / 4 / matched.Count + 16, 16), Math.Min(limit + 1, LargestPage))
+            ? Math.Clamp((limit / matched.Count / 1000) + 1, 1, LargestPage)
             : FirstPage;
         foreach (var stream in matched)
         {
@@ -111,57 +116,78 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
     {
-        var cursor = $"c{++_cursors}";
-        // Without lines only the index is read (an index-only scan): counting needs nothing else.
-        var sql = new StringBuilder(selection.LinesNeeded ? "SELECT ts, line, metadata" : "SELECT ts");
-        sql.Append($" FROM logstore.entries WHERE stream_id = {streamId} AND ts >= {selection.StartNs} AND ts < {selection.EndNs}");
-        var parameters = new List<string>();
-        foreach (var filter in selection.LineFilters)
-        {
-            var tests = filter.Values.Select(v =>
-            {
-                parameters.Add(v.Value);
-                return $"strpos(line, @f{parameters.Count}) > 0";
-            }).ToList();
-            sql.Append(filter.Operator == LineFilterOperator.Contains ? $" AND ({string.Join(" OR ", tests)})" : $" AND NOT ({string.Join(" OR ", tests)})");
-        }
+        var forward = selection.Direction == Direction.Forward;
+        var filter = HeadLineFilter.For(selection.LineFilters);
+        var withEntries = selection.LinesNeeded || filter is not null;
+        var (start, end) = (selection.StartNs, selection.EndNs);
 
-        sql.Append(selection.Direction == Direction.Forward ? " ORDER BY ts ASC" : " ORDER BY ts DESC");
+        // A chunk spans at most MaxSpanNs, so the index on the end read first bounds the scan on both sides.
+        var span = ChunkCutter.MaxSpanNs;
+        var where = forward
+            ? $"min_ts >= {start - span} AND min_ts < {end} AND max_ts >= {start} ORDER BY min_ts, id"
+            : $"max_ts >= {start} AND max_ts < {end + span} AND min_ts < {end} ORDER BY max_ts DESC, id DESC";
+        var sql = $"SELECT {ChunkRows.Columns(withEntries)} FROM logstore.chunks WHERE stream_id = {streamId} AND {where}";
+        var chunks = Chunks(sql, withEntries, firstPage);
+        var entries = ChunkMerge.Merge(
+            chunks,
+            c => (c.MinTs, c.MaxTs),
+            c => ChunkRows.Entries(c, start, end, forward, filter, selection.LinesNeeded),
+            e => e.TimestampNs,
+            forward);
 
-        // Loki drops exact duplicates (same time and line) of a stream, and so do log reads here. The writer refuses
-        // a repeat of a recent entry, so line-less reads (counting) need not compare lines.
+        // Loki drops exact duplicates (same time and line) of a stream, and so do log reads here: a chunk compacted
+        // while a retry's copy waited to be, say. The writer refuses a repeat of a recent entry, so line-less reads
+        // (counting) need not compare lines.
         var tiedTs = long.MinValue;
         var linesAtTs = new HashSet<string>(StringComparer.Ordinal);
-        var page = firstPage;
+        var count = 0;
+        foreach (var entry in entries)
+        {
+            if (++count % 1024 == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            RowsRead++;
+            if (!selection.LinesNeeded)
+            {
+                yield return entry;
+                continue;
+            }
+
+            BytesRead += entry.Line.Length;
+            if (entry.TimestampNs != tiedTs)
+            {
+                tiedTs = entry.TimestampNs;
+                linesAtTs.Clear();
+            }
+
+            if (linesAtTs.Add(entry.Line))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>The chunks a query names, fetched in pages that grow as the reader asks for more.</summary>
+    private IEnumerable<StoredChunk> Chunks(string sql, bool withEntries, int firstPage)
+    {
+        var cursor = $"c{++_cursors}";
         var declare = $"DECLARE {cursor} NO SCROLL CURSOR FOR {sql}; ";
+        var page = firstPage;
         while (true)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var rows = Fetch(declare, parameters, cursor, page, selection.LinesNeeded);
+            var rows = Fetch(declare, cursor, page, withEntries);
             declare = "";
-            foreach (var entry in rows)
+            foreach (var row in rows)
             {
-                if (!selection.LinesNeeded)
-                {
-                    yield return entry;
-                    continue;
-                }
-
-                if (entry.TimestampNs != tiedTs)
-                {
-                    tiedTs = entry.TimestampNs;
-                    linesAtTs.Clear();
-                }
-
-                if (linesAtTs.Add(entry.Line))
-                {
-                    yield return entry;
-                }
+                yield return row;
             }
 
             if (rows.Count < page)
             {
-                break;
+                yield break;
             }
 
             page = Math.Min(page * 2, LargestPage);
@@ -169,40 +195,21 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
     }
 
     /// <summary>One round trip: the cursor's declaration (first time only) and a page of it.</summary>
-    private List<LogEntry> Fetch(string declare, List<string> parameters, string cursor, int count, bool withLines)
+    private List<StoredChunk> Fetch(string declare, string cursor, int count, bool withEntries)
     {
         using var command = new NpgsqlCommand($"{declare}FETCH {count} FROM {cursor}", _connection, _transaction);
-        if (declare.Length > 0)
-        {
-            for (var i = 0; i < parameters.Count; i++)
-            {
-                command.Parameters.Add(new NpgsqlParameter($"f{i + 1}", NpgsqlTypes.NpgsqlDbType.Text) { Value = parameters[i] });
-            }
-        }
-
         _running = command;
         try
         {
             // The DECLARE returns no result set; the reader starts at the FETCH's rows.
             using var reader = command.ExecuteReader();
-
-            var rows = new List<LogEntry>(count);
+            var rows = new List<StoredChunk>(count);
             while (reader.Read())
             {
-                var ts = reader.GetInt64(0);
-                if (!withLines)
-                {
-                    rows.Add(new LogEntry(ts, ""));
-                    continue;
-                }
-
-                var line = reader.GetString(1);
-                BytesRead += line.Length;
-                var metadata = MetadataColumn.Read(reader, 2);
-                rows.Add(new LogEntry(ts, line, metadata));
+                rows.Add(ChunkRows.Read(reader, withEntries));
             }
 
-            RowsRead += rows.Count;
+            ChunksRead += rows.Count;
             return rows;
         }
         finally

@@ -16,8 +16,11 @@ public sealed class BenchApp : IAsyncDisposable
     private readonly string _server;
     private readonly string _database;
 
-    private BenchApp(WebApplication app, string server, string database, Uri address, string token)
+    private readonly bool _ownsDatabase;
+
+    private BenchApp(WebApplication app, string server, string database, Uri address, string token, bool ownsDatabase)
     {
+        _ownsDatabase = ownsDatabase;
         App = app;
         _server = server;
         _database = database;
@@ -30,16 +33,26 @@ public sealed class BenchApp : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/logs/</summary>
     public Uri Address { get; }
 
+    public string Database => _database;
+
+    /// <summary>The benchmark's PostgreSQL server, for another app on <see cref="Database"/>.</summary>
+    public string ServerConnectionString => _server;
+
     public string Token { get; }
 
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
 
     /// <summary>Starts the app; <paramref name="settings"/> are extra command-line settings (<c>--Section:Key=value</c>).</summary>
-    public static async Task<BenchApp> StartAsync(string server, params string[] settings)
+    public static Task<BenchApp> StartAsync(string server, params string[] settings) => StartAsync(server, null, settings);
+
+    /// <summary>Starts the app on <paramref name="database"/> (another bench app's, kept when this one stops), or on a new one.</summary>
+    public static async Task<BenchApp> StartAsync(string server, string? database, params string[] settings)
     {
-        var database = $"bench_{Guid.NewGuid():N}"[..30];
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString))
+        var owns = database is null;
+        database ??= $"bench_{Guid.NewGuid():N}"[..30];
+        if (owns)
         {
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
             await create.ExecuteNonQueryAsync();
@@ -66,7 +79,7 @@ public sealed class BenchApp : IAsyncDisposable
         await using var scope = app.Services.CreateAsyncScope();
         var bench = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "bench")], "bench"));
         var key = await scope.ServiceProvider.GetRequiredService<ApiKeyAdministration>().CreateAsync(bench, "bench", true, true, int.MaxValue, CancellationToken.None);
-        return new BenchApp(app, server, database, new Uri(listening.TrimEnd('/') + "/logs/"), key.Token);
+        return new BenchApp(app, server, database, new Uri(listening.TrimEnd('/') + "/logs/"), key.Token, owns);
     }
 
     public HttpClient CreateClient()
@@ -81,6 +94,11 @@ public sealed class BenchApp : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        if (!_ownsDatabase)
+        {
+            return;
+        }
+
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres" }.ConnectionString);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);

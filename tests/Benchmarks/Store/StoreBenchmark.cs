@@ -8,6 +8,7 @@ using Npgsql;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Samples;
 using TovPlay.Logs.Web.LogSources;
+using TovPlay.Logs.Web.LogStore;
 
 namespace TovPlay.Logs.Benchmarks.Store;
 
@@ -113,10 +114,34 @@ public static class StoreBenchmark
         var now = DateTimeOffset.UtcNow;
         var options = new SampleDataOptions { Start = now.AddMinutes(-58), Duration = TimeSpan.FromMinutes(57), BackendLines = 100_000, LeanBackendLines = true };
         var needle = await LoadAsync(app, options);
+        await CompactAsync(app);
         await ReportQueriesAsync(app, now, needle, "100k");
+        await ReportStorageAsync(app);
+        await using (var chunksOnly = await BenchApp.StartAsync(app.ServerConnectionString, app.Database, "--LogStore:HeadMegabytes=0"))
+        {
+            await ReportQueriesAsync(chunksOnly, now, needle, "100k, read from the database's chunks (head off)");
+        }
 
         await LoadAsync(app, options with { BackendLines = 900_000, Seed = options.Seed + 1 });
+        await CompactAsync(app);
         await ReportQueriesAsync(app, now, needle, "1M");
+        await ReportStorageAsync(app);
+        await using (var chunksOnly = await BenchApp.StartAsync(app.ServerConnectionString, app.Database, "--LogStore:HeadMegabytes=0"))
+        {
+            await ReportQueriesAsync(chunksOnly, now, needle, "1M, read from the database's chunks (head off)");
+        }
+    }
+
+    /// <summary>Compacts every fresh chunk, as the app does on its own within a minute, then vacuums what it replaced.</summary>
+    private static async Task CompactAsync(BenchApp app)
+    {
+        var clock = Stopwatch.StartNew();
+        var rewritten = await app.App.Services.GetRequiredService<ChunkCompactor>().CompactOnceAsync(CancellationToken.None, everything: true);
+        Console.WriteLine($"// compaction rewrote {rewritten:N0} pushed chunks in {clock.Elapsed.TotalSeconds:0.0} s");
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE logstore.chunks", connection) { CommandTimeout = 0 };
+        await vacuum.ExecuteNonQueryAsync();
     }
 
     /// <summary>Loads the backend streams of a generated hour through the push API; returns one correlation id in it.</summary>
@@ -139,13 +164,6 @@ public static class StoreBenchmark
         var lines = streams.Sum(s => s.Entries.Count);
         Console.WriteLine();
         Console.WriteLine($"// loaded {lines:N0} lines ({streams.SelectMany(s => s.Entries).Average(e => e.Line.Length):0} bytes on average) in {clock.Elapsed.TotalSeconds:0.0} s");
-        await using (var connection = new NpgsqlConnection(app.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var analyze = new NpgsqlCommand("VACUUM ANALYZE logstore.entries", connection);
-            analyze.CommandTimeout = 0;
-            await analyze.ExecuteNonQueryAsync();
-        }
 
         var line = streams[0].Entries[streams[0].Entries.Count / 2].Line;
         var at = line.IndexOf("\"correlation_id\":\"", StringComparison.Ordinal) + 18;
@@ -203,18 +221,23 @@ public static class StoreBenchmark
             Console.WriteLine($"{name,-32} {times[times.Count / 2],8:0.0} {times[(int)Math.Ceiling(times.Count * 0.95) - 1],8:0.0} {times[0],8:0.0} {resultSize,10}");
         }
 
+    }
+
+    /// <summary>Bytes on disk per stored line: every chunk partition with its TOAST and indexes.</summary>
+    private static async Task ReportStorageAsync(BenchApp app)
+    {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            SELECT sum(pg_total_relation_size(i.inhrelid)), (SELECT count(*) FROM logstore.entries)
-            FROM pg_inherits i WHERE i.inhparent = 'logstore.entries'::regclass
+            SELECT (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'logstore.chunks'::regclass),
+                   (SELECT sum(lines) FROM logstore.chunks), (SELECT count(*) FROM logstore.chunks)
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var bytes = reader.GetInt64(0);
-        var rows = reader.GetInt64(1);
-        Console.WriteLine($"storage: {bytes / 1e6:N1} MB for {rows:N0} lines = {(double)bytes / rows:0} bytes per line (table, TOAST and index)");
+        var lines = reader.GetInt64(1);
+        Console.WriteLine($"storage: {bytes / 1e6:N1} MB for {lines:N0} lines in {reader.GetInt64(2):N0} chunks = {(double)bytes / lines:0.0} bytes per line (tables, TOAST and indexes)");
     }
 
     private static async Task TailAsync(string server)

@@ -61,24 +61,9 @@ public sealed class FrontendIngestApp : IAsyncDisposable
         return await (client ?? own!).SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>The stored frontend lines holding <paramref name="marker"/>, with their stream's labels, read from the table.</summary>
-    public async Task<List<(string Labels, string Line)>> StoredAsync(string marker)
-    {
-        await using var connection = await Database.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT s.labels, e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id
-            WHERE s.labels LIKE '%tovplay-frontend%' AND strpos(e.line, @marker) > 0 ORDER BY e.ts
-            """, connection);
-        command.Parameters.AddWithValue("marker", marker);
-        var lines = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            lines.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return lines;
-    }
+    /// <summary>The stored frontend lines holding <paramref name="marker"/>, with their stream's labels, read from the store's chunks.</summary>
+    public async Task<List<(string Labels, string Line)>> StoredAsync(string marker) =>
+        [.. (await StoredLines.ReadAsync(Database, "%tovplay-frontend%")).Where(e => e.Entry.Line.Contains(marker, StringComparison.Ordinal)).Select(e => (e.Labels, e.Entry.Line))];
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }

@@ -31,6 +31,27 @@ public sealed class RetentionTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task AJobsRetentionThatCutsThroughAChunk_KeepsTheChunksNewerLines()
+    {
+        // Two lines of one push, so of one chunk, on the same day, with the job's retention falling between them.
+        var now = LokiPushClient.NowNs;
+        var older = Math.Max(now - (now % Day), now - 3_600_000_000_000);
+        var newer = now - 1_000_000;
+        var retention = TimeSpan.FromTicks((now - ((older + newer) / 2)) / 100);
+        await using var app = new TestApp(fixture.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["LogStore:RetentionByJob:retention-cut"] = retention.ToString("c"),
+        });
+        using var client = new LokiPushClient(app, await fixture.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var run = Guid.NewGuid().ToString("N")[..12];
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "retention-cut", ["run"] = run }, (older, "older than the job keeps"), (newer, "newer, kept"));
+
+        await app.Services.GetRequiredService<LogStoreMaintenance>().RunOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["newer, kept"], await StoredLines.OfRunAsync(fixture.Database, run));
+    }
+
+    [Fact]
     public async Task DayDroppedByAnotherInstancesRetention_IsCreatedAgainOnTheNextPush()
     {
         await using var database = await TestDatabase.CreateAsync("partition_race");

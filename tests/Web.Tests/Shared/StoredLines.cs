@@ -1,24 +1,32 @@
 using Npgsql;
+using TovPlay.Logs.Domain.Logs;
+using TovPlay.Logs.Domain.Logs.Chunks;
 
 namespace TovPlay.Logs.Web.Tests.Shared;
 
-/// <summary>Reads the store's table directly: what is on disk, whatever any app instance answers.</summary>
+/// <summary>Reads the store's chunks directly: what is on disk, whatever any app instance answers.</summary>
 public static class StoredLines
 {
     /// <summary>The lines of every stream whose labels include <c>run="…"</c>.</summary>
-    public static async Task<List<string>> OfRunAsync(TestDatabase database, string run)
+    public static async Task<List<string>> OfRunAsync(TestDatabase database, string run) =>
+        [.. (await ReadAsync(database, $"%run=\"{run}\"%")).Select(e => e.Entry.Line)];
+
+    /// <summary>Every stored entry of the streams whose labels are LIKE <paramref name="labelsPattern"/>, with those labels, by time.</summary>
+    public static async Task<List<(string Labels, LogEntry Entry)>> ReadAsync(TestDatabase database, string labelsPattern)
     {
         await using var connection = await database.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT e.line FROM logstore.entries e JOIN logstore.streams s ON s.id = e.stream_id WHERE s.labels LIKE @pattern", connection);
-        command.Parameters.AddWithValue("pattern", $"%run=\"{run}\"%");
-        var lines = new List<string>();
+            "SELECT s.labels, c.codec, c.timestamps, c.entries FROM logstore.chunks c JOIN logstore.streams s ON s.id = c.stream_id WHERE s.labels LIKE @pattern", connection);
+        command.Parameters.AddWithValue("pattern", labelsPattern);
+        var entries = new List<(string, LogEntry)>();
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         while (await reader.ReadAsync(TestContext.Current.CancellationToken))
         {
-            lines.Add(reader.GetString(0));
+            var labels = reader.GetString(0);
+            using var chunk = OpenedChunk.Open((ChunkCodec)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
+            entries.AddRange(Enumerable.Range(0, chunk.Count).Select(i => (labels, chunk.Entry(i))));
         }
 
-        return lines;
+        return [.. entries.OrderBy(e => e.Item2.TimestampNs)];
     }
 }

@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TovPlay.Logs.Domain.Logs.Chunks;
+using TovPlay.Logs.Web.LogSources;
+
+namespace TovPlay.Logs.Web.LogStore;
+
+/// <summary>
+/// Rewrites the chunks pushes wrote (small, compressed fast) into chunks of <see cref="LogStoreOptions.ChunkLineBytes"/>
+/// compressed harder, as Loki's ingesters cut and flush chunks. A stream's fresh chunks are taken once they hold a
+/// chunk's worth or the stream has been quiet for <see cref="LogStoreOptions.CompactionIdle"/>; small compacted chunks
+/// join them, so a slow stream's chunks keep growing instead of piling up. Each rewrite is one transaction (the new
+/// chunks in, the old ones out), so a reader's snapshot sees one or the other, never both or neither; one instance
+/// compacts at a time.
+/// </summary>
+public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreOptions> options, TimeProvider time, ILogger<ChunkCompactor> logger) : BackgroundService
+{
+    // An arbitrary constant, different from the schema's and the partitions' locks.
+    private const long LockKey = 0x7470_636F_6D70;
+
+    /// <summary>Chunks rewritten in one transaction at most, which bounds the memory of one step.</summary>
+    public const int ChunksPerStep = 64;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CompactionInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CompactOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Log store compaction failed; it tries again in {Interval}", options.Value.CompactionInterval);
+            }
+        }
+    }
+
+    /// <summary>One round; <paramref name="everything"/> takes every fresh chunk, settled or not. Returns the chunks rewritten.</summary>
+    public async Task<int> CompactOnceAsync(CancellationToken cancellationToken, bool everything = false)
+    {
+        var settings = options.Value;
+        var quietSince = TimeWindow.Ns(time.GetUtcNow() - settings.CompactionIdle);
+        var candidates = new List<(long StreamId, long Day)>();
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            // Chunk summaries only: the index-free scan reads no compressed data (it lives out of line).
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT stream_id, min_ts / @day AS day
+                FROM logstore.chunks
+                WHERE NOT compacted OR line_bytes < @small
+                GROUP BY 1, 2
+                HAVING bool_or(NOT compacted)
+                   AND (@everything OR coalesce(sum(line_bytes) FILTER (WHERE NOT compacted), 0) >= @target OR max(max_ts) FILTER (WHERE NOT compacted) < @quietSince)
+                """, connection);
+            command.Parameters.AddWithValue("day", ChunkCutter.NsPerDay);
+            command.Parameters.AddWithValue("small", (long)settings.ChunkLineBytes / 2);
+            command.Parameters.AddWithValue("target", (long)settings.ChunkLineBytes);
+            command.Parameters.AddWithValue("quietSince", quietSince);
+            command.Parameters.AddWithValue("everything", everything);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                candidates.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }
+
+        var rewritten = 0;
+        foreach (var (streamId, day) in candidates)
+        {
+            int step;
+            do
+            {
+                step = await CompactStepAsync(streamId, day, cancellationToken);
+                rewritten += Math.Max(0, step);
+            }
+            while (step >= ChunksPerStep);
+
+            if (step < 0)
+            {
+                break;
+            }
+        }
+
+        return rewritten;
+    }
+
+    /// <summary>Rewrites up to <see cref="ChunksPerStep"/> of a stream's day; -1 when another instance is compacting.</summary>
+    private async Task<int> CompactStepAsync(long streamId, long day, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var locked = new NpgsqlCommand($"SELECT pg_try_advisory_xact_lock({LockKey})", connection, transaction))
+        {
+            if (await locked.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return -1;
+            }
+        }
+
+        var chunks = new List<StoredChunk>();
+        await using (var select = new NpgsqlCommand(
+            $"""
+            SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks
+            WHERE stream_id = @stream AND min_ts >= @from AND min_ts < @to AND (NOT compacted OR line_bytes < @small)
+            ORDER BY min_ts, id LIMIT {ChunksPerStep} FOR UPDATE
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue("stream", streamId);
+            select.Parameters.AddWithValue("from", day * ChunkCutter.NsPerDay);
+            select.Parameters.AddWithValue("to", (day + 1) * ChunkCutter.NsPerDay);
+            select.Parameters.AddWithValue("small", (long)settings.ChunkLineBytes / 2);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                chunks.Add(ChunkRows.Read(reader, withEntries: true));
+            }
+        }
+
+        // A lone compacted chunk has nothing to join; it waits for fresh ones.
+        if (chunks.Count == 0 || (chunks.Count == 1 && chunks[0].Compacted))
+        {
+            return 0;
+        }
+
+        var merged = ChunkRewrite.Merge(chunks, keepFromNs: long.MinValue, settings.ChunkLineBytes, settings.CompactionCompressionLevel);
+        await ChunkRows.CopyAsync(connection, merged.Select(c => (streamId, c)), compacted: true, cancellationToken);
+        await ChunkRewrite.DeleteAsync(connection, transaction, streamId, chunks, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return chunks.Count;
+    }
+
+}

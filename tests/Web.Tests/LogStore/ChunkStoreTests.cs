@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Npgsql;
+using TovPlay.Logs.Web.LogStore;
+using TovPlay.Logs.Web.Tests.Shared;
+
+namespace TovPlay.Logs.Web.Tests.LogStore;
+
+/// <summary>
+/// The store's chunks on a real PostgreSQL, read without the in-memory head: pushes land as fresh chunks, compaction
+/// rewrites them without changing a single answer, and a store in the row format of earlier versions is moved into
+/// chunks when the app starts, every line kept.
+/// </summary>
+public sealed class ChunkStoreTests
+{
+    private const long Second = 1_000_000_000;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly Dictionary<string, string?> s_fromTheDatabase = new()
+    {
+        ["LogStore:HeadMegabytes"] = "0",
+        // Small chunks, so a few hundred lines make many; compaction only when a test asks.
+        ["LogStore:ChunkLineBytes"] = "2048",
+        ["LogStore:CompactionInterval"] = "01:00:00",
+    };
+
+    private static async Task<List<string>> LinesAsync(LokiPushClient client, string query, long start, long end, string direction, int limit = 5000)
+    {
+        var json = await client.GetJsonAsync($"query_range?query={LokiPushClient.Q(query)}&start={start}&end={end}&limit={limit}&direction={direction}");
+        return [.. json.GetProperty("data").GetProperty("result").EnumerateArray()
+            .SelectMany(s => s.GetProperty("values").EnumerateArray().Select(v => (Ts: long.Parse(v[0].GetString()!, System.Globalization.CultureInfo.InvariantCulture), Line: v[1].GetString()!)))
+            .OrderBy(e => direction == "forward" ? e.Ts : -e.Ts)
+            .Select(e => e.Line)];
+    }
+
+    private static async Task<(long Chunks, long Fresh)> ChunksAsync(TestDatabase database, string run)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), count(*) FILTER (WHERE NOT compacted) FROM logstore.chunks c JOIN logstore.streams s ON s.id = c.stream_id WHERE s.labels LIKE '%' || @run || '%'", connection);
+        command.Parameters.AddWithValue("run", run);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        await reader.ReadAsync(Ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task SmallPushesOutOfOrder_AreCompactedIntoFewChunks_AndEveryQueryAnswersTheSameBeforeAndAfter()
+    {
+        // A database of its own: every app on the shared one runs its own compactor.
+        await using var database = await TestDatabase.CreateAsync("compaction");
+        await using var app = new TestApp(database.ConnectionString, s_fromTheDatabase);
+        using var client = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var labels = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run };
+        var start = LokiPushClient.NowNs - (600 * Second);
+
+        // 40 pushes of 10 lines; every other push goes back in time by half a push (within the ordering window), so
+        // pushed chunks overlap. Two lines share each timestamp.
+        for (var push = 0; push < 40; push++)
+        {
+            var first = (push * 10) - (push % 2 == 1 ? 5 : 0);
+            await client.PushAsync(labels, [.. Enumerable.Range(0, 10).Select(i => (start + ((first + i) / 2 * Second), $"push {push:D2} line {i} needle-{push * 10 + i:D3} {new string('x', 60)}"))]);
+        }
+
+        var end = start + (400 * Second);
+        var query = $"{{run=\"{run}\"}}";
+        var forward = await LinesAsync(client, query, start, end, "forward");
+        var backward = await LinesAsync(client, query, start, end, "backward");
+        var limited = await LinesAsync(client, query, start, end, "backward", limit: 7);
+        var needle = await LinesAsync(client, $"{query} |= \"needle-217\"", start, end, "forward");
+        var counted = await client.GetJsonAsync($"query?query={LokiPushClient.Q($"sum(count_over_time({query}[1h]))")}&time={end}");
+        var before = await ChunksAsync(database, run);
+
+        var rewritten = await app.Services.GetRequiredService<ChunkCompactor>().CompactOnceAsync(Ct, everything: true);
+
+        var after = await ChunksAsync(database, run);
+        Assert.Equal(400, forward.Count);
+        Assert.Equal(forward.AsEnumerable().Reverse(), backward);
+        Assert.Equal(backward.Take(7), limited);
+        Assert.Equal([$"push 21 line 7 needle-217 {new string('x', 60)}"], needle);
+        Assert.Equal("400", counted.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+        Assert.Equal(40, before.Fresh);
+        Assert.True(rewritten >= 40, $"compaction rewrote {rewritten} chunks");
+        Assert.Equal(0, after.Fresh);
+        // About 90 bytes a line, 2 KB a chunk: 400 lines fit in about 20 chunks, not 40.
+        Assert.InRange(after.Chunks, 15, 25);
+        Assert.Equal(forward, await LinesAsync(client, query, start, end, "forward"));
+        Assert.Equal(backward, await LinesAsync(client, query, start, end, "backward"));
+        Assert.Equal(limited, await LinesAsync(client, query, start, end, "backward", limit: 7));
+        Assert.Equal(needle, await LinesAsync(client, $"{query} |= \"needle-217\"", start, end, "forward"));
+        var recounted = await client.GetJsonAsync($"query?query={LokiPushClient.Q($"sum(count_over_time({query}[1h]))")}&time={end}");
+        Assert.Equal(counted.GetProperty("data").GetProperty("result").ToString(), recounted.GetProperty("data").GetProperty("result").ToString());
+    }
+
+    [Fact]
+    public async Task FreshChunks_WaitForAChunksWorthOrAQuietStream_BeforeCompactionTakesThem()
+    {
+        await using var database = await TestDatabase.CreateAsync("compaction_wait");
+        await using var app = new TestApp(database.ConnectionString, new Dictionary<string, string?>(s_fromTheDatabase) { ["LogStore:CompactionIdle"] = "00:00:30" });
+        using var client = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var compactor = app.Services.GetRequiredService<ChunkCompactor>();
+        var now = LokiPushClient.NowNs;
+        var quiet = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
+        var busy = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
+        var recent = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
+        await client.PushAsync(quiet, (now - (120 * Second), "quiet one"));
+        await client.PushAsync(quiet, (now - (110 * Second), "quiet two"));
+        await client.PushAsync(busy, [.. Enumerable.Range(0, 30).Select(i => (now - Second + i, $"busy line {i} {new string('b', 80)}"))]);
+        await client.PushAsync(busy, (now, "and one more"));
+        await client.PushAsync(recent, (now - Second, "recent one"));
+        await client.PushAsync(recent, (now, "recent two"));
+
+        await compactor.CompactOnceAsync(Ct);
+
+        Assert.Equal(0, (await ChunksAsync(database, quiet["run"])).Fresh);
+        Assert.Equal(0, (await ChunksAsync(database, busy["run"])).Fresh);
+        Assert.Equal((2, 2), await ChunksAsync(database, recent["run"]));
+    }
+
+    [Fact]
+    public async Task ARowFormatStore_IsMovedIntoChunksOnStart_EveryLineKeptWithItsMetadata()
+    {
+        await using var database = await TestDatabase.CreateAsync("row_format");
+        var now = LokiPushClient.NowNs;
+        var yesterday = now - (86_400 * Second);
+        var expected = await WriteRowFormatAsync(database, now, yesterday);
+
+        await using var app = new TestApp(database.ConnectionString, s_fromTheDatabase);
+        using var client = new LokiPushClient(app, await app.CreateApiKeyAsync());
+
+        var stored = await StoredLines.ReadAsync(database, "%row-format%");
+        Assert.Equal(expected.Select(e => e.Line).Order(StringComparer.Ordinal), stored.Select(e => e.Entry.Line).Order(StringComparer.Ordinal));
+        Assert.Equal("trace-7", Assert.Single(stored, e => e.Entry.Line == "with metadata").Entry.Metadata!["trace_id"]);
+        var read = await LinesAsync(client, "{job=\"row-format\"}", yesterday - Second, now + Second, "forward");
+        Assert.Equal(expected.OrderBy(e => e.Ts).Select(e => e.Line), read);
+        await using var connection = await database.OpenAsync();
+        await using var gone = new NpgsqlCommand("SELECT to_regclass('logstore.entries') IS NULL", connection);
+        Assert.True((bool)(await gone.ExecuteScalarAsync(Ct))!);
+
+        // A second start finds nothing left to move and reads the same.
+        await using var again = new TestApp(database.ConnectionString, s_fromTheDatabase);
+        using var second = new LokiPushClient(again, await again.CreateApiKeyAsync());
+        Assert.Equal(read, await LinesAsync(second, "{job=\"row-format\"}", yesterday - Second, now + Second, "forward"));
+    }
+
+    /// <summary>The tables an earlier version made (one row per line, a partition per day), filled; returns what they hold.</summary>
+    private static async Task<List<(long Ts, string Line)>> WriteRowFormatAsync(TestDatabase database, long now, long yesterday)
+    {
+        await using var connection = await database.OpenAsync();
+        var days = new[] { now, yesterday }.Select(Partitions.DayOf).Distinct().ToList();
+        var ddl = """
+            CREATE SCHEMA logstore;
+            CREATE TABLE logstore.streams (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, labels text NOT NULL UNIQUE, fingerprint bigint NOT NULL, job text, created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE logstore.entries (stream_id bigint NOT NULL, ts bigint NOT NULL, line text NOT NULL, metadata jsonb) PARTITION BY RANGE (ts);
+            CREATE INDEX entries_stream_ts ON logstore.entries (stream_id, ts);
+            CREATE TABLE logstore.stream_days (stream_id bigint NOT NULL REFERENCES logstore.streams (id), day date NOT NULL, PRIMARY KEY (day, stream_id));
+            INSERT INTO logstore.streams (labels, fingerprint, job) VALUES ('{job="row-format", stream="a"}', 1, 'row-format'), ('{job="row-format", stream="b"}', 2, 'row-format');
+            """ + string.Concat(days.Select(d =>
+                $"CREATE TABLE logstore.\"entries_{d:yyyyMMdd}\" PARTITION OF logstore.entries FOR VALUES FROM ({Partitions.StartNs(d)}) TO ({Partitions.StartNs(d.AddDays(1))});"
+                + $"INSERT INTO logstore.stream_days VALUES (1, '{d:yyyy-MM-dd}'), (2, '{d:yyyy-MM-dd}');"));
+        await using (var create = new NpgsqlCommand(ddl, connection))
+        {
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        var rows = new List<(long Stream, long Ts, string Line, string? Metadata)>();
+        for (var i = 0; i < 300; i++)
+        {
+            rows.Add((1 + (i % 2), (i < 150 ? yesterday : now - (10 * Second)) + (i * 1000), $"row {i:D3} of the old format {new string('r', 40)}", null));
+        }
+
+        rows.Add((1, now - (5 * Second), "with metadata", JsonSerializer.Serialize(new Dictionary<string, string> { ["trace_id"] = "trace-7" })));
+        await using (var importer = await connection.BeginBinaryImportAsync("COPY logstore.entries (stream_id, ts, line, metadata) FROM STDIN (FORMAT BINARY)", Ct))
+        {
+            foreach (var (stream, ts, line, metadata) in rows)
+            {
+                await importer.StartRowAsync(Ct);
+                await importer.WriteAsync(stream, NpgsqlTypes.NpgsqlDbType.Bigint, Ct);
+                await importer.WriteAsync(ts, NpgsqlTypes.NpgsqlDbType.Bigint, Ct);
+                await importer.WriteAsync(line, NpgsqlTypes.NpgsqlDbType.Text, Ct);
+                await importer.WriteAsync(metadata, NpgsqlTypes.NpgsqlDbType.Jsonb, Ct);
+            }
+
+            await importer.CompleteAsync(Ct);
+        }
+
+        return [.. rows.Select(r => (r.Ts, r.Line))];
+    }
+}
