@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TovPlay.Logs.Domain.Logs.Chunks;
-using TovPlay.Logs.Web.LogSources;
 
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
-/// Rewrites the chunks pushes wrote (small, compressed fast) into chunks of <see cref="LogStoreOptions.ChunkLineBytes"/>
-/// compressed harder, as Loki's ingesters cut and flush chunks. A stream's fresh chunks are taken once they hold a
-/// chunk's worth or the stream has been quiet for <see cref="LogStoreOptions.CompactionIdle"/>; small compacted chunks
-/// join them, so a slow stream's chunks keep growing instead of piling up. Each rewrite is one transaction (the new
-/// chunks in, the old ones out), so a reader's snapshot sees one or the other, never both or neither; one instance
-/// compacts at a time.
+/// Rewrites the chunks pushes wrote (as large as the push, compressed fast) into chunks of
+/// <see cref="LogStoreOptions.ChunkLineBytes"/> compressed harder, as Loki's ingesters cut and flush chunks. A stream's
+/// small pushed chunks of a day are merged once they add up to a chunk's worth; every pushed chunk, small or not, is
+/// rewritten once it is <see cref="LogStoreOptions.CompactionIdle"/> old, so a burst of pushes is not slowed by
+/// compaction competing for the processor while it lasts. Small compacted chunks join the rewrite, so a slow stream's
+/// last chunk grows instead of many small ones piling up. Each step is one transaction (the new chunks in, the old
+/// ones out), so a reader's snapshot sees one or the other, never both or neither; one instance compacts at a time.
 /// </summary>
 public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreOptions> options, TimeProvider time, ILogger<ChunkCompactor> logger) : BackgroundService
 {
@@ -41,25 +41,23 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
     public async Task<int> CompactOnceAsync(CancellationToken cancellationToken, bool everything = false)
     {
         var settings = options.Value;
-        var quietSince = TimeWindow.Ns(time.GetUtcNow() - settings.CompactionIdle);
         var candidates = new List<(long StreamId, long Day)>();
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
-            // Chunk summaries only: the index-free scan reads no compressed data (it lives out of line).
+            // Chunk summaries only: the scan reads no compressed data (it lives out of line).
             await using var command = new NpgsqlCommand(
-                """
+                $"""
                 SELECT stream_id, min_ts / @day AS day
                 FROM logstore.chunks
-                WHERE NOT compacted OR line_bytes < @small
+                WHERE {Eligible}
                 GROUP BY 1, 2
                 HAVING bool_or(NOT compacted)
-                   AND (@everything OR coalesce(sum(line_bytes) FILTER (WHERE NOT compacted), 0) >= @target OR max(max_ts) FILTER (WHERE NOT compacted) < @quietSince)
+                   AND (@everything OR bool_or(NOT compacted AND created_at < @settled)
+                        OR coalesce(sum(line_bytes) FILTER (WHERE NOT compacted AND line_bytes < @small), 0) >= @target)
                 """, connection);
             command.Parameters.AddWithValue("day", ChunkCutter.NsPerDay);
-            command.Parameters.AddWithValue("small", (long)settings.ChunkLineBytes / 2);
+            AddThresholds(command, everything);
             command.Parameters.AddWithValue("target", (long)settings.ChunkLineBytes);
-            command.Parameters.AddWithValue("quietSince", quietSince);
-            command.Parameters.AddWithValue("everything", everything);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -73,7 +71,7 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
             int step;
             do
             {
-                step = await CompactStepAsync(streamId, day, cancellationToken);
+                step = await CompactStepAsync(streamId, day, everything, cancellationToken);
                 rewritten += Math.Max(0, step);
             }
             while (step >= ChunksPerStep);
@@ -87,8 +85,18 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
         return rewritten;
     }
 
+    /// <summary>What a rewrite takes: small chunks, pushed or compacted, and pushed chunks that have settled.</summary>
+    private const string Eligible = "(line_bytes < @small OR (NOT compacted AND (@everything OR created_at < @settled)))";
+
+    private void AddThresholds(NpgsqlCommand command, bool everything)
+    {
+        command.Parameters.AddWithValue("small", (long)options.Value.ChunkLineBytes / 2);
+        command.Parameters.AddWithValue("settled", time.GetUtcNow() - options.Value.CompactionIdle);
+        command.Parameters.AddWithValue("everything", everything);
+    }
+
     /// <summary>Rewrites up to <see cref="ChunksPerStep"/> of a stream's day; -1 when another instance is compacting.</summary>
-    private async Task<int> CompactStepAsync(long streamId, long day, CancellationToken cancellationToken)
+    private async Task<int> CompactStepAsync(long streamId, long day, bool everything, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -105,14 +113,14 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
         await using (var select = new NpgsqlCommand(
             $"""
             SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks
-            WHERE stream_id = @stream AND min_ts >= @from AND min_ts < @to AND (NOT compacted OR line_bytes < @small)
+            WHERE stream_id = @stream AND min_ts >= @from AND min_ts < @to AND {Eligible}
             ORDER BY min_ts, id LIMIT {ChunksPerStep} FOR UPDATE
             """, connection, transaction))
         {
             select.Parameters.AddWithValue("stream", streamId);
             select.Parameters.AddWithValue("from", day * ChunkCutter.NsPerDay);
             select.Parameters.AddWithValue("to", (day + 1) * ChunkCutter.NsPerDay);
-            select.Parameters.AddWithValue("small", (long)settings.ChunkLineBytes / 2);
+            AddThresholds(select, everything);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -76,8 +76,8 @@ public sealed class LogStoreOptions
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long a stream's newest pushed chunks wait before compaction takes them though they hold less than a chunk's
-    /// worth: a quiet stream is compacted once it went quiet, not rewritten every round.
+    /// How long a pushed chunk waits before compaction rewrites it, unless small ones add up to a chunk's worth first:
+    /// a burst of pushes is not slowed by compaction while it lasts, and a quiet stream is not rewritten every round.
     /// </summary>
     public TimeSpan CompactionIdle { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -43,6 +43,7 @@ public static class LogStoreSchema
             line_bytes bigint NOT NULL,
             codec smallint NOT NULL,
             compacted boolean NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
             timestamps bytea NOT NULL,
             entries bytea NOT NULL
         ) PARTITION BY RANGE (min_ts);

@@ -94,28 +94,45 @@ public sealed class ChunkStoreTests
     }
 
     [Fact]
-    public async Task FreshChunks_WaitForAChunksWorthOrAQuietStream_BeforeCompactionTakesThem()
+    public async Task PushedChunks_WaitForAChunksWorthOfSmallOnes_OrToSettle_BeforeCompactionTakesThem()
     {
         await using var database = await TestDatabase.CreateAsync("compaction_wait");
-        await using var app = new TestApp(database.ConnectionString, new Dictionary<string, string?>(s_fromTheDatabase) { ["LogStore:CompactionIdle"] = "00:00:30" });
+        await using var app = new TestApp(database.ConnectionString, s_fromTheDatabase);
         using var client = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
         var compactor = app.Services.GetRequiredService<ChunkCompactor>();
         var now = LokiPushClient.NowNs;
-        var quiet = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
-        var busy = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
-        var recent = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
-        await client.PushAsync(quiet, (now - (120 * Second), "quiet one"));
-        await client.PushAsync(quiet, (now - (110 * Second), "quiet two"));
-        await client.PushAsync(busy, [.. Enumerable.Range(0, 30).Select(i => (now - Second + i, $"busy line {i} {new string('b', 80)}"))]);
-        await client.PushAsync(busy, (now, "and one more"));
-        await client.PushAsync(recent, (now - Second, "recent one"));
-        await client.PushAsync(recent, (now, "recent two"));
+        Dictionary<string, string> Stream() => new() { ["job"] = "chunk-tests", ["run"] = Guid.NewGuid().ToString("N")[..12] };
+        var (manySmall, fewSmall, onePushFull) = (Stream(), Stream(), Stream());
+        var line = new string('s', 100);
+        for (var i = 0; i < 25; i++)
+        {
+            await client.PushAsync(manySmall, (now - (100 * Second) + i, $"{i:D2} {line}"));
+        }
+
+        await client.PushAsync(fewSmall, (now - Second, "few one"));
+        await client.PushAsync(fewSmall, (now, "few two"));
+        await client.PushAsync(onePushFull, [.. Enumerable.Range(0, 30).Select(i => (now - Second + i, $"{i:D2} {line}"))]);
 
         await compactor.CompactOnceAsync(Ct);
 
-        Assert.Equal(0, (await ChunksAsync(database, quiet["run"])).Fresh);
-        Assert.Equal(0, (await ChunksAsync(database, busy["run"])).Fresh);
-        Assert.Equal((2, 2), await ChunksAsync(database, recent["run"]));
+        // 25 small chunks add up to more than a chunk's worth (2 KB here): merged. Two small ones wait for more, and a
+        // push that made full chunks waits until it settles.
+        Assert.Equal(0, (await ChunksAsync(database, manySmall["run"])).Fresh);
+        Assert.Equal((2, 2), await ChunksAsync(database, fewSmall["run"]));
+        var full = await ChunksAsync(database, onePushFull["run"]);
+        Assert.True(full.Fresh > 0 && full.Fresh == full.Chunks, $"{full}");
+
+        await using (var connection = await database.OpenAsync())
+        await using (var age = new NpgsqlCommand("UPDATE logstore.chunks SET created_at = now() - interval '10 minutes'", connection))
+        {
+            await age.ExecuteNonQueryAsync(Ct);
+        }
+
+        await compactor.CompactOnceAsync(Ct);
+
+        Assert.Equal((1, 0), await ChunksAsync(database, fewSmall["run"]));
+        Assert.Equal(0, (await ChunksAsync(database, onePushFull["run"])).Fresh);
+        Assert.Equal(["few one", "few two"], (await StoredLines.ReadAsync(database, $"%{fewSmall["run"]}%")).Select(e => e.Entry.Line));
     }
 
     [Fact]
