@@ -50,6 +50,28 @@ public sealed class HeadCacheTests
     }
 
     [Fact]
+    public async Task PushesThatInterleave_ReadFromTheHeadInTimeOrder_EqualTimesInTheOrderTheyCame()
+    {
+        var (database, app, token) = await StartAsync();
+        await using var owned = database;
+        await using var ownedApp = app;
+        await WaitLoadedAsync(app.Services.GetRequiredService<HeadCache>());
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var labels = new Dictionary<string, string> { ["job"] = "head", ["run"] = run };
+        var now = LokiPushClient.NowNs;
+
+        // As pushers sharing a stream do: each push starts before the one before it ends.
+        await client.PushAsync(labels, (now - 10, "a10"), (now - 6, "a6"), (now - 2, "a2"));
+        await client.PushAsync(labels, (now - 8, "b8"), (now - 6, "b6"), (now - 1, "b1"));
+        await client.PushAsync(labels, (now - 9, "c9"), (now - 2, "c2"));
+
+        var read = await app.Services.GetRequiredService<ILogSource>().QueryRangeAsync(
+            new RangeQueryRequest($"{{run=\"{run}\"}}", now - Minute, now + 1) { Limit = 100, Direction = Direction.Forward }, TestContext.Current.CancellationToken);
+        Assert.Equal(["a10", "c9", "b8", "a6", "b6", "a2", "c2", "b1"], read.Streams.Single().Entries.Select(e => e.Line));
+    }
+
+    [Fact]
     public async Task NewInstance_LoadsItsHeadFromTheDatabase()
     {
         var (database, first, token) = await StartAsync();
