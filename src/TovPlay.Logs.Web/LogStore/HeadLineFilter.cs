@@ -4,8 +4,8 @@ using TovPlay.Logs.Domain.LogQL.Ast;
 namespace TovPlay.Logs.Web.LogStore;
 
 /// <summary>
-/// A selection's literal line filters (<c>|= "a"</c>, <c>!= "b"</c>) tested on a line's UTF-8 bytes, so the head
-/// decodes only the lines that pass: the same test, byte for byte, as the database's <c>strpos</c>.
+/// A selection's literal line filters (<c>|= "a"</c>, <c>!= "b"</c>) tested on a line's UTF-8 bytes, so the head and
+/// the chunks read from the database turn into strings only the lines that pass.
 /// </summary>
 public sealed class HeadLineFilter
 {
