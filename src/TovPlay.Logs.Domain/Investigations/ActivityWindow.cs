@@ -127,7 +127,13 @@ public static class ActivityWindow
     }
 
     /// <summary>The best single split into a before and an after level, when the after level differs clearly; null otherwise.</summary>
-    public static AnomalyWindow? LevelShift(IReadOnlyList<ActivityPoint> series, TimeSpan step, double minimumRatio = 1.5)
+    /// <param name="robust">
+    /// Take the split, each level and its noise around medians (absolute deviations, not squares), for a measurement
+    /// such as request time: one wild bucket (a partial last minute with a handful of slow requests) then neither moves
+    /// the split to itself, nor sets a level, nor drowns the shift in its variance. Counts (errors, requests) keep
+    /// means: mostly zero with a burst, their median says nothing.
+    /// </param>
+    public static AnomalyWindow? LevelShift(IReadOnlyList<ActivityPoint> series, TimeSpan step, double minimumRatio = 1.5, bool robust = false)
     {
         if (series.Count < 6)
         {
@@ -135,17 +141,14 @@ public static class ActivityWindow
         }
 
         var values = series.Select(p => p.Value).ToArray();
-
-        // The split, each level and its noise are all taken around medians (absolute deviations, not squares): one wild
-        // bucket (a partial last minute with a handful of slow requests in it) neither moves the split to itself, nor
-        // sets a level, nor drowns the shift in its variance.
-        var prefixCost = AbsoluteDeviations(values);
-        var suffixCost = AbsoluteDeviations([.. values.Reverse()]);
+        var (prefixCost, suffixCost) = robust
+            ? (AbsoluteDeviations(values), AbsoluteDeviations([.. values.Reverse()]))
+            : (SquaredDeviations(values), SquaredDeviations([.. values.Reverse()]));
 
         // Each side keeps at least two buckets, so one odd bucket is not a "level".
         var split = Enumerable.Range(2, values.Length - 3).MinBy(k => prefixCost[k] + suffixCost[values.Length - k]);
-        var (before, beforeNoise) = Level(values[..split]);
-        var (after, afterNoise) = Level(values[split..]);
+        var (before, beforeNoise) = robust ? Level(values[..split]) : Mean(values[..split]);
+        var (after, afterNoise) = robust ? Level(values[split..]) : Mean(values[split..]);
         var ratio = before <= 0 ? double.PositiveInfinity : after / before;
         // Clear in size (the ratio) and beyond the noise of either level (Welch's t), so a wobble in a quiet series is no shift.
         var noise = Math.Sqrt((beforeNoise * beforeNoise / split) + (afterNoise * afterNoise / (values.Length - split)));
@@ -209,6 +212,29 @@ public static class ActivityWindow
         }
 
         return costs;
+    }
+
+    /// <summary>For every prefix length n, the sum of the prefix's squared deviations from its mean.</summary>
+    private static double[] SquaredDeviations(double[] values)
+    {
+        var costs = new double[values.Length + 1];
+        double sum = 0, squares = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            sum += values[i];
+            squares += values[i] * values[i];
+            costs[i + 1] = squares - (sum * sum / (i + 1));
+        }
+
+        return costs;
+    }
+
+    /// <summary>A segment's mean, and its standard deviation (n - 1).</summary>
+    private static (double Level, double Noise) Mean(double[] values)
+    {
+        var mean = values.Average();
+        var variance = values.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, values.Length - 1);
+        return (mean, Math.Sqrt(variance));
     }
 
     /// <summary>A segment's median, and its spread as a standard deviation estimated from the median absolute deviation.</summary>

@@ -116,7 +116,7 @@ public static class WindowProposal
         hint < window.Start ? window.Start - hint : hint > window.End ? hint - window.End : TimeSpan.Zero;
 
     private static AnomalyWindow? Anomaly(ActivitySignal signal, bool levelShift, List<ActivityPoint> total, TimeSpan step, DateTimeOffset? around) =>
-        levelShift ? ActivityWindow.LevelShift(total, step) : ActivityWindow.Spike(total, step, around);
+        levelShift ? ActivityWindow.LevelShift(total, step, robust: signal == ActivitySignal.Latency) : ActivityWindow.Spike(total, step, around);
 
     /// <summary>
     /// When nothing spikes: an event that is rare in its series stands out by being there at all (one guild deleted in
