@@ -18,6 +18,8 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
     // An arbitrary constant, different from the schema's and the partitions' locks.
     private const long LockKey = 0x7470_636F_6D70;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long StreamId, long Day), bool> _damaged = new();
+
     /// <summary>Chunks rewritten in one transaction at most, which bounds the memory of one step.</summary>
     public const int ChunksPerStep = 64;
 
@@ -66,15 +68,26 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
         }
 
         var rewritten = 0;
-        foreach (var (streamId, day) in candidates)
+        foreach (var (streamId, day) in candidates.Where(c => !_damaged.ContainsKey(c)))
         {
             int step;
-            do
+            try
             {
-                step = await CompactStepAsync(streamId, day, everything, cancellationToken);
-                rewritten += Math.Max(0, step);
+                do
+                {
+                    step = await CompactStepAsync(streamId, day, everything, cancellationToken);
+                    rewritten += Math.Max(0, step);
+                }
+                while (step >= ChunksPerStep);
             }
-            while (step >= ChunksPerStep);
+            catch (InvalidDataException damaged)
+            {
+                // Left as it is (a query over it fails and says why) and not tried again by this process: a stuck
+                // rewrite must not stop compaction of every other stream, nor fill the log every round.
+                _damaged[(streamId, day)] = true;
+                logger.LogError(damaged, "Log store compaction skips stream {Stream} on day {Day}: a chunk of it is damaged", streamId, DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day));
+                continue;
+            }
 
             if (step < 0)
             {

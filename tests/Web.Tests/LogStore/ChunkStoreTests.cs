@@ -136,6 +136,34 @@ public sealed class ChunkStoreTests
     }
 
     [Fact]
+    public async Task ADamagedChunk_IsSkippedByCompaction_WhichGoesOnWithTheOtherStreams()
+    {
+        await using var database = await TestDatabase.CreateAsync("compaction_damaged");
+        await using var app = new TestApp(database.ConnectionString, s_fromTheDatabase);
+        using var client = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var now = LokiPushClient.NowNs;
+        var (damaged, sound) = (Guid.NewGuid().ToString("N")[..12], Guid.NewGuid().ToString("N")[..12]);
+        foreach (var run in new[] { damaged, sound })
+        {
+            await client.PushAsync(new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run }, (now - 2, "one"));
+            await client.PushAsync(new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run }, (now - 1, "two"));
+        }
+
+        await using (var connection = await database.OpenAsync())
+        await using (var damage = new NpgsqlCommand(
+            "UPDATE logstore.chunks c SET entries = '\\x05ffff'::bytea FROM logstore.streams s WHERE s.id = c.stream_id AND s.labels LIKE '%' || @run || '%'", connection))
+        {
+            damage.Parameters.AddWithValue("run", damaged);
+            await damage.ExecuteNonQueryAsync(Ct);
+        }
+
+        await app.Services.GetRequiredService<ChunkCompactor>().CompactOnceAsync(Ct, everything: true);
+
+        Assert.Equal((2, 2), await ChunksAsync(database, damaged));
+        Assert.Equal((1, 0), await ChunksAsync(database, sound));
+    }
+
+    [Fact]
     public async Task ARowFormatStore_IsMovedIntoChunksOnStart_EveryLineKeptWithItsMetadata()
     {
         await using var database = await TestDatabase.CreateAsync("row_format");
