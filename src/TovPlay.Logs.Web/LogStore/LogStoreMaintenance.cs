@@ -37,9 +37,10 @@ public sealed class LogStoreMaintenance(
         {
             await head.LoadAsync(stoppingToken);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidDataException && !stoppingToken.IsCancellationRequested)
         {
-            // Without a head every query reads the database: slower, still right.
+            // Without a head every query reads the database: slower, still right (a damaged chunk's stream fails its
+            // queries with the reason, instead of the app stopping here).
             logger.LogWarning(ex, "The log store head could not be loaded; queries read the database");
         }
 
@@ -50,7 +51,7 @@ public sealed class LogStoreMaintenance(
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidDataException && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Log store maintenance failed; it runs again in {Interval}", Interval);
             }

@@ -164,6 +164,39 @@ public sealed class ChunkStoreTests
     }
 
     [Fact]
+    public async Task AnAppStartingOverADamagedChunk_Serves_AndOnlyThatStreamsQueriesFail()
+    {
+        await using var database = await TestDatabase.CreateAsync("head_damaged");
+        var now = LokiPushClient.NowNs;
+        var (damaged, sound) = (Guid.NewGuid().ToString("N")[..12], Guid.NewGuid().ToString("N")[..12]);
+        await using (var first = new TestApp(database.ConnectionString))
+        {
+            using var pusher = new LokiPushClient(first, await first.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+            foreach (var run in new[] { damaged, sound })
+            {
+                await pusher.PushAsync(new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run }, (now - 1, $"line of {run}"));
+            }
+        }
+
+        await using (var connection = await database.OpenAsync())
+        await using (var damage = new NpgsqlCommand(
+            "UPDATE logstore.chunks c SET entries = '\\x05ffff'::bytea FROM logstore.streams s WHERE s.id = c.stream_id AND s.labels LIKE '%' || @run || '%'", connection))
+        {
+            damage.Parameters.AddWithValue("run", damaged);
+            await damage.ExecuteNonQueryAsync(Ct);
+        }
+
+        // The head loads in the background at start; the damaged chunk must not stop the app there.
+        await using var second = new TestApp(database.ConnectionString);
+        using var client = new LokiPushClient(second, await second.CreateApiKeyAsync());
+        Assert.Equal([$"line of {sound}"], await LinesAsync(client, $"{{run=\"{sound}\"}}", now - Second, now + Second, "forward"));
+        var (status, body) = await client.GetAsync($"query_range?query={LokiPushClient.Q($"{{run=\"{damaged}\"}}")}&start={now - Second}&end={now + Second}");
+        Assert.NotEqual(200, status);
+        Assert.Contains("cannot be restored", body);
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = sound }, (now, "still taking pushes"));
+    }
+
+    [Fact]
     public async Task ARowFormatStore_IsMovedIntoChunksOnStart_EveryLineKeptWithItsMetadata()
     {
         await using var database = await TestDatabase.CreateAsync("row_format");
