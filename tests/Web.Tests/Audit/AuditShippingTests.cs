@@ -19,8 +19,9 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
     {
         await _db.InitializeAsync();
         await _db.Installer.InstallAsync(await _db.Installer.TablesAsync(Ct), Ct);
-        // The test ships by hand, so each step is deterministic; sealing runs in the background.
-        _app = _db.StartApp(fixture.Database.ConnectionString, ("Audit:SealInterval", "00:00:00.200"));
+        // The test ships by hand, so each step is deterministic (the background shipper, every 2 s by default, once
+        // shipped a statement between two of the test's steps); sealing runs in the background.
+        _app = _db.StartApp(fixture.Database.ConnectionString, ("Audit:SealInterval", "00:00:00.200"), ("Audit:ShipInterval", "01:00:00"));
     }
 
     public async ValueTask DisposeAsync()
