@@ -79,13 +79,27 @@ public sealed class SqlProbeAndLeaderTests
         });
 
         await discord.WaitForAsync(d => d.Any(r => FakeDiscord.Title(r).StartsWith("[FIRING:1] AlwaysA", StringComparison.Ordinal)));
-        await using (var connection = await database.OpenAsync())
-        await using (var outbox = new NpgsqlCommand("SELECT attempts, last_error FROM notification_outbox", connection))
-        await using (var reader = await outbox.ExecuteReaderAsync(ct))
+
+        // Discord has the message; the app records the answer a moment later. Wait for that state, not a time.
+        (int Attempts, string? Error) recorded = default;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        do
         {
+            await using var connection = await database.OpenAsync();
+            await using var outbox = new NpgsqlCommand("SELECT attempts, last_error, sent_at IS NOT NULL FROM notification_outbox", connection);
+            await using var reader = await outbox.ExecuteReaderAsync(ct);
             Assert.True(await reader.ReadAsync(ct));
-            Assert.Equal((2, null), (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            recorded = (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+            if (reader.GetBoolean(2))
+            {
+                break;
+            }
+
+            await Task.Delay(50, ct);
         }
+        while (DateTime.UtcNow < until);
+
+        Assert.Equal((2, null), recorded);
 
         // A second instance waits; the leader's session is killed (as when its host dies): the second takes over.
         await using var second = AlertingApp.Start(database.ConnectionString, discord, fast);
