@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TovPlay.Logs.Domain.Sandbox.Incidents;
 using TovPlay.Logs.Playwright.Shared;
@@ -36,6 +37,23 @@ public sealed class RunbookScenariosTests(BrowserFixture fixture) : IAsyncLifeti
         return (watched, page);
     }
 
+    /// <summary>The series WHEN reads for the wizard's address, read again from the app: whether the shift was there to find.</summary>
+    private async Task<string> SeriesAsync(string url)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
+        var when = new TovPlay.Logs.Web.Model.Investigations.WhenViewModel(
+            _sandbox.App.Services.GetRequiredService<TovPlay.Logs.Web.Investigations.ActivityReader>(), TimeProvider.System)
+        {
+            Scenario = TovPlay.Logs.Domain.Investigations.ScenarioKind.SlowApi,
+            Subject = query["subject"],
+            Around = query["around"],
+        };
+        await when.FindAsync(TestContext.Current.CancellationToken);
+        return when.WindowExplanation + "\n" + string.Join("\n", (when.Activity?.Series ?? []).Select(s =>
+            $"{s.Name}: {string.Join(" ", s.Points.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Start:HH:mm}={p.Value:0}")))}"))
+            + "\n" + string.Join("\n", when.Activity?.Warnings ?? []);
+    }
+
     [Fact]
     public async Task AccountTakeover_WhoNamesTheNewAddress_AndWhySaysTakeover()
     {
@@ -64,7 +82,15 @@ public sealed class RunbookScenariosTests(BrowserFixture fixture) : IAsyncLifeti
         var (watched, page) = await PlayAndInvestigateAsync(ServiceIncidents.SlowDeploySlug, "slow-api");
         await using var _ = watched;
         // WHEN reads an hour of request times; on a loaded machine that takes longer than an assertion's usual wait.
-        await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Request time (p95, ms): ", new() { Timeout = 30_000 });
+        try
+        {
+            await Expect(page.GetByTestId("window-explanation")).ToContainTextAsync("Request time (p95, ms): ", new() { Timeout = 30_000 });
+        }
+        catch (PlaywrightException missed)
+        {
+            throw new InvalidOperationException($"{missed.Message}\nWhat WHEN reads for this link now:\n{await SeriesAsync(page.Url)}", missed);
+        }
+
         await Expect(page.GetByTestId("when-log-chart")).ToBeVisibleAsync();
         await watched.ScreenshotAsync("investigate-slow-api", "1-when");
 
