@@ -85,7 +85,7 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
                 // Left as it is (a query over it fails and says why) and not tried again by this process: a stuck
                 // rewrite must not stop compaction of every other stream, nor fill the log every round.
                 _damaged[(streamId, day)] = true;
-                logger.LogError(damaged, "Log store compaction skips stream {Stream} on day {Day}: a chunk of it is damaged", streamId, DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day));
+                logger.LogError(damaged, "Log store compaction skips stream {Stream} on day {Day}: a chunk of it is damaged", streamId, Partitions.DayOf(day * ChunkCutter.NsPerDay));
                 continue;
             }
 

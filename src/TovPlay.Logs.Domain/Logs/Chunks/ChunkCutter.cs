@@ -21,21 +21,19 @@ public sealed class ChunkCutter(int targetLineBytes, ChunkCodec codec, int level
     public static long DayOf(long ns) => Math.DivRem(ns, NsPerDay) is var (q, r) && r < 0 ? q - 1 : q;
 
     /// <summary>Adds the next entry; returns the chunk it closed, if any.</summary>
-    public EncodedChunk? Add(LogEntry entry) => Add(entry.TimestampNs, () => _builder.Add(entry));
+    public EncodedChunk? Add(LogEntry entry)
+    {
+        var closed = Close(entry.TimestampNs);
+        _builder.Add(entry);
+        _lastTs = entry.TimestampNs;
+        return closed;
+    }
 
     /// <summary>Adds the next entry, its line already UTF-8; returns the chunk it closed, if any.</summary>
     public EncodedChunk? Add(long timestampNs, ReadOnlySpan<byte> line, LabelSet? metadata)
     {
         var closed = Close(timestampNs);
         _builder.Add(timestampNs, line, metadata);
-        _lastTs = timestampNs;
-        return closed;
-    }
-
-    private EncodedChunk? Add(long timestampNs, Action add)
-    {
-        var closed = Close(timestampNs);
-        add();
         _lastTs = timestampNs;
         return closed;
     }
