@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
-#   scripts/bench.sh store [ingest] [query] [tail]   the embedded store: ingest, query latency on 100k and 1M lines, storage;
+#   scripts/bench.sh store [ingest] [query] [storage] [tail]   the embedded store: ingest, query latency and storage on 100k and 1M lines (storage: alone);
 #                                          first the last version of the row format ("before"), then this one ("after");
 #                                          TOVPLAY_BENCH_BEFORE=0 skips the before
 #   scripts/bench.sh store codecs          chunk codecs and sizes in memory: bytes per line, MB/s

@@ -39,7 +39,10 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
         }
     }
 
-    /// <summary>One round; <paramref name="everything"/> takes every fresh chunk, settled or not. Returns the chunks rewritten.</summary>
+    /// <summary>
+    /// One round; <paramref name="everything"/> takes every fresh chunk, settled or not, and waits for another
+    /// instance's round to end rather than leaving the work to it. Returns the chunks rewritten.
+    /// </summary>
     public async Task<int> CompactOnceAsync(CancellationToken cancellationToken, bool everything = false)
     {
         var settings = options.Value;
@@ -114,7 +117,8 @@ public sealed class ChunkCompactor(LogStoreDatabase database, IOptions<LogStoreO
         var settings = options.Value;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var locked = new NpgsqlCommand($"SELECT pg_try_advisory_xact_lock({LockKey})", connection, transaction))
+        await using (var locked = new NpgsqlCommand(
+            everything ? $"SELECT true FROM pg_advisory_xact_lock({LockKey})" : $"SELECT pg_try_advisory_xact_lock({LockKey})", connection, transaction))
         {
             if (await locked.ExecuteScalarAsync(cancellationToken) is not true)
             {

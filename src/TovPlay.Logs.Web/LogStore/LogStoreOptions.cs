@@ -70,7 +70,7 @@ public sealed class LogStoreOptions
     public int IngestCompressionLevel { get; set; } = 1;
 
     /// <summary>zstd's level for the chunks compaction writes: nobody waits, so it compresses harder.</summary>
-    public int CompactionCompressionLevel { get; set; } = 6;
+    public int CompactionCompressionLevel { get; set; } = 9;
 
     /// <summary>How often compaction looks for chunks to rewrite.</summary>
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(10);

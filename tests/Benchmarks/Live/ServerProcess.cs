@@ -89,13 +89,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private double CpuSeconds()
-    {
-        // Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses: user and system clock ticks.
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
+    private double CpuSeconds() => ProcessCpu.Seconds(_process.Id);
 
     private static int FreePort()
     {

@@ -16,7 +16,7 @@ namespace TovPlay.Logs.Benchmarks.Store;
 /// End-to-end figures of the embedded store, over HTTP on loopback against a real PostgreSQL: ingest throughput,
 /// the query set's latency on 100k and 1M lines in one hour, storage per line and tail latency.
 /// Run: scripts/bench.sh store (starts a throwaway PostgreSQL), or with TOVPLAY_BENCH_PG set:
-/// <c>dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [tail]</c>.
+/// <c>dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [storage] [tail]</c>.
 /// </summary>
 public static class StoreBenchmark
 {
@@ -41,6 +41,11 @@ public static class StoreBenchmark
         if (parts.Contains("query"))
         {
             await QueryAsync(server);
+        }
+
+        if (parts.Contains("storage"))
+        {
+            await StorageAsync(server);
         }
 
         if (parts.Contains("tail"))
@@ -72,24 +77,31 @@ public static class StoreBenchmark
             await PushCellAsync(app, cells[i].Format, cells[i].Batch, cells[i].Pushers, 20_000, seed: 100 + i);
         }
 
-        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7}");
+        // CPU per 1,000 lines says where the time goes: this process (the app, and the pushing client) and PostgreSQL.
+        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9}");
         for (var i = 0; i < cells.Count; i++)
         {
             var (format, batch, pushers) = cells[i];
             var total = batch == 100 && pushers == 1 ? 100_000 : 500_000;
-            var (seconds, bytes) = await PushCellAsync(app, format, batch, pushers, total, seed: i + 1);
-            Console.WriteLine($"{format,-9} {batch,6} {pushers,8} {total,9:N0} {seconds,8:0.00} {total / seconds,10:N0} {bytes / seconds / 1e6,7:0.0}");
+            var (seconds, bytes, appCpu, postgresCpu) = await PushCellAsync(app, format, batch, pushers, total, seed: i + 1);
+            Console.WriteLine(
+                $"{format,-9} {batch,6} {pushers,8} {total,9:N0} {seconds,8:0.00} {total / seconds,10:N0} {bytes / seconds / 1e6,7:0.0} " +
+                $"{appCpu * 1e6 / total,10:0.00} {postgresCpu * 1e6 / total,9:0.00}");
         }
     }
 
-    /// <summary>Pushes <paramref name="total"/> fresh lines into a stream of their own; returns the seconds and line bytes.</summary>
-    private static async Task<(double Seconds, long Bytes)> PushCellAsync(BenchApp app, string format, int batch, int pushers, int total, int seed)
+    /// <summary>
+    /// Pushes <paramref name="total"/> fresh lines into a stream of their own; returns the seconds, the line bytes, and
+    /// the CPU seconds this process and PostgreSQL spent meanwhile.
+    /// </summary>
+    private static async Task<(double Seconds, long Bytes, double AppCpu, double PostgresCpu)> PushCellAsync(BenchApp app, string format, int batch, int pushers, int total, int seed)
     {
         var (lines, bytes) = Lines(total, seed);
         var labels = LabelSet.From(("job", "ingest-bench"), ("cell", seed.ToString(CultureInfo.InvariantCulture)));
         var bodies = lines.Chunk(batch)
             .Select(c => format == "json" ? PushBodies.Json(labels, c) : PushBodies.Protobuf(labels, c))
             .ToList();
+        var (appBefore, postgresBefore) = (ProcessCpu.Seconds(Environment.ProcessId), ProcessCpu.SecondsOfAll("postgres"));
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, pushers).Select(p => Task.Run(async () =>
         {
@@ -105,7 +117,8 @@ public static class StoreBenchmark
                 }
             }
         })));
-        return (clock.Elapsed.TotalSeconds, bytes);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (seconds, bytes, ProcessCpu.Seconds(Environment.ProcessId) - appBefore, ProcessCpu.SecondsOfAll("postgres") - postgresBefore);
     }
 
     private static async Task QueryAsync(string server)
@@ -130,6 +143,19 @@ public static class StoreBenchmark
         {
             await ReportQueriesAsync(chunksOnly, now, needle, "1M, read from the database's chunks (head off)");
         }
+    }
+
+    /// <summary>Bytes per line alone (the query part reports them too): 100k lines, then 1M, each compacted.</summary>
+    private static async Task StorageAsync(string server)
+    {
+        await using var app = await BenchApp.StartAsync(server);
+        var options = new SampleDataOptions { Start = DateTimeOffset.UtcNow.AddMinutes(-58), Duration = TimeSpan.FromMinutes(57), BackendLines = 100_000, LeanBackendLines = true };
+        await LoadAsync(app, options);
+        await CompactAsync(app);
+        await ReportStorageAsync(app);
+        await LoadAsync(app, options with { BackendLines = 900_000, Seed = options.Seed + 1 });
+        await CompactAsync(app);
+        await ReportStorageAsync(app);
     }
 
     /// <summary>Compacts every fresh chunk, as the app does on its own within a minute, then vacuums what it replaced.</summary>
@@ -223,21 +249,72 @@ public static class StoreBenchmark
 
     }
 
-    /// <summary>Bytes on disk per stored line: every chunk partition with its TOAST and indexes.</summary>
+    /// <summary>
+    /// Bytes on disk per stored line: the chunk partitions that hold lines, with their TOAST and indexes. Twice: the
+    /// files as they are (the space of the pushed chunks compaction replaced is free, but still counted), and
+    /// rewritten (VACUUM FULL): what the lines need, and what a running store holds, since its next pushes reuse that
+    /// free space. The empty partitions made ahead for other days are a fixed cost, reported apart.
+    /// </summary>
     private static async Task ReportStorageAsync(BenchApp app)
     {
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
+        var (lines, chunks) = (0L, 0L);
+        await using (var summary = new NpgsqlCommand("SELECT sum(lines)::bigint, count(*) FROM logstore.chunks", connection))
+        await using (var reader = await summary.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            (lines, chunks) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var asWritten = await ChunkFileBytesAsync(connection);
+        await using (var vacuum = new NpgsqlCommand("VACUUM FULL logstore.chunks", connection) { CommandTimeout = 0 })
+        {
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        var rewritten = await ChunkFileBytesAsync(connection);
+        Console.WriteLine(
+            $"storage: {lines:N0} lines in {chunks:N0} chunks; files as written {asWritten / 1e6:N1} MB = {(double)asWritten / lines:0.0} bytes per line, " +
+            $"without the freed space {rewritten / 1e6:N1} MB = {(double)rewritten / lines:0.0} bytes per line (tables, TOAST and indexes)");
+        await using (var parts = new NpgsqlCommand(
+            """
+            SELECT sum(pg_relation_size(c.oid)), sum(pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')),
+                   sum(pg_relation_size(c.reltoastrelid)), sum(pg_indexes_size(c.reltoastrelid)), sum(pg_indexes_size(c.oid)),
+                   (SELECT sum(pg_column_size(timestamps)) FROM logstore.chunks), (SELECT sum(pg_column_size(entries)) FROM logstore.chunks)
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'logstore.chunks'::regclass AND pg_relation_size(c.oid) > 0
+            """, connection))
+        await using (var reader = await parts.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            string PerLine(int column) => $"{Convert.ToDouble(reader.GetValue(column), CultureInfo.InvariantCulture) / lines:0.0}";
+            Console.WriteLine(
+                $"//   bytes per line: rows {PerLine(0)}, free-space and visibility maps {PerLine(1)}, TOAST {PerLine(2)} " +
+                $"(of which compressed timestamps {PerLine(5)}, compressed entries {PerLine(6)}), TOAST index {PerLine(3)}, chunk indexes {PerLine(4)}");
+        }
+
+        await using (var empty = new NpgsqlCommand(
+            """
+            SELECT count(*), coalesce(sum(pg_total_relation_size(i.inhrelid)), 0)::bigint
+            FROM pg_inherits i WHERE i.inhparent = 'logstore.chunks'::regclass AND pg_relation_size(i.inhrelid) = 0
+            """, connection))
+        await using (var reader = await empty.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            Console.WriteLine($"//   and {reader.GetInt64(0)} empty partitions for other days: {reader.GetInt64(1) / 1024:N0} KB (their indexes), whatever the lines");
+        }
+    }
+
+    /// <summary>The files of the chunk partitions that hold lines.</summary>
+    private static async Task<long> ChunkFileBytesAsync(NpgsqlConnection connection)
+    {
         await using var command = new NpgsqlCommand(
             """
-            SELECT (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'logstore.chunks'::regclass),
-                   (SELECT sum(lines) FROM logstore.chunks), (SELECT count(*) FROM logstore.chunks)
+            SELECT sum(pg_total_relation_size(i.inhrelid))::bigint FROM pg_inherits i
+            WHERE i.inhparent = 'logstore.chunks'::regclass AND pg_relation_size(i.inhrelid) > 0
             """, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var bytes = reader.GetInt64(0);
-        var lines = reader.GetInt64(1);
-        Console.WriteLine($"storage: {bytes / 1e6:N1} MB for {lines:N0} lines in {reader.GetInt64(2):N0} chunks = {(double)bytes / lines:0.0} bytes per line (tables, TOAST and indexes)");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task TailAsync(string server)

@@ -5,11 +5,14 @@ namespace TovPlay.Logs.Domain.Logs.Chunks;
 /// <summary>
 /// Gathers one stream's entries into a chunk. Entries may come in any order; the chunk holds them by time, entries of
 /// the same time in the order they came. Two sections, compressed apart: the timestamps (the first one, then deltas),
-/// which counting reads alone, and the entries (each line's length, its structured metadata, its UTF-8 bytes).
+/// which counting reads alone, and the entries, in three columns: every line's length, then every entry's structured
+/// metadata, then the lines' UTF-8 bytes one after another. Lines kept apart from the numbers between them compress
+/// about a byte per line better: the compressor's matches run across line ends.
 /// </summary>
 public sealed class ChunkBuilder : IDisposable
 {
     private readonly ByteBuffer _records = new(64 * 1024);
+    private readonly ByteBuffer _columns = new(64 * 1024);
     private readonly List<(long Ts, int Offset, int Length)> _index = [];
     private bool _sorted = true;
 
@@ -100,25 +103,34 @@ public sealed class ChunkBuilder : IDisposable
             Varint.Write(timestamps, (ulong)(_index[i].Ts - _index[i - 1].Ts));
         }
 
-        byte[] entries;
-        if (_sorted)
-        {
-            entries = ChunkCompression.Compress(codec, _records.Written, level);
-        }
-        else
-        {
-            using var ordered = new ByteBuffer(_records.Length);
-            foreach (var (_, offset, length) in _index)
-            {
-                ordered.Write(_records.Written.Slice(offset, length));
-            }
-
-            entries = ChunkCompression.Compress(codec, ordered.Written, level);
-        }
-
+        var entries = ChunkCompression.Compress(codec, Columns().Written, level);
         var chunk = new EncodedChunk(MinTs, MaxTs, _index.Count, LineBytes, codec, ChunkCompression.Compress(codec, timestamps.Written, level), entries);
         Clear();
         return chunk;
+    }
+
+    /// <summary>
+    /// The entries in time order as the section's three columns. Each record was written as
+    /// [line length][metadata][line], so its parts are found again from the length and the record's size.
+    /// </summary>
+    private ByteBuffer Columns()
+    {
+        _columns.Clear();
+        using var metadata = new ByteBuffer(_index.Count + 16);
+        using var lines = new ByteBuffer(_records.Length);
+        foreach (var (_, offset, length) in _index)
+        {
+            var record = _records.Written.Slice(offset, length);
+            var position = 0;
+            var lineLength = (int)Varint.Read(record, ref position);
+            Varint.Write(_columns, (ulong)lineLength);
+            metadata.Write(record[position..^lineLength]);
+            lines.Write(record[^lineLength..]);
+        }
+
+        _columns.Write(metadata.Written);
+        _columns.Write(lines.Written);
+        return _columns;
     }
 
     public void Clear()
@@ -131,7 +143,11 @@ public sealed class ChunkBuilder : IDisposable
         MaxTs = long.MinValue;
     }
 
-    public void Dispose() => _records.Dispose();
+    public void Dispose()
+    {
+        _records.Dispose();
+        _columns.Dispose();
+    }
 
     internal static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
 

@@ -34,7 +34,7 @@ public sealed class OpenedChunk : IDisposable
 
     public LabelSet? Metadata(int index)
     {
-        var data = _entries.AsSpan(0, _lineStart[index]);
+        var data = _entries.AsSpan(0, _lineStart[0]);
         var position = _metadataStart[index];
         var pairs = (int)Varint.Read(data, ref position);
         if (pairs == 0)
@@ -102,31 +102,36 @@ public sealed class OpenedChunk : IDisposable
             var lineStart = new int[times.Length];
             var lineLength = new int[times.Length];
             var metadataStart = new int[times.Length];
+
+            // Three columns (see ChunkBuilder): the lines' lengths, the entries' metadata, the lines.
             var position = 0;
+            long total = 0;
             for (var i = 0; i < times.Length; i++)
             {
-                var lineBytes = (int)Varint.Read(data, ref position);
+                lineLength[i] = Varint.ReadLength(data, ref position);
+                total += lineLength[i];
+            }
+
+            for (var i = 0; i < times.Length; i++)
+            {
                 metadataStart[i] = position;
-                var pairs = (int)Varint.Read(data, ref position);
-                for (var p = 0; p < pairs * 2; p++)
+                var pairs = Varint.ReadLength(data, ref position);
+                for (var p = 0; p < pairs * 2L; p++)
                 {
                     var skip = Varint.ReadLength(data, ref position);
                     position += skip;
                 }
-
-                if (lineBytes > length - position)
-                {
-                    throw new InvalidDataException("chunk names a line past its end");
-                }
-
-                lineStart[i] = position;
-                lineLength[i] = lineBytes;
-                position += lineBytes;
             }
 
-            if (position != length)
+            if (total != length - position)
             {
-                throw new InvalidDataException("chunk holds more bytes than its entries");
+                throw new InvalidDataException($"chunk's lines add up to {total} bytes where it holds {length - position}");
+            }
+
+            for (var i = 0; i < times.Length; i++)
+            {
+                lineStart[i] = position;
+                position += lineLength[i];
             }
 
             return new OpenedChunk(times, raw, lineStart, lineLength, metadataStart);

@@ -86,9 +86,26 @@ public sealed class ChunkFormatTests
         var chunk = builder.Build(ChunkCodec.None);
         var entries = (byte[])chunk.Entries.Clone();
 
-        // Raw section: [raw length][line length][metadata count]["hello"]; the line claims 100 bytes.
+        // Raw section: [raw length], then the columns [line lengths][metadata counts]["hello"]; the line claims 100 bytes.
         entries[1] = 100;
 
         Assert.Throws<InvalidDataException>(() => OpenedChunk.Open(ChunkCodec.None, chunk.Timestamps, entries).Dispose());
+    }
+
+    [Fact]
+    public void LineLengthsThatDoNotAddUpToTheLines_AreRefused()
+    {
+        using var builder = new ChunkBuilder();
+        builder.Add(new LogEntry(10, "hello"));
+        builder.Add(new LogEntry(20, "world!"));
+        var chunk = builder.Build(ChunkCodec.None);
+        var entries = (byte[])chunk.Entries.Clone();
+
+        // [raw length][5][6][0][0]["hello" "world!"]: the second line claims 4 bytes, leaving 2 of the lines unclaimed.
+        Assert.Equal(6, entries[2]);
+        entries[2] = 4;
+
+        var error = Assert.Throws<InvalidDataException>(() => OpenedChunk.Open(ChunkCodec.None, chunk.Timestamps, entries).Dispose());
+        Assert.Contains("add up to 9 bytes where it holds 11", error.Message);
     }
 }
