@@ -117,7 +117,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             // Capping from the oldest end is only right when nothing older sits in the database.
             var capped = newest || fromNs >= _completeFromNs;
             var take = capped ? maxCount : int.MaxValue;
-            var picked = new List<HeadLine>(Math.Min(last - first, Math.Min(take, 4096)));
+            var picked = new HeadSnapshot(newestFirst: newest);
             for (var k = 0; k < last - first && picked.Count < take; k++)
             {
                 var entry = list[newest ? last - 1 - k : first + k];
@@ -128,13 +128,8 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
                 }
             }
 
-            if (newest)
-            {
-                picked.Reverse();
-            }
-
             var cut = capped && picked.Count == take && take < last - first;
-            return (new HeadSnapshot(picked), cut ? long.MinValue : _completeFromNs);
+            return (picked, cut ? long.MinValue : _completeFromNs);
         }
     }
 

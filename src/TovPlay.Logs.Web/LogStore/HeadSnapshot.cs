@@ -7,20 +7,48 @@ namespace TovPlay.Logs.Web.LogStore;
 public readonly record struct HeadLine(long TimestampNs, ArraySegment<byte> Line, LabelSet? Metadata);
 
 /// <summary>
-/// Entries read from the head, oldest first, decoded to strings only as they are enumerated: a query that stops
-/// after its limit, or that only counts, never pays for the lines it does not look at.
+/// Entries read from the head, decoded to strings only as they are enumerated: a query that stops after its limit,
+/// or that only counts, never pays for the lines it does not look at. The copies are kept in blocks small enough to
+/// stay off the large object heap: a query over a busy stream copies tens of thousands of entries, and one large array
+/// per query had the GC collect generation 2 again and again, a background collection taking a core from the query.
 /// </summary>
-public sealed class HeadSnapshot(IReadOnlyList<HeadLine> lines)
+public sealed class HeadSnapshot
 {
-    public static readonly HeadSnapshot Empty = new([]);
+    // 2,048 entries of 32 bytes: 64 KB, under the large object heap's 85,000 bytes.
+    private const int BlockSize = 2048;
 
-    public int Count => lines.Count;
+    private readonly List<HeadLine[]> _blocks = [];
+    private readonly bool _newestFirst;
+
+    /// <param name="newestFirst">The lines will be added newest first (a read from the newest end).</param>
+    public HeadSnapshot(bool newestFirst = false)
+    {
+        _newestFirst = newestFirst;
+    }
+
+    public static readonly HeadSnapshot Empty = new();
+
+    public int Count { get; private set; }
+
+    internal void Add(HeadLine line)
+    {
+        if (Count % BlockSize == 0)
+        {
+            _blocks.Add(new HeadLine[BlockSize]);
+        }
+
+        _blocks[^1][Count % BlockSize] = line;
+        Count++;
+    }
 
     public IEnumerable<LogEntry> Entries(bool forward, bool withLines)
     {
-        for (var k = 0; k < lines.Count; k++)
+        for (var k = 0; k < Count; k++)
         {
-            var line = lines[forward ? k : lines.Count - 1 - k];
+            // k-th by time in the asked direction, then where it was added.
+            var oldestFirst = forward ? k : Count - 1 - k;
+            var added = _newestFirst ? Count - 1 - oldestFirst : oldestFirst;
+            var line = _blocks[added / BlockSize][added % BlockSize];
             yield return new LogEntry(line.TimestampNs, withLines ? Encoding.UTF8.GetString(line.Line) : "", line.Metadata);
         }
     }

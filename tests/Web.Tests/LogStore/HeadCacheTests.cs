@@ -72,6 +72,37 @@ public sealed class HeadCacheTests
     }
 
     [Fact]
+    public async Task AStreamOfManyEntries_ReadsFromTheHeadInOrderBothWays_AndItsJsonMetricCountsEachOnce()
+    {
+        // More entries than one block of a head snapshot (2,048) and one batch of parallel extraction: the copies
+        // span blocks, and the metric is extracted on several threads.
+        var (database, app, token) = await StartAsync();
+        await using var owned = database;
+        await using var ownedApp = app;
+        await WaitLoadedAsync(app.Services.GetRequiredService<HeadCache>());
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        var lines = Enumerable.Range(0, 7_000).Select(i => (Ts: now - Minute + i * 1_000_000L, Line: $"{{\"n\":{i},\"path\":\"/p{i % 3}\",\"ms\":{i % 100}}}")).ToList();
+        foreach (var batch in lines.Chunk(1_000))
+        {
+            await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, batch);
+        }
+
+        var source = app.Services.GetRequiredService<ILogSource>();
+        var ct = TestContext.Current.CancellationToken;
+        var forward = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 5000, Direction = Direction.Forward }, ct);
+        var backward = await source.QueryRangeAsync(new RangeQueryRequest($"{{run=\"{run}\"}}", now - Hour, now + 1) { Limit = 5000 }, ct);
+        var sums = await source.QueryInstantAsync(new InstantQueryRequest($"sum by (path) (sum_over_time({{run=\"{run}\"}} | json | unwrap ms [1h]))", now + 1), ct);
+
+        Assert.Equal(lines.Take(5000).Select(l => l.Line), forward.Streams.Single().Entries.Select(e => e.Line));
+        Assert.Equal(lines.AsEnumerable().Reverse().Take(5000).Select(l => l.Line), backward.Streams.Single().Entries.Select(e => e.Line));
+        Assert.Equal(
+            Enumerable.Range(0, 3).ToDictionary(p => $"/p{p}", p => (double)Enumerable.Range(0, 7_000).Where(i => i % 3 == p).Sum(i => i % 100)),
+            sums.Series.ToDictionary(s => s.Labels["path"]!, s => s.Points.Single().Value));
+    }
+
+    [Fact]
     public async Task NewInstance_LoadsItsHeadFromTheDatabase()
     {
         var (database, first, token) = await StartAsync();
