@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks against a throwaway PostgreSQL with fsync on, as in production:
-#   scripts/bench.sh store [ingest] [query] [storage] [tail]   the embedded store: ingest, query latency and storage on 100k and 1M lines (storage: alone);
+#   scripts/bench.sh store [ingest] [query | query-100k] [storage] [tail]   the embedded store: ingest, query latency and storage on 100k and 1M lines (storage: alone);
 #                                          first the last version of the row format ("before"), then this one ("after");
 #                                          TOVPLAY_BENCH_BEFORE=0 skips the before
 #   scripts/bench.sh store codecs          chunk codecs and sizes in memory: bytes per line, MB/s
@@ -35,7 +35,7 @@ CONF
 pg_start "$datadir" "$port" "$work/postgresql.log"
 export TOVPLAY_BENCH_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=50"
 # The app runs with server GC (the web SDK default); the benchmark process hosts it, so it must too.
-export DOTNET_gcServer=1
+export DOTNET_gcServer=${DOTNET_gcServer:-1}
 case "${1:-}" in
   store|live|investigate|sandbox|hardening|alerting|ingest-frontend) ;;
   audit) export TOVPLAY_PGBENCH="$(pg_bindir)/pgbench" ;;

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using TovPlay.Logs.Benchmarks.Store;
 
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      (in-memory LogQL, BenchmarkDotNet)
-// dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query] [storage] [tail]   (embedded store end to end)
+// dotnet run -c Release --project tests/Benchmarks -- store [ingest] [query | query-100k] [storage] [tail]   (embedded store end to end)
 // dotnet run -c Release --project tests/Benchmarks -- store codecs   (chunk codecs and sizes in memory: bytes per line, MB/s)
 // dotnet run -c Release --project tests/Benchmarks -- live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]
 // dotnet run -c Release --project tests/Benchmarks -- audit [--seconds N] | audit forensic   (audit cost on the audited database)
