@@ -34,12 +34,18 @@ internal static class ParallelSamples
             return series;
         }
 
-        return new Run(expr, slices).Execute(extractor);
+        using var run = new Run(expr, slices);
+        return run.Execute(extractor);
     }
 
-    private sealed class Run(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices)
+    private sealed class Run(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices) : IDisposable
     {
         private readonly Lock _source = new();
+
+        // Helpers between their start and their end. A helper the thread pool starts late, once the work is done,
+        // finds nothing and is not waited for: a busy pool must not hold a finished query.
+        private readonly ManualResetEventSlim _helpersDone = new(initialState: true);
+        private int _running;
         private readonly List<Dictionary<LabelSet, List<(long, double)>>?> _results = [];
         private IEnumerator<StreamSlice>? _slices;
         private StreamSlice? _slice;
@@ -50,7 +56,6 @@ internal static class ParallelSamples
 
         public Dictionary<LabelSet, List<(long Ts, double Value)>> Execute(SampleExtractor extractor)
         {
-            var helpers = new List<Task>();
             try
             {
                 // The calling thread starts alone; helpers join once a batch's worth of entries shows the query is
@@ -66,7 +71,7 @@ internal static class ParallelSamples
                 {
                     for (var i = 1; i < Workers; i++)
                     {
-                        helpers.Add(Task.Run(() => Work(new SampleExtractor(expr), null)));
+                        _ = Task.Run(Help);
                     }
 
                     Work(extractor, batch);
@@ -74,7 +79,7 @@ internal static class ParallelSamples
             }
             finally
             {
-                Task.WaitAll([.. helpers]);
+                _helpersDone.Wait();
                 lock (_source)
                 {
                     _entries?.Dispose();
@@ -107,6 +112,35 @@ internal static class ParallelSamples
             return series;
         }
 
+        private void Help()
+        {
+            lock (_source)
+            {
+                if (_done)
+                {
+                    return;
+                }
+
+                _running++;
+                _helpersDone.Reset();
+            }
+
+            try
+            {
+                Work(new SampleExtractor(expr), null);
+            }
+            finally
+            {
+                lock (_source)
+                {
+                    if (--_running == 0)
+                    {
+                        _helpersDone.Set();
+                    }
+                }
+            }
+        }
+
         private void Work(SampleExtractor extractor, Batch? batch)
         {
             try
@@ -136,6 +170,8 @@ internal static class ParallelSamples
                 _results[batch.Sequence] = series;
             }
         }
+
+        public void Dispose() => _helpersDone.Dispose();
 
         /// <summary>The next batch of one stream's entries, or null when the source is exhausted or a thread failed.</summary>
         private Batch? Next()
