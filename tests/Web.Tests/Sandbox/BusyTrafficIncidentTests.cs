@@ -1,5 +1,6 @@
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.Sandbox.Incidents;
+using TovPlay.Logs.Web.Sandbox;
 
 namespace TovPlay.Logs.Web.Tests.Sandbox;
 
@@ -15,6 +16,7 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
     {
         await WaitForHabitsAsync();
         var play = await PlayAsync(DatabaseIncidents.UpdateWithoutWhereSlug);
+        await WaitForTrafficInTheMinuteOfAsync(play);
 
         var (when, answer) = await InvestigateAsync(play, ScenarioKind.Free);
 
@@ -34,6 +36,7 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
         await WaitForHabitsAsync();
         var play = await PlayAsync(DatabaseIncidents.RefusedDeleteSlug);
         await WaitForServerLogAsync(play.Playback.Pid, "STATEMENT:  DELETE FROM users");
+        await WaitForTrafficInTheMinuteOfAsync(play);
 
         var (_, answer) = await InvestigateAsync(play, ScenarioKind.Free);
 
@@ -42,6 +45,35 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
         Assert.DoesNotContain(Said(answer, InvestigationStep.What), w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));
         AssertSourced(answer);
+    }
+
+    /// <summary>
+    /// Waits until the traffic has deleted something in the minute the incident was played in, the window WHEN finds:
+    /// the routine the answer sums up is the traffic's deletes in that window. A clean-clone run on a loaded machine
+    /// once played the incident in the first moment of a minute and answered without a routine to sum up.
+    /// </summary>
+    private async Task WaitForTrafficInTheMinuteOfAsync(IncidentPlay play)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromMinutes(2));
+        var minute = play.Playback.At.UtcDateTime;
+        minute = minute.AddTicks(-(minute.Ticks % TimeSpan.TicksPerMinute));
+        while (!bound.IsCancellationRequested)
+        {
+            var changes = await Sandbox.CountAsync($"""
+                SELECT count(*) FROM tovplay_audit.statements
+                WHERE action = 'DELETE' AND request_path LIKE '/api/%'
+                    AND statement_at >= '{minute:O}'::timestamptz AND statement_at < '{minute.AddMinutes(1):O}'::timestamptz
+                """);
+            if (changes >= 2)
+            {
+                return;
+            }
+
+            await Task.Delay(500, Ct);
+        }
+
+        Assert.Fail($"The traffic deleted nothing twice in the minute from {minute:O} within two minutes.");
     }
 
     /// <summary>
