@@ -109,8 +109,9 @@ internal static class PushJson
         var line = reader.GetString()!;
         LabelSet? metadata = null;
         Read(ref reader);
-        if (reader.TokenType == JsonTokenType.StartObject)
+        if (reader.TokenType != JsonTokenType.EndArray)
         {
+            // A third element is structured metadata, and nothing else: say so rather than count the elements.
             metadata = LabelSet.From([.. ReadPairs(ref reader, "structured metadata")]);
             Read(ref reader);
         }

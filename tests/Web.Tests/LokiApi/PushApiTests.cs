@@ -237,6 +237,8 @@ public sealed class PushApiTests(WebAppFixture fixture)
     [InlineData("""{"streams":[{"stream":{"job":"x"},"values":[[1795716635179651328,"x"]]}]}""", "timestamp must be a string")]
     [InlineData("""{"streams":[{"stream":{"job":"x"},"values":[["1","x"]""", "Expected depth to be zero")]
     [InlineData("""not json""", "loghttp.PushRequest: ")]
+    [InlineData("""{"streams":[{"stream":{"job":"x"},"values":[["1","x",[1,2]]]}]}""", "structured metadata must be an object of string values")]
+    [InlineData("""{"streams":[{"stream":{"job":"x"},"values":[["1","x",{"a":"b"},"more"]]}]}""", "a value has at most three elements")]
     public async Task Push_MalformedJson_Is400WithTheReason(string body, string expected)
     {
         using var client = await ClientAsync();
