@@ -33,7 +33,11 @@ public sealed class RowFormatMigration(LogStoreDatabase database, Partitions par
         {
             var lines = await MoveAsync(table, day, cancellationToken);
             moved += lines;
-            logger.LogInformation("Log store: moved {Lines} lines of {Day} from rows into chunks", lines, day);
+            if (lines > 0)
+            {
+                // An empty day's partition (made ahead of time) is dropped without a word.
+                logger.LogInformation("Log store: moved {Lines} lines of {Day} from rows into chunks", lines, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         await using (var connection = await database.OpenAsync(cancellationToken))
