@@ -23,6 +23,10 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     private long _bytes;
     private long _completeFromNs = long.MaxValue;
 
+    // Everything before this time was let go for memory, loaded or not: a head that finishes loading after evicting
+    // must not claim those minutes, which only the database then holds.
+    private long _evictedBeforeNs = long.MinValue;
+
     public bool Enabled => options.Value.HeadMegabytes > 0;
 
     /// <summary>Entries at or after this time are all here; long.MaxValue until the head is loaded.</summary>
@@ -51,9 +55,14 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
         var byStream = entries.GroupBy(e => e.StreamId).Select(g => (StreamId: g.Key, Entries: g.Select(e => e.Entry).OrderBy(e => e.TimestampNs).ToList())).ToList();
         lock (_gate)
         {
+            var floor = FloorLocked();
             foreach (var (streamId, added) in byStream)
             {
-                Append(streamId, [.. added.Select(e => new HeadEntry(e.TimestampNs, _arena.Append(e.Line), e.Metadata))]);
+                var kept = added.SkipWhile(e => e.TimestampNs < floor).Select(e => new HeadEntry(e.TimestampNs, _arena.Append(e.Line), e.Metadata)).ToList();
+                if (kept.Count > 0)
+                {
+                    Append(streamId, kept);
+                }
             }
 
             EvictLocked();
@@ -175,7 +184,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
 
         lock (_gate)
         {
-            _completeFromNs = from;
+            _completeFromNs = Math.Max(from, _evictedBeforeNs);
             EvictLocked();
         }
 
@@ -186,11 +195,17 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     {
         lock (_gate)
         {
+            var floor = FloorLocked();
             foreach (var (streamId, entry) in batch)
             {
-                Insert(streamId, entry, checkDuplicate: true);
+                if (entry.TimestampNs >= floor)
+                {
+                    Insert(streamId, entry, checkDuplicate: true);
+                }
             }
 
+            // A database holding more than the budget of the last hours must not fill memory before the load ends.
+            EvictLocked();
             return batch.Count;
         }
     }
@@ -258,11 +273,15 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
             list.RemoveRange(0, cut);
         }
 
+        _evictedBeforeNs = Math.Max(_evictedBeforeNs, ns);
         if (_completeFromNs != long.MaxValue)
         {
             _completeFromNs = Math.Max(_completeFromNs, ns);
         }
     }
+
+    /// <summary>Entries older than this would never be read from the head: the database answers for them.</summary>
+    private long FloorLocked() => Math.Max(_evictedBeforeNs, _completeFromNs == long.MaxValue ? long.MinValue : _completeFromNs);
 
     /// <summary>An entry whose line lives in the arena: no string per line for the garbage collector to trace.</summary>
     private readonly record struct HeadEntry(long TimestampNs, ArenaLine Line, LabelSet? Metadata) : ITimestamped;

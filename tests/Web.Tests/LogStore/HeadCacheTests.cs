@@ -153,6 +153,31 @@ public sealed class HeadCacheTests
         Assert.Equal(9, count.Series.Single().Points.Single().Value);
     }
 
+    [Fact]
+    public async Task EntriesEvictedWhileTheHeadLoads_AreNotClaimedByIt_SoAQueryReadsThemFromTheDatabase()
+    {
+        // The writer adds to the head while it still loads (an app's first pushes); when those outgrow the budget, the
+        // oldest go, and the loaded head must not then claim the time they covered.
+        var (database, app, _) = await StartAsync();
+        await using var owned = database;
+        await using var ownedApp = app;
+        var ct = TestContext.Current.CancellationToken;
+        var head = new HeadCache(app.Services.GetRequiredService<LogStoreDatabase>(),
+            Microsoft.Extensions.Options.Options.Create(new LogStoreOptions { HeadMegabytes = 1 }), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<HeadCache>.Instance);
+        var now = LokiPushClient.NowNs;
+        var line = new string('x', 1000);
+        var added = Enumerable.Range(0, 2_000).Select(i => (StreamId: 1L, Entry: new Domain.Logs.LogEntry(now - Minute * 10 + (i * 300_000_000L), $"{i} {line}"))).ToList();
+        head.Add(added);
+
+        await head.LoadAsync(ct);
+
+        var (kept, completeFrom) = head.Read(1, now - Hour, now + Minute);
+        var keptTimes = kept.Entries(forward: true, withLines: false).Select(e => e.TimestampNs).ToList();
+        Assert.True(keptTimes.Count < added.Count, "the budget should have evicted some");
+        Assert.Equal(added.Select(a => a.Entry.TimestampNs).Where(t => t >= completeFrom), keptTimes);
+    }
+
     private const long Hour = 60 * Minute;
 
     private static async Task WaitLoadedAsync(HeadCache head)
