@@ -21,8 +21,20 @@ public sealed class StreamRegistry(LogStoreDatabase database)
     private readonly ConcurrentDictionary<long, StoredStream> _byId = new();
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile StoredStream[] _all = [];
+
+    // Publishing and forgetting each replace the list; without this, one could put back what the other just changed
+    // (a stream written here but never matched by a query again).
+    private readonly Lock _listGate = new();
     private long _maxId;
-    private long _refreshedAt = long.MinValue;
+    // Milliseconds since boot (Environment.TickCount64); never long.MinValue, whose difference from now overflows.
+    private long _refreshedAt;
+    private long _rescannedAt;
+
+    /// <summary>
+    /// How often a refresh reads every stream, not only those above the highest id seen: an id is taken when a
+    /// replica inserts but seen when it commits, so a lower id can appear after a higher one was read.
+    /// </summary>
+    internal TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How stale the list may be before a query refreshes it. Streams written by this process are in it at once;
@@ -65,20 +77,30 @@ public sealed class StreamRegistry(LogStoreDatabase database)
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
+            var rescan = Environment.TickCount64 - _rescannedAt >= (long)RescanInterval.TotalMilliseconds;
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT id, labels FROM logstore.streams WHERE id > @after ORDER BY id", connection);
-            command.Parameters.AddWithValue("after", _maxId);
+            command.Parameters.AddWithValue("after", rescan ? 0 : _maxId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var added = new List<StoredStream>();
+            var seen = new HashSet<long>();
             while (await reader.ReadAsync(cancellationToken))
             {
                 var id = reader.GetInt64(0);
+                seen.Add(id);
                 var text = reader.GetString(1);
                 _maxId = Math.Max(_maxId, id);
                 if (PushLabels.TryParse(text, out var labels, out _))
                 {
                     added.Add(new StoredStream(id, labels));
                 }
+            }
+
+            if (rescan)
+            {
+                // Gone from the table: retired by another replica, perhaps created again under a new id just read.
+                Forget([.. _byId.Keys.Where(id => !seen.Contains(id))]);
+                _rescannedAt = Environment.TickCount64;
             }
 
             Publish(added);
@@ -160,7 +182,11 @@ public sealed class StreamRegistry(LogStoreDatabase database)
         if (gone.Count > 0)
         {
             var set = gone.ToHashSet();
-            _all = [.. _all.Where(s => !set.Contains(s.Id))];
+            lock (_listGate)
+            {
+                _all = [.. _all.Where(s => !set.Contains(s.Id))];
+            }
+
             Retired?.Invoke(gone);
         }
     }
@@ -175,7 +201,10 @@ public sealed class StreamRegistry(LogStoreDatabase database)
 
         if (fresh.Count > 0)
         {
-            _all = [.. _all, .. fresh];
+            lock (_listGate)
+            {
+                _all = [.. _all, .. fresh];
+            }
         }
     }
 }
