@@ -142,14 +142,15 @@ for check in --self-test ""; do
   fi
 done
 
-# Repeat each failure (name and first lines of its message) here, where the tail of a long log still shows it.
+# Repeat each failure (name and its message, which may say what the test saw) here, where the tail of a long log
+# still shows it.
 if grep -qE "^\s*failed [^ ]" "$work/test.log"; then
   log "Failed tests"
-  grep -E -A 8 "^\s*failed [^ ]" "$work/test.log" | grep -v '^\s*{"@t' | cut -c 1-300 | head -n 60
+  grep -E -A 30 "^\s*failed [^ ]" "$work/test.log" | grep -v '^\s*{"@t' | cut -c 1-1000 | head -n 150
 fi
 if grep -q "\[FAIL\]" "$work/pgbouncer.log"; then
   log "Failed through PgBouncer"
-  grep -E -A 8 "\[FAIL\]" "$work/pgbouncer.log" | grep -v '^\s*{"@t' | cut -c 1-300 | head -n 60
+  grep -E -A 20 "\[FAIL\]" "$work/pgbouncer.log" | grep -v '^\s*{"@t' | cut -c 1-400 | head -n 100
 fi
 
 log "Tests took $(( $(date +%s) - started )) s in all"
