@@ -3,6 +3,7 @@ using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
 using TovPlay.Logs.Web.Investigations;
+using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.LogStore;
 using TovPlay.Logs.Web.Tests.Audit;
 using TovPlay.Logs.Web.Tests.Shared;
@@ -109,6 +110,66 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Equal(start.AddMinutes(42), window.Start);
         Assert.Equal(start.AddMinutes(42.5), window.End);
         Assert.StartsWith("Errors: ", window.Explanation);
+    }
+
+    [Fact]
+    public async Task WhileTheLogsAreStillRead_WhenShowsTheTrailsPart_AndDoesNotSayNothingStandsOut()
+    {
+        await using (var app = await _db.OpenAsAppAsync())
+        {
+            await _db.ExecuteAsync(app, "BEGIN; SET LOCAL tovplay.username = 'held'; INSERT INTO notes VALUES ('a change of the account'); COMMIT;");
+        }
+
+        var logs = new HeldLogSource(_app.Services.GetRequiredService<ILogSource>());
+        var when = new Web.Model.Investigations.WhenViewModel(
+            new ActivityReader(_app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Web.Audit.AuditOptions>>(), logs), TimeProvider.System)
+        {
+            Scenario = ScenarioKind.SuspiciousAccount,
+            Subject = "held",
+            From = "now-1h",
+        };
+        var shown = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finding = when.FindAsync(Ct, () => shown.TrySetResult(when.WindowExplanation));
+
+        var whilePending = await shown.Task.WaitAsync(Ct);
+        logs.Release();
+        Assert.True(await finding);
+
+        Assert.Equal("Nothing in the audit trail stands out so far; the logs are still being read.", whilePending);
+        Assert.False(when.LogsPending);
+        Assert.DoesNotContain("still being read", when.WindowExplanation);
+        Assert.Contains(when.Activity!.Series, s => s.Signal == ActivitySignal.Requests);
+    }
+
+    /// <summary>The app's log source, its queries held until the test releases them: the log part of WHEN still running.</summary>
+    private sealed class HeldLogSource(ILogSource inner) : ILogSource
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        public string Kind => inner.Kind;
+
+        public async Task<QueryResponse> QueryRangeAsync(RangeQueryRequest request, CancellationToken cancellationToken)
+        {
+            await _released.Task.WaitAsync(cancellationToken);
+            return await inner.QueryRangeAsync(request, cancellationToken);
+        }
+
+        public Task<QueryResponse> QueryInstantAsync(InstantQueryRequest request, CancellationToken cancellationToken) =>
+            inner.QueryInstantAsync(request, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GetLabelsAsync(TimeWindow window, CancellationToken cancellationToken) => inner.GetLabelsAsync(window, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GetLabelValuesAsync(string name, TimeWindow window, CancellationToken cancellationToken) =>
+            inner.GetLabelValuesAsync(name, window, cancellationToken);
+
+        public Task<IReadOnlyList<LabelSet>> GetSeriesAsync(IReadOnlyList<string> match, TimeWindow window, CancellationToken cancellationToken) =>
+            inner.GetSeriesAsync(match, window, cancellationToken);
+
+        public Task<string?> CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
+
+        public IAsyncEnumerable<TailBatch> TailAsync(TailRequest request, CancellationToken cancellationToken) => inner.TailAsync(request, cancellationToken);
     }
 
     private static LogEntry Entry(DateTimeOffset at, string line) => new((at - DateTimeOffset.UnixEpoch).Ticks * 100, line);

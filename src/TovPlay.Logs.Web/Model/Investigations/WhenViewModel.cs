@@ -48,6 +48,9 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
 
     public WindowOrigin Origin { get; private set; }
 
+    /// <summary>The audit trail's series are shown while the log queries still run: nothing can be said of those yet.</summary>
+    public bool LogsPending { get; private set; }
+
     public bool HasWindow => WindowStart is not null && WindowEnd is not null;
 
     /// <summary>The sentence under the chart: how the window was found, or why it is the whole range.</summary>
@@ -55,6 +58,7 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
     {
         WindowOrigin.Proposed => Activity!.Proposal!.Explanation,
         WindowOrigin.Adjusted => "You set this window on the chart.",
+        WindowOrigin.WholeRange when LogsPending => "Nothing in the audit trail stands out so far; the logs are still being read.",
         WindowOrigin.WholeRange => "Nothing in this range stands out from its usual activity, so the whole range is the window; drag across the chart to narrow it.",
         _ => "",
     };
@@ -102,9 +106,10 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
         try
         {
             // The audit trail's series come first (a wipe's window is there); the log series follow.
-            void Show(ActivityAnswer answer)
+            void Show(ActivityAnswer answer, bool logsPending)
             {
                 Activity = answer;
+                LogsPending = logsPending;
                 if (Origin != WindowOrigin.Adjusted || WindowStart is null)
                 {
                     (WindowStart, WindowEnd, Origin) = answer.Proposal is { } proposal
@@ -117,14 +122,15 @@ public sealed class WhenViewModel(ActivityReader reader, TimeProvider time)
             WindowStart = null;
             Show(await reader.ReadAsync(Scenario, string.IsNullOrWhiteSpace(Subject) ? null : Subject.Trim(), start, end, hint, cancellationToken, partial: answer =>
             {
-                Show(answer);
+                Show(answer, logsPending: true);
                 progressed?.Invoke();
-            }));
+            }), logsPending: false);
             return true;
         }
         finally
         {
             Loading = false;
+            LogsPending = false;
         }
     }
 
