@@ -1,33 +1,45 @@
+using System.Numerics;
+
 namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 
 /// <summary>
 /// Shares the strings that repeat line after line (field names, levels, methods, status codes) so parsing a line
-/// does not allocate them again. Bounded in size and in string length, so high-cardinality values (ids) pass through.
+/// does not allocate them again. A direct-mapped cache: a text's slot is its hash, a different text in the slot is
+/// replaced. Bounded in slots and in string length, so high-cardinality values (ids) cost an allocation each and
+/// nothing more; a cheap hash of the characters, since a lookup runs for every field of every line.
 /// One per pipeline stage; not thread-safe.
 /// </summary>
-internal sealed class StringPool(int maxEntries, int maxLength)
+internal sealed class StringPool
 {
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly string?[] _slots;
+    private readonly int _maxLength;
+
+    public StringPool(int slots, int maxLength)
+    {
+        _slots = new string?[BitOperations.RoundUpToPowerOf2((uint)slots)];
+        _maxLength = maxLength;
+    }
 
     public string Get(ReadOnlySpan<char> text)
     {
-        if (text.Length > maxLength)
+        if (text.Length > _maxLength)
         {
             return text.ToString();
         }
 
-        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out var shared))
+        // FNV-1a over the characters.
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        ref var slot = ref _slots[hash & (uint)(_slots.Length - 1)];
+        if (slot is { } shared && text.SequenceEqual(shared))
         {
             return shared;
         }
 
-        shared = text.ToString();
-        if (_strings.Count < maxEntries)
-        {
-            _strings[shared] = shared;
-        }
-
-        return shared;
+        return slot = text.ToString();
     }
 }

@@ -15,8 +15,8 @@ internal sealed class JsonFlattener
     private static readonly System.Buffers.SearchValues<char> s_labelChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
-    private readonly StringPool _names = new(maxEntries: 10_000, maxLength: 256);
-    private readonly StringPool _values = new(maxEntries: 4096, maxLength: 24);
+    private readonly StringPool _names = new(slots: 8192, maxLength: 256);
+    private readonly StringPool _values = new(slots: 4096, maxLength: 24);
     private readonly string[]? _wanted;
     private char[] _name = new char[128];
     private int _nameLength;
@@ -183,11 +183,12 @@ internal sealed class JsonFlattener
         Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
     }
 
-    private bool NameIsWanted()
+    /// <summary>The current flattened name as a string when it is wanted (the wanted string itself: no lookup), else null.</summary>
+    private string? WantedName()
     {
         if (_wanted is null)
         {
-            return true;
+            return _names.Get(_name.AsSpan(0, _nameLength));
         }
 
         var name = _name.AsSpan(0, _nameLength);
@@ -195,16 +196,15 @@ internal sealed class JsonFlattener
         {
             if (name.SequenceEqual(wanted))
             {
-                return true;
+                return wanted;
             }
         }
 
-        return false;
+        return null;
     }
 
     private string Value(ReadOnlySpan<char> span) => _values.Get(span);
 
-    private string CurrentName() => _names.Get(_name.AsSpan(0, _nameLength));
 
     private void ReadValue()
     {
@@ -219,9 +219,9 @@ internal sealed class JsonFlattener
                 SkipArray();
                 break;
             case '"':
-                if (NameIsWanted())
+                if (WantedName() is { } stringName)
                 {
-                    _emit(CurrentName(), ReadString(forName: false)!);
+                    _emit(stringName, ReadString(forName: false)!);
                 }
                 else
                 {
@@ -252,9 +252,9 @@ internal sealed class JsonFlattener
                     throw new FormatException($"Unexpected character '{c}' at offset {_i}");
                 }
 
-                if (NameIsWanted())
+                if (WantedName() is { } numberName)
                 {
-                    _emit(CurrentName(), Value(_s.AsSpan(start, _i - start)));
+                    _emit(numberName, Value(_s.AsSpan(start, _i - start)));
                 }
 
                 break;
@@ -263,9 +263,9 @@ internal sealed class JsonFlattener
 
     private void Emit(string value)
     {
-        if (NameIsWanted())
+        if (WantedName() is { } name)
         {
-            _emit(CurrentName(), value);
+            _emit(name, value);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class LogfmtParser(LogfmtParserStage stage, bool forDisplay = fa
 
     // Keys repeat line after line: raw key -> label name, computed once. Short values are shared.
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
-    private readonly StringPool _values = new(maxEntries: 4096, maxLength: 24);
+    private readonly StringPool _values = new(slots: 4096, maxLength: 24);
 
     private readonly Dictionary<string, string>? _wanted = stage.Extractions.Count == 0
         ? null
