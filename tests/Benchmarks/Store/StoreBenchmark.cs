@@ -71,25 +71,16 @@ public static class StoreBenchmark
                      from pushers in new[] { 1, 4 }
                      select (Format: format, Batch: batch, Pushers: pushers)).ToList();
 
-        // Every code path is compiled and optimised before anything is timed: a sustained rate, not a cold start. As for
-        // queries (WarmUpAsync), rounds of every cell go on until the JIT has settled: one round each left the first
-        // cells timed on quick-tier code (100-line JSON pushes cost 86 ms of processor per 1,000 lines instead of 20).
-        var warm = Stopwatch.StartNew();
-        var (rounds, compiled) = (0, 0L);
-        do
+        // Every code path is compiled and optimised before anything is timed: a sustained rate, not a cold start. One
+        // round of the cells left the first ones timed on quick-tier code (100-line JSON pushes cost 86 ms of processor
+        // per 1,000 lines instead of 20).
+        await WarmUpAsync("every cell", minimumRounds: 2, async round =>
         {
-            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
             for (var i = 0; i < cells.Count; i++)
             {
-                await PushCellAsync(app, cells[i].Format, cells[i].Batch, cells[i].Pushers, 20_000, seed: 100 + (rounds * cells.Count) + i);
+                await PushCellAsync(app, cells[i].Format, cells[i].Batch, cells[i].Pushers, 20_000, seed: 100 + (round * cells.Count) + i);
             }
-
-            rounds++;
-            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
-        }
-        while ((rounds < 2 || compiled >= 20) && warm.Elapsed < TimeSpan.FromSeconds(60));
-
-        Console.WriteLine($"// warm-up: {rounds} rounds of every cell in {warm.Elapsed.TotalSeconds:0} s; the last compiled {compiled} methods");
+        });
 
         // CPU per 1,000 lines says where the time goes: this process (the app, and the pushing client) and PostgreSQL.
         Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9}");
@@ -232,7 +223,14 @@ public static class StoreBenchmark
         using var client = app.CreateClient();
         var urls = queries.Select(q => $"query_range?query={Uri.EscapeDataString(q.Query)}&start={start}&end={end}&{q.Extra}").ToList();
         Console.WriteLine($"Query latency over HTTP, {size} lines in the hour (ms; after the warm-up, 20 runs each)");
-        await WarmUpAsync(client, urls);
+        await WarmUpAsync("the query set", minimumRounds: 3, async _ =>
+        {
+            foreach (var url in urls)
+            {
+                using var response = await client.GetAsync(url);
+                await response.Content.ReadAsStringAsync();
+            }
+        });
 
         // The app runs in this process: its collections and their pauses per run say how much of a query is the GC's.
         Console.WriteLine($"{"query",-32} {"median",8} {"p95",8} {"min",8} {"result",10} {"GCs/run",8} {"gen2/run",9} {"GC ms/run",10}");
@@ -287,13 +285,13 @@ public static class StoreBenchmark
     }
 
     /// <summary>
-    /// Runs the query set until the JIT has settled: .NET compiles a method quickly first and again, optimised, once
-    /// it has been called often, but only after no new method has been compiled for a moment; a freshly started app
-    /// compiles new methods for a while (its background work, its first requests), and a query's code stays in the
-    /// quick tier meanwhile (a json filter took 95 ms instead of 25). A server that answers queries all day runs the
-    /// optimised code, and so is it timed: until a round of the set compiles fewer than 20 methods, at most 60 s.
+    /// Runs rounds of the work (the query set, every ingest cell) until the JIT has settled: .NET compiles a method
+    /// quickly first and again, optimised, once it has been called often, but only after no new method has been
+    /// compiled for a moment; a freshly started app compiles new methods for a while (its background work, its first
+    /// requests), and the code stays in the quick tier meanwhile (a json filter took 95 ms instead of 25). A server that
+    /// runs all day runs the optimised code, and so is it timed: until a round compiles fewer than 20 methods, at most 60 s.
     /// </summary>
-    private static async Task WarmUpAsync(HttpClient client, List<string> urls)
+    private static async Task WarmUpAsync(string what, int minimumRounds, Func<int, Task> round)
     {
         var clock = Stopwatch.StartNew();
         var rounds = 0;
@@ -301,18 +299,13 @@ public static class StoreBenchmark
         do
         {
             var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-            foreach (var url in urls)
-            {
-                using var response = await client.GetAsync(url);
-                await response.Content.ReadAsStringAsync();
-            }
-
+            await round(rounds);
             rounds++;
             compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
         }
-        while ((rounds < 3 || compiled >= 20) && clock.Elapsed < TimeSpan.FromSeconds(60));
+        while ((rounds < minimumRounds || compiled >= 20) && clock.Elapsed < TimeSpan.FromSeconds(60));
 
-        Console.WriteLine($"// warm-up: {rounds} rounds of the query set in {clock.Elapsed.TotalSeconds:0} s; the last compiled {compiled} methods");
+        Console.WriteLine($"// warm-up: {rounds} rounds of {what} in {clock.Elapsed.TotalSeconds:0} s; the last compiled {compiled} methods");
     }
 
     /// <summary>
