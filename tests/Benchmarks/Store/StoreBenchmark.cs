@@ -83,15 +83,17 @@ public static class StoreBenchmark
         });
 
         // CPU per 1,000 lines says where the time goes: this process (the app, and the pushing client) and PostgreSQL.
-        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9}");
+        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9} {"GCs",5} {"gen2",5} {"GC ms",6}");
         for (var i = 0; i < cells.Count; i++)
         {
             var (format, batch, pushers) = cells[i];
             var total = batch == 100 && pushers == 1 ? 100_000 : 500_000;
+            var (collections, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             var (seconds, bytes, appCpu, postgresCpu) = await PushCellAsync(app, format, batch, pushers, total, seed: i + 1);
             Console.WriteLine(
                 $"{format,-9} {batch,6} {pushers,8} {total,9:N0} {seconds,8:0.00} {total / seconds,10:N0} {bytes / seconds / 1e6,7:0.0} " +
-                $"{appCpu * 1e6 / total,10:0.00} {postgresCpu * 1e6 / total,9:0.00}");
+                $"{appCpu * 1e6 / total,10:0.00} {postgresCpu * 1e6 / total,9:0.00} {GC.CollectionCount(0) - collections,5} {GC.CollectionCount(2) - gen2,5} " +
+                $"{(GC.GetTotalPauseDuration() - paused).TotalMilliseconds,6:0}");
         }
     }
 
