@@ -38,9 +38,9 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
         await WaitForServerLogAsync(play.Playback.Pid, "STATEMENT:  DELETE FROM users");
         await WaitForTrafficInTheMinuteOfAsync(play);
 
-        var (_, answer) = await InvestigateAsync(play, ScenarioKind.Free);
+        var (when, answer) = await InvestigateAsync(play, ScenarioKind.Free);
 
-        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("PostgreSQL refused DELETE on users at ", StringComparison.Ordinal));
+        AssertSays(answer, InvestigationStep.What, w => w.StartsWith("PostgreSQL refused DELETE on users at ", StringComparison.Ordinal), Seen(play, when));
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Tried by database role {Sandbox.Roles.Support}, from ", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
         Assert.DoesNotContain(Said(answer, InvestigationStep.What), w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));

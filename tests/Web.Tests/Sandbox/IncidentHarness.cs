@@ -58,8 +58,12 @@ public abstract class IncidentHarness(double requestsPerMinute) : IAsyncLifetime
     protected static List<string> Said(ScenarioAnswer answer, InvestigationStep step) => [.. answer.Result.For(step).Select(f => f.Statement)];
 
     /// <summary>That the step says something matching; else fails with everything the answer said, to see why.</summary>
-    protected static void AssertSays(ScenarioAnswer answer, InvestigationStep step, Func<string, bool> match) =>
-        Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched. The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
+    protected static void AssertSays(ScenarioAnswer answer, InvestigationStep step, Func<string, bool> match, string? context = null) =>
+        Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched.{(context is null ? "" : " " + context)} The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
+
+    /// <summary>When the incident was played and the window WHEN took, for a failure's message: whether the incident was in it.</summary>
+    protected static string Seen(IncidentPlay play, WhenViewModel when) =>
+        $"Played at {play.Playback.At.UtcDateTime:O}; WHEN's window {when.WindowStart?.UtcDateTime:O} to {when.WindowEnd?.UtcDateTime:O} ({when.WindowExplanation}).";
 
     /// <summary>
     /// Runs, as the superuser, the restore script RECOVER offers for the incident's transactions (the live traffic's own
