@@ -46,10 +46,12 @@ public sealed class AuditSql(string schema = AuditSql.DefaultSchema, string owne
     /// <summary>
     /// SQL for the moment before which every captured statement is final: the start of the oldest open transaction
     /// (a statement takes its id when captured, so one still to commit has a higher id than any captured before it).
-    /// Reading other sessions' transaction starts needs pg_read_all_stats, which the installing role has.
+    /// Reading other sessions' transaction starts needs pg_read_all_stats, which the installing role has. Client sessions
+    /// only: an autovacuum worker's transaction captures no statement, and counting it held every later statement back
+    /// for as long as it vacuumed.
     /// </summary>
     public const string FinishedBefore =
-        "coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), clock_timestamp())";
+        "coalesce((SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'), clock_timestamp())";
 
     private const string Header = "SET LOCAL search_path = pg_catalog, pg_temp;\nSET LOCAL client_min_messages = warning;\n";
 
