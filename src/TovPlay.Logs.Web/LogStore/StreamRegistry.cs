@@ -83,11 +83,12 @@ public sealed class StreamRegistry(LogStoreDatabase database)
             command.Parameters.AddWithValue("after", rescan ? 0 : _maxId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var added = new List<StoredStream>();
-            var seen = new HashSet<long>();
+            // Only a rescan reads every row, and only it can tell which streams are gone.
+            HashSet<long>? seen = rescan ? [] : null;
             while (await reader.ReadAsync(cancellationToken))
             {
                 var id = reader.GetInt64(0);
-                seen.Add(id);
+                seen?.Add(id);
                 var text = reader.GetString(1);
                 _maxId = Math.Max(_maxId, id);
                 if (PushLabels.TryParse(text, out var labels, out _))
@@ -96,7 +97,7 @@ public sealed class StreamRegistry(LogStoreDatabase database)
                 }
             }
 
-            if (rescan)
+            if (seen is not null)
             {
                 // Gone from the table: retired by another replica, perhaps created again under a new id just read.
                 Forget([.. _byId.Keys.Where(id => !seen.Contains(id))]);
