@@ -15,26 +15,38 @@ internal static class SampleRuns
             return;
         }
 
-        var source = samples.ToArray();
-        var target = new (long Ts, double Value)[source.Length];
+        // The list's own array and one scratch array take turns as source and target of each round of merges.
+        var own = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples);
+        var scratch = new (long Ts, double Value)[own.Length];
+        var intoScratch = true;
         while (starts.Count > 1)
         {
             var merged = new List<int>(starts.Count / 2 + 1);
             for (var r = 0; r < starts.Count; r += 2)
             {
                 var lo = starts[r];
-                var mid = r + 1 < starts.Count ? starts[r + 1] : source.Length;
-                var hi = r + 2 < starts.Count ? starts[r + 2] : source.Length;
-                Merge(source, lo, mid, hi, target);
+                var mid = r + 1 < starts.Count ? starts[r + 1] : own.Length;
+                var hi = r + 2 < starts.Count ? starts[r + 2] : own.Length;
+                if (intoScratch)
+                {
+                    Merge(own, lo, mid, hi, scratch);
+                }
+                else
+                {
+                    Merge(scratch, lo, mid, hi, own);
+                }
+
                 merged.Add(lo);
             }
 
-            (source, target) = (target, source);
+            intoScratch = !intoScratch;
             starts = merged;
         }
 
-        samples.Clear();
-        samples.AddRange(source);
+        if (!intoScratch)
+        {
+            scratch.CopyTo(own);
+        }
     }
 
     private static List<int> RunStarts(List<(long Ts, double Value)> samples)
@@ -51,7 +63,7 @@ internal static class SampleRuns
         return samples.Count == 0 ? [] : starts;
     }
 
-    private static void Merge((long Ts, double Value)[] source, int lo, int mid, int hi, (long Ts, double Value)[] target)
+    private static void Merge(ReadOnlySpan<(long Ts, double Value)> source, int lo, int mid, int hi, Span<(long Ts, double Value)> target)
     {
         int i = lo, j = mid, k = lo;
         while (i < mid && j < hi)
@@ -60,8 +72,8 @@ internal static class SampleRuns
             target[k++] = source[i].Ts <= source[j].Ts ? source[i++] : source[j++];
         }
 
-        Array.Copy(source, i, target, k, mid - i);
+        source[i..mid].CopyTo(target[k..]);
         k += mid - i;
-        Array.Copy(source, j, target, k, hi - j);
+        source[j..hi].CopyTo(target[k..]);
     }
 }
