@@ -45,11 +45,26 @@ public sealed class HeadSnapshot
     {
         for (var k = 0; k < Count; k++)
         {
-            // k-th by time in the asked direction, then where it was added.
-            var oldestFirst = forward ? k : Count - 1 - k;
-            var added = _newestFirst ? Count - 1 - oldestFirst : oldestFirst;
-            var line = _blocks[added / BlockSize][added % BlockSize];
+            var line = At(forward, k);
             yield return new LogEntry(line.TimestampNs, withLines ? Encoding.UTF8.GetString(line.Line) : "", line.Metadata);
         }
+    }
+
+    /// <summary>The entries with their lines as the head keeps them, for a reader that works on UTF-8.</summary>
+    public IEnumerable<Utf8Entry> Utf8Entries(bool forward)
+    {
+        for (var k = 0; k < Count; k++)
+        {
+            var line = At(forward, k);
+            yield return new Utf8Entry(line.TimestampNs, line.Line, line.Metadata);
+        }
+    }
+
+    /// <summary>The k-th line by time in the asked direction.</summary>
+    private HeadLine At(bool forward, int k)
+    {
+        var oldestFirst = forward ? k : Count - 1 - k;
+        var added = _newestFirst ? Count - 1 - oldestFirst : oldestFirst;
+        return _blocks[added / BlockSize][added % BlockSize];
     }
 }

@@ -65,18 +65,20 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             : FirstPage;
         foreach (var stream in matched)
         {
-            yield return new StreamSlice(stream.Labels, ReadWithHead(stream.Id, selection, firstPage));
+            yield return ReadWithHead(stream, selection, firstPage);
         }
     }
 
     /// <summary>
     /// The part of the range the head holds comes from memory, the rest from the database, joined in reading order.
+    /// A stream read from the head alone is offered as UTF-8 too.
     /// </summary>
-    private IEnumerable<LogEntry> ReadWithHead(long streamId, LogSelection selection, int firstPage)
+    private StreamSlice ReadWithHead(StoredStream stream, LogSelection selection, int firstPage)
     {
+        var streamId = stream.Id;
         if (_head is null || _head.CompleteFromNs >= selection.EndNs)
         {
-            return Read(streamId, selection, firstPage);
+            return new StreamSlice(stream.Labels, Read(streamId, selection, firstPage));
         }
 
         // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
@@ -86,21 +88,22 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         var (recent, completeFrom) = _head.Read(
             streamId, selection.StartNs, selection.EndNs, cap, newest: selection.Direction == Direction.Backward, filters: HeadLineFilter.For(selection.LineFilters));
         RowsRead += recent.Count;
-        var fromHead = Cancellable(recent.Entries(forward: selection.Direction == Direction.Forward, withLines: selection.LinesNeeded));
+        var forward = selection.Direction == Direction.Forward;
+        var fromHead = Cancellable(recent.Entries(forward, withLines: selection.LinesNeeded));
         if (completeFrom <= selection.StartNs)
         {
-            return fromHead;
+            return new StreamSlice(stream.Labels, fromHead) { Utf8Entries = Cancellable(recent.Utf8Entries(forward)) };
         }
 
         var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
-        return selection.Direction == Direction.Forward ? older.Concat(fromHead) : fromHead.Concat(older);
+        return new StreamSlice(stream.Labels, forward ? older.Concat(fromHead) : fromHead.Concat(older));
     }
 
     /// <summary>
     /// Entries from memory, stopping when the query is cancelled (its timeout, or its client gone): the database
     /// pages check between fetches, and a head of many entries must not run on unwatched.
     /// </summary>
-    private IEnumerable<LogEntry> Cancellable(IEnumerable<LogEntry> entries)
+    private IEnumerable<T> Cancellable<T>(IEnumerable<T> entries)
     {
         var count = 0;
         foreach (var entry in entries)

@@ -26,6 +26,25 @@ public sealed class LokiSemanticsTests
         KnownDifferences.Check(@case, Evaluate(@case, s_source.Value));
     }
 
+    /// <summary>The same questions over a source that also offers its lines as UTF-8, as the store's head does.</summary>
+    [Theory]
+    [MemberData(nameof(CaseIds))]
+    public void TheEvaluator_AnswersAsLoki_OverLinesKeptAsUtf8(string id)
+    {
+        var @case = SemanticsFixture.Case(id);
+
+        KnownDifferences.Check(@case, Evaluate(@case, new Utf8Source(s_source.Value)));
+    }
+
+    private sealed class Utf8Source(ILogStreamSource inner) : ILogStreamSource
+    {
+        public IEnumerable<StreamSlice> Select(LogSelection selection) =>
+            inner.Select(selection).Select(slice => slice with
+            {
+                Utf8Entries = slice.Entries.Select(e => new Utf8Entry(e.TimestampNs, System.Text.Encoding.UTF8.GetBytes(e.Line), e.Metadata)),
+            });
+    }
+
     private static Answer Evaluate(SemanticsCase @case, ILogStreamSource source)
     {
         if (@case.IsSeries)

@@ -4,7 +4,14 @@ using TovPlay.Logs.Domain.Logs;
 namespace TovPlay.Logs.Domain.LogQL.Evaluation;
 
 /// <summary>The streams a selector matches, each with its entries in [start, end) in the given order.</summary>
-public sealed record StreamSlice(LabelSet Labels, IEnumerable<LogEntry> Entries);
+public sealed record StreamSlice(LabelSet Labels, IEnumerable<LogEntry> Entries)
+{
+    /// <summary>
+    /// The same entries with their lines still UTF-8, when the source keeps them so; a reader takes one or the
+    /// other, never both.
+    /// </summary>
+    public IEnumerable<Utf8Entry>? Utf8Entries { get; init; }
+}
 
 /// <summary>
 /// Where the evaluator reads logs from. A store can push the selector, the time range and the hints in

@@ -18,7 +18,17 @@ public sealed class LogPipeline
         _leadingLineFilters = leadingLineFilters;
         _stages = stages;
         ChangesLabels = changesLabels;
+
+        // Only label filters may follow the stage that reads the bytes: they look at labels, never at the line.
+        ReadsUtf8 = leadingLineFilters.Length == 0 && stages is [IUtf8Stage { ReadsUtf8: true }, .. var rest]
+            && rest.All(s => s is LabelFilterPredicate);
     }
+
+    /// <summary>
+    /// True when an entry can be given with its line still UTF-8 (<see cref="Process(in Utf8Entry, LabelSet, LabelsBuilder)"/>):
+    /// a json parser followed by label filters at most, the shape of most metric queries over structured logs.
+    /// </summary>
+    public bool ReadsUtf8 { get; }
 
     /// <summary>False when every stage is a line filter: the output labels are the stream's own.</summary>
     public bool ChangesLabels { get; }
@@ -96,17 +106,7 @@ public sealed class LogPipeline
             }
         }
 
-        labels.Reset(streamLabels);
-
-        // Structured metadata acts as labels of its entry, as in Loki 3: filters see them and results carry them.
-        if (entry.Metadata is { } metadata)
-        {
-            foreach (var (name, value) in metadata.Pairs)
-            {
-                labels.Set(name, value);
-            }
-        }
-
+        Start(entry.Metadata, streamLabels, labels);
         foreach (var stage in _stages)
         {
             if (!stage.Process(entry.TimestampNs, ref line, labels))
@@ -116,5 +116,47 @@ public sealed class LogPipeline
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Runs one entry whose line is UTF-8, when <see cref="ReadsUtf8"/>; the line comes out unchanged. An entry the
+    /// first stage cannot decide on its bytes is run again from the start on its decoded text.
+    /// </summary>
+    public bool Process(in Utf8Entry entry, LabelSet streamLabels, LabelsBuilder labels)
+    {
+        Start(entry.Metadata, streamLabels, labels);
+        switch (((IUtf8Stage)_stages[0]).ProcessUtf8(entry.TimestampNs, entry.Line.Span, labels))
+        {
+            case null:
+                var decoded = new LogEntry(entry.TimestampNs, System.Text.Encoding.UTF8.GetString(entry.Line.Span), entry.Metadata);
+                return Process(decoded, streamLabels, labels, out _);
+            case false:
+                return false;
+        }
+
+        var unread = ""; // the label filters that follow never read the line
+        for (var k = 1; k < _stages.Length; k++)
+        {
+            if (!_stages[k].Process(entry.TimestampNs, ref unread, labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Start(LabelSet? metadata, LabelSet streamLabels, LabelsBuilder labels)
+    {
+        labels.Reset(streamLabels);
+
+        // Structured metadata acts as labels of its entry, as in Loki 3: filters see them and results carry them.
+        if (metadata is not null)
+        {
+            foreach (var (name, value) in metadata.Pairs)
+            {
+                labels.Set(name, value);
+            }
+        }
     }
 }

@@ -28,17 +28,24 @@ internal static class ParallelSamples
             var series = new Dictionary<LabelSet, List<(long, double)>>();
             foreach (var slice in slices)
             {
-                extractor.Extract(slice.Labels, slice.Entries, series);
+                if (extractor.ReadsUtf8 && slice.Utf8Entries is { } utf8)
+                {
+                    extractor.Extract(slice.Labels, utf8, series);
+                }
+                else
+                {
+                    extractor.Extract(slice.Labels, slice.Entries, series);
+                }
             }
 
             return series;
         }
 
-        using var run = new Run(expr, slices);
+        using var run = new Run(expr, slices, extractor.ReadsUtf8);
         return run.Execute(extractor);
     }
 
-    private sealed class Run(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices) : IDisposable
+    private sealed class Run(RangeAggregationExpr expr, IEnumerable<StreamSlice> slices, bool readsUtf8) : IDisposable
     {
         private readonly Lock _source = new();
 
@@ -50,6 +57,7 @@ internal static class ParallelSamples
         private IEnumerator<StreamSlice>? _slices;
         private StreamSlice? _slice;
         private IEnumerator<LogEntry>? _entries;
+        private IEnumerator<Utf8Entry>? _utf8Entries;
         private bool _done;
         private long _read;
         private Exception? _failure;
@@ -69,9 +77,12 @@ internal static class ParallelSamples
 
                 if (batch is not null)
                 {
+                    // A thread of its own, not the pool's: the query itself holds a pool thread while it runs, and on a
+                    // small machine the pool's others are often busy serving requests, so a queued helper would start
+                    // late or, once the work is done, not at all.
                     for (var i = 1; i < Workers; i++)
                     {
-                        _ = Task.Run(Help);
+                        _ = Task.Factory.StartNew(Help, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     }
 
                     Work(extractor, batch);
@@ -83,6 +94,7 @@ internal static class ParallelSamples
                 lock (_source)
                 {
                     _entries?.Dispose();
+                    _utf8Entries?.Dispose();
                     _slices?.Dispose();
                 }
             }
@@ -92,20 +104,30 @@ internal static class ParallelSamples
                 ExceptionDispatchInfo.Throw(_failure);
             }
 
-            // In reading order, so each series' runs come out as one thread would have appended them.
-            var series = new Dictionary<LabelSet, List<(long, double)>>();
+            // Each series' list is made once at its full size: grown by doubling, a busy series' list is copied again
+            // and again, on the large object heap once past a few thousand samples.
+            var sizes = new Dictionary<LabelSet, int>();
             foreach (var batch in _results)
             {
                 foreach (var (labels, samples) in batch!)
                 {
-                    if (series.TryGetValue(labels, out var list))
+                    sizes[labels] = sizes.GetValueOrDefault(labels) + samples.Count;
+                }
+            }
+
+            // In reading order, so each series' runs come out as one thread would have appended them.
+            var series = new Dictionary<LabelSet, List<(long, double)>>(sizes.Count);
+            foreach (var batch in _results)
+            {
+                foreach (var (labels, samples) in batch!)
+                {
+                    if (!series.TryGetValue(labels, out var list))
                     {
-                        list.AddRange(samples);
+                        list = new List<(long, double)>(sizes[labels]);
+                        series[labels] = list;
                     }
-                    else
-                    {
-                        series[labels] = samples;
-                    }
+
+                    list.AddRange(samples);
                 }
             }
 
@@ -164,7 +186,15 @@ internal static class ParallelSamples
         private void Process(SampleExtractor extractor, Batch batch)
         {
             var series = new Dictionary<LabelSet, List<(long, double)>>();
-            extractor.Extract(batch.Stream, batch.Entries, series);
+            if (batch.Utf8Entries is { } utf8)
+            {
+                extractor.Extract(batch.Stream, utf8, series);
+            }
+            else
+            {
+                extractor.Extract(batch.Stream, batch.Entries!, series);
+            }
+
             lock (_source)
             {
                 _results[batch.Sequence] = series;
@@ -184,10 +214,9 @@ internal static class ParallelSamples
                 }
 
                 _slices ??= slices.GetEnumerator();
-                var entries = new List<LogEntry>(BatchSize);
                 while (true)
                 {
-                    if (_entries is null)
+                    if (_entries is null && _utf8Entries is null)
                     {
                         if (!_slices.MoveNext())
                         {
@@ -196,34 +225,54 @@ internal static class ParallelSamples
                         }
 
                         _slice = _slices.Current;
-                        _entries = _slice.Entries.GetEnumerator();
-                    }
-
-                    while (entries.Count < BatchSize && _entries.MoveNext())
-                    {
-                        entries.Add(_entries.Current);
-                    }
-
-                    if (entries.Count > 0)
-                    {
-                        _read += entries.Count;
-                        if (entries.Count < BatchSize)
+                        if (readsUtf8 && _slice.Utf8Entries is { } utf8)
                         {
-                            // The stream ended within the batch: the next batch starts with the next stream.
-                            _entries.Dispose();
-                            _entries = null;
+                            _utf8Entries = utf8.GetEnumerator();
                         }
-
-                        _results.Add(null);
-                        return new Batch(_results.Count - 1, _slice!.Labels, entries);
+                        else
+                        {
+                            _entries = _slice.Entries.GetEnumerator();
+                        }
                     }
 
-                    _entries.Dispose();
-                    _entries = null;
+                    var batch = _utf8Entries is not null
+                        ? Take(ref _utf8Entries, (s, e) => new Batch(s, _slice!.Labels, null, e))
+                        : Take(ref _entries, (s, e) => new Batch(s, _slice!.Labels, e, null));
+                    if (batch is not null)
+                    {
+                        return batch;
+                    }
                 }
             }
         }
+
+        /// <summary>Up to a batch of the current stream's entries; null, with the stream closed, when it had none left.</summary>
+        private Batch? Take<T>(ref IEnumerator<T>? entries, Func<int, List<T>, Batch> batch)
+        {
+            var taken = new List<T>(BatchSize);
+            while (taken.Count < BatchSize && entries!.MoveNext())
+            {
+                taken.Add(entries.Current);
+            }
+
+            if (taken.Count < BatchSize)
+            {
+                // The stream ended within the batch: the next batch starts with the next stream.
+                entries!.Dispose();
+                entries = null;
+            }
+
+            if (taken.Count == 0)
+            {
+                return null;
+            }
+
+            _read += taken.Count;
+            _results.Add(null);
+            return batch(_results.Count - 1, taken);
+        }
     }
 
-    private sealed record Batch(int Sequence, LabelSet Stream, List<LogEntry> Entries);
+    /// <summary>A batch of one stream's entries, as text or as UTF-8.</summary>
+    private sealed record Batch(int Sequence, LabelSet Stream, List<LogEntry>? Entries, List<Utf8Entry>? Utf8Entries);
 }

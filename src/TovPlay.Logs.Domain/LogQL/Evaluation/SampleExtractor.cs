@@ -45,52 +45,82 @@ internal sealed class SampleExtractor
     /// <summary>True when each entry costs more than reading it: a parser, a formatter, a label filter.</summary>
     public bool PipelineWorksPerLine => _pipeline.ChangesLabels;
 
+    /// <summary>True when the extractor can read entries with their lines still UTF-8.</summary>
+    public bool ReadsUtf8 => _pipeline.ReadsUtf8;
+
     /// <summary>Adds the samples of one stream's entries, in their order, to <paramref name="series"/>.</summary>
     public void Extract(LabelSet stream, IEnumerable<LogEntry> entries, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
     {
-        // Without label-changing stages every sample of the stream lands in one series: look it up once.
-        List<(long, double)>? fixedList = null;
-        if (!_pipeline.ChangesLabels && _unwrap is null && !series.TryGetValue(stream, out fixedList))
+        var fixedList = FixedSeries(stream, series);
+        foreach (var entry in entries)
+        {
+            if (_pipeline.Process(entry, stream, _labels, out var line))
+            {
+                Add(entry.TimestampNs, entry.Metadata, _countsBytes ? Encoding.UTF8.GetByteCount(line) : 0, fixedList, series);
+            }
+        }
+    }
+
+    /// <summary>The same for entries whose lines are UTF-8, when <see cref="ReadsUtf8"/>.</summary>
+    public void Extract(LabelSet stream, IEnumerable<Utf8Entry> entries, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        var fixedList = FixedSeries(stream, series);
+        foreach (var entry in entries)
+        {
+            if (_pipeline.Process(entry, stream, _labels))
+            {
+                Add(entry.TimestampNs, entry.Metadata, entry.Line.Length, fixedList, series);
+            }
+        }
+    }
+
+    /// <summary>Without label-changing stages every sample of the stream lands in one series: looked up once.</summary>
+    private List<(long, double)>? FixedSeries(LabelSet stream, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        if (_pipeline.ChangesLabels || _unwrap is not null)
+        {
+            return null;
+        }
+
+        if (!series.TryGetValue(stream, out var fixedList))
         {
             fixedList = [];
             series[stream] = fixedList;
         }
 
-        foreach (var entry in entries)
+        return fixedList;
+    }
+
+    /// <summary>Adds the sample of an entry that went through the pipeline; its labels are in the builder.</summary>
+    private void Add(long timestampNs, LabelSet? metadata, int lineBytes, List<(long, double)>? fixedList, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        double value = 1;
+        if (_countsBytes)
         {
-            if (!_pipeline.Process(entry, stream, _labels, out var line))
-            {
-                continue;
-            }
-
-            double value = 1;
-            if (_countsBytes)
-            {
-                value = Encoding.UTF8.GetByteCount(line);
-            }
-            else if (_unwrap is not null)
-            {
-                if (!TryUnwrap(_unwrap, _labels, out value) || !PassesAll(_postFilters, _labels))
-                {
-                    continue;
-                }
-            }
-
-            if (fixedList is not null && entry.Metadata is null)
-            {
-                fixedList.Add((entry.TimestampNs, value));
-                continue;
-            }
-
-            var key = SeriesKey();
-            if (!series.TryGetValue(key, out var list))
-            {
-                list = [];
-                series[key] = list;
-            }
-
-            list.Add((entry.TimestampNs, value));
+            value = lineBytes;
         }
+        else if (_unwrap is not null)
+        {
+            if (!TryUnwrap(_unwrap, _labels, out value) || !PassesAll(_postFilters, _labels))
+            {
+                return;
+            }
+        }
+
+        if (fixedList is not null && metadata is null)
+        {
+            fixedList.Add((timestampNs, value));
+            return;
+        }
+
+        var key = SeriesKey();
+        if (!series.TryGetValue(key, out var list))
+        {
+            list = [];
+            series[key] = list;
+        }
+
+        list.Add((timestampNs, value));
     }
 
     private LabelSet SeriesKey()

@@ -42,4 +42,30 @@ internal sealed class StringPool
 
         return slot = text.ToString();
     }
+
+    /// <summary>
+    /// The same for UTF-8 text. An ASCII text hashes as its characters do, so both lookups share the slots; a text
+    /// with other characters never matches a slot and is decoded each time.
+    /// </summary>
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > _maxLength)
+        {
+            return System.Text.Encoding.UTF8.GetString(utf8);
+        }
+
+        var hash = 2166136261u;
+        foreach (var b in utf8)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        ref var slot = ref _slots[hash & (uint)(_slots.Length - 1)];
+        if (slot is { } shared && System.Text.Ascii.Equals(utf8, shared))
+        {
+            return shared;
+        }
+
+        return slot = System.Text.Encoding.UTF8.GetString(utf8);
+    }
 }

@@ -81,6 +81,37 @@ public sealed class ParallelSamplesTests
         Assert.Equal("the store went away", error.Message);
     }
 
+    [Fact]
+    public void StreamsOfferedAsUtf8_AreReadAsUtf8_AndAnswerAsTheirText()
+    {
+        const string query = "quantile_over_time(0.9, {job=\"api\"} | json | unwrap duration_ms [1m]) by (path)";
+        var fromText = MetricEvaluator.EvaluateRange(LogQLQuery.Parse(query), new InMemoryLogSource(s_streams), Minute, 3 * Minute, Minute);
+
+        var fromBytes = MetricEvaluator.EvaluateRange(LogQLQuery.Parse(query), new Utf8OnlySource(new InMemoryLogSource(s_streams)), Minute, 3 * Minute, Minute);
+
+        Assert.Equal(7, fromText.Series.Count);
+        Assert.Equal(
+            fromText.Series.Select(s => (s.Labels.ToString(), string.Join(',', s.Points))).Order(),
+            fromBytes.Series.Select(s => (s.Labels.ToString(), string.Join(',', s.Points))).Order());
+    }
+
+    /// <summary>Offers each stream's lines as UTF-8, and fails the query if its text is read instead.</summary>
+    private sealed class Utf8OnlySource(ILogStreamSource inner) : ILogStreamSource
+    {
+        public IEnumerable<StreamSlice> Select(LogSelection selection) =>
+            inner.Select(selection).Select(slice => slice with
+            {
+                Entries = Unread(),
+                Utf8Entries = slice.Entries.Select(e => new Utf8Entry(e.TimestampNs, System.Text.Encoding.UTF8.GetBytes(e.Line), e.Metadata)),
+            });
+
+        private static IEnumerable<LogEntry> Unread()
+        {
+            Assert.Fail("the text of a stream offered as UTF-8 was read");
+            yield break;
+        }
+    }
+
     /// <summary>Fails the query when two threads read entries at once, and counts the threads that extracted.</summary>
     private sealed class OneReaderAtATimeSource(ILogStreamSource inner) : ILogStreamSource
     {

@@ -18,7 +18,23 @@ public sealed class StringPoolTests
 
         var first = pool.Get("GET".AsSpan());
         Assert.Same(first, pool.Get("GET".ToCharArray()));
-        Assert.Equal("", pool.Get([]));
+        Assert.Equal("", pool.Get(ReadOnlySpan<char>.Empty));
+    }
+
+    [Fact]
+    public void Utf8Text_SharesTheSlotsOfItsCharacters_AndOtherTextIsDecodedEachTime()
+    {
+        var pool = new StringPool(slots: 16, maxLength: 24);
+
+        var fromChars = pool.Get("GET".AsSpan());
+        Assert.Same(fromChars, pool.Get("GET"u8));
+        Assert.Same(pool.Get("POST"u8), pool.Get("POST".AsSpan()));
+
+        var accented = System.Text.Encoding.UTF8.GetBytes("été");
+        Assert.Equal("été", pool.Get(accented));
+        Assert.Equal("été", pool.Get(accented));
+        Assert.Equal("", pool.Get(ReadOnlySpan<byte>.Empty));
+        Assert.All(Enumerable.Range(0, 2_000), i => Assert.Equal($"v{i}", pool.Get(System.Text.Encoding.UTF8.GetBytes($"v{i}"))));
     }
 
     [Fact]

@@ -7,12 +7,14 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 /// only for entries that pass. Same result as the two stages one after the other, without building labels for the
 /// lines the filter drops. Used only when the filter reads plain fields (not <c>__error__</c> nor <c>*_extracted</c>).
 /// </summary>
-internal sealed class FilteredJsonParser : IStage
+internal sealed class FilteredJsonParser : IUtf8Stage
 {
     private readonly LabelFilterPredicate _filter;
     private readonly string[] _names;
     private readonly JsonFlattener _needed;
     private readonly JsonFlattener _all;
+    private readonly Utf8JsonFlattener _neededUtf8;
+    private readonly Utf8JsonFlattener _allUtf8;
 
     private FilteredJsonParser(LabelFilter filter, string[] names, string[]? wanted)
     {
@@ -20,6 +22,26 @@ internal sealed class FilteredJsonParser : IStage
         _names = names;
         _needed = new JsonFlattener(names);
         _all = new JsonFlattener(wanted);
+        _neededUtf8 = new Utf8JsonFlattener(names);
+        _allUtf8 = new Utf8JsonFlattener(wanted);
+    }
+
+    public bool ReadsUtf8 => true;
+
+    public bool? ProcessUtf8(long timestampNs, ReadOnlySpan<byte> line, LabelsBuilder labels)
+    {
+        // A line the byte reader leaves to the text reader, an invalid one included, goes the text way whole.
+        if (!_neededUtf8.TryFlatten(line, labels.ParsedSink))
+        {
+            return null;
+        }
+
+        if (!_filter.Test(labels))
+        {
+            return false;
+        }
+
+        return _allUtf8.TryFlatten(line, labels.ParsedSink) ? true : null;
     }
 
     /// <param name="wanted">The only fields later stages need, or null for all.</param>

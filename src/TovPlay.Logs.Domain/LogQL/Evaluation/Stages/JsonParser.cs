@@ -7,12 +7,13 @@ namespace TovPlay.Logs.Domain.LogQL.Evaluation.Stages;
 /// <c>| json</c>: every field as a label; <c>| json a="x.y", b</c>: only the named ones, read by path
 /// (<c>user.id</c>, <c>items[0]</c>, <c>["key with space"]</c>).
 /// </summary>
-internal sealed class JsonParser : IStage
+internal sealed class JsonParser : IUtf8Stage
 {
     public const string Error = "JSONParserErr";
 
     private readonly (string Label, JsonPath Path)[] _extractions;
     private readonly JsonFlattener _flattener;
+    private readonly Utf8JsonFlattener _utf8;
 
     /// <param name="wanted">
     /// For <c>| json</c> without parameters: the only fields later stages read, or null for all. The whole line is
@@ -22,7 +23,13 @@ internal sealed class JsonParser : IStage
     {
         _extractions = [.. stage.Extractions.Select(e => (e.Label, JsonPath.Parse(e.Expression ?? e.Label)))];
         _flattener = new JsonFlattener(wanted);
+        _utf8 = new Utf8JsonFlattener(wanted);
     }
+
+    public bool ReadsUtf8 => _extractions.Length == 0;
+
+    public bool? ProcessUtf8(long timestampNs, ReadOnlySpan<byte> line, LabelsBuilder labels) =>
+        _utf8.TryFlatten(line, labels.ParsedSink) ? true : null;
 
     public bool Process(long timestampNs, ref string line, LabelsBuilder labels)
     {
