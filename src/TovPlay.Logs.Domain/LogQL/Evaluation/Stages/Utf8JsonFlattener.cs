@@ -14,9 +14,13 @@ internal sealed class Utf8JsonFlattener
 {
     private static readonly SearchValues<byte> s_stringEnds = SearchValues.Create("\"\\"u8);
 
+    // A key ends at its quote; a backslash or a non-ASCII byte sends the line to the text reader.
+    private static readonly SearchValues<byte> s_keyStops = SearchValues.Create([(byte)'"', (byte)'\\', .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
+
     private readonly StringPool _names = new(slots: 8192, maxLength: 256);
     private readonly StringPool _values = new(slots: 4096, maxLength: 24);
     private readonly string[]? _wanted;
+    private readonly byte[][] _wantedUtf8;
     private readonly List<(string Name, string Value)> _found = [];
     private char[] _name = new char[128];
     private int _nameLength;
@@ -26,6 +30,7 @@ internal sealed class Utf8JsonFlattener
     public Utf8JsonFlattener(string[]? wanted = null)
     {
         _wanted = wanted;
+        _wantedUtf8 = wanted?.Select(System.Text.Encoding.UTF8.GetBytes).ToArray() ?? [];
     }
 
     /// <summary>
@@ -91,19 +96,15 @@ internal sealed class Utf8JsonFlattener
                 return false;
             }
 
-            _nameLength = outer;
-            if (outer > 0)
-            {
-                Append('_');
-            }
-
-            if (!TryAppendKey(s, ref i))
+            var keyStart = i + 1;
+            var keyLength = s[keyStart..].IndexOfAny(s_keyStops);
+            if (keyLength < 0 || s[keyStart + keyLength] != '"')
             {
                 return false;
             }
 
-            i = SkipWhitespace(s, i);
-            if (i >= s.Length || s[i] != ':' || !TryReadValue(s, ref i, i + 1))
+            i = SkipWhitespace(s, keyStart + keyLength + 1);
+            if (i >= s.Length || s[i] != ':' || !TryReadValue(s, ref i, s.Slice(keyStart, keyLength), outer))
             {
                 return false;
             }
@@ -129,20 +130,13 @@ internal sealed class Utf8JsonFlattener
         }
     }
 
-    /// <summary>Appends the key at <paramref name="i"/> (its opening quote) sanitised as the text reader does; ASCII keys without escapes only.</summary>
-    private bool TryAppendKey(ReadOnlySpan<byte> s, ref int i)
+    /// <summary>Sets the flattened name to the enclosing object's, then the key sanitised as the text reader does.</summary>
+    private void AppendName(ReadOnlySpan<byte> key, int outer)
     {
-        var start = i + 1;
-        var length = s[start..].IndexOfAny(s_stringEnds);
-        if (length < 0 || s[start + length] != '"')
+        _nameLength = outer;
+        if (outer > 0)
         {
-            return false;
-        }
-
-        var key = s.Slice(start, length);
-        if (!System.Text.Ascii.IsValid(key))
-        {
-            return false;
+            Append('_');
         }
 
         var keyStart = _nameLength;
@@ -156,9 +150,6 @@ internal sealed class Utf8JsonFlattener
 
             Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
         }
-
-        i = start + length + 1;
-        return true;
     }
 
     private void Append(char c)
@@ -171,9 +162,26 @@ internal sealed class Utf8JsonFlattener
         _name[_nameLength++] = c;
     }
 
-    /// <summary>The current flattened name when it is wanted, else null (as <see cref="JsonFlattener"/> decides it).</summary>
-    private string? WantedName()
+    /// <summary>The flattened name of a scalar under <paramref name="key"/> when it is wanted, else null (as <see cref="JsonFlattener"/> decides it).</summary>
+    private string? WantedName(ReadOnlySpan<byte> key, int outer)
     {
+        if (_wanted is not null && outer == 0)
+        {
+            // A top-level key is its own name once sanitised: compared as bytes, without building the name. Only a
+            // wanted name of the key's length (one more with a leading digit) can match.
+            for (var w = 0; w < _wantedUtf8.Length; w++)
+            {
+                var wanted = _wantedUtf8[w];
+                if ((wanted.Length == key.Length || wanted.Length == key.Length + 1) && (key.SequenceEqual(wanted) || SanitisesTo(key, wanted)))
+                {
+                    return _wanted[w];
+                }
+            }
+
+            return null;
+        }
+
+        AppendName(key, outer);
         var name = _name.AsSpan(0, _nameLength);
         if (_wanted is null)
         {
@@ -191,9 +199,39 @@ internal sealed class Utf8JsonFlattener
         return null;
     }
 
-    private bool TryReadValue(ReadOnlySpan<byte> s, ref int i, int from)
+    /// <summary>Whether an ASCII key sanitised (characters outside [A-Za-z0-9_] as _, a _ before a leading digit) is <paramref name="name"/>.</summary>
+    private static bool SanitisesTo(ReadOnlySpan<byte> key, ReadOnlySpan<byte> name)
     {
-        i = SkipWhitespace(s, from);
+        if (key.Length > 0 && char.IsAsciiDigit((char)key[0]))
+        {
+            if (name.Length != key.Length + 1 || name[0] != '_')
+            {
+                return false;
+            }
+
+            name = name[1..];
+        }
+        else if (name.Length != key.Length)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < key.Length; k++)
+        {
+            var c = (char)key[k];
+            if ((char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_') != name[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the value after the colon at <paramref name="i"/>, of <paramref name="key"/> in an object named <paramref name="outer"/> characters long.</summary>
+    private bool TryReadValue(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key, int outer)
+    {
+        i = SkipWhitespace(s, i + 1);
         if (i >= s.Length)
         {
             return false;
@@ -202,12 +240,13 @@ internal sealed class Utf8JsonFlattener
         switch (s[i])
         {
             case (byte)'{':
+                AppendName(key, outer);
                 return TryReadObject(s, ref i);
             case (byte)'[':
                 return TrySkipArray(s, ref i);
             case (byte)'"':
                 var start = i + 1;
-                if (WantedName() is { } stringName)
+                if (WantedName(key, outer) is { } stringName)
                 {
                     var length = s[start..].IndexOfAny(s_stringEnds);
                     if (length < 0 || s[start + length] != '"')
@@ -222,11 +261,11 @@ internal sealed class Utf8JsonFlattener
 
                 return TrySkipString(s, ref i);
             case (byte)'t':
-                return TryWord(s, ref i, "true"u8, "true");
+                return TryWord(s, ref i, "true"u8) && Found(key, outer, "true");
             case (byte)'f':
-                return TryWord(s, ref i, "false"u8, "false");
+                return TryWord(s, ref i, "false"u8) && Found(key, outer, "false");
             case (byte)'n':
-                return TryWord(s, ref i, "null"u8, null);
+                return TryWord(s, ref i, "null"u8);
             default:
                 var first = i;
                 while (i < s.Length && (char.IsAsciiDigit((char)s[i]) || s[i] is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E'))
@@ -239,16 +278,11 @@ internal sealed class Utf8JsonFlattener
                     return false;
                 }
 
-                if (WantedName() is { } numberName)
-                {
-                    _found.Add((numberName, _values.Get(s[first..i])));
-                }
-
-                return true;
+                return Found(key, outer, s[first..i]);
         }
     }
 
-    private bool TryWord(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> word, string? value)
+    private static bool TryWord(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> word)
     {
         if (!s[i..].StartsWith(word))
         {
@@ -256,9 +290,24 @@ internal sealed class Utf8JsonFlattener
         }
 
         i += word.Length;
-        if (value is not null && WantedName() is { } name)
+        return true;
+    }
+
+    private bool Found(ReadOnlySpan<byte> key, int outer, string value)
+    {
+        if (WantedName(key, outer) is { } name)
         {
             _found.Add((name, value));
+        }
+
+        return true;
+    }
+
+    private bool Found(ReadOnlySpan<byte> key, int outer, ReadOnlySpan<byte> value)
+    {
+        if (WantedName(key, outer) is { } name)
+        {
+            _found.Add((name, _values.Get(value)));
         }
 
         return true;
