@@ -27,6 +27,8 @@ public sealed class Utf8LinesTests
         """{"ключ":"value","path":"/p","duration_ms":8}""",
         """{"http.method":"GET","user-agent":"x","9lives":1,"":"empty key","a b":2,"path":"/p","duration_ms":9}""",
         """{"path":"/first","path":"/second","duration_ms":10}""",
+        """{"duration.ms":21,"pa-th":"/sanitised into a wanted name","path_":"/p"}""",
+        """{"duration":{"ms":22},"path":"/nested into a wanted name"}""",
         """{"job":"from the line","level":"debug","path":"/p","duration_ms":11}""",
         """{"arr":[{"x":"]"},["[",{"y":"}"}]],"path":"/after-array","duration_ms":12}""",
         """{"e":{},"f":{"g":{}},"path":"/p","duration_ms":13}""",
