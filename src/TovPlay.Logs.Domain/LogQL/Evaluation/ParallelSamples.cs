@@ -188,11 +188,11 @@ internal static class ParallelSamples
             var series = new Dictionary<LabelSet, List<(long, double)>>();
             if (batch.Utf8Entries is { } utf8)
             {
-                extractor.Extract(batch.Stream, utf8, series);
+                extractor.Extract(batch.Stream, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(utf8), series);
             }
             else
             {
-                extractor.Extract(batch.Stream, batch.Entries!, series);
+                extractor.Extract(batch.Stream, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch.Entries), series);
             }
 
             lock (_source)

@@ -54,10 +54,17 @@ internal sealed class SampleExtractor
         var fixedList = FixedSeries(stream, series);
         foreach (var entry in entries)
         {
-            if (_pipeline.Process(entry, stream, _labels, out var line))
-            {
-                Add(entry.TimestampNs, entry.Metadata, _countsBytes ? Encoding.UTF8.GetByteCount(line) : 0, fixedList, series);
-            }
+            Sample(entry, stream, fixedList, series);
+        }
+    }
+
+    /// <summary>The same for a batch held in memory: walked without an interface call per entry.</summary>
+    public void Extract(LabelSet stream, ReadOnlySpan<LogEntry> entries, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        var fixedList = FixedSeries(stream, series);
+        foreach (ref readonly var entry in entries)
+        {
+            Sample(entry, stream, fixedList, series);
         }
     }
 
@@ -67,10 +74,33 @@ internal sealed class SampleExtractor
         var fixedList = FixedSeries(stream, series);
         foreach (var entry in entries)
         {
-            if (_pipeline.Process(entry, stream, _labels))
-            {
-                Add(entry.TimestampNs, entry.Metadata, entry.Line.Length, fixedList, series);
-            }
+            Sample(entry, stream, fixedList, series);
+        }
+    }
+
+    /// <summary>The same for a batch of UTF-8 entries held in memory.</summary>
+    public void Extract(LabelSet stream, ReadOnlySpan<Utf8Entry> entries, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        var fixedList = FixedSeries(stream, series);
+        foreach (ref readonly var entry in entries)
+        {
+            Sample(entry, stream, fixedList, series);
+        }
+    }
+
+    private void Sample(in LogEntry entry, LabelSet stream, List<(long, double)>? fixedList, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        if (_pipeline.Process(entry, stream, _labels, out var line))
+        {
+            Add(entry.TimestampNs, entry.Metadata, _countsBytes ? Encoding.UTF8.GetByteCount(line) : 0, fixedList, series);
+        }
+    }
+
+    private void Sample(in Utf8Entry entry, LabelSet stream, List<(long, double)>? fixedList, Dictionary<LabelSet, List<(long Ts, double Value)>> series)
+    {
+        if (_pipeline.Process(entry, stream, _labels))
+        {
+            Add(entry.TimestampNs, entry.Metadata, entry.Line.Length, fixedList, series);
         }
     }
 
