@@ -103,6 +103,33 @@ public sealed class HeadCacheTests
     }
 
     [Fact]
+    public async Task ARangeTheHeadHoldsWhole_IsOfferedAsTheUtf8ItKeeps_AndARangeReachingPastItIsNot()
+    {
+        var (database, app, token) = await StartAsync();
+        await using var owned = database;
+        await using var ownedApp = app;
+        var head = app.Services.GetRequiredService<HeadCache>();
+        await WaitLoadedAsync(head);
+        using var client = new LokiPushClient(app, token);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var now = LokiPushClient.NowNs;
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, (now - 2 * Minute, "{\"path\":\"/été\"}"), (now - Minute, "日本語の行"));
+        var streams = app.Services.GetRequiredService<StreamRegistry>();
+        await streams.RefreshAsync(TestContext.Current.CancellationToken);
+        using var reader = new StoreReader(app.Services.GetRequiredService<LogStoreDatabase>(), streams, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken, head);
+        var selector = Assert.IsType<TovPlay.Logs.Domain.LogQL.Ast.LogQueryExpr>(TovPlay.Logs.Domain.LogQL.LogQLQuery.Parse($"{{run=\"{run}\"}}")).Selector;
+
+        var held = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs, now + 1, Direction.Backward)));
+        var pastIt = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs - Hour, now + 1, Direction.Forward)));
+
+        Assert.NotNull(held.Utf8Entries);
+        Assert.Equal(["日本語の行", "{\"path\":\"/été\"}"], held.Utf8Entries.Select(e => System.Text.Encoding.UTF8.GetString(e.Line.Span)));
+        Assert.Equal([now - Minute, now - 2 * Minute], held.Utf8Entries.Select(e => e.TimestampNs));
+        Assert.Null(pastIt.Utf8Entries);
+        Assert.Equal(["{\"path\":\"/été\"}", "日本語の行"], pastIt.Entries.Select(e => e.Line));
+    }
+
+    [Fact]
     public async Task NewInstance_LoadsItsHeadFromTheDatabase()
     {
         var (database, first, token) = await StartAsync();
