@@ -175,9 +175,14 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         var (when, answer) = await InvestigateAsync(play);
 
         var deployed = play.Playback.Started - TimeSpan.FromMinutes(15);
-        // On failure, the series WHEN looked at: whether the shift was there to find.
-        Assert.True(when.WindowExplanation.StartsWith("Request time (p95, ms): ", StringComparison.Ordinal), when.WindowExplanation + "\n" + string.Join("\n",
-            when.Activity!.Series.Select(s => $"{s.Name}: {string.Join(" ", s.Points.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Start:HH:mm}={p.Value:0}")))}")));
+        // On failure, the series WHEN looked at (whether the shift was there to find) and what the store held.
+        if (!when.WindowExplanation.StartsWith("Request time (p95, ms): ", StringComparison.Ordinal))
+        {
+            Assert.Fail(when.WindowExplanation + "\n" + string.Join("\n",
+                when.Activity!.Series.Select(s => $"{s.Name}: {string.Join(" ", s.Points.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Start:HH:mm}={p.Value:0}")))}"))
+                + "\n" + await StoreStateAsync("tovplay-backend", "/api/games"));
+        }
+
         Assert.InRange(when.WindowStart!.Value, deployed.AddMinutes(-1), deployed.AddMinutes(2));
         Assert.StartsWith("/api/games: 95th percentile ", Said(answer, InvestigationStep.What)[0]);
         AssertSays(answer, InvestigationStep.Why, w => w.EndsWith(": deployed version 2.5.0 (version 2.5.0)", StringComparison.Ordinal));
