@@ -49,17 +49,11 @@ public sealed class RunbookScenariosTests(BrowserFixture fixture) : IAsyncLifeti
             Around = query["around"],
         };
         await when.FindAsync(TestContext.Current.CancellationToken);
-        // Whether the sandbox's backfilled hour was there to read: its own account, and the path's lines counted in the store.
-        var sandbox = _sandbox.App.Services.GetRequiredService<TovPlay.Logs.Web.Sandbox.SandboxState>();
-        var now = DateTimeOffset.UtcNow;
-        var counted = await _sandbox.App.Services.GetRequiredService<TovPlay.Logs.Web.LogSources.ILogSource>().QueryRangeAsync(
-            new TovPlay.Logs.Web.LogSources.RangeQueryRequest("sum(count_over_time({job=\"tovplay-backend\"} |= \"/api/games\" [10m]))", TovPlay.Logs.Web.LogSources.TimeWindow.Ns(now.AddHours(-1)), TovPlay.Logs.Web.LogSources.TimeWindow.Ns(now)) { StepNs = 600_000_000_000 },
-            TestContext.Current.CancellationToken);
         return when.WindowExplanation + "\n" + string.Join("\n", (when.Activity?.Series ?? []).Select(s =>
             $"{s.Name}: {string.Join(" ", s.Points.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Start:HH:mm}={p.Value:0}")))}"))
             + "\n" + string.Join("\n", when.Activity?.Warnings ?? [])
-            + $"\nSandbox: {sandbox.Phase} ({sandbox.Reason}), started {sandbox.StartedAt:HH:mm:ss}, history ready {sandbox.HistoryReadyAt:HH:mm:ss}, {sandbox.Requests} requests, {sandbox.Lines} lines, last error: {sandbox.LastError ?? "none"}"
-            + $"\nLines naming /api/games in the store, per 10 minutes: {string.Join(" ", counted.Series.SelectMany(s => s.Points).Select(p => $"{DateTimeOffset.UnixEpoch.AddTicks(p.TimestampNs / 100):HH:mm}={p.Value:0}"))}";
+            // Whether the sandbox's backfilled hour was there to read: its own account, and the path's lines in the store.
+            + "\n" + await _sandbox.StoreStateAsync("tovplay-backend", "/api/games", TestContext.Current.CancellationToken);
     }
 
     [Fact]

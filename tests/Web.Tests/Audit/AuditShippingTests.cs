@@ -48,18 +48,11 @@ public sealed class AuditShippingTests(WebAppFixture fixture) : IAsyncLifetime
     {
         var head = _app.Services.GetRequiredService<HeadCache>();
         var known = _app.Services.GetRequiredService<StreamRegistry>().All.Where(s => s.Labels["job"] == "tovplay-db-audit").Select(s => $"{s.Id} {s.Labels}");
-        var stored = new List<string>();
+        List<string> stored;
         await using (var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString))
         {
             await connection.OpenAsync(Ct);
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT s.id, s.labels, count(c.id), coalesce(sum(c.lines), 0), min(c.min_ts), max(c.max_ts) FROM logstore.streams s " +
-                "LEFT JOIN logstore.chunks c ON c.stream_id = s.id WHERE s.job = 'tovplay-db-audit' GROUP BY s.id, s.labels", connection);
-            await using var reader = await command.ExecuteReaderAsync(Ct);
-            while (await reader.ReadAsync(Ct))
-            {
-                stored.Add($"{reader.GetInt64(0)} {reader.GetString(1)}: {reader.GetInt64(2)} chunks, {reader.GetInt64(3)} lines, {(reader.IsDBNull(4) ? "" : $"{reader.GetInt64(4)}..{reader.GetInt64(5)}")}");
-            }
+            stored = await StoredLines.StreamsOfJobAsync(connection, "tovplay-db-audit");
         }
 
         var now = DateTimeOffset.UtcNow;

@@ -62,37 +62,6 @@ public abstract class IncidentHarness(double requestsPerMinute) : IAsyncLifetime
         Assert.True(Said(answer, step).Any(match), $"Nothing in {step} matched.{(context is null ? "" : " " + context)} The answer said:\n" + string.Join("\n", answer.Result.Findings.Select(f => $"{f.Step} [{f.Basis}] {f.Statement}")));
 
     /// <summary>When the incident was played and the window WHEN took, for a failure's message: whether the incident was in it.</summary>
-    /// <summary>
-    /// For a failure report: the sandbox's own account, the job's streams as the app knows them and as the store holds
-    /// them, and the lines holding <paramref name="needle"/> per 10 minutes of the last hour, counted straight from the store.
-    /// </summary>
-    protected async Task<string> StoreStateAsync(string job, string needle)
-    {
-        var sandbox = Service<SandboxState>();
-        var known = Service<TovPlay.Logs.Web.LogStore.StreamRegistry>().All.Where(s => s.Labels["job"] == job).Select(s => $"{s.Id} {s.Labels}");
-        var stored = new List<string>();
-        await using (var connection = await Service<TovPlay.Logs.Web.LogStore.LogStoreDatabase>().OpenAsync(Ct))
-        {
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT s.id, s.labels, count(c.id), coalesce(sum(c.lines), 0) FROM logstore.streams s LEFT JOIN logstore.chunks c ON c.stream_id = s.id " +
-                "WHERE s.job = @job GROUP BY s.id, s.labels ORDER BY s.id", connection);
-            command.Parameters.AddWithValue("job", job);
-            await using var reader = await command.ExecuteReaderAsync(Ct);
-            while (await reader.ReadAsync(Ct))
-            {
-                stored.Add($"{reader.GetInt64(0)} {reader.GetString(1)}: {reader.GetInt64(2)} chunks, {reader.GetInt64(3)} lines");
-            }
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        var counted = await Service<ILogSource>().QueryRangeAsync(
-            new RangeQueryRequest($"sum(count_over_time({{job=\"{job}\"}} |= \"{needle}\" [10m]))", TimeWindow.Ns(now.AddHours(-1)), TimeWindow.Ns(now)) { StepNs = 600_000_000_000 }, Ct);
-        return $"Sandbox: {sandbox.Phase} ({sandbox.Reason}), started {sandbox.StartedAt:HH:mm:ss}, history ready {sandbox.HistoryReadyAt:HH:mm:ss}, " +
-            $"{sandbox.Requests} requests, {sandbox.Lines} lines, last error: {sandbox.LastError ?? "none"}\n" +
-            $"Streams known to the app: {string.Join("; ", known)}\nIn the store: {string.Join("; ", stored)}\n" +
-            $"Lines holding {needle}, per 10 minutes: {string.Join(" ", counted.Series.SelectMany(s => s.Points).Select(p => $"{DateTimeOffset.UnixEpoch.AddTicks(p.TimestampNs / 100):HH:mm}={p.Value:0}"))}";
-    }
-
     protected static string Seen(IncidentPlay play, WhenViewModel when) =>
         $"Played at {play.Playback.At.UtcDateTime:O}; WHEN's window {when.WindowStart?.UtcDateTime:O} to {when.WindowEnd?.UtcDateTime:O} ({when.WindowExplanation}).";
 

@@ -180,7 +180,7 @@ public sealed class SandboxIncidentTests() : IncidentHarness(requestsPerMinute: 
         {
             Assert.Fail(when.WindowExplanation + "\n" + string.Join("\n",
                 when.Activity!.Series.Select(s => $"{s.Name}: {string.Join(" ", s.Points.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Start:HH:mm}={p.Value:0}")))}"))
-                + "\n" + await StoreStateAsync("tovplay-backend", "/api/games"));
+                + "\n" + await Sandbox.StoreStateAsync("tovplay-backend", "/api/games", Ct));
         }
 
         Assert.InRange(when.WindowStart!.Value, deployed.AddMinutes(-1), deployed.AddMinutes(2));

@@ -34,6 +34,30 @@ public sealed class SandboxApp : IAsyncDisposable
     public SandboxState State => App.Services.GetRequiredService<SandboxState>();
 
     /// <summary>Starts the app with the sandbox and waits until its traffic is live.</summary>
+    /// <summary>
+    /// For a failure report: the sandbox's own account, the job's streams as the app knows them and as the store holds
+    /// them, and the lines holding <paramref name="needle"/> per 10 minutes of the last hour, counted straight from the store.
+    /// </summary>
+    public async Task<string> StoreStateAsync(string job, string needle, CancellationToken cancellationToken)
+    {
+        var sandbox = App.Services.GetRequiredService<SandboxState>();
+        var known = App.Services.GetRequiredService<TovPlay.Logs.Web.LogStore.StreamRegistry>().All.Where(s => s.Labels["job"] == job).Select(s => $"{s.Id} {s.Labels}");
+        List<string> stored;
+        await using (var connection = await App.Services.GetRequiredService<TovPlay.Logs.Web.LogStore.LogStoreDatabase>().OpenAsync(cancellationToken))
+        {
+            stored = await StoredLines.StreamsOfJobAsync(connection, job);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var counted = await App.Services.GetRequiredService<TovPlay.Logs.Web.LogSources.ILogSource>().QueryRangeAsync(
+            new TovPlay.Logs.Web.LogSources.RangeQueryRequest($"sum(count_over_time({{job=\"{job}\"}} |= \"{needle}\" [10m]))", TovPlay.Logs.Web.LogSources.TimeWindow.Ns(now.AddHours(-1)), TovPlay.Logs.Web.LogSources.TimeWindow.Ns(now)) { StepNs = 600_000_000_000 },
+            cancellationToken);
+        return $"Sandbox: {sandbox.Phase} ({sandbox.Reason}), started {sandbox.StartedAt:HH:mm:ss}, history ready {sandbox.HistoryReadyAt:HH:mm:ss}, " +
+            $"{sandbox.Requests} requests, {sandbox.Lines} lines, last error: {sandbox.LastError ?? "none"}\n" +
+            $"Streams known to the app: {string.Join("; ", known)}\nIn the store: {string.Join("; ", stored)}\n" +
+            $"Lines holding {needle}, per 10 minutes: {string.Join(" ", counted.Series.SelectMany(s => s.Points).Select(p => $"{DateTimeOffset.UnixEpoch.AddTicks(p.TimestampNs / 100):HH:mm}={p.Value:0}"))}";
+    }
+
     public static async Task<SandboxApp> StartAsync(params (string Key, string? Value)[] settings)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];

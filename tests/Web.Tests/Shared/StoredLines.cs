@@ -29,4 +29,25 @@ public static class StoredLines
 
         return [.. entries.OrderBy(e => e.Item2.TimestampNs)];
     }
+
+    /// <summary>
+    /// For a failure report: each stored stream of <paramref name="job"/> with its chunks, lines and time span, as
+    /// "id labels: N chunks, M lines, first..last".
+    /// </summary>
+    public static async Task<List<string>> StreamsOfJobAsync(NpgsqlConnection connection, string job)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT s.id, s.labels, count(c.id), coalesce(sum(c.lines), 0), min(c.min_ts), max(c.max_ts) FROM logstore.streams s " +
+            "LEFT JOIN logstore.chunks c ON c.stream_id = s.id WHERE s.job = @job GROUP BY s.id, s.labels ORDER BY s.id", connection);
+        command.Parameters.AddWithValue("job", job);
+        var streams = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            streams.Add($"{reader.GetInt64(0)} {reader.GetString(1)}: {reader.GetInt64(2)} chunks, {reader.GetInt64(3)} lines" +
+                (reader.IsDBNull(4) ? "" : $", {reader.GetInt64(4)}..{reader.GetInt64(5)}"));
+        }
+
+        return streams;
+    }
 }
