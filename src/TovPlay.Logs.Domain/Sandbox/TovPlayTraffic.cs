@@ -53,6 +53,12 @@ public sealed class TovPlayTraffic
 
     private static readonly int s_totalWeight = s_kinds.Sum(k => k.Weight);
 
+    /// <summary>
+    /// The traffic's backend lines (its requests and jobs), whose newest says up to when the traffic ran; the audit
+    /// trail's lines carry env="sandbox" as well but are no traffic.
+    /// </summary>
+    public const string Selector = $"{{job=\"{SandboxSql.BackendName}\", env=\"{SandboxLine.Env}\"}}";
+
     /// <summary>The worker's jobs: session cleanup and closing stale lobbies, each every few minutes.</summary>
     public static readonly TimeSpan JobInterval = TimeSpan.FromMinutes(5);
 

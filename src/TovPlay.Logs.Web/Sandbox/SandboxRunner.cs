@@ -96,7 +96,11 @@ public sealed class SandboxRunner(
         }
     }
 
-    /// <summary>The history a start shows: from the newest sandbox line (or the configured span back) to now, lines only.</summary>
+    /// <summary>
+    /// The history a start shows: from the traffic's newest line (or the configured span back) to now, lines only. Only
+    /// the traffic's own lines count: the audit trail ships the sandbox database's preparation as env="sandbox" lines too,
+    /// and one shipped before this query would otherwise leave the hour unwritten.
+    /// </summary>
     private async Task BackfillAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -104,7 +108,7 @@ public sealed class SandboxRunner(
         try
         {
             var newest = await logs.QueryRangeAsync(
-                new RangeQueryRequest($"{{env=\"{SandboxLine.Env}\"}}", TimeWindow.Ns(from), TimeWindow.Ns(now)) { Limit = 1, Direction = Direction.Backward }, cancellationToken);
+                new RangeQueryRequest(TovPlayTraffic.Selector, TimeWindow.Ns(from), TimeWindow.Ns(now)) { Limit = 1, Direction = Direction.Backward }, cancellationToken);
             if (newest.Streams.SelectMany(s => s.Entries).Select(e => (long?)e.TimestampNs).Max() is { } last)
             {
                 from = DateTimeOffset.UnixEpoch.AddTicks(last / 100) + TimeSpan.FromMilliseconds(1);

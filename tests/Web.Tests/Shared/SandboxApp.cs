@@ -15,15 +15,17 @@ public sealed class SandboxApp : IAsyncDisposable
 
     private readonly TestDatabase _appDb;
     private readonly string _suffix;
+    private readonly Dictionary<string, string?> _settings;
 
-    private SandboxApp(TestDatabase appDb, string suffix, TestApp app)
+    private SandboxApp(TestDatabase appDb, string suffix, Dictionary<string, string?> settings)
     {
         _appDb = appDb;
         _suffix = suffix;
-        App = app;
+        _settings = settings;
+        App = new TestApp(appDb.ConnectionString, settings);
     }
 
-    public TestApp App { get; }
+    public TestApp App { get; private set; }
 
     public string SandboxDatabase => "sandbox_" + _suffix;
 
@@ -33,7 +35,6 @@ public sealed class SandboxApp : IAsyncDisposable
 
     public SandboxState State => App.Services.GetRequiredService<SandboxState>();
 
-    /// <summary>Starts the app with the sandbox and waits until its traffic is live.</summary>
     /// <summary>
     /// For a failure report: the sandbox's own account, the job's streams as the app knows them and as the store holds
     /// them, and the lines holding <paramref name="needle"/> per 10 minutes of the last hour, counted straight from the store.
@@ -58,10 +59,14 @@ public sealed class SandboxApp : IAsyncDisposable
             $"Lines holding {needle}, per 10 minutes: {string.Join(" ", counted.Series.SelectMany(s => s.Points).Select(p => $"{DateTimeOffset.UnixEpoch.AddTicks(p.TimestampNs / 100):HH:mm}={p.Value:0}"))}";
     }
 
-    public static async Task<SandboxApp> StartAsync(params (string Key, string? Value)[] settings)
+    /// <summary>Starts the app with the sandbox and waits until its traffic is live.</summary>
+    public static async Task<SandboxApp> StartAsync(params (string Key, string? Value)[] settings) =>
+        await StartOnAsync(await TestDatabase.CreateAsync("sandbox_app"), settings);
+
+    /// <summary>As <see cref="StartAsync"/>, on an app database made beforehand (which this then owns and drops).</summary>
+    public static async Task<SandboxApp> StartOnAsync(TestDatabase appDb, params (string Key, string? Value)[] settings)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var appDb = await TestDatabase.CreateAsync("sandbox_app");
         var all = new Dictionary<string, string?>
         {
             ["Sandbox:Enabled"] = "true",
@@ -76,10 +81,19 @@ public sealed class SandboxApp : IAsyncDisposable
             all[key] = value;
         }
 
-        var sandbox = new SandboxApp(appDb, suffix, new TestApp(appDb.ConnectionString, all));
+        var sandbox = new SandboxApp(appDb, suffix, all);
         _ = sandbox.App.ServerAddress;
         await sandbox.WaitForAsync(SandboxPhase.Live);
         return sandbox;
+    }
+
+    /// <summary>Stops the app and starts it again on the same databases, as a deploy does, and waits until it is live.</summary>
+    public async Task RestartAsync()
+    {
+        await App.DisposeAsync();
+        App = new TestApp(_appDb.ConnectionString, _settings);
+        _ = App.ServerAddress;
+        await WaitForAsync(SandboxPhase.Live);
     }
 
     /// <summary>Waits for the sandbox to reach a phase (it fails at once if preparing failed).</summary>
