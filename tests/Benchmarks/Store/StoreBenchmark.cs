@@ -83,32 +83,44 @@ public static class StoreBenchmark
         });
 
         // CPU per 1,000 lines says where the time goes: this process (the app, and the pushing client) and PostgreSQL.
-        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9} {"GCs",5} {"gen2",5} {"GC ms",6}");
+        Console.WriteLine($"{"format",-9} {"batch",6} {"pushers",8} {"lines",9} {"seconds",8} {"lines/s",10} {"MB/s",7} {"app ms/1k",10} {"pg ms/1k",9} {"GCs",5} {"gen2",5} {"GC ms",6} {"B/line",8}");
+        using var allocations = AllocationSampler.FromEnvironment();
         for (var i = 0; i < cells.Count; i++)
         {
             var (format, batch, pushers) = cells[i];
             var total = batch == 100 && pushers == 1 ? 100_000 : 500_000;
-            var (collections, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-            var (seconds, bytes, appCpu, postgresCpu) = await PushCellAsync(app, format, batch, pushers, total, seed: i + 1);
+            var (seconds, bytes, appCpu, postgresCpu, gc) = await PushCellAsync(app, format, batch, pushers, total, seed: i + 1, allocations);
             Console.WriteLine(
                 $"{format,-9} {batch,6} {pushers,8} {total,9:N0} {seconds,8:0.00} {total / seconds,10:N0} {bytes / seconds / 1e6,7:0.0} " +
-                $"{appCpu * 1e6 / total,10:0.00} {postgresCpu * 1e6 / total,9:0.00} {GC.CollectionCount(0) - collections,5} {GC.CollectionCount(2) - gen2,5} " +
-                $"{(GC.GetTotalPauseDuration() - paused).TotalMilliseconds,6:0}");
+                $"{appCpu * 1e6 / total,10:0.00} {postgresCpu * 1e6 / total,9:0.00} {gc.Collections,5} {gc.Gen2,5} {gc.Paused.TotalMilliseconds,6:0} {gc.Allocated / (double)total,8:0}");
+            allocations?.Report($"{format} {batch}x{pushers}");
         }
     }
 
+    /// <summary>The collector's work while pushes ran: collections, of them gen 2, time paused, bytes allocated.</summary>
+    private readonly record struct GcWork(int Collections, int Gen2, TimeSpan Paused, long Allocated)
+    {
+        public static GcWork Now => new(GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        public static GcWork operator -(GcWork a, GcWork b) => new(a.Collections - b.Collections, a.Gen2 - b.Gen2, a.Paused - b.Paused, a.Allocated - b.Allocated);
+    }
+
     /// <summary>
-    /// Pushes <paramref name="total"/> fresh lines into a stream of their own; returns the seconds, the line bytes, and
-    /// the CPU seconds this process and PostgreSQL spent meanwhile.
+    /// Pushes <paramref name="total"/> fresh lines into a stream of their own; returns the seconds, the line bytes, the
+    /// CPU seconds this process and PostgreSQL spent meanwhile, and the collector's work (the bodies are made before).
     /// </summary>
-    private static async Task<(double Seconds, long Bytes, double AppCpu, double PostgresCpu)> PushCellAsync(BenchApp app, string format, int batch, int pushers, int total, int seed)
+    private static async Task<(double Seconds, long Bytes, double AppCpu, double PostgresCpu, GcWork Gc)> PushCellAsync(
+        BenchApp app, string format, int batch, int pushers, int total, int seed, AllocationSampler? allocations = null)
     {
         var (lines, bytes) = Lines(total, seed);
         var labels = LabelSet.From(("job", "ingest-bench"), ("cell", seed.ToString(CultureInfo.InvariantCulture)));
         var bodies = lines.Chunk(batch)
             .Select(c => format == "json" ? PushBodies.Json(labels, c) : PushBodies.Protobuf(labels, c))
             .ToList();
-        var (appBefore, postgresBefore) = (ProcessCpu.Seconds(Environment.ProcessId), ProcessCpu.SecondsOfAll("postgres"));
+        lines = null;
+        GC.Collect();
+        var (appBefore, postgresBefore, gcBefore) = (ProcessCpu.Seconds(Environment.ProcessId), ProcessCpu.SecondsOfAll("postgres"), GcWork.Now);
+        allocations?.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, pushers).Select(p => Task.Run(async () =>
         {
@@ -125,7 +137,7 @@ public static class StoreBenchmark
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
-        return (seconds, bytes, ProcessCpu.Seconds(Environment.ProcessId) - appBefore, ProcessCpu.SecondsOfAll("postgres") - postgresBefore);
+        return (seconds, bytes, ProcessCpu.Seconds(Environment.ProcessId) - appBefore, ProcessCpu.SecondsOfAll("postgres") - postgresBefore, GcWork.Now - gcBefore);
     }
 
     /// <summary>The query set on 100k lines, then (<paramref name="withMillion"/>) on 1M; with the head, then without.</summary>
