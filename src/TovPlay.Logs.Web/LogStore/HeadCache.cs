@@ -44,25 +44,38 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Adds committed entries (the writer calls it before acknowledging them).</summary>
-    public void Add(IEnumerable<(long StreamId, LogEntry Entry)> entries)
+    public void Add(IEnumerable<(long StreamId, IReadOnlyList<LogEntry> Entries)> streams)
     {
         if (!Enabled)
         {
             return;
         }
 
-        // Sorted before the lock, which queries wait on; the arena is the lock's too.
-        var byStream = entries.GroupBy(e => e.StreamId).Select(g => (StreamId: g.Key, Entries: g.Select(e => e.Entry).OrderBy(e => e.TimestampNs).ToList())).ToList();
+        // Sorted before the lock, which queries wait on (the writer's are in order already); the arena is the lock's too.
+        var byStream = streams.Select(s => (s.StreamId, Entries: EntryOrder.ByTime(s.Entries))).ToList();
         lock (_gate)
         {
             var floor = FloorLocked();
             foreach (var (streamId, added) in byStream)
             {
-                var kept = added.SkipWhile(e => e.TimestampNs < floor).Select(e => new HeadEntry(e.TimestampNs, _arena.Append(e.Line), e.Metadata)).ToList();
-                if (kept.Count > 0)
+                var first = 0;
+                while (first < added.Count && added[first].TimestampNs < floor)
                 {
-                    Append(streamId, kept);
+                    first++;
                 }
+
+                if (first == added.Count)
+                {
+                    continue;
+                }
+
+                var kept = new List<HeadEntry>(added.Count - first);
+                for (var i = first; i < added.Count; i++)
+                {
+                    kept.Add(new HeadEntry(added[i].TimestampNs, _arena.Append(added[i].Line), added[i].Metadata));
+                }
+
+                Append(streamId, kept);
             }
 
             EvictLocked();

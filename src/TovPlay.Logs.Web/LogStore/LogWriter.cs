@@ -139,7 +139,7 @@ public sealed class LogWriter : BackgroundService
 
     private async Task WriteBatchAsync(List<PendingWrite> batch, int lines, CancellationToken stoppingToken)
     {
-        List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>? rows = null;
+        List<StreamRows>? rows = null;
         try
         {
             (var written, rows) = await PrepareAsync(batch, stoppingToken);
@@ -152,7 +152,7 @@ public sealed class LogWriter : BackgroundService
             {
                 // "No partition for row": a day this instance knew of was dropped by another instance's retention.
                 // Nothing was committed; learn again which days exist and write once more.
-                var days = rows.Select(r => Partitions.DayOf(r.Entry.TimestampNs)).Distinct().ToList();
+                var days = rows.SelectMany(r => DaysOf(r.Entries)).Distinct().ToList();
                 _partitions.Forget(days);
                 foreach (var key in _knownDays.Keys.Where(k => days.Contains(k.Day)))
                 {
@@ -174,7 +174,7 @@ public sealed class LogWriter : BackgroundService
             // A stream resolved here was retired meanwhile (by this replica's maintenance or another's). Nothing was
             // committed; the streams are forgotten, so the pushes' retry creates them anew.
             Forget(rows);
-            _streams.Forget([.. (rows ?? []).Select(r => r.Stream.Id).Distinct()]);
+            _streams.Forget([.. (rows ?? []).Select(r => r.Stream.Id)]);
             _logger.LogWarning(ex, "A commit named a stream retired meanwhile; its {Pushes} pushes are told to retry", batch.Count);
             var failure = new LogStoreUnavailableException("a stream of this push was retired as it was written; retry", ex);
             foreach (var pending in batch)
@@ -248,16 +248,17 @@ public sealed class LogWriter : BackgroundService
     }
 
     /// <summary>
-    /// Resolves the streams and drops exact repeats. The rows are marked as recent at once, so a batch prepared while
-    /// this one commits does not write them again; a failed commit forgets them.
+    /// Resolves the streams and drops exact repeats, gathering each stream's new entries of the batch in time order. The
+    /// entries are marked as recent at once, so a batch prepared while this one commits does not write them again; a
+    /// failed commit forgets them.
     /// </summary>
-    private async Task<(int[] Written, List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)> Rows)> PrepareAsync(List<PendingWrite> batch, CancellationToken cancellationToken)
+    private async Task<(int[] Written, List<StreamRows> Rows)> PrepareAsync(List<PendingWrite> batch, CancellationToken cancellationToken)
     {
         var labelSets = batch.SelectMany(p => p.Streams).Select(s => s.Labels).Distinct().ToList();
         var resolved = await _streams.ResolveAsync(labelSets, cancellationToken);
         var ids = labelSets.Zip(resolved).ToDictionary(p => p.First, p => p.Second);
         var written = new int[batch.Count];
-        var rows = new List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>();
+        var byStream = new Dictionary<long, StreamRows>();
         lock (_recent)
         {
             for (var i = 0; i < batch.Count; i++)
@@ -270,6 +271,11 @@ public sealed class LogWriter : BackgroundService
                         _recent[stored.Id] = recent = new RecentEntries(RecentPerStream);
                     }
 
+                    if (!byStream.TryGetValue(stored.Id, out var rows))
+                    {
+                        byStream[stored.Id] = rows = new StreamRows(stored, stream.Entries.Count);
+                    }
+
                     foreach (var entry in stream.Entries)
                     {
                         var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line);
@@ -278,17 +284,27 @@ public sealed class LogWriter : BackgroundService
                             continue;
                         }
 
-                        rows.Add((stored, entry, key));
+                        rows.Add(entry, key);
                         written[i]++;
                     }
                 }
             }
         }
 
-        return (written, rows);
+        var all = new List<StreamRows>(byStream.Count);
+        foreach (var rows in byStream.Values)
+        {
+            if (rows.Entries.Count > 0)
+            {
+                rows.Order();
+                all.Add(rows);
+            }
+        }
+
+        return (written, all);
     }
 
-    private void Forget(List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)>? rows)
+    private void Forget(List<StreamRows>? rows)
     {
         if (rows is null)
         {
@@ -297,16 +313,37 @@ public sealed class LogWriter : BackgroundService
 
         lock (_recent)
         {
-            foreach (var (stream, _, key) in rows)
+            foreach (var stream in rows)
             {
-                _recent.GetValueOrDefault(stream.Id)?.Remove(key);
+                if (_recent.GetValueOrDefault(stream.Stream.Id) is { } recent)
+                {
+                    foreach (var key in stream.Keys)
+                    {
+                        recent.Remove(key);
+                    }
+                }
             }
         }
     }
 
-    private async Task<List<CommittedStream>> CommitAsync(List<(StoredStream Stream, LogEntry Entry, (long, ulong) Key)> rows, CancellationToken cancellationToken)
+    /// <summary>The days entries in time order fall on, each once.</summary>
+    private static IEnumerable<DateOnly> DaysOf(List<LogEntry> ordered)
     {
-        var newDays = rows.Select(r => (r.Stream.Id, Partitions.DayOf(r.Entry.TimestampNs))).Distinct().Where(d => !_knownDays.ContainsKey(d)).ToList();
+        var last = (DateOnly?)null;
+        foreach (var entry in ordered)
+        {
+            var day = Partitions.DayOf(entry.TimestampNs);
+            if (day != last)
+            {
+                yield return day;
+                last = day;
+            }
+        }
+    }
+
+    private async Task<List<CommittedStream>> CommitAsync(List<StreamRows> rows, CancellationToken cancellationToken)
+    {
+        var newDays = rows.SelectMany(r => DaysOf(r.Entries).Select(day => (r.Stream.Id, day))).Where(d => !_knownDays.ContainsKey(d)).ToList();
         await _partitions.EnsureAsync(newDays.Select(d => d.Item2), cancellationToken);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -321,15 +358,20 @@ public sealed class LogWriter : BackgroundService
         }
 
         // Each stream's entries of this commit as chunks, compressed fast: the client waits for them.
-        var chunks = rows.GroupBy(r => r.Stream.Id)
-            .SelectMany(g => ChunkCutter.Cut(g.Select(r => r.Entry), _options.ChunkLineBytes, ChunkCodec.Zstd, _options.IngestCompressionLevel).Select(c => (g.Key, c)))
-            .ToList();
+        var chunks = new List<(long, EncodedChunk)>();
+        foreach (var stream in rows)
+        {
+            foreach (var chunk in ChunkCutter.Cut(stream.Entries, _options.ChunkLineBytes, ChunkCodec.Zstd, _options.IngestCompressionLevel))
+            {
+                chunks.Add((stream.Stream.Id, chunk));
+            }
+        }
+
         await ChunkRows.CopyAsync(connection, chunks, compacted: false, cancellationToken);
 
         // Delivered by PostgreSQL at commit, and only if it commits: other instances' live tails learn of these lines.
         foreach (var payload in !_options.AnnounceCommits ? [] : _announcements.Encode(rows
-            .GroupBy(r => r.Stream.Id)
-            .Select(g => new CommittedRange(g.Key, g.Min(r => r.Entry.TimestampNs), g.Max(r => r.Entry.TimestampNs), g.Count()))))
+            .Select(r => new CommittedRange(r.Stream.Id, r.Entries[0].TimestampNs, r.Entries[^1].TimestampNs, r.Entries.Count))))
         {
             await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
             notify.Parameters.AddWithValue("channel", CommitAnnouncements.Channel);
@@ -340,19 +382,21 @@ public sealed class LogWriter : BackgroundService
         await transaction.CommitAsync(cancellationToken);
 
         // Into the head before anyone is told the push succeeded: a query right after the answer must see it.
-        _head.Add(rows.Select(r => (r.Stream.Id, r.Entry)));
+        _head.Add(rows.Select(r => (r.Stream.Id, (IReadOnlyList<LogEntry>)r.Entries)));
 
         foreach (var day in newDays)
         {
             _knownDays[day] = true;
         }
 
-        foreach (var (stream, entry, _) in rows)
+        var committed = new List<CommittedStream>(rows.Count);
+        foreach (var stream in rows)
         {
-            stream.Advance(entry.TimestampNs);
+            stream.Stream.Advance(stream.Entries[^1].TimestampNs);
+            committed.Add(new CommittedStream(stream.Stream.Labels, stream.Entries));
         }
 
-        return [.. rows.GroupBy(r => r.Stream).Select(g => new CommittedStream(g.Key.Labels, [.. g.Select(r => r.Entry)]))];
+        return committed;
     }
 
     private sealed class PendingWrite(IReadOnlyList<PushStream> streams, CancellationToken cancellationToken)

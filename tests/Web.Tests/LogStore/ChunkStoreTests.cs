@@ -93,6 +93,28 @@ public sealed class ChunkStoreTests
         Assert.Equal(counted.GetProperty("data").GetProperty("result").ToString(), recounted.GetProperty("data").GetProperty("result").ToString());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("64")]
+    public async Task APushOutOfOrder_IsReadInTimeOrder_LinesOfOneTimeInTheOrderPushed_FromChunksAndFromTheHead(string headMegabytes)
+    {
+        await using var database = await TestDatabase.CreateAsync("order");
+        await using var app = new TestApp(database.ConnectionString, new Dictionary<string, string?>(s_fromTheDatabase) { ["LogStore:HeadMegabytes"] = headMegabytes });
+        using var client = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var labels = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run };
+        var start = LokiPushClient.NowNs - (600 * Second);
+
+        // 300 lines of ~70 bytes (several 2 KB chunks), pushed newest first, three to each second.
+        await client.PushAsync(labels, [.. Enumerable.Range(0, 300).Reverse().Select(i => (start + (i / 3 * Second), $"line {i:D3} {new string('x', 60)}"))]);
+
+        var forward = await LinesAsync(client, $"{{run=\"{run}\"}}", start, start + (200 * Second), "forward");
+
+        // Each second's three lines came in as 3k+2, 3k+1, 3k: that order is kept within the second.
+        var expected = Enumerable.Range(0, 100).SelectMany(k => new[] { (3 * k) + 2, (3 * k) + 1, 3 * k }).Select(i => $"line {i:D3} {new string('x', 60)}");
+        Assert.Equal(expected, forward);
+    }
+
     [Fact]
     public async Task PushedChunks_WaitForAChunksWorthOfSmallOnes_OrToSettle_BeforeCompactionTakesThem()
     {

@@ -32,7 +32,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 $"{ServerVariable} is not set. Run the tests with ./test.sh, which starts a throwaway PostgreSQL and sets it.");
         }
 
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix}_{Guid.NewGuid():N}" is var full && full.Length > 40 ? full[..40] : full;
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
         await admin.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);

@@ -59,12 +59,15 @@ public sealed class ChunkCutter(int targetLineBytes, ChunkCodec codec, int level
         return _builder.Count > 0 ? _builder.Build(codec, level) : null;
     }
 
-    /// <summary>Cuts entries in any order: sorted by time first (entries of one time keep their order).</summary>
-    public static List<EncodedChunk> Cut(IEnumerable<LogEntry> entries, int targetLineBytes, ChunkCodec codec, int level)
+    /// <summary>
+    /// Cuts entries in any order: sorted by time first when they are not (entries of one time keep their order); in
+    /// order, as a push's usually are, they are read as they are.
+    /// </summary>
+    public static List<EncodedChunk> Cut(IReadOnlyList<LogEntry> entries, int targetLineBytes, ChunkCodec codec, int level)
     {
         using var cutter = new ChunkCutter(targetLineBytes, codec, level);
         var chunks = new List<EncodedChunk>();
-        foreach (var entry in entries.OrderBy(e => e.TimestampNs))
+        foreach (var entry in EntryOrder.ByTime(entries))
         {
             if (cutter.Add(entry) is { } chunk)
             {

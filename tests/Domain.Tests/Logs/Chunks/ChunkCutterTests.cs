@@ -21,7 +21,7 @@ public sealed class ChunkCutterTests
         entries.Add(new LogEntry(s_midnight + (3 * 3600 * Second), "later"));
         entries.Add(new LogEntry(s_midnight + (3 * 3600 * Second) + Second, "a second after"));
 
-        var chunks = ChunkCutter.Cut(entries.AsEnumerable().Reverse(), targetLineBytes: 2_500, ChunkCodec.Zstd, level: 1);
+        var chunks = ChunkCutter.Cut([.. entries.AsEnumerable().Reverse()], targetLineBytes: 2_500, ChunkCodec.Zstd, level: 1);
 
         // 25 lines fill 2,500 bytes: four chunks before midnight; the two later lines share one after it.
         Assert.Equal([25, 25, 25, 25, 2], chunks.Select(c => c.Count));
