@@ -86,4 +86,22 @@ public static class ChunkRows
             }
         }
     }
+
+    /// <summary>
+    /// The same entries with their lines left as UTF-8, for a reader that works on bytes: each line is a slice of the
+    /// chunk's decompressed buffer, which is the collector's and so outlives the chunk's reading.
+    /// </summary>
+    public static IEnumerable<Utf8Entry> Utf8Entries(StoredChunk chunk, long fromNs, long toNs, bool forward, HeadLineFilter? filter = null)
+    {
+        using var opened = OpenedChunk.Open(chunk.Codec, chunk.Timestamps, chunk.Entries ?? throw new InvalidOperationException("lines need the chunk's entries"), handsOutLines: true);
+        for (var k = 0; k < opened.Count; k++)
+        {
+            var i = forward ? k : opened.Count - 1 - k;
+            var ts = opened.Timestamp(i);
+            if (ts >= fromNs && ts < toNs && (filter is null || filter.Passes(opened.Line(i))))
+            {
+                yield return opened.Utf8Entry(i);
+            }
+        }
+    }
 }

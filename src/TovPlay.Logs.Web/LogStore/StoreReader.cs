@@ -71,14 +71,15 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
 
     /// <summary>
     /// The part of the range the head holds comes from memory, the rest from the database, joined in reading order.
-    /// A stream read from the head alone is offered as UTF-8 too.
+    /// When the lines are needed, the stream is offered as UTF-8 too, the head's bytes joined to the chunks' the same
+    /// way; the reader takes one or the other, and only that one is read.
     /// </summary>
     private StreamSlice ReadWithHead(StoredStream stream, LogSelection selection, int firstPage)
     {
         var streamId = stream.Id;
         if (_head is null || _head.CompleteFromNs >= selection.EndNs)
         {
-            return new StreamSlice(stream.Labels, Read(streamId, selection, firstPage));
+            return new StreamSlice(stream.Labels, Read(streamId, selection, firstPage)) { Utf8Entries = selection.LinesNeeded ? ReadUtf8(streamId, selection, firstPage) : null };
         }
 
         // When the limit bounds what a stream can contribute, copy only that many from the end read first; the
@@ -95,8 +96,17 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             return new StreamSlice(stream.Labels, fromHead) { Utf8Entries = Cancellable(recent.Utf8Entries(forward)) };
         }
 
-        var older = Read(streamId, selection with { EndNs = completeFrom }, firstPage);
-        return new StreamSlice(stream.Labels, forward ? older.Concat(fromHead) : fromHead.Concat(older));
+        var beforeHead = selection with { EndNs = completeFrom };
+        var older = Read(streamId, beforeHead, firstPage);
+        var slice = new StreamSlice(stream.Labels, forward ? older.Concat(fromHead) : fromHead.Concat(older));
+        if (!selection.LinesNeeded)
+        {
+            return slice;
+        }
+
+        var olderUtf8 = ReadUtf8(streamId, beforeHead, firstPage);
+        var recentUtf8 = Cancellable(recent.Utf8Entries(forward));
+        return slice with { Utf8Entries = forward ? olderUtf8.Concat(recentUtf8) : recentUtf8.Concat(olderUtf8) };
     }
 
     /// <summary>
@@ -117,22 +127,27 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
         }
     }
 
+    /// <summary>The stream's chunks that may hold entries of the selection, in the order its direction reads them.</summary>
+    private IEnumerable<StoredChunk> ChunksOf(long streamId, LogSelection selection, bool withEntries, int firstPage)
+    {
+        var (start, end) = (selection.StartNs, selection.EndNs);
+
+        // A chunk spans at most MaxSpanNs, so the index on the end read first bounds the scan on both sides.
+        var span = ChunkCutter.MaxSpanNs;
+        var where = selection.Direction == Direction.Forward
+            ? $"min_ts >= {start - span} AND min_ts < {end} AND max_ts >= {start} ORDER BY min_ts, id"
+            : $"max_ts >= {start} AND max_ts < {end + span} AND min_ts < {end} ORDER BY max_ts DESC, id DESC";
+        return Chunks($"SELECT {ChunkRows.Columns(withEntries)} FROM logstore.chunks WHERE stream_id = {streamId} AND {where}", withEntries, firstPage);
+    }
+
     private IEnumerable<LogEntry> Read(long streamId, LogSelection selection, int firstPage)
     {
         var forward = selection.Direction == Direction.Forward;
         var filter = HeadLineFilter.For(selection.LineFilters);
         var withEntries = selection.LinesNeeded || filter is not null;
         var (start, end) = (selection.StartNs, selection.EndNs);
-
-        // A chunk spans at most MaxSpanNs, so the index on the end read first bounds the scan on both sides.
-        var span = ChunkCutter.MaxSpanNs;
-        var where = forward
-            ? $"min_ts >= {start - span} AND min_ts < {end} AND max_ts >= {start} ORDER BY min_ts, id"
-            : $"max_ts >= {start} AND max_ts < {end + span} AND min_ts < {end} ORDER BY max_ts DESC, id DESC";
-        var sql = $"SELECT {ChunkRows.Columns(withEntries)} FROM logstore.chunks WHERE stream_id = {streamId} AND {where}";
-        var chunks = Chunks(sql, withEntries, firstPage);
         var entries = ChunkMerge.Merge(
-            chunks,
+            ChunksOf(streamId, selection, withEntries, firstPage),
             c => (c.MinTs, c.MaxTs),
             c => ChunkRows.Entries(c, start, end, forward, filter, selection.LinesNeeded),
             e => e.TimestampNs,
@@ -169,6 +184,49 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             {
                 yield return entry;
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Read"/>'s entries with their lines left as UTF-8 (slices of each chunk's decompressed buffer), for a
+    /// reader that works on bytes: no string per line. Exact duplicates are dropped by comparing bytes.
+    /// </summary>
+    private IEnumerable<Utf8Entry> ReadUtf8(long streamId, LogSelection selection, int firstPage)
+    {
+        var forward = selection.Direction == Direction.Forward;
+        var filter = HeadLineFilter.For(selection.LineFilters);
+        var (start, end) = (selection.StartNs, selection.EndNs);
+        var entries = ChunkMerge.Merge(
+            ChunksOf(streamId, selection, withEntries: true, firstPage),
+            c => (c.MinTs, c.MaxTs),
+            c => ChunkRows.Utf8Entries(c, start, end, forward, filter),
+            e => e.TimestampNs,
+            forward);
+
+        var tiedTs = long.MinValue;
+        var linesAtTs = new List<ReadOnlyMemory<byte>>();
+        var count = 0;
+        foreach (var entry in entries)
+        {
+            if (++count % 1024 == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            RowsRead++;
+            BytesRead += entry.Line.Length;
+            if (entry.TimestampNs != tiedTs)
+            {
+                tiedTs = entry.TimestampNs;
+                linesAtTs.Clear();
+            }
+            else if (linesAtTs.Exists(line => line.Span.SequenceEqual(entry.Line.Span)))
+            {
+                continue;
+            }
+
+            linesAtTs.Add(entry.Line);
+            yield return entry;
         }
     }
 

@@ -116,6 +116,44 @@ public sealed class ChunkStoreTests
     }
 
     [Fact]
+    public async Task ChunksOfferTheirLinesAsUtf8_AsTheTextReads_RepeatsInAnotherChunkDropped_EitherDirection()
+    {
+        await using var database = await TestDatabase.CreateAsync("chunk_utf8");
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var labels = new Dictionary<string, string> { ["job"] = "chunk-tests", ["run"] = run };
+        var start = LokiPushClient.NowNs - (600 * Second);
+        (long, string)[] pushed = [.. Enumerable.Range(0, 120).Select(i => (start + (i / 2 * Second), $"{i:D3} ünïcödé 日本 {{\"path\":\"/p{i % 3}\"}} {new string('x', 40)}"))];
+
+        // Two instances, each with its own memory of recent entries: the second's copy of line 40 is stored again,
+        // in a chunk of its own, and reading must drop it.
+        await using (var first = new TestApp(database.ConnectionString, s_fromTheDatabase))
+        {
+            using var client = new LokiPushClient(first, await first.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue));
+            await client.PushAsync(labels, pushed);
+        }
+
+        await using var app = new TestApp(database.ConnectionString, s_fromTheDatabase);
+        using (var again = new LokiPushClient(app, await app.CreateApiKeyAsync(ingestionRateBytes: int.MaxValue)))
+        {
+            await again.PushAsync(labels, pushed[40]);
+        }
+
+        var streams = app.Services.GetRequiredService<StreamRegistry>();
+        await streams.RefreshAsync(Ct, force: true);
+        using var reader = new StoreReader(app.Services.GetRequiredService<LogStoreDatabase>(), streams, TimeSpan.FromSeconds(30), Ct, head: null);
+        var selector = Assert.IsType<TovPlay.Logs.Domain.LogQL.Ast.LogQueryExpr>(TovPlay.Logs.Domain.LogQL.LogQLQuery.Parse($"{{run=\"{run}\"}}")).Selector;
+        foreach (var direction in new[] { TovPlay.Logs.Domain.LogQL.Evaluation.Direction.Forward, TovPlay.Logs.Domain.LogQL.Evaluation.Direction.Backward })
+        {
+            var slice = Assert.Single(reader.Select(new TovPlay.Logs.Domain.LogQL.Evaluation.LogSelection(selector, start, start + (100 * Second), direction)));
+            var expected = direction == TovPlay.Logs.Domain.LogQL.Evaluation.Direction.Forward ? pushed : [.. pushed.Reverse()];
+
+            Assert.NotNull(slice.Utf8Entries);
+            Assert.Equal(expected, slice.Utf8Entries.Select(e => (e.TimestampNs, System.Text.Encoding.UTF8.GetString(e.Line.Span))));
+            Assert.Equal(expected, slice.Entries.Select(e => (e.TimestampNs, e.Line)));
+        }
+    }
+
+    [Fact]
     public async Task PushedChunks_WaitForAChunksWorthOfSmallOnes_OrToSettle_BeforeCompactionTakesThem()
     {
         await using var database = await TestDatabase.CreateAsync("compaction_wait");

@@ -103,7 +103,7 @@ public sealed class HeadCacheTests
     }
 
     [Fact]
-    public async Task ARangeTheHeadHoldsWhole_IsOfferedAsTheUtf8ItKeeps_AndARangeReachingPastItIsNot()
+    public async Task ARangeTheHeadHoldsWhole_IsOfferedAsTheUtf8ItKeeps_AndARangeReachingPastIt_JoinsTheChunksBytesToIt()
     {
         var (database, app, token) = await StartAsync();
         await using var owned = database;
@@ -113,20 +113,25 @@ public sealed class HeadCacheTests
         using var client = new LokiPushClient(app, token);
         var run = Guid.NewGuid().ToString("N")[..12];
         var now = LokiPushClient.NowNs;
-        await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, (now - 2 * Minute, "{\"path\":\"/été\"}"), (now - Minute, "日本語の行"));
+        var beforeHead = head.CompleteFromNs - (10 * Minute);
+        await client.PushAsync(new Dictionary<string, string> { ["job"] = "head", ["run"] = run }, (beforeHead, "ancien ☃ avant la tête"), (now - 2 * Minute, "{\"path\":\"/été\"}"), (now - Minute, "日本語の行"));
         var streams = app.Services.GetRequiredService<StreamRegistry>();
         await streams.RefreshAsync(TestContext.Current.CancellationToken);
         using var reader = new StoreReader(app.Services.GetRequiredService<LogStoreDatabase>(), streams, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken, head);
         var selector = Assert.IsType<TovPlay.Logs.Domain.LogQL.Ast.LogQueryExpr>(TovPlay.Logs.Domain.LogQL.LogQLQuery.Parse($"{{run=\"{run}\"}}")).Selector;
+        static IEnumerable<(long, string)> Bytes(StreamSlice slice) => slice.Utf8Entries!.Select(e => (e.TimestampNs, System.Text.Encoding.UTF8.GetString(e.Line.Span)));
+        static IEnumerable<(long, string)> Text(StreamSlice slice) => slice.Entries.Select(e => (e.TimestampNs, e.Line));
 
         var held = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs, now + 1, Direction.Backward)));
-        var pastIt = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs - Hour, now + 1, Direction.Forward)));
+        var pastItForward = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs - Hour, now + 1, Direction.Forward)));
+        var pastItBackward = Assert.Single(reader.Select(new LogSelection(selector, head.CompleteFromNs - Hour, now + 1, Direction.Backward)));
 
-        Assert.NotNull(held.Utf8Entries);
-        Assert.Equal(["日本語の行", "{\"path\":\"/été\"}"], held.Utf8Entries.Select(e => System.Text.Encoding.UTF8.GetString(e.Line.Span)));
-        Assert.Equal([now - Minute, now - 2 * Minute], held.Utf8Entries.Select(e => e.TimestampNs));
-        Assert.Null(pastIt.Utf8Entries);
-        Assert.Equal(["{\"path\":\"/été\"}", "日本語の行"], pastIt.Entries.Select(e => e.Line));
+        Assert.Equal([(now - Minute, "日本語の行"), (now - 2 * Minute, "{\"path\":\"/été\"}")], Bytes(held));
+        (long, string)[] all = [(beforeHead, "ancien ☃ avant la tête"), (now - 2 * Minute, "{\"path\":\"/été\"}"), (now - Minute, "日本語の行")];
+        Assert.Equal(all, Bytes(pastItForward));
+        Assert.Equal(all, Text(pastItForward));
+        Assert.Equal(all.Reverse(), Bytes(pastItBackward));
+        Assert.Equal(all.Reverse(), Text(pastItBackward));
     }
 
     [Fact]

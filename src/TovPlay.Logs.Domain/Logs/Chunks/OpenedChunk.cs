@@ -4,21 +4,24 @@ using System.Text;
 namespace TovPlay.Logs.Domain.Logs.Chunks;
 
 /// <summary>
-/// A chunk restored for reading: timestamps as numbers, lines as UTF-8 spans over one pooled buffer, so a filter can
-/// test a line before anyone pays for a string of it. Dispose it to give the buffer back.
+/// A chunk restored for reading: timestamps as numbers, lines as UTF-8 spans over one buffer, so a filter can test a
+/// line before anyone pays for a string of it. The buffer is pooled, and given back on Dispose, unless the chunk is
+/// opened to hand its lines out as <see cref="Utf8Entry"/>s, which outlive it.
 /// </summary>
 public sealed class OpenedChunk : IDisposable
 {
     private readonly long[] _timestamps;
     private byte[] _entries;
+    private readonly bool _pooled;
     private readonly int[] _lineStart;
     private readonly int[] _lineLength;
     private readonly int[] _metadataStart;
 
-    private OpenedChunk(long[] timestamps, byte[] entries, int[] lineStart, int[] lineLength, int[] metadataStart)
+    private OpenedChunk(long[] timestamps, byte[] entries, bool pooled, int[] lineStart, int[] lineLength, int[] metadataStart)
     {
         _timestamps = timestamps;
         _entries = entries;
+        _pooled = pooled;
         _lineStart = lineStart;
         _lineLength = lineLength;
         _metadataStart = metadataStart;
@@ -53,6 +56,11 @@ public sealed class OpenedChunk : IDisposable
     }
 
     public LogEntry Entry(int index) => new(_timestamps[index], LineText(index), Metadata(index));
+
+    /// <summary>The entry with its line left as UTF-8 over this chunk's buffer: only for a chunk opened with <c>handsOutLines</c>.</summary>
+    public Utf8Entry Utf8Entry(int index) => _pooled
+        ? throw new InvalidOperationException("a pooled chunk's lines do not outlive it: open it with handsOutLines")
+        : new(_timestamps[index], _entries.AsMemory(_lineStart[index], _lineLength[index]), Metadata(index));
 
     /// <summary>Only the timestamps: what counting needs, without restoring a single line.</summary>
     public static long[] ReadTimestamps(ChunkCodec codec, ReadOnlySpan<byte> compressed)
@@ -90,11 +98,15 @@ public sealed class OpenedChunk : IDisposable
         }
     }
 
-    public static OpenedChunk Open(ChunkCodec codec, ReadOnlySpan<byte> timestamps, ReadOnlySpan<byte> entries)
+    /// <param name="handsOutLines">
+    /// The buffer is the collector's, not the pool's: <see cref="Utf8Entry"/>'s lines stay valid after Dispose, for a
+    /// reader that holds them longer (batches extracted on other threads).
+    /// </param>
+    public static OpenedChunk Open(ChunkCodec codec, ReadOnlySpan<byte> timestamps, ReadOnlySpan<byte> entries, bool handsOutLines = false)
     {
         var times = ReadTimestamps(codec, timestamps);
         var length = ChunkCompression.RawLength(entries);
-        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var raw = handsOutLines ? GC.AllocateUninitializedArray<byte>(Math.Max(length, 1)) : ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
             ChunkCompression.Decompress(codec, entries, raw);
@@ -134,11 +146,15 @@ public sealed class OpenedChunk : IDisposable
                 position += lineLength[i];
             }
 
-            return new OpenedChunk(times, raw, lineStart, lineLength, metadataStart);
+            return new OpenedChunk(times, raw, !handsOutLines, lineStart, lineLength, metadataStart);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            if (!handsOutLines)
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
+
             throw;
         }
     }
@@ -153,7 +169,7 @@ public sealed class OpenedChunk : IDisposable
 
     public void Dispose()
     {
-        if (_entries.Length > 0)
+        if (_pooled && _entries.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_entries);
             _entries = [];

@@ -14,6 +14,37 @@ public sealed class ChunkFormatTests
         new(1_700_000_000_900_000_000, new string('x', 70_000)),
     ];
 
+    [Fact]
+    public void LinesHandedOutAsUtf8_StayValidAfterTheChunkIsDisposed_AndThePoolIsUsedAgain()
+    {
+        using var builder = new ChunkBuilder();
+        foreach (var entry in s_entries)
+        {
+            builder.Add(entry);
+        }
+
+        var chunk = builder.Build(ChunkCodec.Zstd);
+        List<Utf8Entry> handedOut;
+        using (var opened = OpenedChunk.Open(chunk.Codec, chunk.Timestamps, chunk.Entries, handsOutLines: true))
+        {
+            handedOut = [.. Enumerable.Range(0, opened.Count).Select(opened.Utf8Entry)];
+        }
+
+        // The pool's buffers of every size scribbled over: a line left over a buffer given back to it would change.
+        for (var size = 1 << 10; size <= 1 << 20; size <<= 1)
+        {
+            var scribble = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+            scribble.AsSpan().Fill(0xFF);
+            System.Buffers.ArrayPool<byte>.Shared.Return(scribble);
+        }
+
+        Assert.Equal(
+            [s_entries[1], s_entries[3], s_entries[2], s_entries[0], s_entries[4]],
+            handedOut.Select(e => new LogEntry(e.TimestampNs, System.Text.Encoding.UTF8.GetString(e.Line.Span), e.Metadata)));
+        using var pooled = OpenedChunk.Open(chunk.Codec, chunk.Timestamps, chunk.Entries);
+        Assert.Throws<InvalidOperationException>(() => pooled.Utf8Entry(0));
+    }
+
     [Theory]
     [InlineData(ChunkCodec.None)]
     [InlineData(ChunkCodec.Lz4)]
