@@ -203,8 +203,10 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
             e => e.TimestampNs,
             forward);
 
+        // A set, not a list: a client may push many lines of one timestamp, and comparing each with all before it
+        // would take time growing with their square.
         var tiedTs = long.MinValue;
-        var linesAtTs = new List<ReadOnlyMemory<byte>>();
+        var linesAtTs = new HashSet<ReadOnlyMemory<byte>>(Utf8LineComparer.Instance);
         var count = 0;
         foreach (var entry in entries)
         {
@@ -220,13 +222,11 @@ public sealed class StoreReader : ILogStreamSource, IDisposable
                 tiedTs = entry.TimestampNs;
                 linesAtTs.Clear();
             }
-            else if (linesAtTs.Exists(line => line.Span.SequenceEqual(entry.Line.Span)))
-            {
-                continue;
-            }
 
-            linesAtTs.Add(entry.Line);
-            yield return entry;
+            if (linesAtTs.Add(entry.Line))
+            {
+                yield return entry;
+            }
         }
     }
 
