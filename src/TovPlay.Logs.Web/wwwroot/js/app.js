@@ -14,19 +14,25 @@
 
         // Live lists follow new lines while the reader is at the bottom; scrolling up stops that, and coming back
         // down starts it again. The server asks after each render; the list remembers whether it follows.
-        // Only a move upwards stops following: a scroll event can arrive after the next lines were painted, when
-        // the list is no longer at the bottom although nobody scrolled.
+        // Only the reader's own move upwards stops following (a wheel, a touch, the scroll bar, a key): a scroll event
+        // can arrive after the next lines were painted, and the virtualised list's spacers can move the position up
+        // while rows are measured, though nobody scrolled.
         follow: function (list) {
             if (!list || list.dataset.follow !== undefined) {
                 return;
             }
             list.dataset.follow = "true";
             var lastTop = list.scrollTop;
+            var readerUntil = 0;
+            var byReader = function () { readerUntil = Date.now() + 1000; };
+            ["wheel", "touchstart", "touchmove", "pointerdown", "keydown"].forEach(function (name) {
+                list.addEventListener(name, byReader, { passive: true });
+            });
             list.addEventListener("scroll", function () {
                 var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
                 if (atBottom) {
                     list.dataset.follow = "true";
-                } else if (list.scrollTop < lastTop - 1) {
+                } else if (list.scrollTop < lastTop - 1 && Date.now() < readerUntil) {
                     list.dataset.follow = "false";
                 }
                 lastTop = list.scrollTop;
