@@ -76,14 +76,9 @@ public static class ChunkRows
         }
 
         using var opened = OpenedChunk.Open(chunk.Codec, chunk.Timestamps, chunk.Entries);
-        for (var k = 0; k < opened.Count; k++)
+        foreach (var i in Passing(opened, fromNs, toNs, forward, filter))
         {
-            var i = forward ? k : opened.Count - 1 - k;
-            var ts = opened.Timestamp(i);
-            if (ts >= fromNs && ts < toNs && (filter is null || filter.Passes(opened.Line(i))))
-            {
-                yield return withLines ? opened.Entry(i) : new LogEntry(ts, "");
-            }
+            yield return withLines ? opened.Entry(i) : new LogEntry(opened.Timestamp(i), "");
         }
     }
 
@@ -94,13 +89,22 @@ public static class ChunkRows
     public static IEnumerable<Utf8Entry> Utf8Entries(StoredChunk chunk, long fromNs, long toNs, bool forward, HeadLineFilter? filter = null)
     {
         using var opened = OpenedChunk.Open(chunk.Codec, chunk.Timestamps, chunk.Entries ?? throw new InvalidOperationException("lines need the chunk's entries"), handsOutLines: true);
+        foreach (var i in Passing(opened, fromNs, toNs, forward, filter))
+        {
+            yield return opened.Utf8Entry(i);
+        }
+    }
+
+    /// <summary>The positions of an opened chunk's entries in the range that pass the filter, in the direction asked.</summary>
+    private static IEnumerable<int> Passing(OpenedChunk opened, long fromNs, long toNs, bool forward, HeadLineFilter? filter)
+    {
         for (var k = 0; k < opened.Count; k++)
         {
             var i = forward ? k : opened.Count - 1 - k;
             var ts = opened.Timestamp(i);
             if (ts >= fromNs && ts < toNs && (filter is null || filter.Passes(opened.Line(i))))
             {
-                yield return opened.Utf8Entry(i);
+                yield return i;
             }
         }
     }
