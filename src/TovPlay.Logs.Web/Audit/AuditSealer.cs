@@ -38,7 +38,7 @@ public sealed class AuditSealer(IOptions<AuditOptions> options, AuditSeal seal, 
             var at = (sealedAt - DateTimeOffset.UnixEpoch).Ticks * 100;
             try
             {
-                await sink.WriteAsync([new PushStream(labels, [new LogEntry(at, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
+                await sink.WriteAsync([PushStream.Of(labels, [new LogEntry(at, AuditLogLine.SealLine(database, checkpoint))])], cancellationToken);
             }
             catch (LinesRefusedException ex)
             {

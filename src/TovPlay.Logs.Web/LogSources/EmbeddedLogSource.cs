@@ -115,7 +115,8 @@ public sealed class EmbeddedLogSource(
                 committed.AddRange(batch);
             }
 
-            var source = new InMemoryLogSource(committed.Select(c => new LogStream(c.Labels, [.. c.Entries.OrderBy(e => e.TimestampNs)])));
+            // Decoded here, by the tail that wants them, not by the writer for every stream whether anyone watches it or not.
+            var source = new InMemoryLogSource(committed.Select(c => new LogStream(c.Labels, [.. c.Entries.OrderBy(e => e.TimestampNs).Select(e => e.Decode())])));
             var results = LogQueryEvaluator.Run(log, source, long.MinValue, long.MaxValue, Direction.Forward, int.MaxValue)
                 .Where(r => r.TimestampNs > historyEnd || seen.Add((r.Labels, r.TimestampNs, r.Line)))
                 .Select(r => (r.Labels, new LogEntry(r.TimestampNs, r.Line)));

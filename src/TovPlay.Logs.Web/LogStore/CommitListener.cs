@@ -122,7 +122,7 @@ public sealed class CommitListener(
         }
     }
 
-    private async Task<List<LogEntry>> ReadAsync(NpgsqlConnection connection, CommittedRange range, CancellationToken cancellationToken)
+    private async Task<List<Utf8Entry>> ReadAsync(NpgsqlConnection connection, CommittedRange range, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"SELECT {ChunkRows.Columns(withEntries: true)} FROM logstore.chunks WHERE stream_id = @stream AND min_ts <= @to AND min_ts >= @earliest AND max_ts >= @from ORDER BY min_ts, id", connection);
@@ -144,12 +144,12 @@ public sealed class CommitListener(
             }
         }
 
-        var entries = new List<LogEntry>();
-        var inOrder = ChunkMerge.Merge(chunks, c => (c.MinTs, c.MaxTs), c => ChunkRows.Entries(c, range.FromNs, range.ToNs + 1, forward: true), e => e.TimestampNs, forward: true);
+        var entries = new List<Utf8Entry>();
+        var inOrder = ChunkMerge.Merge(chunks, c => (c.MinTs, c.MaxTs), c => ChunkRows.Utf8Entries(c, range.FromNs, range.ToNs + 1, forward: true), e => e.TimestampNs, forward: true);
         foreach (var entry in inOrder)
         {
             // Another commit's entries may fall in this range too: each is handed over once, when first seen.
-            if (delivered.TryAdd(RecentEntries.KeyOf(entry.TimestampNs, entry.Line)))
+            if (delivered.TryAdd(RecentEntries.KeyOf(entry.TimestampNs, entry.Line.Span)))
             {
                 entries.Add(entry);
             }

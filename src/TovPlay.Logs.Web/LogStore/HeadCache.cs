@@ -44,7 +44,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
     public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Adds committed entries (the writer calls it before acknowledging them).</summary>
-    public void Add(IEnumerable<(long StreamId, IReadOnlyList<LogEntry> Entries)> streams)
+    public void Add(IEnumerable<(long StreamId, IReadOnlyList<Utf8Entry> Entries)> streams)
     {
         if (!Enabled)
         {
@@ -72,7 +72,7 @@ public sealed class HeadCache(LogStoreDatabase database, IOptions<LogStoreOption
                 var kept = new List<HeadEntry>(added.Count - first);
                 for (var i = first; i < added.Count; i++)
                 {
-                    kept.Add(new HeadEntry(added[i].TimestampNs, _arena.Append(added[i].Line), added[i].Metadata));
+                    kept.Add(new HeadEntry(added[i].TimestampNs, _arena.Append(added[i].Line.Span), added[i].Metadata));
                 }
 
                 Append(streamId, kept);

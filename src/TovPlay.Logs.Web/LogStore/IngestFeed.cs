@@ -4,8 +4,8 @@ using TovPlay.Logs.Domain.Logs;
 
 namespace TovPlay.Logs.Web.LogStore;
 
-/// <summary>Entries of one stream that a commit made durable.</summary>
-public sealed record CommittedStream(LabelSet Labels, IReadOnlyList<LogEntry> Entries);
+/// <summary>Entries of one stream that a commit made durable, their lines the UTF-8 they were pushed as.</summary>
+public sealed record CommittedStream(LabelSet Labels, IReadOnlyList<Utf8Entry> Entries);
 
 /// <summary>
 /// Hands every committed batch to in-process subscribers (live tail) the moment it is durable: no polling. A

@@ -26,7 +26,21 @@ public sealed class LineArena
 
     public ArenaLine Append(string line)
     {
-        var length = Encoding.UTF8.GetByteCount(line);
+        var block = Room(Encoding.UTF8.GetByteCount(line));
+        return Taken(block, Encoding.UTF8.GetBytes(line, block.Bytes.AsSpan(block.Used)));
+    }
+
+    /// <summary>Appends a line that is UTF-8 already, as a push's lines are.</summary>
+    public ArenaLine Append(ReadOnlySpan<byte> line)
+    {
+        var block = Room(line.Length);
+        line.CopyTo(block.Bytes.AsSpan(block.Used));
+        return Taken(block, line.Length);
+    }
+
+    /// <summary>The current block, or a new one when the line does not fit what is left of it.</summary>
+    private Block Room(int length)
+    {
         if (_current is null || _current.Used + length > _current.Bytes.Length)
         {
             var previous = _current;
@@ -38,10 +52,14 @@ public sealed class LineArena
             }
         }
 
-        var written = Encoding.UTF8.GetBytes(line, _current.Bytes.AsSpan(_current.Used));
-        var at = new ArenaLine(_current.Number, _current.Used, written);
-        _current.Used += written;
-        _current.Live++;
+        return _current;
+    }
+
+    private static ArenaLine Taken(Block block, int written)
+    {
+        var at = new ArenaLine(block.Number, block.Used, written);
+        block.Used += written;
+        block.Live++;
         return at;
     }
 

@@ -278,7 +278,7 @@ public sealed class LogWriter : BackgroundService
 
                     foreach (var entry in stream.Entries)
                     {
-                        var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line);
+                        var key = RecentEntries.KeyOf(entry.TimestampNs, entry.Line.Span);
                         if (!recent.TryAdd(key))
                         {
                             continue;
@@ -327,7 +327,7 @@ public sealed class LogWriter : BackgroundService
     }
 
     /// <summary>The days entries in time order fall on, each once.</summary>
-    private static IEnumerable<DateOnly> DaysOf(List<LogEntry> ordered)
+    private static IEnumerable<DateOnly> DaysOf(List<Utf8Entry> ordered)
     {
         var last = (DateOnly?)null;
         foreach (var entry in ordered)
@@ -382,7 +382,7 @@ public sealed class LogWriter : BackgroundService
         await transaction.CommitAsync(cancellationToken);
 
         // Into the head before anyone is told the push succeeded: a query right after the answer must see it.
-        _head.Add(rows.Select(r => (r.Stream.Id, (IReadOnlyList<LogEntry>)r.Entries)));
+        _head.Add(rows.Select(r => (r.Stream.Id, (IReadOnlyList<Utf8Entry>)r.Entries)));
 
         foreach (var day in newDays)
         {

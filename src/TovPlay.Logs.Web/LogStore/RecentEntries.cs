@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 
 namespace TovPlay.Logs.Web.LogStore;
 
@@ -15,7 +14,7 @@ public sealed class RecentEntries(int capacity)
     private readonly HashSet<(long Ts, ulong Hash)> _set = [];
     private readonly Queue<(long Ts, ulong Hash)> _order = new();
 
-    public static (long, ulong) KeyOf(long ts, string line) => (ts, XxHash3.HashToUInt64(MemoryMarshal.AsBytes(line.AsSpan())));
+    public static (long, ulong) KeyOf(long ts, ReadOnlySpan<byte> line) => (ts, XxHash3.HashToUInt64(line));
 
     /// <summary>Remembers the entry; false when it is already remembered (a repeat).</summary>
     public bool TryAdd((long, ulong) key)

@@ -8,17 +8,17 @@ namespace TovPlay.Logs.Web.LogStore;
 /// </summary>
 internal sealed class StreamRows(StoredStream stream, int capacity)
 {
-    private List<LogEntry> _entries = new(capacity);
+    private List<Utf8Entry> _entries = new(capacity);
 
     public StoredStream Stream { get; } = stream;
 
     /// <summary>In time order once <see cref="Order"/> has run; entries of one time keep the order they came in.</summary>
-    public List<LogEntry> Entries => _entries;
+    public List<Utf8Entry> Entries => _entries;
 
     /// <summary>The keys under which the entries were marked recent, forgotten again if the commit fails.</summary>
     public List<(long, ulong)> Keys { get; } = new(capacity);
 
-    public void Add(LogEntry entry, (long, ulong) key)
+    public void Add(Utf8Entry entry, (long, ulong) key)
     {
         _entries.Add(entry);
         Keys.Add(key);

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
 
@@ -19,6 +20,13 @@ internal static class PushJson
 
     public static List<PushStream> Decode(ReadOnlySpan<byte> body)
     {
+        var lines = new LineSlab();
+        return PushJsonScanner.TryDecode(body, lines, out var streams) ? streams : DecodeWithReader(body, lines);
+    }
+
+    /// <summary>Any body, with the general reader: what <see cref="PushJsonScanner"/> leaves to it, and every error's text.</summary>
+    internal static List<PushStream> DecodeWithReader(ReadOnlySpan<byte> body, LineSlab lines)
+    {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         try
         {
@@ -33,7 +41,7 @@ internal static class PushJson
                     Expect(ref reader, JsonTokenType.StartArray, "\"streams\" must be an array");
                     while (Read(ref reader) && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        streams.Add(ReadStream(ref reader));
+                        streams.Add(ReadStream(ref reader, lines));
                     }
                 }
                 else
@@ -62,11 +70,11 @@ internal static class PushJson
         }
     }
 
-    private static PushStream ReadStream(ref Utf8JsonReader reader)
+    private static PushStream ReadStream(ref Utf8JsonReader reader, LineSlab lines)
     {
         Expect(ref reader, JsonTokenType.StartObject, "each stream must be an object");
         var labels = LabelSet.Empty;
-        var entries = new List<LogEntry>();
+        var entries = new List<Utf8Entry>();
         while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("stream"))
@@ -80,7 +88,7 @@ internal static class PushJson
                 Expect(ref reader, JsonTokenType.StartArray, "\"values\" must be an array");
                 while (Read(ref reader) && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    entries.Add(ReadEntry(ref reader));
+                    entries.Add(ReadEntry(ref reader, lines));
                 }
             }
             else
@@ -93,7 +101,7 @@ internal static class PushJson
         return new PushStream(labels, entries);
     }
 
-    private static LogEntry ReadEntry(ref Utf8JsonReader reader)
+    private static Utf8Entry ReadEntry(ref Utf8JsonReader reader, LineSlab lines)
     {
         Expect(ref reader, JsonTokenType.StartArray, "each value must be an array [\"<unix ns>\", \"<line>\"]");
         Read(ref reader);
@@ -106,7 +114,7 @@ internal static class PushJson
 
         Read(ref reader);
         Expect(ref reader, JsonTokenType.String, "a value's line must be a string");
-        var line = reader.GetString()!;
+        var line = ReadLine(ref reader, lines);
         LabelSet? metadata = null;
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.EndArray)
@@ -117,7 +125,29 @@ internal static class PushJson
         }
 
         Expect(ref reader, JsonTokenType.EndArray, "a value has at most three elements: timestamp, line, structured metadata");
-        return new LogEntry(ts, line, metadata is { Count: > 0 } ? metadata : null);
+        return new Utf8Entry(ts, line, metadata is { Count: > 0 } ? metadata : null);
+    }
+
+    /// <summary>
+    /// The line as UTF-8, unescaped, with no string made of it. Unescaping only shortens a JSON string, so its raw
+    /// length is room enough. The reader checks structure, not encoding: the bytes are checked here, as GetString would.
+    /// </summary>
+    private static ReadOnlyMemory<byte> ReadLine(ref Utf8JsonReader reader, LineSlab lines)
+    {
+        if (reader.HasValueSequence)
+        {
+            throw new InvalidOperationException("the push body is read from one buffer");
+        }
+
+        var line = reader.ValueIsEscaped
+            ? lines.Commit(reader.CopyString(lines.Reserve(reader.ValueSpan.Length).Span))
+            : lines.Copy(reader.ValueSpan);
+        if (!Utf8.IsValid(line.Span))
+        {
+            Fail(ref reader, "a value's line is not valid UTF-8");
+        }
+
+        return line;
     }
 
     private static bool TryReadNanoseconds(ref Utf8JsonReader reader, out long ns)

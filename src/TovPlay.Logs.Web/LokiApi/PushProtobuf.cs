@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using TovPlay.Logs.Domain.Logs;
 using TovPlay.Logs.Domain.Logs.Push;
 
@@ -12,12 +13,13 @@ internal static class PushProtobuf
     public static List<PushStream> Decode(ReadOnlySpan<byte> message)
     {
         var streams = new List<PushStream>();
+        var lines = new LineSlab();
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wire))
         {
             if (field == 1 && wire == ProtobufReader.LengthDelimited)
             {
-                streams.Add(DecodeStream(reader.ReadBytes()));
+                streams.Add(DecodeStream(reader.ReadBytes(), lines));
             }
             else
             {
@@ -28,10 +30,10 @@ internal static class PushProtobuf
         return streams;
     }
 
-    private static PushStream DecodeStream(ReadOnlySpan<byte> message)
+    private static PushStream DecodeStream(ReadOnlySpan<byte> message, LineSlab lines)
     {
         string? labelsText = null;
-        var entries = new List<LogEntry>();
+        var entries = new List<Utf8Entry>();
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wire))
         {
@@ -41,7 +43,7 @@ internal static class PushProtobuf
                     labelsText = reader.ReadString();
                     break;
                 case (2, ProtobufReader.LengthDelimited):
-                    entries.Add(DecodeEntry(reader.ReadBytes()));
+                    entries.Add(DecodeEntry(reader.ReadBytes(), lines));
                     break;
                 default:
                     reader.Skip(wire);
@@ -62,10 +64,10 @@ internal static class PushProtobuf
         return new PushStream(labels, entries);
     }
 
-    private static LogEntry DecodeEntry(ReadOnlySpan<byte> message)
+    private static Utf8Entry DecodeEntry(ReadOnlySpan<byte> message, LineSlab lines)
     {
         long seconds = 0, nanos = 0;
-        var line = "";
+        var line = ReadOnlyMemory<byte>.Empty;
         List<(string, string)>? metadata = null;
         var reader = new ProtobufReader(message);
         while (reader.TryReadTag(out var field, out var wire))
@@ -76,7 +78,9 @@ internal static class PushProtobuf
                     (seconds, nanos) = DecodeTimestamp(reader.ReadBytes());
                     break;
                 case (2, ProtobufReader.LengthDelimited):
-                    line = reader.ReadString();
+                    // Kept as the UTF-8 it came as (the message's buffer is returned after decoding), checked as ReadString checks.
+                    var bytes = reader.ReadBytes();
+                    line = Utf8.IsValid(bytes) ? lines.Copy(bytes) : throw new FormatException("a string field is not valid UTF-8");
                     break;
                 case (3, ProtobufReader.LengthDelimited):
                     (metadata ??= []).Add(DecodePair(reader.ReadBytes()));
@@ -87,7 +91,7 @@ internal static class PushProtobuf
             }
         }
 
-        return new LogEntry(checked(seconds * 1_000_000_000 + nanos), line, metadata is null ? null : LabelSet.From([.. metadata]));
+        return new Utf8Entry(checked(seconds * 1_000_000_000 + nanos), line, metadata is null ? null : LabelSet.From([.. metadata]));
     }
 
     private static (long Seconds, long Nanos) DecodeTimestamp(ReadOnlySpan<byte> message)

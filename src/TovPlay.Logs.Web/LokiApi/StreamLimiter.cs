@@ -65,7 +65,7 @@ public sealed class StreamLimiter(StreamRegistry registry, IOptions<LogStoreOpti
     {
         var rate = settings.PerStreamRateBytes;
         var burst = Math.Max(settings.PerStreamBurstBytes, rate);
-        var wanted = pushed.GroupBy(s => s.Labels).Select(g => (Labels: g.Key, Bytes: g.Sum(s => s.Entries.Sum(e => (long)System.Text.Encoding.UTF8.GetByteCount(e.Line))))).ToList();
+        var wanted = pushed.GroupBy(s => s.Labels).Select(g => (Labels: g.Key, Bytes: g.Sum(s => s.Entries.Sum(e => (long)e.Line.Length)))).ToList();
         var buckets = wanted.Select(w => (w.Labels, w.Bytes, Bucket: _rates.GetOrAdd(w.Labels, _ => new Bucket(burst, now)))).ToList();
         foreach (var (labels, bytes, bucket) in buckets)
         {

@@ -9,7 +9,7 @@ namespace TovPlay.Logs.Benchmarks.Store;
 /// <summary>Push bodies as clients send them: Loki JSON, and block-snappy protobuf as promtail does.</summary>
 public static class PushBodies
 {
-    public static byte[] Json(LabelSet labels, IReadOnlyList<LogEntry> entries) => PushJson.Encode([new PushStream(labels, entries)]);
+    public static byte[] Json(LabelSet labels, IReadOnlyList<LogEntry> entries) => PushJson.Encode([PushStream.Of(labels, entries)]);
 
     public static byte[] Protobuf(LabelSet labels, IReadOnlyList<LogEntry> entries)
     {

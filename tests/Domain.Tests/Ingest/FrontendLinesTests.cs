@@ -26,7 +26,7 @@ public sealed class FrontendLinesTests
         Assert.Equal(new DateTimeOffset(2026, 12, 4, 10, 29, 59, 250, TimeSpan.Zero), DateTimeOffset.UnixEpoch.AddTicks(entry.TimestampNs / 100));
         Assert.Equal(
             """{"ts":"2026-12-04T10:29:59.250Z","level":"error","msg":"boom","service":"tovplay-frontend","env":"staging","ip":"203.0.113.9","user_agent":"Mozilla/5.0","labels":{"job":"x"},"page":"/games","claimed_job":"tovplay-backend","claimed_service":"api","claimed_user_id":1,"claimed_username":"admin","claimed_ip":"10.0.0.1"}""",
-            entry.Line);
+            entry.Decode().Line);
         Assert.Equal(0, redactions);
     }
 
@@ -35,8 +35,8 @@ public sealed class FrontendLinesTests
     {
         var batch = Batch("""{"entries": [{"message": "clicked buy", "correlation_id": "c-1", "session_id": "s-9", "user_agent": "own agent"}]}""");
 
-        var verified = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", "Mozilla/5.0", SessionTokenStatus.Valid, new SessionUser("42", "maya"))).Streams[0].Entries[0].Line)!;
-        var expired = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null, SessionTokenStatus.Expired)).Streams[0].Entries[0].Line)!;
+        var verified = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", "Mozilla/5.0", SessionTokenStatus.Valid, new SessionUser("42", "maya"))).Streams[0].Entries[0].Decode().Line)!;
+        var expired = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null, SessionTokenStatus.Expired)).Streams[0].Entries[0].Decode().Line)!;
 
         Assert.Equal(("42", "maya", "c-1", "s-9", "Mozilla/5.0", "own agent"), ((string?)verified["user_id"], (string?)verified["username"], (string?)verified["correlation_id"],
             (string?)verified["session_id"], (string?)verified["user_agent"], (string?)verified["claimed_user_agent"]));
@@ -55,7 +55,7 @@ public sealed class FrontendLinesTests
 
         Assert.Equal(3, redactions);
         Assert.Equal(2, streams.Count);
-        var line = streams.Single(s => s.Labels["level"] == "info").Entries[0].Line;
+        var line = streams.Single(s => s.Labels["level"] == "info").Entries[0].Decode().Line;
         Assert.Contains("\"msg\":\"login failed for card [REDACTED]\"", line, StringComparison.Ordinal);
         Assert.Contains("\"password\":\"[REDACTED]\",\"form\":{\"token\":\"[REDACTED]\"}", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", line, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class FrontendLinesTests
 
         var (streams, redactions) = FrontendLines.Build(batch, new FrontendCaller(null, "Mozilla/5.0 Bearer abcdefghijklmnop"));
 
-        var line = JsonNode.Parse(streams[0].Entries[0].Line)!;
+        var line = JsonNode.Parse(streams[0].Entries[0].Decode().Line)!;
         Assert.Equal(("Mozilla/5.0 Bearer [REDACTED]", "FakeAgent/1.0", "forged", "[REDACTED]"),
             ((string?)line["user_agent"], (string?)line["claimed_user_agent"], (string?)line["claimed_client_ts"], (string?)line["claimed_session_token"]));
         Assert.Null(line["client_ts"]);
@@ -92,7 +92,7 @@ public sealed class FrontendLinesTests
     {
         var batch = Batch("""{"entries": [{"message": "m", "user": {"id": "999", "name": "mallory"}, "user-agent": "FakeUA", "user.name": "m2", "claimed_ip": "9.9.9.9", "ip": "1.1.1.1"}]}""");
 
-        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", null, SessionTokenStatus.Valid, new SessionUser("42", "alice"))).Streams[0].Entries[0].Line)!;
+        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller("203.0.113.9", null, SessionTokenStatus.Valid, new SessionUser("42", "alice"))).Streams[0].Entries[0].Decode().Line)!;
 
         Assert.Equal(("42", "alice", "203.0.113.9"), ((string?)line["user_id"], (string?)line["username"], (string?)line["ip"]));
         Assert.Equal(("999", "FakeUA", "9.9.9.9", "1.1.1.1"),
@@ -107,7 +107,7 @@ public sealed class FrontendLinesTests
     {
         var batch = Batch("""{"entries": [{"message": "from the future", "ts": "2030-01-01T00:00:00Z"}]}""");
 
-        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null)).Streams[0].Entries[0].Line)!;
+        var line = JsonNode.Parse(FrontendLines.Build(batch, new FrontendCaller(null, null)).Streams[0].Entries[0].Decode().Line)!;
 
         Assert.Equal(("2026-12-04T10:30:00.000Z", "2030-01-01T00:00:00Z"), ((string?)line["ts"], (string?)line["client_ts"]));
     }

@@ -96,8 +96,8 @@ public sealed class ActivityReaderTests(WebAppFixture fixture) : IAsyncLifetime
 
         await writer.WriteAsync(
         [
-            new PushStream(LabelSet.From(("job", "tovplay-backend"), ("level", "info"), ("run", _db.Suffix)), requests),
-            new PushStream(LabelSet.From(("job", "tovplay-backend"), ("level", "error"), ("run", _db.Suffix)), errors),
+            PushStream.Of(LabelSet.From(("job", "tovplay-backend"), ("level", "info"), ("run", _db.Suffix)), requests),
+            PushStream.Of(LabelSet.From(("job", "tovplay-backend"), ("level", "error"), ("run", _db.Suffix)), errors),
         ], Ct);
 
         var answer = await Reader.ReadAsync(ScenarioKind.ErrorSpike, null, start, start.AddHours(1), around: start.AddMinutes(45), Ct);

@@ -39,7 +39,7 @@ public sealed class WipeInvestigatorTests(WebAppFixture fixture) : IAsyncLifetim
     {
         var writer = _app.Services.GetRequiredService<LogWriter>();
         var labels = LabelSet.From(("job", job), ("env", "test"), ("run", _db.Suffix));
-        await writer.WriteAsync([new PushStream(labels, [new LogEntry((at - DateTimeOffset.UnixEpoch).Ticks * 100, line)])], Ct);
+        await writer.WriteAsync([PushStream.Of(labels, [new LogEntry((at - DateTimeOffset.UnixEpoch).Ticks * 100, line)])], Ct);
     }
 
     [Fact]

@@ -200,7 +200,7 @@ public sealed class HeadCacheTests
         var now = LokiPushClient.NowNs;
         var line = new string('x', 1000);
         var added = Enumerable.Range(0, 2_000).Select(i => (StreamId: 1L, Entry: new Domain.Logs.LogEntry(now - Minute * 10 + (i * 300_000_000L), $"{i} {line}"))).ToList();
-        head.Add([(1L, added.Select(a => a.Entry).ToList())]);
+        head.Add([(1L, added.Select(a => Domain.Logs.Utf8Entry.Of(a.Entry)).ToList())]);
 
         await head.LoadAsync(ct);
 

@@ -255,6 +255,7 @@ public sealed class PushApiTests(WebAppFixture fixture)
     [InlineData(new byte[] { 0x0a, 0x20, 0x01, 0x02 }, true, "proto: logproto.PushRequest: length 32 at byte 2 runs past the end of the message")]
     [InlineData(new byte[] { 0x0a, 0x04, 0x0a, 0x02, 0xc3, 0x28 }, true, "proto: logproto.PushRequest: a string field is not valid UTF-8")]
     [InlineData(new byte[] { 0x0a, 0x05, 0x0a, 0x03, 0x7b, 0x61, 0x7d }, true, "error parsing labels '{a}' with error: parse error at line 1, col 3")]
+    [InlineData(new byte[] { 0x0a, 0x0f, 0x0a, 0x07, 0x7b, 0x61, 0x3d, 0x22, 0x62, 0x22, 0x7d, 0x12, 0x04, 0x12, 0x02, 0xc3, 0x28 }, true, "proto: logproto.PushRequest: a string field is not valid UTF-8")]
     public async Task Push_MalformedProtobuf_Is400WithTheReason(byte[] message, bool compress, string expected)
     {
         using var client = await ClientAsync();

@@ -23,7 +23,7 @@ public sealed class SandboxHistoryTests
         {
             // What the audit shipper writes when it ships the preparation first: a line of env="sandbox" at "now".
             var line = new LogEntry(TimeWindow.Ns(DateTimeOffset.UtcNow), "{\"event\":\"statement\",\"statement\":\"CREATE TABLE users (id bigint)\"}");
-            await before.Services.GetRequiredService<ILogSink>().WriteAsync([new PushStream(AuditLogLine.Stream("info", SandboxLine.Env), [line])], TestContext.Current.CancellationToken);
+            await before.Services.GetRequiredService<ILogSink>().WriteAsync([PushStream.Of(AuditLogLine.Stream("info", SandboxLine.Env), [line])], TestContext.Current.CancellationToken);
         }
 
         await using var sandbox = await SandboxApp.StartOnAsync(appDb);

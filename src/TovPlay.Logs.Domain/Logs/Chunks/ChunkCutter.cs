@@ -63,13 +63,13 @@ public sealed class ChunkCutter(int targetLineBytes, ChunkCodec codec, int level
     /// Cuts entries in any order: sorted by time first when they are not (entries of one time keep their order); in
     /// order, as a push's usually are, they are read as they are.
     /// </summary>
-    public static List<EncodedChunk> Cut(IReadOnlyList<LogEntry> entries, int targetLineBytes, ChunkCodec codec, int level)
+    public static List<EncodedChunk> Cut(IReadOnlyList<Utf8Entry> entries, int targetLineBytes, ChunkCodec codec, int level)
     {
         using var cutter = new ChunkCutter(targetLineBytes, codec, level);
         var chunks = new List<EncodedChunk>();
         foreach (var entry in EntryOrder.ByTime(entries))
         {
-            if (cutter.Add(entry) is { } chunk)
+            if (cutter.Add(entry.TimestampNs, entry.Line.Span, entry.Metadata) is { } chunk)
             {
                 chunks.Add(chunk);
             }

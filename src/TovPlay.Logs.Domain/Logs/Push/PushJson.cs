@@ -12,15 +12,7 @@ public static class PushJson
     /// <summary>One stream: <c>{"stream":{labels},"values":[["ns","line"], ...]}</c>.</summary>
     public static void WriteStream(Utf8JsonWriter json, LabelSet labels, IEnumerable<LogEntry> entries)
     {
-        json.WriteStartObject();
-        json.WriteStartObject("stream");
-        foreach (var (name, value) in labels.Pairs)
-        {
-            json.WriteString(name, value);
-        }
-
-        json.WriteEndObject();
-        json.WriteStartArray("values");
+        WriteLabels(json, labels);
         foreach (var entry in entries)
         {
             json.WriteStartArray();
@@ -33,6 +25,10 @@ public static class PushJson
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// A push request of the streams. Structured metadata is left out: Loki 2.8's push API knows only timestamps and
+    /// lines, and refuses a third element.
+    /// </summary>
     public static byte[] Encode(IEnumerable<PushStream> streams)
     {
         using var buffer = new MemoryStream();
@@ -42,7 +38,17 @@ public static class PushJson
             json.WriteStartArray("streams");
             foreach (var stream in streams)
             {
-                WriteStream(json, stream.Labels, stream.Entries);
+                WriteLabels(json, stream.Labels);
+                foreach (var entry in stream.Entries)
+                {
+                    json.WriteStartArray();
+                    json.WriteStringValue(entry.TimestampNs.ToString(CultureInfo.InvariantCulture));
+                    json.WriteStringValue(entry.Line.Span);
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
             }
 
             json.WriteEndArray();
@@ -50,5 +56,19 @@ public static class PushJson
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>Opens a stream's object, writes its labels and opens its values.</summary>
+    private static void WriteLabels(Utf8JsonWriter json, LabelSet labels)
+    {
+        json.WriteStartObject();
+        json.WriteStartObject("stream");
+        foreach (var (name, value) in labels.Pairs)
+        {
+            json.WriteString(name, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("values");
     }
 }

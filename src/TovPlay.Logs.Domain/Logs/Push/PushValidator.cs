@@ -37,7 +37,7 @@ public static class PushValidator
             var newest = newestByStream?.Invoke(stream.Labels);
             foreach (var entry in stream.Entries)
             {
-                var size = Encoding.UTF8.GetByteCount(entry.Line);
+                var size = entry.Line.Length;
                 lines++;
                 bytes += size;
                 var problem = EntryProblem(stream.Labels, entry, size, limits, oldest, oldestNs, newestAllowedNs, newest);
@@ -99,7 +99,7 @@ public static class PushValidator
         return null;
     }
 
-    private static string? EntryProblem(LabelSet labels, LogEntry entry, int bytes, PushLimits limits, DateTimeOffset oldest, long oldestNs, long newestAllowedNs, long? newestInStream)
+    private static string? EntryProblem(LabelSet labels, Utf8Entry entry, int bytes, PushLimits limits, DateTimeOffset oldest, long oldestNs, long newestAllowedNs, long? newestInStream)
     {
         if (entry.TimestampNs < oldestNs)
         {
@@ -116,7 +116,7 @@ public static class PushValidator
             return $"Max entry size '{limits.MaxLineBytes}' bytes exceeded for stream '{labels}' while adding an entry with length '{bytes}' bytes";
         }
 
-        if (entry.Line.Contains('\0', StringComparison.Ordinal))
+        if (entry.Line.Span.Contains((byte)0))
         {
             return $"entry for stream '{labels}' at {Format(entry.TimestampNs)} has a NUL character in its line";
         }

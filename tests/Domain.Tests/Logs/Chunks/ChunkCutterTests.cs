@@ -21,7 +21,7 @@ public sealed class ChunkCutterTests
         entries.Add(new LogEntry(s_midnight + (3 * 3600 * Second), "later"));
         entries.Add(new LogEntry(s_midnight + (3 * 3600 * Second) + Second, "a second after"));
 
-        var chunks = ChunkCutter.Cut([.. entries.AsEnumerable().Reverse()], targetLineBytes: 2_500, ChunkCodec.Zstd, level: 1);
+        var chunks = ChunkCutter.Cut([.. entries.AsEnumerable().Reverse().Select(Utf8Entry.Of)], targetLineBytes: 2_500, ChunkCodec.Zstd, level: 1);
 
         // 25 lines fill 2,500 bytes: four chunks before midnight; the two later lines share one after it.
         Assert.Equal([25, 25, 25, 25, 2], chunks.Select(c => c.Count));
@@ -40,7 +40,7 @@ public sealed class ChunkCutterTests
     {
         var entries = Enumerable.Range(0, 10).Select(i => new LogEntry(s_midnight + (i * 1000 * Second), $"line {i}")).ToList();
 
-        var chunks = ChunkCutter.Cut(entries, targetLineBytes: 1 << 20, ChunkCodec.Lz4, level: 0);
+        var chunks = ChunkCutter.Cut([.. entries.Select(Utf8Entry.Of)], targetLineBytes: 1 << 20, ChunkCodec.Lz4, level: 0);
 
         // 7,200 s at most: lines 0..7 (0 to 7,000 s), then 8..9.
         Assert.Equal([8, 2], chunks.Select(c => c.Count));

@@ -67,7 +67,7 @@ public sealed class PushAttackTests(WebAppFixture fixture)
         var writer = fixture.App.Services.GetRequiredService<LogWriter>();
         var run = Run();
         var now = LokiPushClient.NowNs;
-        PushStream Stream(string line) => new(LabelSet.From(("job", "commit-sharing"), ("run", run)), [new LogEntry(now, line)]);
+        PushStream Stream(string line) => PushStream.Of(LabelSet.From(("job", "commit-sharing"), ("run", run)), [new LogEntry(now, line)]);
         var writes = Enumerable.Range(0, 20).Select(i => writer.WriteAsync([Stream(i == 7 ? "bad\0line" : $"good {i}")], TestContext.Current.CancellationToken)).ToList();
 
         Assert.All(await Task.WhenAll(writes), written => Assert.Equal(1, written));
@@ -119,7 +119,7 @@ public sealed class PushAttackTests(WebAppFixture fixture)
             var labels = i == 3
                 ? LabelSet.From(("job", "commit-sharing"), ("run", run), ("huge", new string([.. Enumerable.Range(0, 12_000).Select(_ => (char)('a' + Random.Shared.Next(26)))])))
                 : LabelSet.From(("job", "commit-sharing"), ("run", run));
-            writes.Add(writer.WriteAsync([new PushStream(labels, [new LogEntry(now + i, $"line {i}")])], TestContext.Current.CancellationToken));
+            writes.Add(writer.WriteAsync([PushStream.Of(labels, [new LogEntry(now + i, $"line {i}")])], TestContext.Current.CancellationToken));
         }
 
         for (var i = 0; i < writes.Count; i++)
