@@ -3,7 +3,8 @@
 #   scripts/bench.sh store [ingest] [query | query-100k] [storage] [tail]   the embedded store: ingest, query latency and storage on 100k and 1M lines (storage: alone);
 #                                          first the last version of the row format ("before"), then this one ("after");
 #                                          TOVPLAY_BENCH_BEFORE=0 skips the before; TOVPLAY_BENCH_ALLOCATIONS=1 names
-#                                          each ingest cell's garbage by type (sampled; it slows the cell)
+#                                          each ingest cell's garbage by type (sampled; it slows the cell);
+#                                          TOVPLAY_BENCH_CELLS=json:1000x4,protobuf:100x1 runs only those ingest cells
 #   scripts/bench.sh store codecs          chunk codecs and sizes in memory: bytes per line, MB/s
 #   scripts/bench.sh live [--seconds N] [--clients 1,20,100] [--rates 500,2000,10000]   live tail through SignalR
 #   scripts/bench.sh audit [--seconds N]   audit trigger cost: bulk changes of 200k rows and pgbench single-row updates,

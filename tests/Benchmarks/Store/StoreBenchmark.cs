@@ -69,7 +69,10 @@ public static class StoreBenchmark
         var cells = (from format in new[] { "json", "protobuf" }
                      from batch in new[] { 100, 1000 }
                      from pushers in new[] { 1, 4 }
-                     select (Format: format, Batch: batch, Pushers: pushers)).ToList();
+                     select (Format: format, Batch: batch, Pushers: pushers))
+                    .Where(c => Environment.GetEnvironmentVariable("TOVPLAY_BENCH_CELLS") is not { Length: > 0 } only
+                        || only.Split(',').Contains($"{c.Format}:{c.Batch}x{c.Pushers}"))
+                    .ToList();
 
         // Every code path is compiled and optimised before anything is timed: a sustained rate, not a cold start. One
         // round of the cells left the first ones timed on quick-tier code (100-line JSON pushes cost 86 ms of processor
