@@ -30,15 +30,19 @@ public static class CliVerbs
 
     public static async Task<int> RunAsync(WebApplication app, string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
+        // A verb is one unit of work, as a request is: its scoped services come from a scope of its own (Development's
+        // host refuses to hand out a scoped service from the root).
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
         try
         {
             return args[0] switch
             {
                 Migrate => await MigrateAsync(app, stdout),
                 CreateUser => await CreateUserAsync(app, args[1..], stdin, stdout, stderr),
-                ApiKeyCli.Verb => await ApiKeyCli.RunAsync(app.Services.GetRequiredService<ApiKeyAdministration>(), args[1..], stdout, stderr, CancellationToken.None),
-                StatusCli.Verb => await StatusCli.RunAsync(app.Services.GetRequiredService<SourceChecks>(), args[1..], stdout, stderr, CancellationToken.None),
-                AuditCli.Verb => await AuditCli.RunAsync(app.Services.GetRequiredService<AuditInstaller>(), app.Services.GetRequiredService<AuditRestore>(), app.Services.GetRequiredService<AuditSeal>(), args[1..], stdout, stderr, CancellationToken.None),
+                ApiKeyCli.Verb => await ApiKeyCli.RunAsync(services.GetRequiredService<ApiKeyAdministration>(), args[1..], stdout, stderr, CancellationToken.None),
+                StatusCli.Verb => await StatusCli.RunAsync(services.GetRequiredService<SourceChecks>(), args[1..], stdout, stderr, CancellationToken.None),
+                AuditCli.Verb => await AuditCli.RunAsync(services.GetRequiredService<AuditInstaller>(), services.GetRequiredService<AuditRestore>(), services.GetRequiredService<AuditSeal>(), args[1..], stdout, stderr, CancellationToken.None),
                 _ => Usage(stdout, 0),
             };
         }

@@ -64,6 +64,27 @@ public sealed class CliExecutableTests(WebAppFixture fixture) : IAsyncLifetime
         Assert.Equal([Domain.Security.AppAuditActions.ApiKeyCreated, Domain.Security.AppAuditActions.ApiKeyRevoked], rows.Select(r => r.Action).Order());
     }
 
+    /// <summary>
+    /// run.sh starts the app in Development, where the host checks that nothing scoped is taken from the root: the
+    /// verbs an operator of such an install runs beside it must work there too (api-key failed with "Cannot resolve
+    /// scoped service ... from root provider").
+    /// </summary>
+    [Fact]
+    public async Task TheVerbs_RunInDevelopment_AsARunShInstallHasIt()
+    {
+        var development = new Dictionary<string, string>(AppDb) { ["ASPNETCORE_ENVIRONMENT"] = "Development" };
+        var name = $"dev-{Guid.NewGuid():N}"[..16];
+
+        var created = await AppExecutable.RunAsync(development, null, "api-key", "create", "--name", name, "--scope", "read");
+        var listed = await AppExecutable.RunAsync(development, null, "api-key", "list");
+        var revoked = await AppExecutable.RunAsync(development, null, "api-key", "revoke", "--name", name);
+
+        Assert.True(created.Exit == 0, created.Err);
+        Assert.True(listed.Exit == 0, listed.Err);
+        Assert.Contains($" {name} ", listed.Out, StringComparison.Ordinal);
+        Assert.True(revoked.Exit == 0, revoked.Err);
+    }
+
     [Theory]
     [InlineData("error: api-key create needs --name and at least one --scope (push or read).", "api-key", "create", "--name", "x")]
     [InlineData("error: --scope: 'write' is not a scope; use push or read.", "api-key", "create", "--name", "x", "--scope", "write")]
