@@ -96,6 +96,8 @@ public static class AppHost
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseClientAbortsAsClientErrors();
+
         app.UseAppSecurityHeaders();
         app.UseSameOriginConnections();
         // Before the limiter, so a refusal (429) still carries the CORS headers a page needs to read it.

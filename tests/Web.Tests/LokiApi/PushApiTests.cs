@@ -269,6 +269,62 @@ public sealed class PushApiTests(WebAppFixture fixture)
         Assert.Contains(expected, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// A client that stops sending mid-body (a crash, a dropped connection) made the push count as a server error:
+    /// logged as an error with its stack, "responded 500". So did a body Kestrel cannot read (bad chunked framing).
+    /// Both are the client's doing: 499 (it closed the request) or Kestrel's 400, logged at information level.
+    /// </summary>
+    [Fact]
+    public async Task Push_ABodyCutShortOrBadlyFramed_IsTheClientsFault_NotAServerError()
+    {
+        var sink = new CapturingSink();
+        await using var app = new TestApp(fixture.Database.ConnectionString,
+            new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" },
+            services => services.AddSingleton<Serilog.Core.ILogEventSink>(sink));
+        var token = await app.CreateApiKeyAsync(push: true, read: false);
+        var body = LokiPushClient.PushBody(Labels(NewRun()), (LokiPushClient.NowNs, "cut short"));
+        var head = $"POST /logs/loki/api/v1/push HTTP/1.1\r\nHost: {app.ServerAddress.Authority}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n";
+
+        // A chunk size that is not hexadecimal: the connection stays open, and the answer comes back.
+        using (var socket = await ConnectAsync(app))
+        {
+            await SendAsync(socket, head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body + "\r\n");
+            using var reader = new StreamReader(socket.GetStream(), Encoding.ASCII);
+            Assert.StartsWith("HTTP/1.1 400", await reader.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        // Less body than the Content-Length promised, then the connection closes.
+        using (var socket = await ConnectAsync(app))
+        {
+            await SendAsync(socket, head + $"Content-Length: {Encoding.UTF8.GetByteCount(body) + 100}\r\n\r\n" + body);
+        }
+
+        // Each request's completion is logged once the app is done with it: wait for that state.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        List<Serilog.Events.LogEvent> completed;
+        while ((completed = [.. sink.Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP", StringComparison.Ordinal)
+            && CapturingSink.Scalar(e, "RequestPath") == "/loki/api/v1/push")]).Count < 2)
+        {
+            await Task.Delay(50, bound.Token);
+        }
+
+        var problems = string.Join("\n", sink.Events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Warning).Select(e => e.RenderMessage() + " " + e.Exception));
+        Assert.True(CapturingSink.Scalar(completed[0], "StatusCode") == "400", problems);
+        Assert.True(CapturingSink.Scalar(completed[1], "StatusCode") is "400" or "499", problems);
+        Assert.True(!sink.Events.Any(e => e.Level >= Serilog.Events.LogEventLevel.Error), problems);
+    }
+
+    private static async Task<System.Net.Sockets.TcpClient> ConnectAsync(TestApp app)
+    {
+        var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(app.ServerAddress.Host, app.ServerAddress.Port, TestContext.Current.CancellationToken);
+        return socket;
+    }
+
+    private static async Task SendAsync(System.Net.Sockets.TcpClient socket, string request) =>
+        await socket.GetStream().WriteAsync(Encoding.UTF8.GetBytes(request), TestContext.Current.CancellationToken);
+
     [Fact]
     public async Task Push_BodyAboveTheLimit_Is413()
     {
