@@ -65,7 +65,7 @@ internal static class PushJson
         }
         catch (InvalidOperationException ex)
         {
-            // GetString on text that is not Unicode: invalid UTF-8 bytes, or an escaped lone surrogate (\ud800).
+            // GetString or CopyString on text that is not Unicode: invalid UTF-8 bytes, or an escaped lone surrogate (\ud800).
             throw new PushFormatException(Prefix + $"a string is not valid Unicode ({ex.Message})");
         }
     }

