@@ -33,7 +33,9 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
 
     public string? Error { get; private set; }
 
-    public bool Running { get; private set; }
+    public bool Running => _running is { IsCompleted: false };
+
+    private Task? _running;
 
     public IReadOnlyList<AuditStatement> Statements { get; private set; } = [];
 
@@ -67,15 +69,34 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
         (Statements, Result, Recommendations, AnsweredFor, Error, Title, TitleError) = ([], null, [], null, null, null, null);
     }
 
-    /// <summary>Answers WHAT, WHO, WHY/HOW and PREVENT for the chosen window (once per window).</summary>
+    /// <summary>
+    /// Answers WHAT, WHO, WHY/HOW and PREVENT for the chosen window (once per window). WHEN proposes a window from the
+    /// audit trail first and may move it when the logs are read, while the operator may already have moved on: a call
+    /// while an answer is coming waits for it, and an answer for a window that has moved meanwhile is followed by one
+    /// for the window as it now is, so the steps never sit empty with nothing running.
+    /// </summary>
     public async Task InvestigateAsync(CancellationToken cancellationToken)
     {
-        if (Question is not { } question || IsCurrent)
+        while (Question is { } question && !IsCurrent)
         {
-            return;
-        }
+            if (_running is { IsCompleted: false } coming)
+            {
+                await coming;
+                continue;
+            }
 
-        Running = true;
+            var run = AnswerAsync(question, cancellationToken);
+            _running = run;
+            await run;
+            if (Error is not null)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task AnswerAsync(ScenarioQuestion question, CancellationToken cancellationToken)
+    {
         Error = null;
         try
         {
@@ -90,10 +111,6 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
             Error = "The investigation could not read its sources: " + ex.Message;
             Result = null;
             AnsweredFor = null;
-        }
-        finally
-        {
-            Running = false;
         }
     }
 
