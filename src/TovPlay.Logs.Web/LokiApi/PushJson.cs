@@ -157,8 +157,12 @@ internal static class PushJson
             return long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out ns);
         }
 
-        // Digits only, as NumberStyles.None: no sign, no spaces.
-        var digits = reader.ValueSpan;
+        return TryParseNanoseconds(reader.ValueSpan, out ns);
+    }
+
+    /// <summary>A timestamp's unescaped bytes as Unix nanoseconds: digits only, as NumberStyles.None (no sign, no spaces).</summary>
+    internal static bool TryParseNanoseconds(ReadOnlySpan<byte> digits, out long ns)
+    {
         ns = 0;
         return !digits.IsEmpty && char.IsAsciiDigit((char)digits[0]) && Utf8Parser.TryParse(digits, out ns, out var used) && used == digits.Length;
     }

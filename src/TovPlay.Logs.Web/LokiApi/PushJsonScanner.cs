@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
 using TovPlay.Logs.Domain.Logs;
@@ -194,13 +193,7 @@ internal ref struct PushJsonScanner
         }
 
         var end = _body[_at..].IndexOf((byte)'"');
-        if (end <= 0)
-        {
-            return false;
-        }
-
-        var digits = _body.Slice(_at, end);
-        if (!char.IsAsciiDigit((char)digits[0]) || !Utf8Parser.TryParse(digits, out ns, out var used) || used != digits.Length)
+        if (end < 0 || !PushJson.TryParseNanoseconds(_body.Slice(_at, end), out ns))
         {
             return false;
         }

@@ -78,7 +78,7 @@ public class EvaluationBenchmarks
     private sealed class Utf8MemorySource(InMemoryLogSource text) : ILogStreamSource
     {
         private readonly Dictionary<LabelSet, List<Utf8Entry>> _utf8 = text.Select(new LogSelection(LogQLQuery.Parse("{job=~\".+\"}") is LogQueryExpr all ? all.Selector : throw new InvalidOperationException(), long.MinValue, long.MaxValue, Direction.Forward))
-            .ToDictionary(s => s.Labels, s => s.Entries.Select(e => new Utf8Entry(e.TimestampNs, System.Text.Encoding.UTF8.GetBytes(e.Line), e.Metadata)).ToList());
+            .ToDictionary(s => s.Labels, s => s.Entries.Select(Utf8Entry.Of).ToList());
 
         public IEnumerable<StreamSlice> Select(LogSelection selection)
         {
