@@ -36,6 +36,7 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
     public bool Running => _running is { IsCompleted: false };
 
     private Task? _running;
+    private readonly Lock _gate = new();
 
     public IReadOnlyList<AuditStatement> Statements { get; private set; } = [];
 
@@ -79,14 +80,24 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
     {
         while (Question is { } question && !IsCurrent)
         {
-            if (_running is { IsCompleted: false } coming)
+            // Two callers resumed by the same finished answer may check at once (off the circuit's context, as in a
+            // test or a background caller): exactly one of them starts the next answer, the other waits for it.
+            Task run;
+            lock (_gate)
             {
-                await coming;
-                continue;
+                if (_running is not { IsCompleted: false })
+                {
+                    if (IsCurrent)
+                    {
+                        return;
+                    }
+
+                    _running = AnswerAsync(question, cancellationToken);
+                }
+
+                run = _running;
             }
 
-            var run = AnswerAsync(question, cancellationToken);
-            _running = run;
             await run;
             if (Error is not null)
             {

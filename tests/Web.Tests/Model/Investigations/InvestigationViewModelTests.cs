@@ -38,6 +38,29 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
         Assert.Equal([s_at, s_at.AddMinutes(5)], investigator.Asked.Select(q => q.Start));
     }
 
+    [Fact]
+    public async Task CallersResumedTogether_StartOneAnswerBetweenThem()
+    {
+        // Off the circuit's context (a background caller, a test) the callers waiting on one answer resume on
+        // different threads at once; a clean-clone run saw two of them each start the moved window's answer.
+        for (var round = 0; round < 20; round++)
+        {
+            var investigator = new HeldInvestigator();
+            var model = new InvestigationViewModel(new WhenViewModel(fixture.App.Services.GetRequiredService<ActivityReader>(), TimeProvider.System), [investigator],
+                Microsoft.Extensions.Options.Options.Create(new Web.Audit.AuditOptions()));
+            model.Start(ScenarioKind.SlowApi);
+            model.When.Adjust(s_at, s_at.AddMinutes(1));
+            var first = model.InvestigateAsync(TestContext.Current.CancellationToken);
+            model.When.Adjust(s_at.AddMinutes(5), s_at.AddMinutes(6));
+            var waiting = Enumerable.Range(0, 8).Select(_ => Task.Run(() => model.InvestigateAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken)).ToArray();
+            await Task.Run(() => investigator.Release(asynchronously: true), TestContext.Current.CancellationToken);
+            await Task.WhenAll([first, .. waiting]).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+            Assert.Equal([s_at, s_at.AddMinutes(5)], investigator.Asked.Select(q => q.Start));
+            Assert.True(model.IsCurrent);
+        }
+    }
+
     /// <summary>Holds every question until released, then answers the newest first (the order that left WHAT empty); later questions at once.</summary>
     private sealed class HeldInvestigator : IScenarioInvestigator
     {
@@ -48,7 +71,7 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
 
         public List<ScenarioQuestion> Asked { get; } = [];
 
-        public void Release()
+        public void Release(bool asynchronously = false)
         {
             List<TaskCompletionSource> held;
             lock (_held)
@@ -59,7 +82,15 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
 
             for (var i = held.Count - 1; i >= 0; i--)
             {
-                held[i].TrySetResult();
+                if (asynchronously)
+                {
+                    var release = held[i];
+                    ThreadPool.QueueUserWorkItem(_ => release.TrySetResult());
+                }
+                else
+                {
+                    held[i].TrySetResult();
+                }
             }
         }
 
