@@ -19,10 +19,7 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
     public async Task AWindowMovedWhileItsAnswerWasComing_IsAnsweredAgain_AndTheStepsShowTheAnswerForTheWindowAsItIs()
     {
         var investigator = new HeldInvestigator();
-        var model = new InvestigationViewModel(new WhenViewModel(fixture.App.Services.GetRequiredService<ActivityReader>(), TimeProvider.System), [investigator],
-            Microsoft.Extensions.Options.Options.Create(new Web.Audit.AuditOptions()));
-        model.Start(ScenarioKind.SlowApi);
-        model.When.Adjust(s_at, s_at.AddMinutes(1));
+        var model = OnTheFirstWindow(investigator);
 
         // Next pressed on the first window; the window then moves (WHEN's logs are in) and asks for its answer.
         var next = model.InvestigateAsync(TestContext.Current.CancellationToken);
@@ -46,10 +43,7 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
         for (var round = 0; round < 20; round++)
         {
             var investigator = new HeldInvestigator();
-            var model = new InvestigationViewModel(new WhenViewModel(fixture.App.Services.GetRequiredService<ActivityReader>(), TimeProvider.System), [investigator],
-                Microsoft.Extensions.Options.Options.Create(new Web.Audit.AuditOptions()));
-            model.Start(ScenarioKind.SlowApi);
-            model.When.Adjust(s_at, s_at.AddMinutes(1));
+            var model = OnTheFirstWindow(investigator);
             var first = model.InvestigateAsync(TestContext.Current.CancellationToken);
             model.When.Adjust(s_at.AddMinutes(5), s_at.AddMinutes(6));
             var waiting = Enumerable.Range(0, 8).Select(_ => Task.Run(() => model.InvestigateAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken)).ToArray();
@@ -59,6 +53,15 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
             Assert.Equal([s_at, s_at.AddMinutes(5)], investigator.Asked.Select(q => q.Start));
             Assert.True(model.IsCurrent);
         }
+    }
+
+    private InvestigationViewModel OnTheFirstWindow(HeldInvestigator investigator)
+    {
+        var model = new InvestigationViewModel(new WhenViewModel(fixture.App.Services.GetRequiredService<ActivityReader>(), TimeProvider.System), [investigator],
+            Microsoft.Extensions.Options.Options.Create(new Web.Audit.AuditOptions()));
+        model.Start(ScenarioKind.SlowApi);
+        model.When.Adjust(s_at, s_at.AddMinutes(1));
+        return model;
     }
 
     /// <summary>Holds every question until released, then answers the newest first (the order that left WHAT empty); later questions at once.</summary>
