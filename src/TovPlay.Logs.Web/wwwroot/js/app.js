@@ -171,6 +171,90 @@
         }
     });
 
+    // A dialog's first field takes the focus here, in the browser, as the dialog appears. Left to the dialog's focus
+    // trap (every MudDialog says DefaultFocus.None), the focus would move once the first render had gone to the
+    // browser and back, and whoever had clicked into a field and started typing by then would lose the rest of it.
+    // The dialog's content may come in a later render than its frame: until a field has the focus or someone has
+    // clicked or typed in the dialog, the focus follows to the first field that appears. When the dialog goes, the
+    // focus goes back where it was.
+    var dialogs = new Map();
+
+    function firstField(dialog) {
+        var fields = dialog.querySelectorAll("input, textarea, select");
+        for (var i = 0; i < fields.length; i++) {
+            var field = fields[i];
+            if (field.type !== "hidden" && !field.disabled && !field.readOnly && field.getClientRects().length > 0) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    function focusDialog(dialog) {
+        var state = dialogs.get(dialog);
+        if (!state) {
+            var opener = document.activeElement;
+            state = { opener: dialog.contains(opener) ? null : opener, settled: false };
+            dialogs.set(dialog, state);
+            var settle = function () { state.settled = true; };
+            dialog.addEventListener("pointerdown", settle, { capture: true });
+            dialog.addEventListener("keydown", settle, { capture: true });
+        }
+        var active = document.activeElement;
+        if (active && dialog.contains(active) && active.matches("input, textarea, select, button, a[href], [contenteditable]")) {
+            state.settled = true;
+        }
+        if (state.settled) {
+            return;
+        }
+        var field = firstField(dialog);
+        if (field) {
+            field.focus({ preventScroll: true });
+            state.settled = document.activeElement === field;
+        } else if (!dialog.contains(active)) {
+            // No field: the focus trap's own focusable frame takes it (the first of them that can hold the focus).
+            var frames = dialog.querySelectorAll("[tabindex='-1']");
+            for (var i = 0; i < frames.length && !dialog.contains(document.activeElement); i++) {
+                frames[i].focus({ preventScroll: true });
+            }
+        }
+    }
+
+    function forgetDialogs() {
+        dialogs.forEach(function (state, dialog) {
+            if (dialog.isConnected) {
+                return;
+            }
+            dialogs.delete(dialog);
+            var lost = !document.activeElement || document.activeElement === document.body;
+            if (lost && state.opener && state.opener.isConnected) {
+                state.opener.focus({ preventScroll: true });
+            }
+        });
+    }
+
+    new MutationObserver(function (mutations) {
+        var touched = new Set();
+        mutations.forEach(function (mutation) {
+            mutation.addedNodes.forEach(function (node) {
+                if (node.nodeType !== Node.ELEMENT_NODE) {
+                    return;
+                }
+                var around = node.closest(".mud-dialog");
+                if (around) {
+                    touched.add(around);
+                }
+                node.querySelectorAll(".mud-dialog").forEach(function (dialog) { touched.add(dialog); });
+            });
+        });
+        // A dialog that follows another (a password shown once after its form) is opened, for the focus, by
+        // whatever opened the one it replaces.
+        if (dialogs.size > 0) {
+            forgetDialogs();
+        }
+        touched.forEach(focusDialog);
+    }).observe(document.body, { childList: true, subtree: true });
+
     if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", wireReconnectButtons);
     } else {
