@@ -62,7 +62,14 @@ public sealed class AlertMatcher(string name, AlertMatchType type, string value)
         var value = rest[length..].Trim();
         if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
         {
-            value = System.Text.Json.JsonSerializer.Deserialize<string>(value) ?? "";
+            try
+            {
+                value = System.Text.Json.JsonSerializer.Deserialize<string>(value) ?? "";
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw new FormatException($"\"{text}\" is not a matcher: its value has a double quote that is not escaped (write \\\") or an unknown escape");
+            }
         }
         else if (value.Contains('"', StringComparison.Ordinal))
         {

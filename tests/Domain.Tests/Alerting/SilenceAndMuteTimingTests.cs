@@ -47,6 +47,9 @@ public sealed class SilenceAndMuteTimingTests
     [InlineData("no operator")]
     [InlineData("1x=\"a\"")]
     [InlineData("a=~\"(\"")]
+    [InlineData("alertname=\"Boom\"everity=\"critical\"")]
+    [InlineData("a=\"x\\q\"")]
+    [InlineData("a=\"\\u12\"")]
     public void ABadMatcher_SaysWhy(string text) => Assert.Throws<FormatException>(() => AlertMatcher.Parse(text));
 
     [Fact]
