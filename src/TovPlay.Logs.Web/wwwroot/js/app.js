@@ -233,8 +233,26 @@
         });
     }
 
+    // After a move to another page its heading takes the focus, so a screen reader says where you are, again in
+    // the browser as the heading appears (Blazor's FocusOnNavigate would do it a round trip later, from the middle
+    // of whatever someone had started to type on the new page). Someone already typing in a field keeps the focus.
+    var headingFor = location.pathname;
+
+    function focusHeading(heading) {
+        headingFor = location.pathname;
+        var active = document.activeElement;
+        if (active && active.isConnected && active.matches("input, textarea, select, [contenteditable]")) {
+            return;
+        }
+        if (!heading.hasAttribute("tabindex")) {
+            heading.setAttribute("tabindex", "-1");
+        }
+        heading.focus({ preventScroll: true });
+    }
+
     new MutationObserver(function (mutations) {
         var touched = new Set();
+        var heading = null;
         mutations.forEach(function (mutation) {
             mutation.addedNodes.forEach(function (node) {
                 if (node.nodeType !== Node.ELEMENT_NODE) {
@@ -245,8 +263,12 @@
                     touched.add(around);
                 }
                 node.querySelectorAll(".mud-dialog").forEach(function (dialog) { touched.add(dialog); });
+                heading = heading || (node.matches("h1") ? node : node.querySelector("h1"));
             });
         });
+        if (heading && location.pathname !== headingFor && !heading.closest(".mud-dialog")) {
+            focusHeading(heading);
+        }
         // A dialog that follows another (a password shown once after its form) is opened, for the focus, by
         // whatever opened the one it replaces.
         if (dialogs.size > 0) {

@@ -1,16 +1,17 @@
 using System.Text.RegularExpressions;
 
-namespace TovPlay.Logs.Web.Tests.Components.Dialogs;
+namespace TovPlay.Logs.Web.Tests.Components;
 
 /// <summary>
-/// Every dialog leaves its first focus to the browser (app.js gives it as the dialog appears): a focus trap or an
-/// AutoFocus field that takes it once the first render has come back from the browser takes it from someone already
-/// typing (DialogFocusTests shows it on a slow link). A dialog added without the setting brings that back.
+/// The server never moves the focus: app.js gives it to a new page's heading and a new dialog's first field as they
+/// appear. A focus trap, an AutoFocus field or FocusOnNavigate moves it once the first render has come back from the
+/// browser, from someone already typing (FocusTests shows it on a slow link); a dialog or page added with one of them
+/// brings that back.
 /// </summary>
-public sealed partial class DialogFocusRuleTests
+public sealed partial class FocusRuleTests
 {
     [Fact]
-    public void EveryDialog_LeavesItsFirstFocusToTheBrowser()
+    public void NoComponent_MovesTheFocusFromTheServer()
     {
         var components = Path.Combine(RepositoryRoot(), "src", "TovPlay.Logs.Web", "Components");
         var files = Directory.EnumerateFiles(components, "*.razor", SearchOption.AllDirectories).ToList();
@@ -19,6 +20,7 @@ public sealed partial class DialogFocusRuleTests
         Assert.True(dialogs.Count >= 12, $"only {dialogs.Count} dialogs found under {components}");
         Assert.All(dialogs, d => Assert.All(DialogTag().Matches(d.Text), tag => Assert.Contains("DefaultFocus=\"DefaultFocus.None\"", tag.Value, StringComparison.Ordinal)));
         Assert.All(files, f => Assert.DoesNotContain("AutoFocus=\"true\"", File.ReadAllText(f), StringComparison.Ordinal));
+        Assert.All(files, f => Assert.DoesNotContain("<FocusOnNavigate", File.ReadAllText(f), StringComparison.Ordinal));
     }
 
     private static string RepositoryRoot()

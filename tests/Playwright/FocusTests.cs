@@ -6,11 +6,11 @@ using static Microsoft.Playwright.Assertions;
 namespace TovPlay.Logs.Playwright;
 
 /// <summary>
-/// Where the focus is when a dialog opens, while it is open and when it closes. Clean-clone runs of the alerting test
-/// lost what was typed into the contact point's webhook field: the dialog's focus trap took the focus to itself once
-/// its first render had come back from the browser, by which time the typing had started.
+/// Where the focus is when a page or a dialog opens, while someone types and when a dialog closes. Clean-clone runs of
+/// the alerting test lost what was typed: a dialog's focus trap, and the new page's heading after a move, took the
+/// focus once the first render had come back from the browser, by which time the typing had started.
 /// </summary>
-public sealed class DialogFocusTests(BrowserFixture fixture)
+public sealed class FocusTests(BrowserFixture fixture)
 {
     private const string EvilWebhook = "https://evil.example/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz";
 
@@ -36,6 +36,31 @@ public sealed class DialogFocusTests(BrowserFixture fixture)
         await Expect(url).ToHaveValueAsync(EvilWebhook);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save contact point" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("evil.example is not one of them");
+        watched.AssertClean();
+    }
+
+    [Fact]
+    public async Task AMoveToAnotherPage_FocusesItsHeadingAtOnce_AndTypingStartedThereKeepsEveryKeystroke()
+    {
+        const string labels = "alertname=\"MassDelete\", severity=\"critical\", table=\"users\"";
+        await using var watched = await WatchedPage.OpenSignedInAsync(fixture, AppRoles.Admin, "alerts/contact-points");
+        var page = watched.Page;
+        await SlowLink.RouteAsync(page, TimeSpan.FromMilliseconds(300));
+        await page.ReloadAsync();
+        await watched.WaitForCircuitAsync();
+
+        // Where the focus went, in order: the link clicked, the new page's heading as it appeared, then the field
+        // clicked as soon as it showed, where it stays while the labels are typed at a person's pace.
+        await page.EvaluateAsync("() => { window.focusTrail = []; document.addEventListener('focusin', e => window.focusTrail.push(e.target.tagName + '#' + e.target.id), true); }");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Notification policies" }).ClickAsync();
+        var field = page.Locator("#routing-labels");
+        await field.ClickAsync();
+        await field.PressSequentiallyAsync(labels, new() { Delay = 25 });
+
+        await Expect(field).ToHaveValueAsync(labels);
+        Assert.Equal(["A#", "H1#", "INPUT#routing-labels"], await page.EvaluateAsync<string[]>("() => window.focusTrail"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview routing" }).ClickAsync();
+        await Expect(page.GetByTestId("routing-result")).ToContainTextAsync("Group wait");
         watched.AssertClean();
     }
 
