@@ -61,7 +61,10 @@ public sealed class FocusTests(BrowserFixture fixture)
         Assert.Equal(["A#", "H1#", "INPUT#routing-labels"], await page.EvaluateAsync<string[]>("() => window.focusTrail"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview routing" }).ClickAsync();
         await Expect(page.GetByTestId("routing-result")).ToContainTextAsync("Group wait");
-        watched.AssertClean();
+        // The router asks the browser to leave it the links once its first render is in; on this link that comes
+        // 300 ms after the page shows it is connected, and a click in between starts the browser's own fetch of the
+        // page, which the router's move then cancels. Harmless (the page moves once), and not what is tested here.
+        watched.AssertClean($"request failed: GET {fixture.AppUri}alerts/policies (net::ERR_ABORTED)");
     }
 
     [Fact]
