@@ -36,6 +36,7 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
     public bool Running => _running is { IsCompleted: false };
 
     private Task? _running;
+    private ScenarioQuestion? _runningFor;
     private readonly Lock _gate = new();
 
     public IReadOnlyList<AuditStatement> Statements { get; private set; } = [];
@@ -83,6 +84,7 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
             // Two callers resumed by the same finished answer may check at once (off the circuit's context, as in a
             // test or a background caller): exactly one of them starts the next answer, the other waits for it.
             Task run;
+            ScenarioQuestion? runFor;
             lock (_gate)
             {
                 if (_running is not { IsCompleted: false })
@@ -92,14 +94,16 @@ public sealed class InvestigationViewModel(WhenViewModel when, IEnumerable<IScen
                         return;
                     }
 
-                    _running = AnswerAsync(question, cancellationToken);
+                    (_running, _runningFor) = (AnswerAsync(question, cancellationToken), question);
                 }
 
-                run = _running;
+                (run, runFor) = (_running, _runningFor);
             }
 
+            // An answer that failed for the window as it is ends here, with its error shown; one that failed for a
+            // window moved since is followed by one for the window as it is.
             await run;
-            if (Error is not null)
+            if (Error is not null && runFor == Question)
             {
                 return;
             }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Web.Investigations;
+using TovPlay.Logs.Web.LogSources;
 using TovPlay.Logs.Web.Model.Investigations;
 using TovPlay.Logs.Web.Tests.Shared;
 
@@ -55,6 +56,31 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task AnAnswerThatFails_ForAWindowMovedSince_IsFollowedByOneForTheWindowAsItIs_ButForTheWindowAsItIs_EndsWithTheError()
+    {
+        var investigator = new HeldInvestigator { FailsFor = s_at };
+        var model = OnTheFirstWindow(investigator);
+        var next = model.InvestigateAsync(TestContext.Current.CancellationToken);
+        model.When.Adjust(s_at.AddMinutes(5), s_at.AddMinutes(6));
+        var moved = model.InvestigateAsync(TestContext.Current.CancellationToken);
+        investigator.Release();
+        await Task.WhenAll(next, moved).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Null(model.Error);
+        Assert.True(model.IsCurrent);
+        Assert.Equal([s_at, s_at.AddMinutes(5)], investigator.Asked.Select(q => q.Start));
+
+        // The window moved back to the one that fails: asked once, and the error stays shown.
+        model.When.Adjust(s_at, s_at.AddMinutes(1));
+        await model.InvestigateAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("The investigation could not read its sources: ", model.Error, StringComparison.Ordinal);
+        Assert.False(model.IsCurrent);
+        Assert.False(model.Running);
+        Assert.Equal([s_at, s_at.AddMinutes(5), s_at], investigator.Asked.Select(q => q.Start));
+    }
+
     private InvestigationViewModel OnTheFirstWindow(HeldInvestigator investigator)
     {
         var model = new InvestigationViewModel(new WhenViewModel(fixture.App.Services.GetRequiredService<ActivityReader>(), TimeProvider.System), [investigator],
@@ -73,6 +99,9 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
         public ScenarioKind Kind => ScenarioKind.SlowApi;
 
         public List<ScenarioQuestion> Asked { get; } = [];
+
+        /// <summary>The window whose answer cannot be read (its sources fail).</summary>
+        public DateTimeOffset? FailsFor { get; init; }
 
         public void Release(bool asynchronously = false)
         {
@@ -114,7 +143,9 @@ public sealed class InvestigationViewModelTests(WebAppFixture fixture)
             }
 
             await answered.Task.WaitAsync(cancellationToken);
-            return new ScenarioAnswer([], new InvestigationResult([], []), []);
+            return question.Start == FailsFor
+                ? throw new LogSourceException(LogSourceError.Unavailable, "the log source is down")
+                : new ScenarioAnswer([], new InvestigationResult([], []), []);
         }
     }
 }
