@@ -1,5 +1,6 @@
 using TovPlay.Logs.Domain.Investigations;
 using TovPlay.Logs.Domain.Sandbox.Incidents;
+using TovPlay.Logs.Web.Model.Investigations;
 using TovPlay.Logs.Web.Sandbox;
 
 namespace TovPlay.Logs.Web.Tests.Sandbox;
@@ -26,7 +27,7 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
         Assert.StartsWith($"UPDATE on public.users overwrote {play.Playback.Rows:N0} row(s) at ", what[0]);
         Assert.StartsWith("It changed balance_cents on ", what[1]);
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
-        Assert.DoesNotContain(what, w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));
+        Assert.False(what.Any(w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal)), Followed(play, when, what));
         AssertSourced(answer);
     }
 
@@ -43,9 +44,14 @@ public sealed class BusyTrafficIncidentTests() : IncidentHarness(requestsPerMinu
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("PostgreSQL refused DELETE on users at ", StringComparison.Ordinal), Seen(play, when));
         AssertSays(answer, InvestigationStep.Who, w => w.StartsWith($"Tried by database role {Sandbox.Roles.Support}, from ", StringComparison.Ordinal));
         AssertSays(answer, InvestigationStep.What, w => w.StartsWith("Plus ", StringComparison.Ordinal) && w.Contains(" routine change(s) by the application in the window", StringComparison.Ordinal));
-        Assert.DoesNotContain(Said(answer, InvestigationStep.What), w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal));
+        var what = Said(answer, InvestigationStep.What);
+        Assert.False(what.Any(w => w.Contains(" removed 1 row(s) at ", StringComparison.Ordinal)), Followed(play, when, what));
         AssertSourced(answer);
     }
+
+    /// <summary>What a failure needs to be read: the play, the window WHEN found and the whole of WHAT (a clean-clone run listed the traffic's sign-outs one by one and said no more).</summary>
+    private static string Followed(IncidentPlay play, WhenViewModel when, IReadOnlyList<string> what) =>
+        $"the traffic's routine was followed, not summed up: played at {play.Playback.At:O}, window {when.WindowStart:O} to {when.WindowEnd:O}; WHAT:\n" + string.Join("\n", what);
 
     /// <summary>
     /// Waits until the traffic has deleted something in the minute the incident was played in, the window WHEN finds:
