@@ -27,7 +27,7 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public static async Task<NginxProxy> StartAsync(Uri upstream)
     {
-        var repository = Repository();
+        var repository = Checkout.Root();
         var dir = Directory.CreateTempSubdirectory("tovplay-nginx-").FullName;
         var port = LoopbackServer.FreePort();
         var config = (await RunAsync("python3", Path.Combine(repository, "tests", "Deploy", "nginx_harness.py"),
@@ -42,20 +42,6 @@ public sealed class NginxProxy : IAsyncDisposable
         await LocalServerProcess.WaitUntilListeningAsync(process, port,
             async () => await process.StandardError.ReadToEndAsync() + (File.Exists(Path.Combine(dir, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(dir, "error.log")) : ""));
         return proxy;
-    }
-
-    /// <summary>The checkout the tests run from: the folder holding TovPlay.Logs.sln above the test output.</summary>
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TovPlay.Logs.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository (TovPlay.Logs.sln) is not above the test output.");
     }
 
     private static async Task<string> RunAsync(string program, params string[] args)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TovPlay.Logs.Web.Tests.Shared;
 
 namespace TovPlay.Logs.Web.Tests.Components;
 
@@ -13,27 +14,14 @@ public sealed partial class FocusRuleTests
     [Fact]
     public void NoComponent_MovesTheFocusFromTheServer()
     {
-        var components = Path.Combine(RepositoryRoot(), "src", "TovPlay.Logs.Web", "Components");
-        var files = Directory.EnumerateFiles(components, "*.razor", SearchOption.AllDirectories).ToList();
-        var dialogs = files.Select(f => (File: f, Text: File.ReadAllText(f))).Where(f => DialogTag().IsMatch(f.Text)).ToList();
+        var components = Path.Combine(Checkout.Root(), "src", "TovPlay.Logs.Web", "Components");
+        var texts = Directory.EnumerateFiles(components, "*.razor", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        var dialogs = texts.Where(t => DialogTag().IsMatch(t)).ToList();
 
         Assert.True(dialogs.Count >= 12, $"only {dialogs.Count} dialogs found under {components}");
-        Assert.All(dialogs, d => Assert.All(DialogTag().Matches(d.Text), tag => Assert.Contains("DefaultFocus=\"DefaultFocus.None\"", tag.Value, StringComparison.Ordinal)));
-        Assert.All(files, f => Assert.DoesNotContain("AutoFocus=\"true\"", File.ReadAllText(f), StringComparison.Ordinal));
-        Assert.All(files, f => Assert.DoesNotContain("<FocusOnNavigate", File.ReadAllText(f), StringComparison.Ordinal));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TovPlay.Logs.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TovPlay.Logs.sln is not above " + AppContext.BaseDirectory);
+        Assert.All(dialogs, d => Assert.All(DialogTag().Matches(d), tag => Assert.Contains("DefaultFocus=\"DefaultFocus.None\"", tag.Value, StringComparison.Ordinal)));
+        Assert.All(texts, t => Assert.DoesNotContain("AutoFocus=\"true\"", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain("<FocusOnNavigate", t, StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"<MudDialog(\s[^>]*)?>")]
